@@ -1,0 +1,51 @@
+# Samverkanskollen. `make run` for a working demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app coop_tracker
+PORT ?= 5000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-postgres lint fmt translations install serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@if [ -d translations/en ]; then $(BIN)/pybabel compile -q -d translations; fi
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) demo --scale small --if-empty
+	@echo ""
+	@echo "Demo logins (password for all: demo-losenord-2026):"
+	@echo "  admin@demo.samverkanskollen.se     administratör"
+	@echo "  redaktor@vansbro.demo.se           redaktör, Vansbro"
+	@echo "  lasare@vansbro.demo.se             läsare (politiker), Vansbro"
+	@echo "  redaktor@mora.demo.se              redaktör, Mora"
+	@echo ""
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Agreements: the register of cooperation agreements and their parties."""

@@ -1,0 +1,225 @@
+"""Read-side queries over agreements: filtered, sorted, paginated lists and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from math import ceil
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from coop_tracker.agreements import dates
+from coop_tracker.agreements.models import Agreement, Party, Phase, agreement_area
+from coop_tracker.core.permissions import restrict_agreements
+from coop_tracker.municipalities.models import Area, Municipality
+
+SORTS: dict[str, Any] = {
+    "title": Agreement.title,
+    "form": Agreement.form,
+    "phase": Agreement.phase,
+    "start_on": Agreement.start_on,
+    "end_on": Agreement.end_on,
+    "updated_at": Agreement.updated_at,
+}
+
+
+@dataclass
+class Filters:
+    """What the list is filtered and sorted by (all optional)."""
+
+    municipality: str | None = None
+    form: str | None = None
+    area: str | None = None
+    phase: str | None = None
+    q: str | None = None
+    role: str | None = None
+    public_only: bool = False
+    sort: str = "title"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class Page:
+    """One page of results plus the totals for pagination."""
+
+    items: list[Agreement]
+    total: int
+    page: int
+    per_page: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def _filtered(query: Select[Any], filters: Filters) -> Select[Any]:
+    if filters.municipality:
+        party_filter = [
+            Party.agreement_id == Agreement.id,
+            Party.municipality_code == filters.municipality,
+        ]
+        if filters.role:
+            party_filter.append(Party.role == filters.role)
+        query = query.where(exists(select(Party.id).where(*party_filter)))
+    if filters.form:
+        query = query.where(Agreement.form == filters.form)
+    if filters.phase:
+        query = query.where(Agreement.phase == filters.phase)
+    if filters.public_only:
+        query = query.where(
+            Agreement.is_public.is_(True),
+            Agreement.phase != Phase.PLANNED,
+            Agreement.phase != Phase.ABANDONED,
+            Agreement.archived_at.is_(None),
+        )
+    if filters.area:
+        query = query.where(
+            exists(
+                select(agreement_area.c.agreement_id)
+                .join(Area, Area.id == agreement_area.c.area_id)
+                .where(agreement_area.c.agreement_id == Agreement.id, Area.slug == filters.area)
+            )
+        )
+    if filters.q:
+        term = f"%{_escape_like(filters.q.strip()[:100])}%"
+        by_party = exists(
+            select(Party.id)
+            .join(Municipality, Municipality.code == Party.municipality_code)
+            .where(Party.agreement_id == Agreement.id, Municipality.name.ilike(term, escape="\\"))
+        )
+        query = query.where(
+            or_(
+                Agreement.title.ilike(term, escape="\\"),
+                Agreement.purpose.ilike(term, escape="\\"),
+                Agreement.document_ref.ilike(term, escape="\\"),
+                by_party,
+            )
+        )
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def with_children(query: Select[Any]) -> Select[Any]:
+    """Load parties (with their kommun) and areas in two extra queries, whatever the page size."""
+    return query.options(
+        selectinload(Agreement.parties).selectinload(Party.municipality),
+        selectinload(Agreement.areas),
+    )
+
+
+def search_agreements(
+    session: Session, filters: Filters, user: Any = None, *, restrict: bool = True
+) -> Page:
+    """A page of agreements the user may see, matching the filters."""
+    base = select(Agreement)
+    if restrict:
+        base = restrict_agreements(base, user)
+    base = _filtered(base, filters)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    column = SORTS.get(filters.sort, Agreement.title)
+    order = column.desc() if filters.descending else column.asc()
+    query = with_children(
+        base.order_by(order, Agreement.id)
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+    )
+    items = list(session.scalars(query).unique())
+    return Page(items=items, total=total, page=filters.page, per_page=filters.per_page)
+
+
+def all_matching(
+    session: Session, filters: Filters, user: Any = None, *, restrict: bool = True
+) -> list[Agreement]:
+    """Every agreement matching the filters (for exports), children loaded."""
+    base = select(Agreement)
+    if restrict:
+        base = restrict_agreements(base, user)
+    query = with_children(_filtered(base, filters).order_by(Agreement.title, Agreement.id))
+    return list(session.scalars(query).unique())
+
+
+@dataclass
+class DerivedDates:
+    """The computed dates of one agreement as of ``today``."""
+
+    current_term_end_on: date | None
+    notice_deadline_on: date | None
+    decide_by_on: date | None
+    next_review_on: date | None
+
+
+def derived_dates(agreement: Agreement, today: date) -> DerivedDates:
+    """Compute notice deadline, term end, decide-by and next review for an agreement."""
+    if agreement.start_on is None:
+        return DerivedDates(None, None, None, None)
+    terms = terms_of(agreement)
+    deadline = dates.notice_deadline_on(terms, today)
+    return DerivedDates(
+        current_term_end_on=dates.current_term_end_on(terms, today),
+        notice_deadline_on=deadline,
+        decide_by_on=dates.decide_by_on(deadline, agreement.internal_lead_days),
+        next_review_on=dates.next_review_on(
+            agreement.start_on, agreement.review_interval_months, None
+        ),
+    )
+
+
+def terms_of(agreement: Agreement) -> dates.Terms:
+    """The agreement's terms for the date arithmetic."""
+    assert agreement.start_on is not None
+    return dates.Terms(
+        start_on=agreement.start_on,
+        end_on=agreement.end_on,
+        notice_months=agreement.notice_months,
+        renewal=agreement.renewal,
+        renewal_months=agreement.renewal_months,
+    )
+
+
+def counts_by(session: Session, user: Any, municipality: str | None) -> dict[str, dict[str, int]]:
+    """Counts per form, phase and area for a kommun's (or every visible) agreement."""
+    base = restrict_agreements(select(Agreement.id), user)
+    base = base.where(Agreement.phase.notin_([Phase.ENDED, Phase.ABANDONED]))
+    if municipality:
+        base = base.where(
+            exists(
+                select(Party.id).where(
+                    Party.agreement_id == Agreement.id,
+                    Party.municipality_code == municipality,
+                    Party.left_on.is_(None),
+                )
+            )
+        )
+    ids = base.subquery()
+    by_form = dict(
+        session.execute(
+            select(Agreement.form, func.count())
+            .where(Agreement.id.in_(select(ids.c.id)))
+            .group_by(Agreement.form)
+        ).all()
+    )
+    by_phase = dict(
+        session.execute(
+            select(Agreement.phase, func.count())
+            .where(Agreement.id.in_(select(ids.c.id)))
+            .group_by(Agreement.phase)
+        ).all()
+    )
+    by_area = dict(
+        session.execute(
+            select(Area.label_sv, func.count())
+            .join(agreement_area, agreement_area.c.area_id == Area.id)
+            .where(agreement_area.c.agreement_id.in_(select(ids.c.id)))
+            .group_by(Area.label_sv)
+            .order_by(func.count().desc(), Area.label_sv)
+        ).all()
+    )
+    return {"form": by_form, "phase": by_phase, "area": by_area}

@@ -1,0 +1,7 @@
+"""API resources."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+blueprints: list[Blueprint] = []

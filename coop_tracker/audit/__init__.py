@@ -1,0 +1,1 @@
+"""Audit: every change, who made it, and what it was."""

@@ -1,0 +1,34 @@
+"""Command-line commands (``flask --app coop_tracker …``), registered explicitly."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from coop_tracker.core.actor import Actor
+from coop_tracker.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app."""
+    from coop_tracker.agreements.cli import demo_command
+    from coop_tracker.core.cli import backup_command
+    from coop_tracker.users.cli import users_group
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(backup_command)
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load counties, municipalities and areas (idempotent)."""
+    from coop_tracker.municipalities.services import seed_reference_data
+
+    result = seed_reference_data(db.session, actor=Actor.system("cli"))
+    db.session.commit()
+    click.echo(
+        f"Referensdata: {result.counties} län, {result.municipalities} kommuner, "
+        f"{result.areas} områden ({result.created} nya, {result.updated} uppdaterade)."
+    )

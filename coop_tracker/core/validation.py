@@ -1,0 +1,164 @@
+"""Small validators shared by services: text, numbers, dates and URLs, with Swedish messages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+class Errors(dict[str, str]):
+    """Field → message, keeping the first message per field."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, message)
+
+
+def text(
+    value: Any,
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    max_length: int,
+    required: bool = False,
+    min_length: int = 0,
+    multiline: bool = False,
+) -> str:
+    """A trimmed string; refuses control characters, over-long and (if required) empty text."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, f"{label}: ange text.")
+        return ""
+    value = value.replace("\r\n", "\n").strip()
+    pattern = CONTROL_CHARS if multiline else CONTROL_CHARS_SINGLE_LINE
+    if pattern.search(value):
+        errors.add(field, f"{label} innehåller otillåtna styrtecken.")
+        return value
+    if required and not value:
+        errors.add(field, f"Ange {label.lower()}.")
+    elif value and len(value) < min_length:
+        errors.add(field, f"{label} måste ha minst {min_length} tecken.")
+    elif len(value) > max_length:
+        errors.add(field, f"{label} får vara högst {max_length} tecken (nu {len(value)}).")
+    return value
+
+
+def integer(
+    value: Any,
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    minimum: int,
+    maximum: int,
+    required: bool = False,
+) -> int | None:
+    """An integer within bounds, or None when empty and not required."""
+    if value is None or value == "":
+        if required:
+            errors.add(field, f"Ange {label.lower()}.")
+        return None
+    if isinstance(value, bool):
+        errors.add(field, f"{label} måste vara ett heltal.")
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, f"{label} måste vara ett heltal.")
+        return None
+    if isinstance(value, float) and value != number:
+        errors.add(field, f"{label} måste vara ett heltal.")
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, f"{label} måste vara mellan {minimum} och {maximum}.")
+        return None
+    return number
+
+
+def decimal(
+    value: Any,
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    minimum: Decimal,
+    maximum: Decimal,
+    places: int = 2,
+) -> Decimal | None:
+    """A non-negative amount or share; accepts a Swedish decimal comma and spaces."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors.add(field, f"{label} måste vara ett tal.")
+        return None
+    raw = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        errors.add(field, f"{label} måste vara ett tal, till exempel 1234,50.")
+        return None
+    if not number.is_finite():
+        errors.add(field, f"{label} måste vara ett tal.")
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, f"{label} måste vara mellan {_fmt(minimum)} och {_fmt(maximum)}.")
+        return None
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def a_date(
+    value: Any, field: str, label: str, errors: Errors, *, required: bool = False
+) -> date | None:
+    """A date (or ISO string) between 1950 and 2100."""
+    if value is None or value == "":
+        if required:
+            errors.add(field, f"Ange {label.lower()}.")
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD.")
+            return None
+    if not isinstance(value, date):
+        errors.add(field, f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD.")
+        return None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        errors.add(field, f"{label} måste ligga mellan {EARLIEST_DATE} och {LATEST_DATE}.")
+        return None
+    return value
+
+
+def url(value: Any, field: str, label: str, errors: Errors) -> str:
+    """An http(s) address or empty."""
+    value = text(value, field, label, errors, max_length=500)
+    if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        errors.add(field, f"{label} måste vara en webbadress som börjar med https:// eller http://.")
+    return value
+
+
+def choice(
+    value: Any, field: str, label: str, errors: Errors, allowed: dict[str, str], *, required: bool
+) -> str | None:
+    """One of ``allowed`` (value → Swedish label)."""
+    if value is None or value == "":
+        if required:
+            errors.add(field, f"Välj {label.lower()}.")
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(allowed)
+        errors.add(field, f"{label} måste vara ett av: {names}.")
+        return None
+    return value
+
+
+def _fmt(number: Decimal) -> str:
+    return f"{number:,.0f}".replace(",", " ")

@@ -1,0 +1,90 @@
+"""The start page, health check, language switch and the accessibility statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from coop_tracker.agreements.queries import Filters, counts_by, derived_dates, search_agreements
+from coop_tracker.core.clock import today
+from coop_tracker.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """200 when the database answers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    """The user's kommun at a glance: its agreements, counts and what needs attention."""
+    code = current_user.municipality_code
+    filters = Filters(municipality=code, per_page=200, sort="title")
+    page = search_agreements(db.session, filters, current_user)
+    now = today()
+    rows = [(a, derived_dates(a, now)) for a in page.items]
+    attention = _needs_attention(rows, now, code)
+    counts = counts_by(db.session, current_user, code)
+    return render_template(
+        "core/index.html",
+        municipality=current_user.municipality,
+        rows=rows,
+        total=page.total,
+        counts=counts,
+        attention=attention,
+        today=now,
+    )
+
+
+def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[str, Any]]:
+    """Deadlines within 180 days, agreements ending soon, planned ones missing decisions."""
+    items: list[dict[str, Any]] = []
+    for agreement, derived in rows:
+        if agreement.phase in ("ended", "abandoned"):
+            continue
+        if derived.decide_by_on and (derived.decide_by_on - now).days <= 180:
+            items.append({"agreement": agreement, "on": derived.decide_by_on,
+                          "what": "Sista dag att förbereda beslut om uppsägning",
+                          "overdue": derived.decide_by_on < now})
+        if derived.notice_deadline_on and (derived.notice_deadline_on - now).days <= 180:
+            items.append({"agreement": agreement, "on": derived.notice_deadline_on,
+                          "what": "Sista dag för uppsägning", "overdue": False})
+        if (agreement.renewal == "none" and agreement.end_on
+                and 0 <= (agreement.end_on - now).days <= 365):
+            items.append({"agreement": agreement, "on": agreement.end_on,
+                          "what": "Avtalet upphör", "overdue": False})
+        if agreement.phase == "planned":
+            own = agreement.party_for(code)
+            if own is not None and not own.has_decision:
+                items.append({"agreement": agreement, "on": None,
+                              "what": "Beslut saknas för din kommun", "overdue": False})
+    items.sort(key=lambda item: (item["on"] is None, item["on"] or now))
+    return items
+
+
+@bp.get("/sprak/<lang>")
+def set_language(lang: str) -> Any:
+    """Switch between Swedish and English; returns to the page the user came from."""
+    if lang in ("sv", "en"):
+        session["lang"] = lang
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    return redirect(target)
+
+
+@bp.get("/tillganglighet")
+def accessibility() -> Any:
+    """The accessibility statement (tillgänglighetsredogörelse)."""
+    return render_template("core/accessibility.html")

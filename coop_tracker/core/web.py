@@ -1,0 +1,121 @@
+"""Helpers for views: the request's actor, template filters and globals, security headers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, g, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.permissions import can
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def web_actor() -> Actor:
+    """The actor of the current request (a logged-in user, via the page or the API)."""
+    user = current_user if current_user.is_authenticated else None
+    source = "api" if request.path.startswith("/api/") else "web"
+    user = getattr(g, "api_user", None) or user
+    return Actor(user=user, source=source, request_id=request_id())
+
+
+def request_id() -> str:
+    """One id per request, grouping its audit events; honours an incoming X-Request-ID."""
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:40] if incoming.isalnum() else uuid.uuid4().hex
+    return g.request_id
+
+
+def format_number(value: Any, decimals: int = 0) -> str:
+    """Swedish number formatting: 1 234,50 (narrow no-break space between thousands)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value) if not isinstance(value, Decimal) else value
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def format_money(value: Any) -> str:
+    """An amount in kronor, e.g. 1 234 kr (öre shown only when there are any)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    decimals = 0 if number == number.to_integral_value() else 2
+    return f"{format_number(number, decimals)}\u00a0kr"
+
+
+def format_date(value: Any) -> str:
+    """ISO dates (2026-03-31); datetimes in Swedish local time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def nl2br(value: str | None) -> Markup:
+    """Paragraph breaks for multi-line text, escaped."""
+    if not value:
+        return Markup("")
+    escaped = Markup.escape(value)
+    paragraphs = [p.replace("\n", Markup("<br>")) for p in escaped.split("\n\n")]
+    return Markup("").join(Markup("<p>") + p + Markup("</p>") for p in paragraphs)
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals for every template."""
+    app.jinja_env.filters.update(
+        number=format_number, money=format_money, isodate=format_date, nl2br=nl2br
+    )
+    app.jinja_env.globals.update(can=can, url_with=url_with)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"current_locale": str(get_locale() or "sv")}
+
+
+def add_security_headers(response: Any) -> Any:
+    """Strict headers on every response."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    response.headers["X-Request-ID"] = request_id()
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+

@@ -1,0 +1,67 @@
+"""Flask extensions, created unbound and initialised in ``register_extensions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from coop_tracker.core.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+api = Api()
+
+
+def select_locale() -> str:
+    """Swedish unless the user chose English (kept in the session) or asks via ?lang=."""
+    languages = ("sv", "en")
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return "sv"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension to ``app``."""
+    from coop_tracker.core.db import configure_engine_options, install_sqlite_pragmas
+
+    configure_engine_options(app)
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(_project_root() / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "users.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(_project_root() / "translations"),
+    )
+    api.init_app(app, spec_kwargs=_spec_kwargs())
+
+
+def _project_root() -> Any:
+    from coop_tracker import PROJECT_ROOT
+
+    return PROJECT_ROOT
+
+
+def _spec_kwargs() -> dict[str, Any]:
+    return {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearerAuth": []}],
+    }

@@ -1,0 +1,1 @@
+"""Municipalities, counties and the area vocabulary."""

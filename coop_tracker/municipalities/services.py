@@ -1,0 +1,114 @@
+"""Loading the reference data (counties, municipalities, areas) idempotently."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop_tracker.audit.services import diff, record
+from coop_tracker.core import validation as v
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.errors import PermissionDenied, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.municipalities.models import Area, County, Municipality
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = resources.files("coop_tracker.municipalities") / "data" / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass
+class SeedResult:
+    counties: int
+    municipalities: int
+    areas: int
+    created: int
+    updated: int
+
+
+def seed_reference_data(session: Session, *, actor: Actor) -> SeedResult:
+    """Insert or update counties, municipalities and areas; running it twice changes nothing."""
+    created = updated = 0
+    counties = {c.code: c for c in session.scalars(select(County))}
+    for row in _rows("counties.csv"):
+        county = counties.get(row["code"])
+        if county is None:
+            session.add(County(code=row["code"], name=row["name"]))
+            created += 1
+        elif county.name != row["name"]:
+            county.name = row["name"]
+            updated += 1
+    session.flush()
+    municipalities = {m.code: m for m in session.scalars(select(Municipality))}
+    muni_rows = _rows("municipalities.csv")
+    for row in muni_rows:
+        muni = municipalities.get(row["code"])
+        if muni is None:
+            session.add(
+                Municipality(code=row["code"], name=row["name"], county_code=row["county_code"])
+            )
+            created += 1
+        elif (muni.name, muni.county_code) != (row["name"], row["county_code"]):
+            muni.name, muni.county_code = row["name"], row["county_code"]
+            updated += 1
+    areas = {a.slug: a for a in session.scalars(select(Area))}
+    area_rows = _rows("areas.csv")
+    for row in area_rows:
+        area = areas.get(row["slug"])
+        values = {
+            "label_sv": row["label_sv"],
+            "label_en": row["label_en"],
+            "sort_order": int(row["sort_order"]),
+        }
+        if area is None:
+            session.add(Area(slug=row["slug"], **values))
+            created += 1
+        elif any(getattr(area, k) != val for k, val in values.items()):
+            for k, val in values.items():
+                setattr(area, k, val)
+            updated += 1
+    session.flush()
+    if created or updated:
+        record(session, actor, action="seed", object_type="reference_data", object_id="-",
+               label="Referensdata (län, kommuner, områden)",
+               changes={"created": [None, created], "updated": [None, updated]})
+    return SeedResult(
+        counties=len(counties) or 21,
+        municipalities=len(muni_rows),
+        areas=len(area_rows),
+        created=created,
+        updated=updated,
+    )
+
+
+def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area:
+    """Add an area to the vocabulary (admins only)."""
+    if actor.user is not None and not can(actor.user, "reference.manage"):
+        raise PermissionDenied()
+    errors = v.Errors()
+    slug = v.text(data.get("slug"), "slug", "Kortnamn", errors, max_length=60, required=True)
+    label_sv = v.text(data.get("label_sv"), "label_sv", "Namn på svenska", errors,
+                      max_length=120, required=True)
+    label_en = v.text(data.get("label_en"), "label_en", "Namn på engelska", errors,
+                      max_length=120, required=True)
+    if slug and not re.fullmatch(r"[a-z0-9-]+", slug):
+        errors.add("slug", "Kortnamn får bara innehålla a–z, siffror och bindestreck.")
+    elif slug and session.scalar(select(Area.id).where(Area.slug == slug)):
+        errors.add("slug", "Det finns redan ett område med det kortnamnet.")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    area = Area(slug=slug, label_sv=label_sv, label_en=label_en, sort_order=1000)
+    session.add(area)
+    session.flush()
+    record(session, actor, action="create", object_type="area", object_id=area.id,
+           label=area.label_sv, changes=diff({}, {"slug": slug, "label_sv": label_sv,
+                                                  "label_en": label_en}))
+    return area

@@ -1,0 +1,142 @@
+"""Blueprint, error-handler and request-hook registration, called by ``create_app``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from coop_tracker.core.errors import DomainError, StaleVersion
+from coop_tracker.core.web import add_security_headers, register_template_helpers, wants_json
+from coop_tracker.extensions import db
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: "Felaktig begäran.",
+    401: "Du behöver logga in.",
+    403: "Du har inte behörighet till den här sidan.",
+    404: "Sidan eller uppgiften finns inte.",
+    405: "Metoden är inte tillåten här.",
+    409: "Konflikt med en annan ändring.",
+    413: "Filen eller begäran är för stor.",
+    422: "Uppgifterna kunde inte behandlas.",
+    429: "För många försök. Vänta en stund och försök igen.",
+    500: "Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta administratören.",
+}
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+    429: "too_many_requests", 500: "server_error",
+}
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every blueprint, listed explicitly."""
+    from coop_tracker.agreements.views import bp as agreements_bp
+    from coop_tracker.api import register_api
+    from coop_tracker.core.views import bp as core_bp
+    from coop_tracker.municipalities.views import bp as municipalities_bp
+    from coop_tracker.users.views import bp as users_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(municipalities_bp)
+    register_api(app)
+    register_template_helpers(app)
+
+
+def _error_response(status: int, message: str, code: str, fields: dict[str, Any] | None = None,
+                    extra: dict[str, Any] | None = None) -> Any:
+    if wants_json():
+        body: dict[str, Any] = {"error": code, "message": message, "fields": fields or {}}
+        body.update(extra or {})
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Domain errors and HTTP errors as Swedish pages or JSON; the session is rolled back."""
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> Any:
+        db.session.rollback()
+        extra: dict[str, Any] = {}
+        if isinstance(error, StaleVersion):
+            extra = {"current": error.current, "current_version": error.current_version}
+        reasons = getattr(error, "reasons", None)
+        if reasons:
+            extra["reasons"] = reasons
+        return _error_response(error.status, error.message, error.code, error.fields, extra)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_error: StaleDataError) -> Any:
+        db.session.rollback()
+        return _error_response(409, "Någon annan sparade samtidigt. Ladda om och försök igen.",
+                               "conflict")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> Any:
+        db.session.rollback()
+        if wants_json():
+            return _error_response(400, "CSRF-token saknas eller är ogiltig.", "csrf_failed")
+        flash("Formuläret hade gått ut eller saknade säkerhetstoken. Försök igen.", "warning")
+        return redirect(request.referrer or url_for("core.index")), 303
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        db.session.rollback()
+        status = error.code or 500
+        fields: dict[str, Any] = {}
+        data = getattr(error, "data", None)  # flask-smorest / webargs validation errors
+        if isinstance(data, dict) and "messages" in data:
+            fields = _flatten_messages(data["messages"])
+            status = 422
+            message = "Uppgifterna innehåller fel. Rätta fälten som anges."
+        else:
+            message = HTTP_MESSAGES.get(status, error.description or "")
+        return _error_response(status, message, HTTP_CODES.get(status, "error"), fields)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_UNEXPECTED"):
+            raise error
+        return _error_response(500, HTTP_MESSAGES[500], "server_error")
+
+
+def _flatten_messages(messages: Any) -> dict[str, str]:
+    """webargs nests messages by location (json/query) and by field; flatten to field → text."""
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                name = str(key) if not prefix else f"{prefix}.{key}"
+                walk(name, inner)
+        elif isinstance(value, list):
+            if all(isinstance(v, str) for v in value):
+                flat[prefix or "_schema"] = " ".join(value)
+            else:
+                for index, inner in enumerate(value):
+                    walk(f"{prefix}.{index}", inner)
+        else:
+            flat[prefix or "_schema"] = str(value)
+
+    for location in ("json", "query", "form", "path", "headers"):
+        if isinstance(messages, dict) and location in messages:
+            walk("", messages[location])
+    if not flat:
+        walk("", messages)
+    return flat
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers and the request id on every response."""
+    app.after_request(add_security_headers)

@@ -1,0 +1,1 @@
+"""Users: accounts, roles, login and API tokens."""

@@ -1,0 +1,209 @@
+"""Accounts: creating users, password rules, login with lockout, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from coop_tracker.audit.services import diff, record
+from coop_tracker.core import validation as v
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import utcnow
+from coop_tracker.core.errors import DomainError, PermissionDenied, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.municipalities.models import Municipality
+from coop_tracker.users.models import ApiToken, User, UserRole
+
+ROLE_LABELS = {
+    UserRole.ADMIN: "Administratör",
+    UserRole.EDITOR: "Redaktör",
+    UserRole.READER: "Läsare",
+}
+MIN_PASSWORD_LENGTH = 12
+# A hash computed once so that an unknown email costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-but-the-same-cost")
+
+
+def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
+    """What is wrong with a new password (empty list when acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    if len(password) > 200:
+        problems.append("Lösenordet får vara högst 200 tecken.")
+    lowered = password.lower()
+    if email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) >= 4:
+        problems.append("Lösenordet får inte innehålla din e-postadress.")
+    if len(set(password)) < 5:
+        problems.append("Lösenordet har för få olika tecken.")
+    if lowered in {"samverkanskollen", "lösenordlösenord", "password1234", "123456789012"}:
+        problems.append("Lösenordet är för vanligt.")
+    _ = name
+    return problems
+
+
+@dataclass
+class UserInput:
+    """A user as typed by an administrator or on the command line."""
+
+    email: Any = ""
+    name: Any = ""
+    role: Any = UserRole.READER
+    municipality_code: Any = None
+    password: Any = ""
+
+
+def _normalise_email(value: Any, errors: v.Errors) -> str:
+    email = v.text(value, "email", "E-post", errors, max_length=254, required=True).lower()
+    if email and (email.count("@") != 1 or "." not in email.split("@")[1] or " " in email):
+        errors.add("email", "E-post måste vara en e-postadress, t.ex. namn@kommun.se.")
+    return email
+
+
+def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
+    """Create an account; the password must follow the password rules."""
+    if actor.user is not None and not can(actor.user, "users.manage"):
+        raise PermissionDenied()
+    errors = v.Errors()
+    email = _normalise_email(data.email, errors)
+    name = v.text(data.name, "name", "Namn", errors, max_length=120, required=True)
+    role = v.choice(data.role, "role", "Roll", errors, ROLE_LABELS, required=True)
+    code = data.municipality_code or None
+    if code is not None and session.get(Municipality, code) is None:
+        errors.add("municipality_code", f"Okänd kommunkod {str(code)[:10]!r}.")
+    if role in (UserRole.EDITOR, UserRole.READER) and code is None:
+        errors.add("municipality_code", "Välj hemkommun för redaktörer och läsare.")
+    password = data.password if isinstance(data.password, str) else ""
+    for problem in password_problems(password, email=email):
+        errors.add("password", problem)
+    if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        errors.add("email", "Det finns redan en användare med den e-postadressen.")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        municipality_code=code,
+        password_hash=generate_password_hash(password),
+        session_token=secrets.token_hex(16),
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, action="create", object_type="user", object_id=user.id,
+           label=f"{user.name} <{user.email}>", municipality_code=code,
+           changes=diff({}, {"email": email, "name": name, "role": role,
+                             "municipality_code": code}))
+    return user
+
+
+class LoginRefused(DomainError):
+    """Wrong email or password, or the account is locked; never says which."""
+
+    status = 401
+    code = "login_failed"
+
+
+def authenticate(
+    session: Session, email: Any, password: Any, *, now: datetime, max_failures: int,
+    lockout_minutes: int,
+) -> User:
+    """Check a login; repeated failures lock the account for a while."""
+    generic = "Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat."
+    email = str(email or "").strip().lower()[:254]
+    password = str(password or "")[:200]
+    user = session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise LoginRefused(generic)
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        check_password_hash(_DUMMY_HASH, password)
+        raise LoginRefused(generic)
+    if not user.is_active_account or not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+            record(session, Actor(user=None, source="web"), action="lock",
+                   object_type="user", object_id=user.id, label=user.email,
+                   changes={"locked_until": [None, user.locked_until.isoformat()]})
+        session.flush()
+        raise LoginRefused(generic)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every session of the user (used at logout and password change)."""
+    user.session_token = secrets.token_hex(16)
+    session.flush()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
+    """A new API token; the plain token is returned once and only its hash is kept."""
+    if actor.user is not None and actor.user.id != user.id and not can(actor.user, "users.manage"):
+        raise PermissionDenied()
+    errors = v.Errors()
+    name = v.text(name, "name", "Namn på nyckeln", errors, max_length=80)
+    if errors:
+        raise ValidationFailed(dict(errors))
+    plain_token = "ck_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name or "API-nyckel",
+        token_hash=hash_token(plain_token),
+        prefix=plain_token[:10],
+        created_at=utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    record(session, actor, action="create", object_type="api_token", object_id=token.id,
+           label=f"{token.name} ({user.email})", changes={"prefix": [None, token.prefix]})
+    return token, plain_token
+
+
+def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> None:
+    """Revoke a token: it stops working at once."""
+    if actor.user is not None and actor.user.id != token.user_id and not can(
+        actor.user, "users.manage"
+    ):
+        raise PermissionDenied()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        record(session, actor, action="revoke", object_type="api_token", object_id=token.id,
+               label=f"{token.name} ({token.user.email})",
+               changes={"revoked": [False, True]})
+
+
+def user_for_token(session: Session, plain_token: str, *, now: datetime) -> User | None:
+    """The active user owning a valid token, marking the token as used."""
+    if not plain_token or len(plain_token) > 200:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain_token)))
+    if token is None or token.revoked_at is not None or not token.user.is_active_account:
+        return None
+    last = token.last_used_at
+    if last is None or now - _aware(last) > timedelta(minutes=5):
+        token.last_used_at = now
+    return token.user
