@@ -60,8 +60,6 @@ def _project_root() -> Any:
 
 def _spec_kwargs() -> dict[str, Any]:
     return {
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }

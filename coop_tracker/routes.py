@@ -29,9 +29,16 @@ HTTP_MESSAGES = {
     500: "Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta administratören.",
 }
 HTTP_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-    429: "too_many_requests", 500: "server_error",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
 }
 
 
@@ -51,8 +58,13 @@ def register_blueprints(app: Flask) -> None:
     register_template_helpers(app)
 
 
-def _error_response(status: int, message: str, code: str, fields: dict[str, Any] | None = None,
-                    extra: dict[str, Any] | None = None) -> Any:
+def _error_response(
+    status: int,
+    message: str,
+    code: str,
+    fields: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Any:
     if wants_json():
         body: dict[str, Any] = {"error": code, "message": message, "fields": fields or {}}
         body.update(extra or {})
@@ -77,8 +89,9 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(_error: StaleDataError) -> Any:
         db.session.rollback()
-        return _error_response(409, "Någon annan sparade samtidigt. Ladda om och försök igen.",
-                               "conflict")
+        return _error_response(
+            409, "Någon annan sparade samtidigt. Ladda om och försök igen.", "conflict"
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> Any:

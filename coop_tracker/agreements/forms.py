@@ -26,6 +26,7 @@ from coop_tracker.agreements.rules import (
     ROLE_LABELS,
 )
 from coop_tracker.agreements.services import AgreementInput, ContactInput, PartyInput
+from coop_tracker.core.forms import choices
 
 
 class PartyForm(Form):
@@ -35,7 +36,7 @@ class PartyForm(Form):
     version = HiddenField()
     municipality_code = SelectField("Kommun", choices=[], validate_choice=False)
     role = SelectField(
-        "Roll", choices=[("", "Välj roll")] + list(ROLE_LABELS.items()), validate_choice=False
+        "Roll", choices=choices([("", "Välj roll"), *ROLE_LABELS.items()]), validate_choice=False
     )
     decision_body = StringField("Beslutande organ")
     decision_on = StringField("Beslutsdatum")
@@ -53,7 +54,7 @@ class AgreementForm(FlaskForm):
 
     version = HiddenField()
     title = StringField("Namn på samverkan")
-    form = RadioField("Samverkansform", choices=list(FORM_LABELS.items()), validate_choice=False)
+    form = RadioField("Samverkansform", choices=choices(FORM_LABELS), validate_choice=False)
     areas = SelectMultipleField("Samverkansområden", choices=[], validate_choice=False)
     purpose = TextAreaField("Syfte")
     goals = TextAreaField("Mål och förväntade effekter")
@@ -62,7 +63,9 @@ class AgreementForm(FlaskForm):
     end_on = StringField("Slutdatum")
     notice_months = StringField("Uppsägningstid (månader)")
     renewal = RadioField(
-        "Förlängning", choices=list(RENEWAL_LABELS.items()), default="none",
+        "Förlängning",
+        choices=choices(RENEWAL_LABELS),
+        default="none",
         validate_choice=False,
     )
     renewal_months = StringField("Förlängningsperiod (månader)")
@@ -70,7 +73,7 @@ class AgreementForm(FlaskForm):
     review_interval_months = StringField("Uppföljningsintervall (månader)")
     cost_basis = SelectField(
         "Kostnadsfördelning",
-        choices=[("", "Inte angiven")] + list(COST_BASIS_LABELS.items()),
+        choices=choices([("", "Inte angiven"), *COST_BASIS_LABELS.items()]),
         validate_choice=False,
     )
     annual_cost = StringField("Total årlig kostnad (kr)")
@@ -85,9 +88,9 @@ class AgreementForm(FlaskForm):
 
     def set_choices(self, municipalities: list[tuple[str, str]], areas: list[tuple[str, str]]):
         """Fill the kommun and area choices (loaded once per request)."""
-        self.areas.choices = areas
+        self.areas.choices = choices(areas)
         for entry in self.parties:
-            entry.form.municipality_code.choices = [("", "Välj kommun")] + municipalities
+            entry.form.municipality_code.choices = choices([("", "Välj kommun"), *municipalities])
 
     def to_input(self) -> AgreementInput:
         """Plain data for the service, leaving out parties marked for removal."""
@@ -107,8 +110,8 @@ class AgreementForm(FlaskForm):
                 version=_int_or_none(e.form.version.data),
             )
             for e in self.parties
-            if not e.form.remove.data and (e.form.municipality_code.data or e.form.role.data
-                                           or e.form.id.data)
+            if not e.form.remove.data
+            and (e.form.municipality_code.data or e.form.role.data or e.form.id.data)
         ]
         return AgreementInput(
             title=self.title.data,

@@ -108,9 +108,7 @@ class Agreement(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
-    areas: Mapped[list[Area]] = relationship(
-        secondary=agreement_area, order_by=Area.sort_order
-    )
+    areas: Mapped[list[Area]] = relationship(secondary=agreement_area, order_by=Area.sort_order)
     parties: Mapped[list[Party]] = relationship(
         back_populates="agreement",
         cascade="all, delete-orphan",

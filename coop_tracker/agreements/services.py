@@ -7,7 +7,6 @@ log and flushes; the caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +16,9 @@ from sqlalchemy.orm import Session
 from coop_tracker.agreements.models import (
     Agreement,
     Contact,
-    CostBasis,
-    Form,
     Party,
     Phase,
     Renewal,
-    Role,
 )
 from coop_tracker.agreements.rules import (
     COST_BASIS_LABELS,
@@ -177,40 +173,95 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
     """Check every field; raise ValidationFailed naming each wrong field."""
     errors = v.Errors()
     values: dict[str, Any] = {
-        "title": v.text(data.title, "title", "Namn", errors, max_length=200, required=True,
-                        min_length=3),
+        "title": v.text(
+            data.title, "title", "Namn", errors, max_length=200, required=True, min_length=3
+        ),
         "form": v.choice(data.form, "form", "Samverkansform", errors, FORM_LABELS, required=True),
-        "purpose": v.text(data.purpose, "purpose", "Syfte", errors, max_length=5000,
-                          multiline=True),
-        "goals": v.text(data.goals, "goals", "Mål och förväntade effekter", errors,
-                        max_length=5000, multiline=True),
-        "motive": v.text(data.motive, "motive", "Motiv", errors, max_length=2000,
-                         multiline=True),
+        "purpose": v.text(
+            data.purpose, "purpose", "Syfte", errors, max_length=5000, multiline=True
+        ),
+        "goals": v.text(
+            data.goals,
+            "goals",
+            "Mål och förväntade effekter",
+            errors,
+            max_length=5000,
+            multiline=True,
+        ),
+        "motive": v.text(data.motive, "motive", "Motiv", errors, max_length=2000, multiline=True),
         "start_on": v.a_date(data.start_on, "start_on", "Startdatum", errors),
         "end_on": v.a_date(data.end_on, "end_on", "Slutdatum", errors),
-        "notice_months": v.integer(data.notice_months, "notice_months", "Uppsägningstid",
-                                   errors, minimum=0, maximum=60),
-        "renewal": v.choice(data.renewal or Renewal.NONE, "renewal", "Förlängning", errors,
-                            RENEWAL_LABELS, required=True),
-        "renewal_months": v.integer(data.renewal_months, "renewal_months",
-                                    "Förlängningsperiod", errors, minimum=1, maximum=120),
+        "notice_months": v.integer(
+            data.notice_months, "notice_months", "Uppsägningstid", errors, minimum=0, maximum=60
+        ),
+        "renewal": v.choice(
+            data.renewal or Renewal.NONE,
+            "renewal",
+            "Förlängning",
+            errors,
+            RENEWAL_LABELS,
+            required=True,
+        ),
+        "renewal_months": v.integer(
+            data.renewal_months,
+            "renewal_months",
+            "Förlängningsperiod",
+            errors,
+            minimum=1,
+            maximum=120,
+        ),
         "internal_lead_days": v.integer(
             60 if data.internal_lead_days in (None, "") else data.internal_lead_days,
-            "internal_lead_days", "Intern förberedelsetid", errors, minimum=0, maximum=730),
-        "review_interval_months": v.integer(data.review_interval_months,
-                                            "review_interval_months", "Uppföljningsintervall",
-                                            errors, minimum=1, maximum=60),
-        "cost_basis": v.choice(data.cost_basis, "cost_basis", "Kostnadsfördelning", errors,
-                               COST_BASIS_LABELS, required=False),
-        "annual_cost": v.decimal(data.annual_cost, "annual_cost", "Årlig kostnad", errors,
-                                 minimum=Decimal(0), maximum=Decimal("100000000000")),
-        "cost_note": v.text(data.cost_note, "cost_note", "Kommentar om kostnader", errors,
-                            max_length=2000, multiline=True),
-        "document_ref": v.text(data.document_ref, "document_ref", "Diarienummer", errors,
-                               max_length=100),
+            "internal_lead_days",
+            "Intern förberedelsetid",
+            errors,
+            minimum=0,
+            maximum=730,
+        ),
+        "review_interval_months": v.integer(
+            data.review_interval_months,
+            "review_interval_months",
+            "Uppföljningsintervall",
+            errors,
+            minimum=1,
+            maximum=60,
+        ),
+        "cost_basis": v.choice(
+            data.cost_basis,
+            "cost_basis",
+            "Kostnadsfördelning",
+            errors,
+            COST_BASIS_LABELS,
+            required=False,
+        ),
+        "annual_cost": v.decimal(
+            data.annual_cost,
+            "annual_cost",
+            "Årlig kostnad",
+            errors,
+            minimum=Decimal(0),
+            maximum=Decimal("100000000000"),
+        ),
+        "cost_note": v.text(
+            data.cost_note,
+            "cost_note",
+            "Kommentar om kostnader",
+            errors,
+            max_length=2000,
+            multiline=True,
+        ),
+        "document_ref": v.text(
+            data.document_ref, "document_ref", "Diarienummer", errors, max_length=100
+        ),
         "document_url": v.url(data.document_url, "document_url", "Länk till avtalet", errors),
-        "internal_note": v.text(data.internal_note, "internal_note", "Intern anteckning", errors,
-                                max_length=5000, multiline=True),
+        "internal_note": v.text(
+            data.internal_note,
+            "internal_note",
+            "Intern anteckning",
+            errors,
+            max_length=5000,
+            multiline=True,
+        ),
         "is_public": bool(data.is_public),
     }
     if not isinstance(data.is_public, bool | None) and data.is_public not in ("y", "on", "1"):
@@ -220,8 +271,10 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         errors.add("end_on", "Slutdatum måste vara efter startdatum.")
     if values["renewal"] == Renewal.TACIT:
         if end is None:
-            errors.add("end_on", "Ange slutdatum för första avtalsperioden när avtalet förlängs "
-                                 "automatiskt.")
+            errors.add(
+                "end_on",
+                "Ange slutdatum för första avtalsperioden när avtalet förlängs automatiskt.",
+            )
         if values["renewal_months"] is None:
             errors.add("renewal_months", "Ange hur många månader varje förlängning gäller.")
         if values["notice_months"] is None:
@@ -285,36 +338,67 @@ def _validate_parties(
             errors.add(prefix + "municipality_code", f"Part {index + 1}: välj kommun.")
         elif not isinstance(code, str) or code not in known:
             shown = str(code)[:10]
-            errors.add(prefix + "municipality_code",
-                       f"Part {index + 1}: okänd kommunkod {shown!r} (fyra siffror, t.ex. 0180).")
+            errors.add(
+                prefix + "municipality_code",
+                f"Part {index + 1}: okänd kommunkod {shown!r} (fyra siffror, t.ex. 0180).",
+            )
         elif code in seen:
-            errors.add(prefix + "municipality_code",
-                       f"Part {index + 1}: kommunen finns redan med som part.")
+            errors.add(
+                prefix + "municipality_code",
+                f"Part {index + 1}: kommunen finns redan med som part.",
+            )
         else:
             seen.add(code)
         label = f"Part {index + 1}"
         row = {
             "municipality_code": code,
-            "role": v.choice(party.role, prefix + "role", f"{label}: roll", errors, ROLE_LABELS,
-                             required=True),
-            "decision_body": v.text(party.decision_body, prefix + "decision_body",
-                                    f"{label}: beslutande organ", errors, max_length=120),
-            "decision_on": v.a_date(party.decision_on, prefix + "decision_on",
-                                    f"{label}: beslutsdatum", errors),
-            "decision_paragraph": v.text(party.decision_paragraph, prefix + "decision_paragraph",
-                                         f"{label}: paragraf", errors, max_length=40),
-            "decision_ref": v.text(party.decision_ref, prefix + "decision_ref",
-                                   f"{label}: diarienummer", errors, max_length=60),
-            "joined_on": v.a_date(party.joined_on, prefix + "joined_on",
-                                  f"{label}: anslöt", errors),
+            "role": v.choice(
+                party.role, prefix + "role", f"{label}: roll", errors, ROLE_LABELS, required=True
+            ),
+            "decision_body": v.text(
+                party.decision_body,
+                prefix + "decision_body",
+                f"{label}: beslutande organ",
+                errors,
+                max_length=120,
+            ),
+            "decision_on": v.a_date(
+                party.decision_on, prefix + "decision_on", f"{label}: beslutsdatum", errors
+            ),
+            "decision_paragraph": v.text(
+                party.decision_paragraph,
+                prefix + "decision_paragraph",
+                f"{label}: paragraf",
+                errors,
+                max_length=40,
+            ),
+            "decision_ref": v.text(
+                party.decision_ref,
+                prefix + "decision_ref",
+                f"{label}: diarienummer",
+                errors,
+                max_length=60,
+            ),
+            "joined_on": v.a_date(
+                party.joined_on, prefix + "joined_on", f"{label}: anslöt", errors
+            ),
             "left_on": v.a_date(party.left_on, prefix + "left_on", f"{label}: lämnade", errors),
-            "cost_share_percent": v.decimal(party.cost_share_percent,
-                                            prefix + "cost_share_percent",
-                                            f"{label}: kostnadsandel (%)", errors,
-                                            minimum=Decimal(0), maximum=Decimal(100)),
-            "annual_cost": v.decimal(party.annual_cost, prefix + "annual_cost",
-                                     f"{label}: årlig kostnad", errors, minimum=Decimal(0),
-                                     maximum=Decimal("100000000000")),
+            "cost_share_percent": v.decimal(
+                party.cost_share_percent,
+                prefix + "cost_share_percent",
+                f"{label}: kostnadsandel (%)",
+                errors,
+                minimum=Decimal(0),
+                maximum=Decimal(100),
+            ),
+            "annual_cost": v.decimal(
+                party.annual_cost,
+                prefix + "annual_cost",
+                f"{label}: årlig kostnad",
+                errors,
+                minimum=Decimal(0),
+                maximum=Decimal("100000000000"),
+            ),
             "id": party.id,
             "version": party.version,
         }
@@ -443,36 +527,63 @@ def _apply_parties(
             party = Party(**{k: row[k] for k in PARTY_FIELDS})
             agreement.parties.append(party)
             session.flush()
-            record(session, actor, action="create", object_type="party", object_id=party.id,
-                   label=_party_label(party, agreement), agreement_id=agreement.id,
-                   municipality_code=party.municipality_code,
-                   changes=diff({}, party_snapshot(party)))
+            record(
+                session,
+                actor,
+                action="create",
+                object_type="party",
+                object_id=party.id,
+                label=_party_label(party, agreement),
+                agreement_id=agreement.id,
+                municipality_code=party.municipality_code,
+                changes=diff({}, party_snapshot(party)),
+            )
             wanted.add(party.id)
             continue
         if row["version"] is not None and int(row["version"]) != party.version:
-            raise StaleVersion(agreement_snapshot(agreement), agreement.version,
-                               f"Part {index + 1} har ändrats av någon annan sedan du öppnade "
-                               "sidan. Ladda om och försök igen.")
+            raise StaleVersion(
+                agreement_snapshot(agreement),
+                agreement.version,
+                f"Part {index + 1} har ändrats av någon annan sedan du öppnade "
+                "sidan. Ladda om och försök igen.",
+            )
         before = party_snapshot(party)
         for name in PARTY_FIELDS:
             setattr(party, name, row[name])
         changes = diff(before, party_snapshot(party))
         if changes:
-            record(session, actor, action="update", object_type="party", object_id=party.id,
-                   label=_party_label(party, agreement), agreement_id=agreement.id,
-                   municipality_code=party.municipality_code, changes=changes)
+            record(
+                session,
+                actor,
+                action="update",
+                object_type="party",
+                object_id=party.id,
+                label=_party_label(party, agreement),
+                agreement_id=agreement.id,
+                municipality_code=party.municipality_code,
+                changes=changes,
+            )
         wanted.add(party.id)
     for party in list(agreement.parties):
         if party.id is not None and party.id not in wanted:
             if agreement.phase != Phase.PLANNED:
-                raise ValidationFailed({
-                    "parties": "En part kan bara tas bort medan samverkan är planerad. "
-                    "Registrera i stället att kommunen lämnar (datum för utträde)."
-                })
-            record(session, actor, action="delete", object_type="party", object_id=party.id,
-                   label=_party_label(party, agreement), agreement_id=agreement.id,
-                   municipality_code=party.municipality_code,
-                   changes=diff(party_snapshot(party), {}))
+                raise ValidationFailed(
+                    {
+                        "parties": "En part kan bara tas bort medan samverkan är planerad. "
+                        "Registrera i stället att kommunen lämnar (datum för utträde)."
+                    }
+                )
+            record(
+                session,
+                actor,
+                action="delete",
+                object_type="party",
+                object_id=party.id,
+                label=_party_label(party, agreement),
+                agreement_id=agreement.id,
+                municipality_code=party.municipality_code,
+                changes=diff(party_snapshot(party), {}),
+            )
             agreement.parties.remove(party)
 
 
@@ -488,9 +599,16 @@ def archive_agreement(session: Session, agreement: Agreement, *, actor: Actor) -
     if agreement.archived_at is None:
         agreement.archived_at = utcnow()
         session.flush()
-        record(session, actor, action="archive", object_type="agreement",
-               object_id=agreement.id, label=agreement.title, agreement_id=agreement.id,
-               changes={"archived": [False, True]})
+        record(
+            session,
+            actor,
+            action="archive",
+            object_type="agreement",
+            object_id=agreement.id,
+            label=agreement.title,
+            agreement_id=agreement.id,
+            changes={"archived": [False, True]},
+        )
     return agreement
 
 
@@ -501,9 +619,16 @@ def restore_agreement(session: Session, agreement: Agreement, *, actor: Actor) -
     if agreement.archived_at is not None:
         agreement.archived_at = None
         session.flush()
-        record(session, actor, action="restore", object_type="agreement",
-               object_id=agreement.id, label=agreement.title, agreement_id=agreement.id,
-               changes={"archived": [True, False]})
+        record(
+            session,
+            actor,
+            action="restore",
+            object_type="agreement",
+            object_id=agreement.id,
+            label=agreement.title,
+            agreement_id=agreement.id,
+            changes={"archived": [True, False]},
+        )
     return agreement
 
 
@@ -530,8 +655,12 @@ def _validate_contact(data: ContactInput) -> dict[str, Any]:
         "wants_reminders": bool(data.wants_reminders),
     }
     email = values["email"]
-    if email and ("@" not in email or " " in email or email.startswith("@")
-                  or "." not in email.rsplit("@", 1)[-1]):
+    if email and (
+        "@" not in email
+        or " " in email
+        or email.startswith("@")
+        or "." not in email.rsplit("@", 1)[-1]
+    ):
         errors.add("email", "E-post måste vara en e-postadress, t.ex. namn@kommun.se.")
     if values["wants_reminders"] and not email:
         errors.add("email", "Ange e-post för att kontaktpersonen ska få påminnelser.")
@@ -552,9 +681,17 @@ def add_contact(session: Session, party: Party, data: ContactInput, *, actor: Ac
     contact = Contact(**values)
     party.contacts.append(contact)
     session.flush()
-    record(session, actor, action="create", object_type="contact", object_id=contact.id,
-           label=f"{contact.name} ({party.municipality.name})", agreement_id=party.agreement_id,
-           municipality_code=party.municipality_code, changes=diff({}, contact_snapshot(contact)))
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="contact",
+        object_id=contact.id,
+        label=f"{contact.name} ({party.municipality.name})",
+        agreement_id=party.agreement_id,
+        municipality_code=party.municipality_code,
+        changes=diff({}, contact_snapshot(contact)),
+    )
     return contact
 
 
@@ -573,10 +710,17 @@ def update_contact(
     changes = diff(before, contact_snapshot(contact))
     if changes:
         session.flush()
-        record(session, actor, action="update", object_type="contact", object_id=contact.id,
-               label=f"{contact.name} ({party.municipality.name})",
-               agreement_id=party.agreement_id, municipality_code=party.municipality_code,
-               changes=changes)
+        record(
+            session,
+            actor,
+            action="update",
+            object_type="contact",
+            object_id=contact.id,
+            label=f"{contact.name} ({party.municipality.name})",
+            agreement_id=party.agreement_id,
+            municipality_code=party.municipality_code,
+            changes=changes,
+        )
     return contact
 
 
@@ -584,9 +728,17 @@ def delete_contact(session: Session, contact: Contact, *, actor: Actor) -> None:
     """Remove a contact person (personal data is deleted, the audit keeps only the name)."""
     party = contact.party
     _check_party_edit(party, actor)
-    record(session, actor, action="delete", object_type="contact", object_id=contact.id,
-           label=f"{contact.name} ({party.municipality.name})", agreement_id=party.agreement_id,
-           municipality_code=party.municipality_code, changes={"name": [contact.name, None]})
+    record(
+        session,
+        actor,
+        action="delete",
+        object_type="contact",
+        object_id=contact.id,
+        label=f"{contact.name} ({party.municipality.name})",
+        agreement_id=party.agreement_id,
+        municipality_code=party.municipality_code,
+        changes={"name": [contact.name, None]},
+    )
     party.contacts.remove(contact)
     session.flush()
 
@@ -613,4 +765,3 @@ __all__ = [
     "restore_agreement",
     "update_agreement",
 ]
-

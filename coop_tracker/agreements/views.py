@@ -31,17 +31,20 @@ from coop_tracker.municipalities.models import Area, Municipality
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, Any]:
-    return {
-        "FORM_LABELS": FORM_LABELS,
-        "FORM_HINTS": FORM_HINTS,
-        "ROLE_LABELS": ROLE_LABELS,
-        "ROLE_SHORT": ROLE_SHORT,
-        "PHASE_LABELS": PHASE_LABELS,
-        "RENEWAL_LABELS": RENEWAL_LABELS,
-        "COST_BASIS_LABELS": COST_BASIS_LABELS,
-    }
+@bp.record_once
+def _labels(state: Any) -> None:
+    """Domain labels as Jinja globals, so imported macros see them too."""
+    state.app.jinja_env.globals.update(
+        {
+            "FORM_LABELS": FORM_LABELS,
+            "FORM_HINTS": FORM_HINTS,
+            "ROLE_LABELS": ROLE_LABELS,
+            "ROLE_SHORT": ROLE_SHORT,
+            "PHASE_LABELS": PHASE_LABELS,
+            "RENEWAL_LABELS": RENEWAL_LABELS,
+            "COST_BASIS_LABELS": COST_BASIS_LABELS,
+        }
+    )
 
 
 def filters_from_request(args: Any) -> tuple[Filters, dict[str, str]]:
@@ -100,7 +103,8 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     areas = [
         (slug, label)
         for slug, label in db.session.execute(
-            select(Area.slug, Area.label_sv).where(Area.is_active.is_(True))
+            select(Area.slug, Area.label_sv)
+            .where(Area.is_active.is_(True))
             .order_by(Area.sort_order, Area.label_sv)
         )
     ]
@@ -168,8 +172,7 @@ def create() -> Any:
             form.parties.append_entry()
         else:
             try:
-                outcome = services.create_agreement(db.session, form.to_input(),
-                                                    actor=web_actor())
+                outcome = services.create_agreement(db.session, form.to_input(), actor=web_actor())
             except ValidationFailed as failure:
                 db.session.rollback()
                 errors = failure.fields
@@ -181,8 +184,9 @@ def create() -> Any:
                 return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
     form.set_choices(municipalities, areas)
     status = 422 if errors else 200
-    return render_template("agreements/form.html", form=form, errors=errors, agreement=None,
-                           conflict=None), status
+    return render_template(
+        "agreements/form.html", form=form, errors=errors, agreement=None, conflict=None
+    ), status
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -219,7 +223,10 @@ def edit(agreement_id: int) -> Any:
         else:
             try:
                 outcome = services.update_agreement(
-                    db.session, agreement, form.to_input(), expected_version=form.version.data,
+                    db.session,
+                    agreement,
+                    form.to_input(),
+                    expected_version=form.version.data,
                     actor=web_actor(),
                 )
             except ValidationFailed as failure:
@@ -238,8 +245,9 @@ def edit(agreement_id: int) -> Any:
     form.set_choices(municipalities, areas)
     if errors:
         status = 422
-    return render_template("agreements/form.html", form=form, errors=errors, agreement=agreement,
-                           conflict=conflict), status
+    return render_template(
+        "agreements/form.html", form=form, errors=errors, agreement=agreement, conflict=conflict
+    ), status
 
 
 @bp.post("/<int:agreement_id>/archive")
@@ -297,9 +305,15 @@ def contact_new(agreement_id: int, party_id: int) -> Any:
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
         errors = {k: " ".join(v) for k, v in form.errors.items()}
-    return render_template("agreements/contact_form.html", form=form, errors=errors,
-                           agreement=agreement, party=party, contact=None,
-                           conflict=None), (422 if errors else 200)
+    return render_template(
+        "agreements/contact_form.html",
+        form=form,
+        errors=errors,
+        agreement=agreement,
+        party=party,
+        contact=None,
+        conflict=None,
+    ), (422 if errors else 200)
 
 
 def _contact(party: Party, contact_id: int) -> Contact:
@@ -309,8 +323,9 @@ def _contact(party: Party, contact_id: int) -> Contact:
     return contact
 
 
-@bp.route("/<int:agreement_id>/parties/<int:party_id>/contacts/<int:contact_id>",
-          methods=["GET", "POST"])
+@bp.route(
+    "/<int:agreement_id>/parties/<int:party_id>/contacts/<int:contact_id>", methods=["GET", "POST"]
+)
 @login_required
 def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
     """Change or delete a contact person."""
@@ -330,8 +345,13 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
                 services.delete_contact(db.session, contact, actor=web_actor())
                 message = "Kontaktpersonen är borttagen."
             else:
-                services.update_contact(db.session, contact, form.to_input(),
-                                        expected_version=form.version.data, actor=web_actor())
+                services.update_contact(
+                    db.session,
+                    contact,
+                    form.to_input(),
+                    expected_version=form.version.data,
+                    actor=web_actor(),
+                )
                 message = "Kontaktpersonen är uppdaterad."
         except ValidationFailed as failure:
             db.session.rollback()
@@ -346,6 +366,12 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
     elif form.is_submitted():
         errors = {k: " ".join(v) for k, v in form.errors.items()}
     status = 409 if conflict else (422 if errors else 200)
-    return render_template("agreements/contact_form.html", form=form, errors=errors,
-                           agreement=agreement, party=party, contact=contact,
-                           conflict=conflict), status
+    return render_template(
+        "agreements/contact_form.html",
+        form=form,
+        errors=errors,
+        agreement=agreement,
+        party=party,
+        contact=contact,
+        conflict=conflict,
+    ), status

@@ -13,6 +13,14 @@ EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
+def missing(verb: str, label: str) -> str:
+    """ "Ange namn." or, for a prefixed label such as "Part 2: roll", "Part 2: välj roll."."""
+    prefix, sep, rest = label.rpartition(": ")
+    if sep:
+        return f"{prefix}: {verb} {rest.lower()}."
+    return f"{verb.capitalize()} {label.lower()}."
+
+
 class Errors(dict[str, str]):
     """Field → message, keeping the first message per field."""
 
@@ -43,7 +51,7 @@ def text(
         errors.add(field, f"{label} innehåller otillåtna styrtecken.")
         return value
     if required and not value:
-        errors.add(field, f"Ange {label.lower()}.")
+        errors.add(field, missing("ange", label))
     elif value and len(value) < min_length:
         errors.add(field, f"{label} måste ha minst {min_length} tecken.")
     elif len(value) > max_length:
@@ -64,7 +72,7 @@ def integer(
     """An integer within bounds, or None when empty and not required."""
     if value is None or value == "":
         if required:
-            errors.add(field, f"Ange {label.lower()}.")
+            errors.add(field, missing("ange", label))
         return None
     if isinstance(value, bool):
         errors.add(field, f"{label} måste vara ett heltal.")
@@ -120,7 +128,7 @@ def a_date(
     """A date (or ISO string) between 1950 and 2100."""
     if value is None or value == "":
         if required:
-            errors.add(field, f"Ange {label.lower()}.")
+            errors.add(field, missing("ange", label))
         return None
     if isinstance(value, str):
         try:
@@ -141,7 +149,9 @@ def url(value: Any, field: str, label: str, errors: Errors) -> str:
     """An http(s) address or empty."""
     value = text(value, field, label, errors, max_length=500)
     if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
-        errors.add(field, f"{label} måste vara en webbadress som börjar med https:// eller http://.")
+        errors.add(
+            field, f"{label} måste vara en webbadress som börjar med https:// eller http://."
+        )
     return value
 
 
@@ -151,7 +161,7 @@ def choice(
     """One of ``allowed`` (value → Swedish label)."""
     if value is None or value == "":
         if required:
-            errors.add(field, f"Välj {label.lower()}.")
+            errors.add(field, missing("välj", label))
         return None
     if not isinstance(value, str) or value not in allowed:
         names = ", ".join(allowed)

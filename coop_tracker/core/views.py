@@ -54,21 +54,47 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
         if agreement.phase in ("ended", "abandoned"):
             continue
         if derived.decide_by_on and (derived.decide_by_on - now).days <= 180:
-            items.append({"agreement": agreement, "on": derived.decide_by_on,
-                          "what": "Sista dag att förbereda beslut om uppsägning",
-                          "overdue": derived.decide_by_on < now})
+            items.append(
+                {
+                    "agreement": agreement,
+                    "on": derived.decide_by_on,
+                    "what": "Sista dag att förbereda beslut om uppsägning",
+                    "overdue": derived.decide_by_on < now,
+                }
+            )
         if derived.notice_deadline_on and (derived.notice_deadline_on - now).days <= 180:
-            items.append({"agreement": agreement, "on": derived.notice_deadline_on,
-                          "what": "Sista dag för uppsägning", "overdue": False})
-        if (agreement.renewal == "none" and agreement.end_on
-                and 0 <= (agreement.end_on - now).days <= 365):
-            items.append({"agreement": agreement, "on": agreement.end_on,
-                          "what": "Avtalet upphör", "overdue": False})
+            items.append(
+                {
+                    "agreement": agreement,
+                    "on": derived.notice_deadline_on,
+                    "what": "Sista dag för uppsägning",
+                    "overdue": False,
+                }
+            )
+        if (
+            agreement.renewal == "none"
+            and agreement.end_on
+            and 0 <= (agreement.end_on - now).days <= 365
+        ):
+            items.append(
+                {
+                    "agreement": agreement,
+                    "on": agreement.end_on,
+                    "what": "Avtalet upphör",
+                    "overdue": False,
+                }
+            )
         if agreement.phase == "planned":
             own = agreement.party_for(code)
             if own is not None and not own.has_decision:
-                items.append({"agreement": agreement, "on": None,
-                              "what": "Beslut saknas för din kommun", "overdue": False})
+                items.append(
+                    {
+                        "agreement": agreement,
+                        "on": None,
+                        "what": "Beslut saknas för din kommun",
+                        "overdue": False,
+                    }
+                )
     items.sort(key=lambda item: (item["on"] is None, item["on"] or now))
     return items
 

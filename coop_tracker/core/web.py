@@ -114,8 +114,4 @@ def add_security_headers(response: Any) -> Any:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
-
-
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")

@@ -77,9 +77,15 @@ def seed_reference_data(session: Session, *, actor: Actor) -> SeedResult:
             updated += 1
     session.flush()
     if created or updated:
-        record(session, actor, action="seed", object_type="reference_data", object_id="-",
-               label="Referensdata (län, kommuner, områden)",
-               changes={"created": [None, created], "updated": [None, updated]})
+        record(
+            session,
+            actor,
+            action="seed",
+            object_type="reference_data",
+            object_id="-",
+            label="Referensdata (län, kommuner, områden)",
+            changes={"created": [None, created], "updated": [None, updated]},
+        )
     return SeedResult(
         counties=len(counties) or 21,
         municipalities=len(muni_rows),
@@ -95,10 +101,12 @@ def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area
         raise PermissionDenied()
     errors = v.Errors()
     slug = v.text(data.get("slug"), "slug", "Kortnamn", errors, max_length=60, required=True)
-    label_sv = v.text(data.get("label_sv"), "label_sv", "Namn på svenska", errors,
-                      max_length=120, required=True)
-    label_en = v.text(data.get("label_en"), "label_en", "Namn på engelska", errors,
-                      max_length=120, required=True)
+    label_sv = v.text(
+        data.get("label_sv"), "label_sv", "Namn på svenska", errors, max_length=120, required=True
+    )
+    label_en = v.text(
+        data.get("label_en"), "label_en", "Namn på engelska", errors, max_length=120, required=True
+    )
     if slug and not re.fullmatch(r"[a-z0-9-]+", slug):
         errors.add("slug", "Kortnamn får bara innehålla a–z, siffror och bindestreck.")
     elif slug and session.scalar(select(Area.id).where(Area.slug == slug)):
@@ -108,7 +116,13 @@ def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area
     area = Area(slug=slug, label_sv=label_sv, label_en=label_en, sort_order=1000)
     session.add(area)
     session.flush()
-    record(session, actor, action="create", object_type="area", object_id=area.id,
-           label=area.label_sv, changes=diff({}, {"slug": slug, "label_sv": label_sv,
-                                                  "label_en": label_en}))
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="area",
+        object_id=area.id,
+        label=area.label_sv,
+        changes=diff({}, {"slug": slug, "label_sv": label_sv, "label_en": label_en}),
+    )
     return area

@@ -33,8 +33,9 @@ def create_command(email: str, name: str, role: str, municipality: str | None) -
     try:
         user = create_user(
             db.session,
-            UserInput(email=email, name=name, role=role, municipality_code=municipality,
-                      password=password),
+            UserInput(
+                email=email, name=name, role=role, municipality_code=municipality, password=password
+            ),
             actor=Actor.system("cli"),
         )
     except ValidationFailed as error:

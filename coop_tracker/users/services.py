@@ -97,10 +97,16 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
     )
     session.add(user)
     session.flush()
-    record(session, actor, action="create", object_type="user", object_id=user.id,
-           label=f"{user.name} <{user.email}>", municipality_code=code,
-           changes=diff({}, {"email": email, "name": name, "role": role,
-                             "municipality_code": code}))
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="user",
+        object_id=user.id,
+        label=f"{user.name} <{user.email}>",
+        municipality_code=code,
+        changes=diff({}, {"email": email, "name": name, "role": role, "municipality_code": code}),
+    )
     return user
 
 
@@ -112,7 +118,12 @@ class LoginRefused(DomainError):
 
 
 def authenticate(
-    session: Session, email: Any, password: Any, *, now: datetime, max_failures: int,
+    session: Session,
+    email: Any,
+    password: Any,
+    *,
+    now: datetime,
+    max_failures: int,
     lockout_minutes: int,
 ) -> User:
     """Check a login; repeated failures lock the account for a while."""
@@ -131,9 +142,15 @@ def authenticate(
         if user.failed_logins >= max_failures:
             user.locked_until = now + timedelta(minutes=lockout_minutes)
             user.failed_logins = 0
-            record(session, Actor(user=None, source="web"), action="lock",
-                   object_type="user", object_id=user.id, label=user.email,
-                   changes={"locked_until": [None, user.locked_until.isoformat()]})
+            record(
+                session,
+                Actor(user=None, source="web"),
+                action="lock",
+                object_type="user",
+                object_id=user.id,
+                label=user.email,
+                changes={"locked_until": [None, user.locked_until.isoformat()]},
+            )
         session.flush()
         raise LoginRefused(generic)
     user.failed_logins = 0
@@ -177,23 +194,38 @@ def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tu
     )
     session.add(token)
     session.flush()
-    record(session, actor, action="create", object_type="api_token", object_id=token.id,
-           label=f"{token.name} ({user.email})", changes={"prefix": [None, token.prefix]})
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="api_token",
+        object_id=token.id,
+        label=f"{token.name} ({user.email})",
+        changes={"prefix": [None, token.prefix]},
+    )
     return token, plain_token
 
 
 def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> None:
     """Revoke a token: it stops working at once."""
-    if actor.user is not None and actor.user.id != token.user_id and not can(
-        actor.user, "users.manage"
+    if (
+        actor.user is not None
+        and actor.user.id != token.user_id
+        and not can(actor.user, "users.manage")
     ):
         raise PermissionDenied()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
-        record(session, actor, action="revoke", object_type="api_token", object_id=token.id,
-               label=f"{token.name} ({token.user.email})",
-               changes={"revoked": [False, True]})
+        record(
+            session,
+            actor,
+            action="revoke",
+            object_type="api_token",
+            object_id=token.id,
+            label=f"{token.name} ({token.user.email})",
+            changes={"revoked": [False, True]},
+        )
 
 
 def user_for_token(session: Session, plain_token: str, *, now: datetime) -> User | None:

@@ -100,9 +100,19 @@ def test_every_bad_field_is_named(session):
     with pytest.raises(ValidationFailed) as refused:
         create_agreement(session, data, actor=Actor.system())
     fields = refused.value.fields
-    for name in ("title", "form", "areas", "start_on", "end_on", "notice_months",
-                 "renewal_months", "annual_cost", "document_url", "parties-0-municipality_code",
-                 "parties-1-role"):
+    for name in (
+        "title",
+        "form",
+        "areas",
+        "start_on",
+        "end_on",
+        "notice_months",
+        "renewal_months",
+        "annual_cost",
+        "document_url",
+        "parties-0-municipality_code",
+        "parties-1-role",
+    ):
         assert name in fields, name
     assert "okänd kommunkod" in fields["parties-0-municipality_code"]
 
@@ -136,31 +146,52 @@ def test_reader_cannot_create_and_editor_of_other_kommun_cannot_edit(session, fa
     agreement = factory.agreement()
     other = factory.user("editor", "0180")
     with pytest.raises(PermissionDenied):
-        update_agreement(session, agreement, _input(), expected_version=agreement.version,
-                         actor=Actor(other, "web"))
+        update_agreement(
+            session,
+            agreement,
+            _input(),
+            expected_version=agreement.version,
+            actor=Actor(other, "web"),
+        )
 
 
 def test_stale_version_is_refused_with_current_values(session, factory):
     agreement = factory.agreement(title="Ursprunglig titel")
     version = agreement.version
-    update_agreement(session, agreement, _input(title="Första ändringen"),
-                     expected_version=version, actor=Actor.system())
+    update_agreement(
+        session,
+        agreement,
+        _input(title="Första ändringen"),
+        expected_version=version,
+        actor=Actor.system(),
+    )
     session.commit()
     with pytest.raises(StaleVersion) as stale:
-        update_agreement(session, agreement, _input(title="Andra ändringen"),
-                         expected_version=version, actor=Actor.system())
+        update_agreement(
+            session,
+            agreement,
+            _input(title="Andra ändringen"),
+            expected_version=version,
+            actor=Actor.system(),
+        )
     assert stale.value.current["title"] == "Första ändringen"
     assert stale.value.current_version == version + 1
 
 
 def test_update_writes_field_level_diff(session, factory):
     agreement = factory.agreement(title="Gammal titel", notice_months=3)
-    update_agreement(session, agreement, _input(title="Ny titel"),
-                     expected_version=agreement.version, actor=Actor.system())
+    update_agreement(
+        session,
+        agreement,
+        _input(title="Ny titel"),
+        expected_version=agreement.version,
+        actor=Actor.system(),
+    )
     session.commit()
     event = session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "agreement",
-                                 AuditEvent.action == "update")
+        select(AuditEvent).where(
+            AuditEvent.object_type == "agreement", AuditEvent.action == "update"
+        )
     ).one()
     assert event.changes["title"] == ["Gammal titel", "Ny titel"]
     assert event.changes["notice_months"] == [3, 6]

@@ -12,8 +12,13 @@ from coop_tracker.extensions import db
 
 
 def test_upgrade_on_empty_database_then_check(tmp_path: Path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-                      "SECRET_KEY": "x", "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
     runner = app.test_cli_runner()
     upgraded = runner.invoke(args=["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output

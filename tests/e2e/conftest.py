@@ -1,0 +1,142 @@
+"""Browser journeys: a live server in a thread and headless Debian Chromium via Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from coop_tracker import create_app
+from coop_tracker.extensions import db
+from tests.conftest import USE_POSTGRES, _config, _truncate_postgres, skip_or_fail
+
+CHROMIUM = os.environ.get("COOP_TRACKER_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("COOP_TRACKER_SCREENSHOTS", "/tmp/coop_tracker_screenshots"))
+
+
+class LiveServer:
+    """The app served on a free loopback port for the length of one test."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(template_database: str, tmp_path: Path) -> Iterator[Any]:
+    """An app with CSRF on, as in production, on a fresh database."""
+    if USE_POSTGRES:
+        uri = template_database
+    else:
+        target = tmp_path / "live.sqlite3"
+        shutil.copyfile(template_database, target)
+        uri = f"sqlite:///{target}"
+    config = _config(uri, tmp_path)
+    config["WTF_CSRF_ENABLED"] = True
+    app = create_app(config)
+    if USE_POSTGRES:
+        _truncate_postgres(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Any) -> Iterator[LiveServer]:
+    with LiveServer(live_app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium saknas på {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - dev dependency
+        skip_or_fail("playwright är inte installerat")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    external: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    errors: list[str] = []
+    failures: list[str] = []
+    tab.on(
+        "response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None
+    )
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield tab
+    context.close()
+    assert failures == [], f"server errors: {failures}"
+    assert external == [], f"pages tried to load from other hosts: {external}"
+    csp = [e for e in errors if "Content Security Policy" in e]
+    assert csp == [], f"CSP violations: {csp}"
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """Run axe-core (WCAG 2.1 A and AA) on the current page; save a screenshot for review."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+    ]
+    assert violations == [], f"axe violations on {name}: {json.dumps(violations, indent=1)}"
+
+
+def login(page: Any, email: str, password: str = "ett-langt-losenord-123") -> None:
+    page.goto("/login")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
