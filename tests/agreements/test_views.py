@@ -1,0 +1,169 @@
+"""Agreement pages: list, detail, create and edit through the form, permissions."""
+
+from __future__ import annotations
+
+from coop_tracker.agreements.models import Agreement
+
+
+def _form(**changes):
+    data = {
+        "title": "Livsmedelskontroll i Västerdalarna",
+        "form": "avtalssamverkan",
+        "areas": ["livsmedelskontroll"],
+        "start_on": "2025-01-01",
+        "end_on": "",
+        "notice_months": "12",
+        "renewal": "none",
+        "internal_lead_days": "60",
+        "review_interval_months": "12",
+        "parties-0-municipality_code": "2021",
+        "parties-0-role": "host",
+        "parties-1-municipality_code": "2023",
+        "parties-1-role": "purchaser",
+        "save": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/agreements/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_editor_registers_an_agreement_through_the_form(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    response = client.post("/agreements/new", data=_form())
+    assert response.status_code == 302
+    agreement = session.query(Agreement).one()
+    assert agreement.title == "Livsmedelskontroll i Västerdalarna"
+    assert agreement.end_on is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kan sägas upp när som helst (tills vidare)" in page
+    assert "Malung-Sälen" in page
+
+
+def test_add_party_button_adds_a_row_without_losing_input(client, factory, auth):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    data = _form()
+    del data["save"]
+    data["add_party"] = "1"
+    response = client.post("/agreements/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="parties-2-municipality_code"' in page
+    assert 'value="Livsmedelskontroll i Västerdalarna"' in page
+
+
+def test_form_errors_are_summarised_and_named(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    response = client.post(
+        "/agreements/new",
+        data=_form(title="", **{"parties-1-municipality_code": "2021", "end_on": "2020-01-01"}),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in page
+    assert 'href="#title"' in page and "Ange namn." in page
+    assert "kommunen finns redan med som part" in page
+    assert "Slutdatum måste vara efter startdatum." in page
+    assert session.query(Agreement).count() == 0
+
+
+def test_stale_edit_shows_the_other_version_and_keeps_typed_text(client, factory, auth):
+    agreement = factory.agreement(title="Första versionen")
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    old_version = agreement.version
+    first = client.post(
+        f"/agreements/{agreement.id}/edit",
+        data=_form(title="Kollegans titel", version=str(old_version)),
+    )
+    assert first.status_code == 302
+    second = client.post(
+        f"/agreements/{agreement.id}/edit",
+        data=_form(title="Min titel", version=str(old_version)),
+    )
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Kollegans titel" in page
+    assert 'value="Min titel"' in page
+
+
+def test_permissions_on_pages(client, factory, auth):
+    agreement = factory.agreement()  # Vansbro (host) and Malung-Sälen (purchaser), planned
+    factory.user("reader", "2021", email="r@vansbro.se")
+    factory.user("editor", "0180", email="e@stockholm.se")
+    auth.login("r@vansbro.se")
+    assert client.get("/agreements/new").status_code == 403
+    assert client.get(f"/agreements/{agreement.id}").status_code == 200
+    assert client.get(f"/agreements/{agreement.id}/edit").status_code == 403
+    auth.logout()
+    auth.login("e@stockholm.se")
+    # A planned agreement is visible only to its parties.
+    assert client.get(f"/agreements/{agreement.id}").status_code == 404
+    listing = client.get("/agreements/").get_data(as_text=True)
+    assert agreement.title not in listing
+
+
+def test_list_filters_and_search(client, factory, auth):
+    factory.agreement(
+        title="Räddningstjänst Dala",
+        form="kommunalforbund",
+        parties=[("2021", "member"), ("2023", "member"), ("2039", "member")],
+        areas=["raddningstjanst"],
+        phase="active",
+    )
+    factory.agreement(title="Överförmyndare Väst", phase="active", areas=["overformyndare"])
+    factory.user("reader", "2021", email="r@vansbro.se")
+    auth.login("r@vansbro.se")
+    page = client.get("/agreements/?form=kommunalforbund").get_data(as_text=True)
+    assert "Räddningstjänst Dala" in page and "Överförmyndare Väst" not in page
+    page = client.get("/agreements/?q=%C3%96verf%C3%B6r").get_data(as_text=True)
+    assert "Överförmyndare Väst" in page and "Räddningstjänst Dala" not in page
+    page = client.get("/agreements/?q=%C3%84lvdalen").get_data(as_text=True)
+    assert "Räddningstjänst Dala" in page  # free text finds party kommuner too
+    page = client.get("/agreements/?per_page=999999&sort=nonsense").get_data(as_text=True)
+    assert "Några filter kunde inte användas" in page
+
+
+def test_municipality_page_groups_by_role(client, factory, auth):
+    factory.agreement(title="Värdskap", phase="active")
+    factory.user("reader", "2023", email="r@malung.se")
+    auth.login("r@malung.se")
+    page = client.get("/municipalities/2021").get_data(as_text=True)
+    assert "Vansbro kommun" in page
+    host_section = page.split('id="role-host"')[1].split('id="role-purchaser"')[0]
+    assert "Värdskap" in host_section
+    assert client.get("/municipalities/9999").status_code == 404
+
+
+def test_start_page_flags_a_notice_deadline_soon(client, factory, auth):
+    from coop_tracker.core.clock import today
+
+    now = today()
+    factory.agreement(
+        title="Snart uppsägning",
+        phase="active",
+        start_on="2020-01-01",
+        end_on=(now.replace(day=1).replace(year=now.year + 1)).isoformat(),
+        notice_months=9,
+        renewal="tacit",
+        renewal_months=12,
+    )
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    page = client.get("/").get_data(as_text=True)
+    assert "Behöver uppmärksamhet" in page
+    attention = page.split("Behöver uppmärksamhet")[1].split("</section>")[0]
+    assert "Snart uppsägning" in attention
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
