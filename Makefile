@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app coop_tracker
 PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-postgres lint fmt translations install serve clean
+.PHONY: run test lint fmt translations install clean extract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,9 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Translations: Swedish is the source language; English lives in translations/en.
+extract: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	@if [ -d translations/en ]; then $(BIN)/pybabel update -q -i translations/messages.pot -d translations -l en; \
+	else $(BIN)/pybabel init -q -i translations/messages.pot -d translations -l en; fi
