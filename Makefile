@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app coop_tracker
 PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint fmt translations install clean extract
+.PHONY: run test lint fmt translations install clean extract bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,9 @@ extract: install
 	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	@if [ -d translations/en ]; then $(BIN)/pybabel update -q -i translations/messages.pot -d translations -l en; \
 	else $(BIN)/pybabel init -q -i translations/messages.pot -d translations -l en; fi
+
+bench: install
+	$(BIN)/python bench/run.py
+
+load: install
+	$(BIN)/python bench/load.py
