@@ -19,7 +19,20 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-api = Api()
+
+
+class CoopApi(Api):
+    """flask-smorest's Api, documenting our error body ``{"error", "message", "fields"}``.
+
+    The default responses refer to the schema component "Error" by name; ``register_api``
+    registers ``coop_tracker.api.schemas.ErrorSchema`` under that name, so this module need not
+    import the API package.
+    """
+
+    ERROR_SCHEMA = "Error"
+
+
+api = CoopApi()
 
 
 def select_locale() -> str:

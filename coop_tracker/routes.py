@@ -107,7 +107,9 @@ def register_errorhandlers(app: Flask) -> None:
         status = error.code or 500
         fields: dict[str, Any] = {}
         data = getattr(error, "data", None)  # flask-smorest / webargs validation errors
-        if isinstance(data, dict) and "messages" in data:
+        if status == 400 and isinstance(data, dict) and "messages" in data:
+            message = "Begäran innehåller ogiltig JSON. Kontrollera syntaxen och teckenkodningen."
+        elif isinstance(data, dict) and "messages" in data:
             fields = _flatten_messages(data["messages"])
             status = 422
             message = "Uppgifterna innehåller fel. Rätta fälten som anges."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, g, request
@@ -9,18 +10,23 @@ from flask import Flask, g, request
 from coop_tracker.core.clock import utcnow
 from coop_tracker.extensions import api, csrf, db
 
+OPENAPI_PATH = "/api/v1/openapi.json"  # public, so clients can discover the API
+INVALID_JSON = "Begäran innehåller ogiltig JSON. Kontrollera syntaxen och teckenkodningen."
+
 
 def register_api(app: Flask) -> None:
     """Register the API blueprints and the bearer-token check."""
+    from coop_tracker.api.schemas import ErrorSchema
     from coop_tracker.api.views import blueprints
 
+    api.spec.components.schema("Error", schema=ErrorSchema)
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 
     @app.before_request
     def _bearer_token() -> Any:
-        if not request.path.startswith("/api/v1") or request.path.endswith("/openapi.json"):
+        if not request.path.startswith("/api/v1/") or request.path == OPENAPI_PATH:
             return None
         from coop_tracker.users.services import user_for_token
 
@@ -30,10 +36,37 @@ def register_api(app: Flask) -> None:
         if scheme.lower() == "bearer" and token:
             user = user_for_token(db.session, token.strip(), now=utcnow())
         if user is None:
-            return {
+            body = {
                 "error": "unauthorized",
                 "message": "En giltig API-nyckel krävs (Authorization: Bearer …).",
                 "fields": {},
-            }, 401
+            }
+            return body, 401, {"WWW-Authenticate": "Bearer"}
+        if db.session.dirty:  # the token's last_used_at moved: keep it even on a GET
+            db.session.commit()
         g.api_user = user
+        return _refuse_non_json_body()
+
+
+def _refuse_non_json_body() -> Any:
+    """A body that is not JSON, or JSON nested too deep to parse, is refused with a 400.
+
+    Without this, a form-encoded body would read as "every field missing" and a body of 100 000
+    brackets would raise RecursionError (a 500) inside the parser.
+    """
+    if request.method not in ("POST", "PUT", "PATCH"):
         return None
+    body = request.get_data(cache=True)
+    if not body:
+        return None
+    if not request.is_json:
+        return _bad_request("Begäran måste skickas som JSON (Content-Type: application/json).")
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return _bad_request(INVALID_JSON)
+    return None
+
+
+def _bad_request(message: str) -> Any:
+    return {"error": "bad_request", "message": message, "fields": {}}, 400
