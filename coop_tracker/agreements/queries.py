@@ -107,16 +107,25 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def with_children(query: Select[Any]) -> Select[Any]:
-    """Load parties (with their kommun) and areas in two extra queries, whatever the page size."""
-    return query.options(
-        selectinload(Agreement.parties).selectinload(Party.municipality),
-        selectinload(Agreement.areas),
-    )
+def with_children(query: Select[Any], *, contacts: bool = False) -> Select[Any]:
+    """Load parties (with their kommun) and areas in two extra queries, whatever the page size.
+
+    ``contacts`` loads every party's contacts too (one more query), for the API.
+    """
+    parties = selectinload(Agreement.parties)
+    options = [parties.selectinload(Party.municipality), selectinload(Agreement.areas)]
+    if contacts:
+        options.append(parties.selectinload(Party.contacts))
+    return query.options(*options)
 
 
 def search_agreements(
-    session: Session, filters: Filters, user: Any = None, *, restrict: bool = True
+    session: Session,
+    filters: Filters,
+    user: Any = None,
+    *,
+    restrict: bool = True,
+    load_contacts: bool = False,
 ) -> Page:
     """A page of agreements the user may see, matching the filters."""
     base = select(Agreement)
@@ -129,7 +138,8 @@ def search_agreements(
     query = with_children(
         base.order_by(order, Agreement.id)
         .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
+        .limit(filters.per_page),
+        contacts=load_contacts,
     )
     items = list(session.scalars(query).unique())
     return Page(items=items, total=total, page=filters.page, per_page=filters.per_page)

@@ -1,7 +1,16 @@
-"""API resources."""
+"""API resources: every flask-smorest blueprint under /api/v1, registered by ``register_api``."""
 
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-blueprints: list[Blueprint] = []
+from coop_tracker.agreements.api import blp as agreements_blp
+from coop_tracker.municipalities.api import areas_blp, municipalities_blp
+from coop_tracker.users.api import blp as me_blp
+
+blueprints: list[Blueprint] = [
+    municipalities_blp,
+    areas_blp,
+    agreements_blp,
+    me_blp,
+]

@@ -8,7 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.municipalities.models import County, Municipality
+from coop_tracker.municipalities.models import Area, County, Municipality
 
 LIVE_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
 
@@ -39,6 +39,41 @@ def municipalities_with_counts(session: Session, county: str | None = None) -> l
     if county:
         query = query.where(Municipality.county_code == county)
     return list(session.execute(query).all())
+
+
+def search_municipalities(
+    session: Session, *, county: str | None, q: str | None, page: int, per_page: int
+) -> tuple[list[Municipality], int]:
+    """A page of kommuner by name, optionally in one county or matching a name or code."""
+    query = select(Municipality)
+    if county:
+        query = query.where(Municipality.county_code == county)
+    if q:
+        term = q.strip()[:80]
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            Municipality.name.ilike(f"%{escaped}%", escape="\\")
+            | Municipality.code.startswith(term, autoescape=True)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Municipality.name, Municipality.code)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), total
+
+
+def areas_page(session: Session, *, page: int, per_page: int) -> tuple[list[Area], int]:
+    """A page of the area vocabulary in its display order (inactive areas included)."""
+    total = session.scalar(select(func.count()).select_from(Area)) or 0
+    rows = session.scalars(
+        select(Area)
+        .order_by(Area.sort_order, Area.label_sv)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), total
 
 
 def counties(session: Session) -> list[County]:

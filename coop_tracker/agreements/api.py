@@ -1,0 +1,299 @@
+"""The agreement register in the JSON API: list with filters, create, read and PATCH."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm.exc import StaleDataError
+
+from coop_tracker.agreements import services
+from coop_tracker.agreements.models import Agreement, Party
+from coop_tracker.agreements.queries import Filters, derived_dates, search_agreements
+from coop_tracker.agreements.services import AgreementInput, PartyInput
+from coop_tracker.api.common import (
+    api_user,
+    permission_required,
+    utc,
+    with_api_field_names,
+)
+from coop_tracker.api.schemas import (
+    AgreementCreateSchema,
+    AgreementListQuerySchema,
+    AgreementPatchSchema,
+    AgreementSchema,
+    ErrorSchema,
+    envelope,
+    page_schema,
+)
+from coop_tracker.core import clock
+from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.users.models import User
+
+blp = Blueprint(
+    "api_agreements",
+    __name__,
+    url_prefix="/api/v1/agreements",
+    description="Samverkansavtal med parter, roller, beslut och härledda datum.",
+)
+
+# Service field name → API field name (the rest are the same).
+FIELD_RENAMES = {"municipality_code": "municipality", "area_slugs": "areas"}
+PARTY_API_FIELDS = (
+    "decision_body",
+    "decision_on",
+    "decision_paragraph",
+    "decision_ref",
+    "joined_on",
+    "left_on",
+    "cost_share_percent",
+    "annual_cost",
+)
+AGREEMENT_API_FIELDS = (
+    "title",
+    "form",
+    "purpose",
+    "goals",
+    "motive",
+    "start_on",
+    "end_on",
+    "notice_months",
+    "renewal",
+    "renewal_months",
+    "internal_lead_days",
+    "review_interval_months",
+    "cost_basis",
+    "annual_cost",
+    "cost_note",
+    "document_ref",
+    "document_url",
+    "is_public",
+)
+_dump = AgreementSchema()
+
+
+def agreement_payload(
+    agreement: Agreement, user: User, today: date, warnings: list[str] | None = None
+) -> dict[str, Any]:
+    """The agreement as the API shows it to ``user`` (before the schema dumps it)."""
+    show_contacts = can(user, "contact.view", agreement)
+    payload: dict[str, Any] = {name: getattr(agreement, name) for name in AGREEMENT_API_FIELDS}
+    payload.update(
+        id=agreement.id,
+        phase=agreement.phase,
+        areas=[area.slug for area in agreement.areas],
+        archived_at=utc(agreement.archived_at),
+        version=agreement.version,
+        created_at=utc(agreement.created_at),
+        updated_at=utc(agreement.updated_at),
+        parties=[_party_payload(p, show_contacts) for p in agreement.parties],
+    )
+    derived = derived_dates(agreement, today)
+    payload.update(
+        notice_deadline_on=derived.notice_deadline_on,
+        current_term_end_on=derived.current_term_end_on,
+        decide_by_on=derived.decide_by_on,
+        next_review_on=derived.next_review_on,
+    )
+    if can(user, "agreement.edit", agreement):
+        payload["internal_note"] = agreement.internal_note
+    if warnings is not None:
+        payload["warnings"] = warnings
+    return payload
+
+
+def _party_payload(party: Party, show_contacts: bool) -> dict[str, Any]:
+    payload: dict[str, Any] = {name: getattr(party, name) for name in PARTY_API_FIELDS}
+    payload.update(
+        id=party.id,
+        municipality=party.municipality_code,
+        municipality_name=party.municipality.name,
+        role=party.role,
+        version=party.version,
+    )
+    if show_contacts:
+        payload["contacts"] = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "title": c.title,
+                "email": c.email,
+                "phone": c.phone,
+                "is_carrier": c.is_carrier,
+                "wants_reminders": c.wants_reminders,
+                "version": c.version,
+            }
+            for c in party.contacts
+        ]
+    return payload
+
+
+def _party_input(data: dict[str, Any], base: PartyInput | None) -> PartyInput:
+    values = {name: data[name] for name in PARTY_API_FIELDS if name in data}
+    values["municipality_code"] = data["municipality"]
+    values["role"] = data["role"]
+    if "version" in data:
+        values["version"] = data["version"]
+    return replace(base, **values) if base is not None else PartyInput(**values)
+
+
+def merged_input(base: AgreementInput, data: dict[str, Any]) -> AgreementInput:
+    """``base`` with the fields the client sent; ``parties`` (when sent) replaces the list,
+    each party matched to an existing one by kommunkod and keeping the fields not sent."""
+    values: dict[str, Any] = {
+        name: data[name] for name in (*AGREEMENT_API_FIELDS, "internal_note") if name in data
+    }
+    if "areas" in data:
+        values["area_slugs"] = data["areas"]
+    if "parties" in data:
+        existing = {p.municipality_code: p for p in base.parties}
+        values["parties"] = [
+            _party_input(party, existing.get(party["municipality"])) for party in data["parties"]
+        ]
+    return replace(base, **values)
+
+
+def _load_visible(agreement_id: int) -> Agreement:
+    return services.get_visible_agreement(db.session, agreement_id, api_user())
+
+
+def _conflict(agreement_id: int, message: str) -> StaleVersion:
+    """A 409 carrying the agreement as it is saved now, in the API's own shape."""
+    db.session.rollback()
+    user = api_user()
+    agreement = _load_visible(agreement_id)
+    current = _dump.dump(agreement_payload(agreement, user, clock.today()))
+    return StaleVersion(current, agreement.version, message)
+
+
+ERRORS = {
+    401: "En giltig API-nyckel saknas.",
+    403: "Du får inte göra detta.",
+    404: "Samverkan finns inte eller är inte synlig för dig.",
+}
+
+
+def _documented(*statuses: int) -> Any:
+    """Document the error responses a view can give, all with the error schema."""
+
+    def decorator(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, schema=ErrorSchema, description=ERRORS[status])(view)
+        return view
+
+    return decorator
+
+
+@blp.route("", endpoint="agreements")
+class Agreements(MethodView):
+    @blp.arguments(AgreementListQuerySchema, location="query")
+    @blp.response(200, page_schema(AgreementSchema))
+    @_documented(401)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Lista samverkan
+
+        Filtrerad, sorterad och sidindelad. Planerade samverkan syns bara för parternas
+        användare, arkiverade bara för administratörer.
+        """
+        user = api_user()
+        sort = args["sort"]
+        filters = Filters(
+            municipality=args.get("municipality"),
+            role=args.get("role"),
+            form=args.get("form"),
+            area=args.get("area") or None,
+            phase=args.get("phase"),
+            q=(args.get("q") or "").strip() or None,
+            sort=sort.lstrip("-"),
+            descending=sort.startswith("-"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+        page = search_agreements(db.session, filters, user, load_contacts=True)
+        today = clock.today()
+        items = [agreement_payload(a, user, today) for a in page.items]
+        return envelope(items, page.total, page.page, page.per_page)
+
+    @permission_required("agreement.create")
+    @blp.arguments(AgreementCreateSchema)
+    @blp.response(
+        201,
+        AgreementSchema,
+        headers={
+            "Location": {
+                "description": "Adressen till den nya samverkan.",
+                "schema": {"type": "string"},
+            }
+        },
+    )
+    @_documented(401, 403)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Registrera en samverkan
+
+        Redaktörer registrerar bara samverkan där den egna kommunen är part. En ny samverkan
+        börjar i fasen planned.
+        """
+        user = api_user()
+        try:
+            outcome = services.create_agreement(
+                db.session, merged_input(AgreementInput(), data), actor=web_actor()
+            )
+        except ValidationFailed as error:
+            raise with_api_field_names(error, FIELD_RENAMES) from None
+        db.session.commit()
+        agreement = outcome.agreement
+        location = url_for("api_agreements.agreement", agreement_id=agreement.id)
+        payload = agreement_payload(agreement, user, clock.today(), outcome.warnings)
+        return payload, 201, {"Location": location}
+
+
+@blp.route("/<int:agreement_id>", endpoint="agreement")
+class AgreementResource(MethodView):
+    @blp.response(200, AgreementSchema)
+    @_documented(401, 404)
+    def get(self, agreement_id: int) -> Any:
+        """Hämta en samverkan"""
+        agreement = _load_visible(agreement_id)
+        return agreement_payload(agreement, api_user(), clock.today())
+
+    @permission_required("agreement.edit", load=_load_visible)
+    @blp.arguments(AgreementPatchSchema)
+    @blp.response(200, AgreementSchema)
+    @_documented(401, 403, 404)
+    @blp.alt_response(
+        409,
+        schema=ErrorSchema,
+        description="Versionen är inaktuell: någon annan har sparat. Svaret har de sparade "
+        "värdena i current och versionen i current_version.",
+    )
+    def patch(self, data: dict[str, Any], agreement_id: int) -> Any:
+        """Ändra en samverkan
+
+        Bara fälten som skickas ändras. ``version`` måste vara den senast lästa, annars svarar
+        API:t 409 med de sparade värdena.
+        """
+        agreement = _load_visible(agreement_id)
+        version = data.pop("version")
+        merged = merged_input(AgreementInput.from_agreement(agreement), data)
+        try:
+            outcome = services.update_agreement(
+                db.session, agreement, merged, expected_version=version, actor=web_actor()
+            )
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()
+            raise with_api_field_names(error, FIELD_RENAMES) from None
+        except StaleVersion as error:
+            raise _conflict(agreement_id, error.message) from None
+        except StaleDataError:
+            raise _conflict(
+                agreement_id, "Någon annan sparade samtidigt. Jämför och försök igen."
+            ) from None
+        return agreement_payload(agreement, api_user(), clock.today(), outcome.warnings)

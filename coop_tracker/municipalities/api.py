@@ -1,0 +1,144 @@
+"""Reference data in the JSON API: the 290 kommuner and the area vocabulary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import select
+
+from coop_tracker.api.schemas import (
+    ErrorSchema,
+    Length,
+    PaginationQuerySchema,
+    Regexp,
+    Schema,
+    envelope,
+    page_schema,
+)
+from coop_tracker.core.errors import NotFound
+from coop_tracker.extensions import db
+from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.municipalities.queries import areas_page, search_municipalities
+
+municipalities_blp = Blueprint(
+    "api_municipalities",
+    __name__,
+    url_prefix="/api/v1/municipalities",
+    description="Sveriges 290 kommuner med kommunkod och län.",
+)
+areas_blp = Blueprint(
+    "api_areas",
+    __name__,
+    url_prefix="/api/v1/areas",
+    description="Samverkansområden (kontrollerad vokabulär).",
+)
+
+
+class MunicipalitySchema(Schema):
+    """A kommun."""
+
+    code = fields.String(metadata={"description": "Kommunkod, fyra siffror.", "example": "2021"})
+    name = fields.String(metadata={"example": "Vansbro"})
+    county_code = fields.String(metadata={"example": "20"})
+    county_name = fields.String(metadata={"example": "Dalarnas län"})
+    skr_group = fields.String(allow_none=True, metadata={"description": "SKR:s kommungrupp."})
+    skr_group_year = fields.Integer(allow_none=True)
+    population = fields.Integer(allow_none=True)
+    population_year = fields.Integer(allow_none=True)
+
+
+class MunicipalityQuerySchema(PaginationQuerySchema):
+    county = fields.String(
+        validate=Regexp(r"^\d{2}$", error="Länskod ska vara två siffror, t.ex. 20."),
+        metadata={"description": "Länskod."},
+    )
+    q = fields.String(
+        validate=Length(max=80), metadata={"description": "Del av namnet eller kodens början."}
+    )
+
+
+class AreaSchema(Schema):
+    """A samverkansområde."""
+
+    slug = fields.String(metadata={"example": "raddningstjanst"})
+    label_sv = fields.String(metadata={"example": "Räddningstjänst"})
+    label_en = fields.String(metadata={"example": "Rescue services"})
+    is_active = fields.Boolean(metadata={"description": "Kan väljas för nya samverkan."})
+
+
+def municipality_payload(municipality: Municipality) -> dict[str, Any]:
+    return {
+        "code": municipality.code,
+        "name": municipality.name,
+        "county_code": municipality.county_code,
+        "county_name": municipality.county.name,
+        "skr_group": municipality.skr_group,
+        "skr_group_year": municipality.skr_group_year,
+        "population": municipality.population,
+        "population_year": municipality.population_year,
+    }
+
+
+NOT_FOUND_MUNICIPALITY = "Kommunen finns inte. Kommunkoden har fyra siffror, t.ex. 0180."
+NOT_FOUND_AREA = "Samverkansområdet finns inte."
+
+
+@municipalities_blp.route("", endpoint="municipalities")
+class Municipalities(MethodView):
+    @municipalities_blp.arguments(MunicipalityQuerySchema, location="query")
+    @municipalities_blp.response(200, page_schema(MunicipalitySchema))
+    @municipalities_blp.alt_response(401, schema=ErrorSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Lista kommuner
+
+        Sorterade efter namn; filtrera på län (county) eller namn/kod (q).
+        """
+        rows, total = search_municipalities(
+            db.session,
+            county=args.get("county"),
+            q=args.get("q"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+        items = [municipality_payload(m) for m in rows]
+        return envelope(items, total, args["page"], args["per_page"])
+
+
+@municipalities_blp.route("/<code>", endpoint="municipality")
+class MunicipalityResource(MethodView):
+    @municipalities_blp.response(200, MunicipalitySchema)
+    @municipalities_blp.alt_response(401, schema=ErrorSchema)
+    @municipalities_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_MUNICIPALITY)
+    def get(self, code: str) -> Any:
+        """Hämta en kommun med kommunkod"""
+        municipality = db.session.get(Municipality, code) if len(code) == 4 else None
+        if municipality is None:
+            raise NotFound(NOT_FOUND_MUNICIPALITY)
+        return municipality_payload(municipality)
+
+
+@areas_blp.route("", endpoint="areas")
+class Areas(MethodView):
+    @areas_blp.arguments(PaginationQuerySchema, location="query")
+    @areas_blp.response(200, page_schema(AreaSchema))
+    @areas_blp.alt_response(401, schema=ErrorSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Lista samverkansområden"""
+        rows, total = areas_page(db.session, page=args["page"], per_page=args["per_page"])
+        return envelope(rows, total, args["page"], args["per_page"])
+
+
+@areas_blp.route("/<slug>", endpoint="area")
+class AreaResource(MethodView):
+    @areas_blp.response(200, AreaSchema)
+    @areas_blp.alt_response(401, schema=ErrorSchema)
+    @areas_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_AREA)
+    def get(self, slug: str) -> Any:
+        """Hämta ett samverkansområde"""
+        area: Area | None = db.session.scalar(select(Area).where(Area.slug == slug[:60]))
+        if area is None:
+            raise NotFound(NOT_FOUND_AREA)
+        return area

@@ -1,0 +1,50 @@
+"""The token's own user in the JSON API (``GET /api/v1/me``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from coop_tracker.api.common import api_user
+from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.users.models import User
+
+blp = Blueprint(
+    "api_me", __name__, url_prefix="/api/v1/me", description="Den inloggade nyckelns användare."
+)
+
+
+class MeSchema(Schema):
+    """The user a token belongs to."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String(metadata={"description": "admin, editor eller reader."})
+    municipality = fields.String(allow_none=True, metadata={"description": "Hemkommunens kod."})
+    municipality_name = fields.String(allow_none=True)
+    # Later fields (e.g. the reminders' calendar_url) are added here and in me_payload.
+
+
+def me_payload(user: User) -> dict[str, Any]:
+    """What ``/me`` tells about ``user``; extend here together with ``MeSchema``."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "municipality": user.municipality_code,
+        "municipality_name": user.municipality.name if user.municipality else None,
+    }
+
+
+@blp.route("", endpoint="me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    @blp.alt_response(401, schema=ErrorSchema)
+    def get(self) -> Any:
+        """Den egna användaren"""
+        return me_payload(api_user())
