@@ -1,0 +1,23 @@
+"""GET /api/v1/me: the token's own user."""
+
+from __future__ import annotations
+
+
+def test_me_describes_the_token_user(api):
+    response = api.get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "id": api.user.id,
+        "email": api.user.email,
+        "name": api.user.name,
+        "role": "editor",
+        "municipality": "2021",
+        "municipality_name": "Vansbro",
+    }
+
+
+def test_me_for_an_admin_without_home_kommun(api_as):
+    admin = api_as("admin", None)
+    body = admin.get("/api/v1/me").get_json()
+    assert body["role"] == "admin"
+    assert body["municipality"] is None and body["municipality_name"] is None
