@@ -164,13 +164,19 @@ def _load_visible(agreement_id: int) -> Agreement:
     return services.get_visible_agreement(db.session, agreement_id, api_user())
 
 
-def _conflict(agreement_id: int, message: str) -> StaleVersion:
+CONFLICT_MESSAGE = (
+    "Någon annan har sparat ändringar sedan du läste samverkan. De sparade värdena finns i "
+    "current; jämför, och skicka din ändring igen med version = current_version."
+)
+
+
+def _conflict(agreement_id: int) -> StaleVersion:
     """A 409 carrying the agreement as it is saved now, in the API's own shape."""
     db.session.rollback()
     user = api_user()
     agreement = _load_visible(agreement_id)
     current = _dump.dump(agreement_payload(agreement, user, clock.today()))
-    return StaleVersion(current, agreement.version, message)
+    return StaleVersion(current, agreement.version, CONFLICT_MESSAGE)
 
 
 ERRORS = {
@@ -290,10 +296,6 @@ class AgreementResource(MethodView):
         except ValidationFailed as error:
             db.session.rollback()
             raise with_api_field_names(error, FIELD_RENAMES) from None
-        except StaleVersion as error:
-            raise _conflict(agreement_id, error.message) from None
-        except StaleDataError:
-            raise _conflict(
-                agreement_id, "Någon annan sparade samtidigt. Jämför och försök igen."
-            ) from None
+        except (StaleVersion, StaleDataError):
+            raise _conflict(agreement_id) from None
         return agreement_payload(agreement, api_user(), clock.today(), outcome.warnings)
