@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from coop_tracker.config import load_config
 
     load_config(app, test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable å ä ö in JSON
 
     from coop_tracker import commands, extensions, routes
 
