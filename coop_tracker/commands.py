@@ -13,12 +13,16 @@ def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
     from coop_tracker.agreements.cli import demo_command
     from coop_tracker.core.cli import backup_command
+    from coop_tracker.exchange.cli import exchange_group
+    from coop_tracker.municipalities.cli import municipalities_group
     from coop_tracker.users.cli import users_group
 
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
     app.cli.add_command(backup_command)
+    app.cli.add_command(exchange_group)
+    app.cli.add_command(municipalities_group)
 
 
 @click.command("seed")

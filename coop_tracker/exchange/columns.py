@@ -1,0 +1,379 @@
+"""The exchange format: Swedish column names, their fields, and how values are written and read.
+
+One definition serves the export, the import template, the import itself and the error messages
+(validation field names are mapped back to the column the user sees).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from coop_tracker.agreements.models import Agreement, Party
+from coop_tracker.agreements.rules import (
+    COST_BASIS_LABELS,
+    FORM_LABELS,
+    PHASE_LABELS,
+    RENEWAL_LABELS,
+)
+from coop_tracker.audit.services import plain
+
+TEXT, DATE, INT, DECIMAL, BOOL, CHOICE, AREAS, PARTIES, ID = (
+    "text",
+    "date",
+    "int",
+    "decimal",
+    "bool",
+    "choice",
+    "areas",
+    "parties",
+    "id",
+)
+
+MAIN_SHEET = "Samverkan"
+PARTY_SHEET = "Parter"
+INSTRUCTIONS_SHEET = "Instruktioner"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the exchange format."""
+
+    key: str
+    name: str
+    kind: str
+    hint: str
+    width: int = 18
+    choices: Mapping[str, str] | None = None
+    importable: bool = True
+    required: bool = False
+
+
+AGREEMENT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "external_id",
+        "Externt id",
+        TEXT,
+        "Er egen beteckning, unik per samverkan (t.ex. diarienummer). Raden känns igen på den "
+        "vid nästa import.",
+        16,
+    ),
+    Column(
+        "id",
+        "Id",
+        ID,
+        "Samverkanskollens nummer. Fyll bara i för att uppdatera en samverkan som saknar "
+        "externt id.",
+        8,
+    ),
+    Column("title", "Namn", TEXT, "Samverkans namn, minst tre tecken.", 40, required=True),
+    Column(
+        "form",
+        "Samverkansform",
+        CHOICE,
+        "En av: " + ", ".join(FORM_LABELS.values()) + ".",
+        22,
+        FORM_LABELS,
+        required=True,
+    ),
+    Column(
+        "phase",
+        "Fas",
+        CHOICE,
+        "En av: " + ", ".join(PHASE_LABELS.values()) + ". Tom betyder Planerad.",
+        12,
+        PHASE_LABELS,
+    ),
+    Column(
+        "area_slugs",
+        "Områden",
+        AREAS,
+        "Ett eller flera samverkansområden, åtskilda med semikolon.",
+        30,
+        required=True,
+    ),
+    Column(
+        "parties",
+        "Parter",
+        PARTIES,
+        "Kommunkod och roll, t.ex. 2021:värd; 2023:beställare. Roller: värd, beställare, "
+        "medlem.",
+        30,
+        required=True,
+    ),
+    Column("purpose", "Syfte", TEXT, "Varför kommunerna samverkar.", 40),
+    Column("goals", "Mål och förväntade effekter", TEXT, "Vad samverkan ska leda till.", 40),
+    Column("motive", "Motiv", TEXT, "T.ex. kompetensförsörjning eller sårbarhet.", 30),
+    Column("start_on", "Startdatum", DATE, "ÅÅÅÅ-MM-DD.", 12),
+    Column("end_on", "Slutdatum", DATE, "ÅÅÅÅ-MM-DD. Tom betyder tills vidare.", 12),
+    Column("notice_months", "Uppsägningstid (månader)", INT, "Heltal, 0–60.", 12),
+    Column(
+        "renewal",
+        "Förlängning",
+        CHOICE,
+        "Ingen förlängning eller Förlängs automatiskt.",
+        20,
+        RENEWAL_LABELS,
+    ),
+    Column("renewal_months", "Förlängningsperiod (månader)", INT, "Heltal, 1–120.", 12),
+    Column(
+        "internal_lead_days",
+        "Intern förberedelsetid (dagar)",
+        INT,
+        "Dagar före uppsägningsdagen då beslutet behöver vara förberett. Tom betyder 60.",
+        12,
+    ),
+    Column(
+        "review_interval_months",
+        "Uppföljningsintervall (månader)",
+        INT,
+        "Heltal, 1–60. Tom betyder 12.",
+        12,
+    ),
+    Column(
+        "cost_basis",
+        "Kostnadsfördelning",
+        CHOICE,
+        "En av: " + ", ".join(COST_BASIS_LABELS.values()) + ".",
+        18,
+        COST_BASIS_LABELS,
+    ),
+    Column("annual_cost", "Årlig kostnad totalt (kr)", DECIMAL, "Belopp i kronor.", 16),
+    Column("cost_note", "Kommentar om kostnader", TEXT, "", 30),
+    Column("document_ref", "Diarienummer", TEXT, "Avtalets diarienummer.", 16),
+    Column("document_url", "Länk till avtalet", TEXT, "Webbadress som börjar med https://.", 30),
+    Column("internal_note", "Intern anteckning", TEXT, "", 30),
+    Column("is_public", "Visas publikt", BOOL, "ja eller nej.", 10),
+)
+DERIVED_COLUMNS: tuple[Column, ...] = (
+    Column("notice_deadline_on", "Uppsägning senast", DATE, "Beräknas; läses inte vid import.", 14),
+    Column("decide_by_on", "Beslut senast", DATE, "Beräknas; läses inte vid import.", 14),
+)
+
+PARTY_FIELD_COLUMNS: tuple[Column, ...] = (
+    Column("municipality_code", "Kommunkod", TEXT, "Fyra siffror.", 10),
+    Column("role", "Roll", CHOICE, "värd, beställare eller medlem.", 12),
+    Column("decision_body", "Beslutande organ", TEXT, "T.ex. kommunfullmäktige.", 22),
+    Column("decision_on", "Beslutsdatum", DATE, "ÅÅÅÅ-MM-DD.", 12),
+    Column("decision_paragraph", "Paragraf", TEXT, "T.ex. § 45.", 10),
+    Column("decision_ref", "Diarienummer för beslutet", TEXT, "", 16),
+    Column("joined_on", "Anslöt", DATE, "ÅÅÅÅ-MM-DD.", 12),
+    Column("left_on", "Lämnade", DATE, "ÅÅÅÅ-MM-DD; tom om kommunen är kvar.", 12),
+    Column("cost_share_percent", "Kostnadsandel (%)", DECIMAL, "0–100.", 12),
+    Column("annual_cost", "Årlig kostnad för kommunen (kr)", DECIMAL, "", 16),
+)
+PARTY_SHEET_COLUMNS: tuple[Column, ...] = (
+    Column("agreement_external_id", "Externt id", TEXT, "Samverkans externa id.", 16),
+    Column("agreement_id", "Id", ID, "Samverkanskollens nummer för samverkan.", 8),
+    Column("agreement_title", "Samverkan", TEXT, "Läses inte vid import.", 36, importable=False),
+    PARTY_FIELD_COLUMNS[0],
+    Column("municipality_name", "Kommun", TEXT, "Läses inte vid import.", 18, importable=False),
+    *PARTY_FIELD_COLUMNS[1:],
+)
+
+ROLE_WORDS: dict[str, str] = {"host": "värd", "purchaser": "beställare", "member": "medlem"}
+ROLE_ALIASES: dict[str, str] = {
+    "host": "host",
+    "värd": "host",
+    "värdkommun": "host",
+    "utförare": "host",
+    "ansvarig": "host",
+    "purchaser": "purchaser",
+    "beställare": "purchaser",
+    "köpare": "purchaser",
+    "mottagare": "purchaser",
+    "member": "member",
+    "medlem": "member",
+}
+BOOL_WORDS: dict[str, bool] = {
+    "ja": True,
+    "j": True,
+    "sant": True,
+    "true": True,
+    "1": True,
+    "x": True,
+    "nej": False,
+    "n": False,
+    "falskt": False,
+    "false": False,
+    "0": False,
+}
+# Other names for our columns seen in kommuners own sheets (lower case); used to pre-fill
+# the mapping step, which the user can always change.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "external_id": ("extern id", "externt id-nummer", "löpnummer", "avtals-id", "avtalsid"),
+    "title": ("titel", "namn på samverkan", "avtal", "avtalsnamn", "samverkan", "benämning"),
+    "form": ("form", "avtalsform", "samverkansform"),
+    "phase": ("status", "fas"),
+    "area_slugs": ("område", "samverkansområde", "verksamhetsområde", "verksamhet"),
+    "parties": ("kommuner", "parter", "deltagande kommuner"),
+    "start_on": ("start", "giltigt från", "från", "avtalsstart", "startdatum"),
+    "end_on": ("slut", "giltigt till", "till", "avtalsslut", "slutdatum"),
+    "notice_months": ("uppsägningstid", "uppsägningstid, månader"),
+    "document_ref": ("dnr", "diarienr", "diarienummer"),
+    "annual_cost": ("kostnad", "årlig kostnad", "årskostnad"),
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(name: Any) -> str:
+    """A header compared without case or extra spaces."""
+    return _SPACE.sub(" ", str(name or "")).strip().lower()
+
+
+def by_name(columns: tuple[Column, ...]) -> dict[str, Column]:
+    return {c.name: c for c in columns}
+
+
+FIELD_COLUMN = {c.key: c.name for c in AGREEMENT_COLUMNS}
+FIELD_COLUMN["areas"] = "Områden"
+FIELD_COLUMN["version"] = "Id"
+PARTY_FIELD_NAME = {c.key: c.name for c in PARTY_FIELD_COLUMNS}
+
+
+def party_detail_header(index: int, column: Column) -> str:
+    """The CSV column for one detail of the index-th (1-based) party in the Parter column."""
+    return f"Part {index}: {column.name.lower()}"
+
+
+# --- values out -------------------------------------------------------------------------------
+
+
+def party_pairs(agreement: Agreement) -> str:
+    """Parties as ``kod:roll`` pairs, e.g. ``2021:värd; 2023:beställare``."""
+    return "; ".join(f"{p.municipality_code}:{ROLE_WORDS[p.role]}" for p in agreement.parties)
+
+
+def agreement_values(agreement: Agreement, derived: Any | None = None) -> dict[str, Any]:
+    """Column name → typed value (str, int, Decimal, date, bool or None) for one agreement."""
+    values: dict[str, Any] = {}
+    for column in AGREEMENT_COLUMNS:
+        if column.key == "area_slugs":
+            value: Any = "; ".join(a.label_sv for a in agreement.areas)
+        elif column.key == "parties":
+            value = party_pairs(agreement)
+        elif column.kind == CHOICE:
+            raw = getattr(agreement, column.key)
+            value = column.choices.get(raw, raw) if column.choices and raw else None
+        else:
+            value = getattr(agreement, column.key)
+        values[column.name] = value
+    if derived is not None:
+        for column in DERIVED_COLUMNS:
+            values[column.name] = getattr(derived, column.key)
+    return values
+
+
+def party_values(party: Party) -> dict[str, Any]:
+    """Column name → typed value for one party (the Parter sheet / CSV detail columns)."""
+    agreement = party.agreement
+    values: dict[str, Any] = {
+        "Externt id": agreement.external_id,
+        "Id": agreement.id,
+        "Samverkan": agreement.title,
+        "Kommun": party.municipality.name if party.municipality else None,
+    }
+    for column in PARTY_FIELD_COLUMNS:
+        raw = getattr(party, column.key)
+        values[column.name] = ROLE_WORDS.get(raw, raw) if column.key == "role" else raw
+    return values
+
+
+def csv_text(value: Any) -> str:
+    """A value as Excel with Swedish settings reads it: decimal comma, ISO dates, ja/nej."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        # A leading apostrophe keeps Excel from running the text as a formula (CSV injection);
+        # the import removes it again.
+        return "'" + text
+    return text
+
+
+# --- values in --------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text (numbers without a trailing .0, dates as ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2]:
+        text = text[1:]
+    return text
+
+
+def cell_date(value: Any) -> Any:
+    """A date cell: real dates pass, datetimes at midnight become dates, text is left to the
+    service's validator (which names the format)."""
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else cell_text(value)
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if len(text) == 19 and text.endswith(" 00:00:00"):
+        return text[:10]
+    return text
+
+
+def cell_number(value: Any) -> Any:
+    """A numeric cell for the service's validators (which accept a Swedish decimal comma)."""
+    if isinstance(value, bool):
+        return cell_text(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return cell_text(value)
+
+
+def choice_code(raw: str, choices: Mapping[str, str]) -> str | None:
+    """The code for a code or a Swedish label, compared without case; None when unknown."""
+    wanted = normalise(raw)
+    for code, label in choices.items():
+        if wanted in (normalise(code), normalise(label)):
+            return code
+    short = {normalise(label).split(" (")[0]: code for code, label in choices.items()}
+    return short.get(wanted)
+
+
+def canonical(agreement: Agreement) -> dict[str, Any]:
+    """Every stored field of an agreement and its parties, for comparing imports with exports."""
+    from coop_tracker.agreements.services import AGREEMENT_FIELDS, PARTY_FIELDS
+
+    data = {name: plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
+    data["external_id"] = agreement.external_id
+    data["phase"] = agreement.phase
+    data["areas"] = sorted(a.slug for a in agreement.areas)
+    data["parties"] = sorted(
+        ({name: plain(getattr(p, name)) for name in PARTY_FIELDS} for p in agreement.parties),
+        key=lambda p: p["municipality_code"],
+    )
+    return data

@@ -1,0 +1,235 @@
+"""Writing agreements as CSV (Excel with Swedish settings), XLSX and JSON, and the import template.
+
+CSV: UTF-8 with BOM, semicolons, decimal comma, ISO dates, CRLF, one row per agreement; each
+party's details follow in "Part N: …" columns so that a CSV round trip keeps everything.
+XLSX: a "Samverkan" sheet and a "Parter" sheet with typed cells (dates as dates, numbers as
+numbers), a frozen, filterable header row and column widths.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.queries import derived_dates
+from coop_tracker.audit.services import plain
+from coop_tracker.exchange.columns import (
+    AGREEMENT_COLUMNS,
+    DATE,
+    DECIMAL,
+    DERIVED_COLUMNS,
+    INSTRUCTIONS_SHEET,
+    MAIN_SHEET,
+    PARTY_FIELD_COLUMNS,
+    PARTY_SHEET,
+    PARTY_SHEET_COLUMNS,
+    Column,
+    agreement_values,
+    csv_text,
+    party_detail_header,
+    party_values,
+)
+
+CSV_MIME = "text/csv; charset=utf-8"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JSON_MIME = "application/json"
+EXAMPLE = {
+    "Externt id": "KS 2024/118",
+    "Namn": "Miljö- och hälsoskydd Vansbro och Malung-Sälen",
+    "Samverkansform": "Avtalssamverkan",
+    "Fas": "Pågående",
+    "Områden": "Miljö- och hälsoskydd; Livsmedelskontroll",
+    "Parter": "2021:värd; 2023:beställare",
+    "Syfte": "Säkra kompetensen inom tillsynen.",
+    "Startdatum": date(2024, 1, 1),
+    "Slutdatum": date(2026, 12, 31),
+    "Uppsägningstid (månader)": 6,
+    "Förlängning": "Förlängs automatiskt (tyst förlängning)",
+    "Förlängningsperiod (månader)": 12,
+    "Årlig kostnad totalt (kr)": Decimal("850000.00"),
+    "Visas publikt": True,
+}
+
+
+def _headers(parties: int) -> list[str]:
+    headers = [c.name for c in AGREEMENT_COLUMNS] + [c.name for c in DERIVED_COLUMNS]
+    for index in range(1, parties + 1):
+        headers += [party_detail_header(index, c) for c in PARTY_FIELD_COLUMNS]
+    return headers
+
+
+def _csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_csv(agreements: Sequence[Agreement], today: date) -> bytes:
+    """One row per agreement, Excel-ready for Swedish settings."""
+    width = max((len(a.parties) for a in agreements), default=0)
+    headers = _headers(width)
+    rows: list[list[str]] = [headers]
+    for agreement in agreements:
+        values = agreement_values(agreement, derived_dates(agreement, today))
+        for index, party in enumerate(agreement.parties, start=1):
+            details = party_values(party)
+            for column in PARTY_FIELD_COLUMNS:
+                values[party_detail_header(index, column)] = details[column.name]
+        rows.append([csv_text(values.get(h)) for h in headers])
+    return _csv_bytes(rows)
+
+
+def template_csv() -> bytes:
+    """The import template: our column names and one example row to replace."""
+    headers = [c.name for c in AGREEMENT_COLUMNS]
+    return _csv_bytes([headers, [csv_text(EXAMPLE.get(h)) for h in headers]])
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _write_sheet(sheet: Any, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([c.name for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in rows:
+        sheet.append([None] * len(columns))
+        row_number = sheet.max_row
+        for index, column in enumerate(columns, start=1):
+            value = _xlsx_value(values.get(column.name))
+            cell = sheet.cell(row=row_number, column=index)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: never a formula (=, +, -, @)
+            elif column.kind == DATE and value is not None:
+                cell.number_format = "yyyy-mm-dd"
+            elif column.kind == DECIMAL and value is not None:
+                cell.number_format = "#,##0.00"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 1)}"
+
+
+def _workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_xlsx(agreements: Sequence[Agreement], today: date) -> bytes:
+    """Two sheets: Samverkan (one row per agreement) and Parter (one row per party)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    main = workbook.active
+    main.title = MAIN_SHEET
+    columns = (*AGREEMENT_COLUMNS, *DERIVED_COLUMNS)
+    _write_sheet(
+        main, columns, [agreement_values(a, derived_dates(a, today)) for a in agreements]
+    )
+    parties = workbook.create_sheet(PARTY_SHEET)
+    _write_sheet(
+        parties, PARTY_SHEET_COLUMNS, [party_values(p) for a in agreements for p in a.parties]
+    )
+    return _workbook_bytes(workbook)
+
+
+def template_xlsx() -> bytes:
+    """The import template as a workbook: Samverkan, Parter (optional) and instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    main = workbook.active
+    main.title = MAIN_SHEET
+    _write_sheet(main, AGREEMENT_COLUMNS, [EXAMPLE])
+    parties = workbook.create_sheet(PARTY_SHEET)
+    _write_sheet(parties, PARTY_SHEET_COLUMNS, [])
+    help_sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    help_sheet.append(["Kolumn", "Vad den ska innehålla"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    notes = [
+        ("Allmänt", "En rad per samverkan i bladet Samverkan. Ersätt exempelraden."),
+        (
+            "Parter",
+            "Skriv parterna i kolumnen Parter (kommunkod:roll) eller en rad per part i bladet "
+            "Parter, kopplad med Externt id. Bladet Parter behövs bara för beslut och kostnader.",
+        ),
+        ("Ny import", "Samma fil kan importeras igen: rader med samma Externt id uppdateras."),
+    ]
+    for name, text in notes:
+        help_sheet.append([name, text])
+    for column in (*AGREEMENT_COLUMNS, *PARTY_SHEET_COLUMNS[3:]):
+        help_sheet.append([column.name, column.hint])
+    help_sheet.column_dimensions["A"].width = 34
+    help_sheet.column_dimensions["B"].width = 100
+    for row in help_sheet.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    return _workbook_bytes(workbook)
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def agreement_json(agreement: Agreement, today: date) -> dict[str, Any]:
+    """An agreement with the model's names (as in the API): codes for forms, roles and phases."""
+    from coop_tracker.agreements.services import AGREEMENT_FIELDS, PARTY_FIELDS
+
+    derived = derived_dates(agreement, today)
+    data: dict[str, Any] = {"id": agreement.id, "external_id": agreement.external_id}
+    data.update({name: plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS})
+    data["phase"] = agreement.phase
+    data["areas"] = [a.slug for a in agreement.areas]
+    data["parties"] = [
+        {
+            "municipality": p.municipality_code,
+            "municipality_name": p.municipality.name if p.municipality else None,
+            **{k: plain(getattr(p, k)) for k in PARTY_FIELDS if k != "municipality_code"},
+        }
+        for p in agreement.parties
+    ]
+    data["notice_deadline_on"] = plain(derived.notice_deadline_on)
+    data["decide_by_on"] = plain(derived.decide_by_on)
+    data["next_review_on"] = plain(derived.next_review_on)
+    data["version"] = agreement.version
+    return data
+
+
+def to_json(agreements: Sequence[Agreement], today: date) -> bytes:
+    """``{"items": [...], "total": N}`` as UTF-8 JSON."""
+    items = [agreement_json(a, today) for a in agreements]
+    body = {"items": items, "total": len(items), "exported_on": today.isoformat()}
+    return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def render(fmt: str, agreements: Sequence[Agreement], today: date) -> tuple[bytes, str]:
+    """The export in a format (csv, xlsx, json) and its MIME type."""
+    if fmt == "csv":
+        return to_csv(agreements, today), CSV_MIME
+    if fmt == "xlsx":
+        return to_xlsx(agreements, today), XLSX_MIME
+    if fmt == "json":
+        return to_json(agreements, today), JSON_MIME
+    raise ValueError(f"unknown export format {fmt!r}")

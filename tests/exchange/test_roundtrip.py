@@ -1,0 +1,200 @@
+"""Export → import round trips, all-or-nothing imports and idempotent re-imports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.queries import Filters, all_matching
+from coop_tracker.agreements.services import PartyInput
+from coop_tracker.audit.models import AuditEvent
+from coop_tracker.core.actor import Actor
+from coop_tracker.exchange.columns import canonical
+from coop_tracker.exchange.export import template_csv, template_xlsx, to_csv, to_xlsx
+from coop_tracker.exchange.parsing import read_upload
+from coop_tracker.exchange.services import auto_mapping, run_import
+
+TODAY = date(2026, 3, 1)
+
+
+def _import(session, body: bytes, name: str, actor=None):
+    parsed = read_upload(body, name)
+    return run_import(
+        session, parsed, auto_mapping(parsed.main.headers), actor=actor or Actor.system("import")
+    )
+
+
+def _rich_register(factory, session):
+    """Agreements that use every field: decisions, shares, a party that left, odd text."""
+    first = factory.agreement(
+        [("2021", "host"), ("2023", "purchaser"), ("2039", "purchaser")],
+        title="Miljö- och hälsoskydd; Vansbro, Malung-Sälen och Älvdalen",
+        areas=["miljo-halsoskydd", "livsmedelskontroll"],
+        external_id="KS 2024/118",
+        purpose='Säkra kompetensen.\n\nTvå stycken med "citat" och semikolon; och komma, här.',
+        goals="=SUMMA(A1) ska inte bli en formel",
+        end_on="2026-12-31",
+        notice_months=6,
+        renewal="tacit",
+        renewal_months=12,
+        internal_lead_days=45,
+        review_interval_months=6,
+        cost_basis="fixed_shares",
+        annual_cost="850000.50",
+        cost_note="Indexeras årligen",
+        document_ref="KS 2023/77",
+        document_url="https://vansbro.se/avtal/miljo.pdf",
+        internal_note="Anteckning",
+        is_public=True,
+    )
+    first.parties[0].decision_body = "Kommunfullmäktige"
+    first.parties[0].decision_on = date(2023, 11, 20)
+    first.parties[0].decision_paragraph = "§ 45"
+    first.parties[0].decision_ref = "KS 2023/77"
+    first.parties[0].cost_share_percent = Decimal("40")
+    first.parties[1].annual_cost = Decimal("310000")
+    first.parties[1].cost_share_percent = Decimal("35.5")
+    first.parties[2].joined_on = date(2024, 1, 1)
+    first.parties[2].left_on = date(2025, 6, 30)
+    first.phase = "active"
+    factory.agreement(
+        [("2021", "member"), ("2023", "member"), ("2039", "member")],
+        form="kommunalforbund",
+        title="Räddningstjänsten Dala Mitt",
+        areas=["raddningstjanst"],
+        external_id="RDM-1",
+        start_on="2015-01-01",
+        phase="active",
+    )
+    session.commit()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "samverkan.csv"), ("xlsx", "samverkan.xlsx")])
+def test_export_then_import_reproduces_every_field_and_party(session, factory, fmt, name):
+    _rich_register(factory, session)
+    agreements = all_matching(session, Filters(), restrict=False)
+    before = sorted((canonical(a) for a in agreements), key=lambda d: d["external_id"])
+    body = (to_csv if fmt == "csv" else to_xlsx)(agreements, TODAY)
+    for agreement in agreements:
+        session.delete(agreement)
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Agreement)) == 0
+
+    result = _import(session, body, name)
+    assert result.errors == [] and result.mapping_errors == []
+    assert result.count("create") == 2
+    session.commit()
+    session.expire_all()
+    after = sorted(
+        (canonical(a) for a in all_matching(session, Filters(), restrict=False)),
+        key=lambda d: d["external_id"],
+    )
+    assert after == before
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "samverkan.csv"), ("xlsx", "samverkan.xlsx")])
+def test_reimporting_the_same_file_changes_nothing(session, factory, fmt, name):
+    _rich_register(factory, session)
+    factory.agreement(title="Lön utan externt id", areas=["lon"])  # matched on its Id
+    agreements = all_matching(session, Filters(), restrict=False)
+    body = (to_csv if fmt == "csv" else to_xlsx)(agreements, TODAY)
+    versions = {a.id: (a.version, [p.version for p in a.parties]) for a in agreements}
+    events = session.scalar(select(func.count()).select_from(AuditEvent))
+
+    result = _import(session, body, name)
+    assert result.ok, result.errors
+    assert result.count("unchanged") == 3 and result.count("update") == 0
+    session.commit()
+    session.expire_all()
+    again = all_matching(session, Filters(), restrict=False)
+    assert {a.id: (a.version, [p.version for p in a.parties]) for a in again} == versions
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_one_bad_row_writes_nothing_and_names_the_row(session, factory):
+    body = (
+        "\ufeffExternt id;Namn;Samverkansform;Områden;Parter;Startdatum\r\n"
+        "A-1;Lön för tre kommuner;Avtalssamverkan;Lön;\"2021:värd; 2023:beställare\";2025-01-01\r\n"
+        "A-2;Överförmyndare;Gemensam nämnd;Överförmyndare;2021:värd,2023:medlem;2025-13-01\r\n"
+        "A-3;IT-drift;Avtalssamverkan;IT och digitalisering;2021:värd;2024-02-01\r\n"
+    ).encode()
+    result = _import(session, body, "fil.csv")
+    assert not result.ok
+    by_row = {(e.row, e.column): e.message for e in result.errors}
+    assert by_row[(3, "Startdatum")].startswith("Startdatum måste vara ett datum")
+    assert "beställande" in by_row[(4, "Parter")]
+    assert {e.row for e in result.errors} == {3, 4}
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Agreement)) == 0
+
+
+def test_an_update_keeps_what_the_file_does_not_mention(session, factory):
+    _rich_register(factory, session)
+    body = (
+        "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
+        "KS 2024/118;Miljö och hälsa i tre kommuner;Avtalssamverkan;"
+        "Miljö- och hälsoskydd;2021:värd,2023:beställare,2039:beställare\r\n"
+    ).encode("cp1252")
+    result = _import(session, body, "andring.csv")
+    assert result.ok, result.errors
+    assert [o.action for o in result.outcomes] == ["update"]
+    assert set(result.outcomes[0].changed) == {"title", "areas"}
+    session.commit()
+    agreement = session.scalar(select(Agreement).where(Agreement.external_id == "KS 2024/118"))
+    assert agreement.document_url == "https://vansbro.se/avtal/miljo.pdf"
+    assert agreement.parties[0].decision_body == "Kommunfullmäktige"
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.agreement_id == agreement.id).order_by(AuditEvent.id)
+    ).all()[-1]
+    assert event.source == "import" and "title" in event.changes
+
+
+def test_editor_imports_only_agreements_of_their_own_kommun(session, factory):
+    editor = factory.user("editor", "2021")
+    factory.agreement(
+        [("2023", "host"), ("2039", "purchaser")], title="Mora och Orsa", external_id="MO-1"
+    )
+    body = (
+        "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
+        "MO-1;Mora och Orsa nytt namn;Avtalssamverkan;Lön;2023:värd,2039:beställare\r\n"
+        "NY-1;Ny utan Vansbro;Avtalssamverkan;Lön;2023:värd,2039:beställare\r\n"
+        "NY-2;Ny med Vansbro;Avtalssamverkan;Lön;2021:värd,2039:beställare\r\n"
+    ).encode()
+    result = _import(session, body, "f.csv", actor=Actor(editor, "import"))
+    messages = {e.row: e.message for e in result.errors}
+    assert "din kommun" in messages[2].lower()
+    assert "egen kommun" in messages[3]
+    assert 4 not in messages
+    session.rollback()
+
+
+def test_templates_import_cleanly(session):
+    for body, name in ((template_csv(), "mall.csv"), (template_xlsx(), "mall.xlsx")):
+        result = _import(session, body, name)
+        assert result.ok, result.errors
+        assert result.count("create") == 1
+        session.rollback()
+
+
+def test_parties_sheet_disagreeing_with_parties_column_is_an_error(session, factory):
+    factory.agreement(title="Lön i två kommuner", external_id="L-1", areas=["lon"])
+    body = to_xlsx(all_matching(session, Filters(), restrict=False), TODAY)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(body))
+    book["Samverkan"]["G2"].value = "2021:värd; 2039:beställare"
+    buffer = BytesIO()
+    book.save(buffer)
+    result = _import(session, buffer.getvalue(), "x.xlsx")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Parter")]
+    assert "fliken Parter" in result.errors[0].message
+
+
+def test_party_input_defaults_are_not_shared():
+    assert PartyInput().decision_body == ""
