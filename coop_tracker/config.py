@@ -35,6 +35,9 @@ class DefaultConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Samverkanskollen <noreply@localhost>"
     PAGE_SIZE = 50
+    IMPORT_MAX_ROWS = 2000
+    KOLADA_BASE_URL = "https://api.kolada.se/v3"
+    KOLADA_TIMEOUT = 20
     MAX_PAGE_SIZE = 200
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15

@@ -24,6 +24,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "contact.view": ("admin", "editor:visible", "reader:visible"),
     "municipality.view": ("admin", "editor", "reader"),
     "oversight.view": ("admin", "editor", "reader"),
+    "exchange.export": ("admin", "editor", "reader"),
+    "exchange.import": ("admin", "editor"),
     "audit.view_all": ("admin",),
     "users.manage": ("admin",),
     "reference.manage": ("admin",),

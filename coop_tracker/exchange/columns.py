@@ -100,8 +100,7 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
         "parties",
         "Parter",
         PARTIES,
-        "Kommunkod och roll, t.ex. 2021:värd; 2023:beställare. Roller: värd, beställare, "
-        "medlem.",
+        "Kommunkod och roll, t.ex. 2021:värd; 2023:beställare. Roller: värd, beställare, medlem.",
         30,
         required=True,
     ),

@@ -145,9 +145,7 @@ def to_xlsx(agreements: Sequence[Agreement], today: date) -> bytes:
     main = workbook.active
     main.title = MAIN_SHEET
     columns = (*AGREEMENT_COLUMNS, *DERIVED_COLUMNS)
-    _write_sheet(
-        main, columns, [agreement_values(a, derived_dates(a, today)) for a in agreements]
-    )
+    _write_sheet(main, columns, [agreement_values(a, derived_dates(a, today)) for a in agreements])
     parties = workbook.create_sheet(PARTY_SHEET)
     _write_sheet(
         parties, PARTY_SHEET_COLUMNS, [party_values(p) for a in agreements for p in a.parties]

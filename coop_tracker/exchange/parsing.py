@@ -112,7 +112,9 @@ def decode(data: bytes) -> str:
                     + SAVE_AS
                 ) from None
     if CONTROL.search(text):
-        raise FileRejected("Filen innehåller styrtecken och är troligen inte en CSV-fil. " + SAVE_AS)
+        raise FileRejected(
+            "Filen innehåller styrtecken och är troligen inte en CSV-fil. " + SAVE_AS
+        )
     return text
 
 
@@ -170,7 +172,9 @@ def check_zip(data: bytes) -> None:
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise FileRejected("Excel-filen är lösenordsskyddad; ta bort skyddet och försök igen.")
+                raise FileRejected(
+                    "Excel-filen är lösenordsskyddad; ta bort skyddet och försök igen."
+                )
             if info.file_size > MAX_UNZIPPED_MEMBER or (
                 info.file_size > 1024 * 1024
                 and info.file_size > MAX_RATIO * max(info.compress_size, 1)

@@ -237,8 +237,10 @@ class _Converter:
                 agreement_id = int(raw_id)
             else:
                 fail("id", "Id måste vara ett heltal (Samverkanskollens nummer).")
-        if not external_id and agreement_id is None and not any(
-            r.column == self.column_label("id") for r in errors
+        if (
+            not external_id
+            and agreement_id is None
+            and not any(r.column == self.column_label("id") for r in errors)
         ):
             fail("external_id", "Ange ett externt id så att raden känns igen vid nästa import.")
         phase_text = cell_text(get("phase"))
@@ -356,9 +358,7 @@ class _Converter:
                 setattr(party, column.key, _party_value(column, record.get(column.name)))
             parties.append(party)
             columns.append(f"{PARTY_SHEET}-fliken rad {number}")
-        if pairs_text and sorted(pairs) != sorted(
-            (p.municipality_code, p.role) for p in parties
-        ):
+        if pairs_text and sorted(pairs) != sorted((p.municipality_code, p.role) for p in parties):
             fail(
                 "parties",
                 "Parterna i kolumnen Parter stämmer inte med fliken Parter; rätta den ena.",
@@ -473,7 +473,9 @@ def _apply_row(
     user = actor.user
     if match is None:
         if row.agreement_id is not None and not row.data.external_id:
-            raise ValidationFailed({"version": f"Det finns ingen samverkan med id {row.agreement_id}."})
+            raise ValidationFailed(
+                {"version": f"Det finns ingen samverkan med id {row.agreement_id}."}
+            )
         outcome = create_agreement(session, row.data, actor=actor)
         agreement = outcome.agreement
         if row.phase and row.phase != agreement.phase:
@@ -491,7 +493,9 @@ def _apply_row(
             )
             agreement.phase = row.phase
             session.flush()
-        return RowOutcome(row.number, "create", agreement.title, agreement.external_id, agreement.id)
+        return RowOutcome(
+            row.number, "create", agreement.title, agreement.external_id, agreement.id
+        )
     if user is not None and not can(user, "agreement.edit", match):
         raise PermissionDenied()
     if row.phase and row.phase != match.phase:

@@ -29,6 +29,8 @@ class Municipality(Base):
     skr_group_year: Mapped[int | None] = mapped_column(Integer)
     population: Mapped[int | None] = mapped_column(Integer)
     population_year: Mapped[int | None] = mapped_column(Integer)
+    # Where population and SKR group came from, e.g. "Kolada (N01951)"; shown beside the figures.
+    population_source: Mapped[str | None] = mapped_column(String(80))
 
     county: Mapped[County] = relationship(lazy="joined", innerjoin=True)
 

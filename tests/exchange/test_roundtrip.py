@@ -118,7 +118,7 @@ def test_reimporting_the_same_file_changes_nothing(session, factory, fmt, name):
 def test_one_bad_row_writes_nothing_and_names_the_row(session, factory):
     body = (
         "\ufeffExternt id;Namn;Samverkansform;Områden;Parter;Startdatum\r\n"
-        "A-1;Lön för tre kommuner;Avtalssamverkan;Lön;\"2021:värd; 2023:beställare\";2025-01-01\r\n"
+        'A-1;Lön för tre kommuner;Avtalssamverkan;Lön;"2021:värd; 2023:beställare";2025-01-01\r\n'
         "A-2;Överförmyndare;Gemensam nämnd;Överförmyndare;2021:värd,2023:medlem;2025-13-01\r\n"
         "A-3;IT-drift;Avtalssamverkan;IT och digitalisering;2021:värd;2024-02-01\r\n"
     ).encode()

@@ -1,0 +1,261 @@
+"""Export what a list shows, download the import template, and import: upload → map → preview →
+apply. The uploaded file waits in instance/imports/ (named by a random token kept in the user's
+session, with the column mapping) until it is applied or replaced."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from coop_tracker.agreements.queries import all_matching
+from coop_tracker.agreements.views import filters_from_request
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import today
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import request_id
+from coop_tracker.exchange.columns import AGREEMENT_COLUMNS
+from coop_tracker.exchange.export import XLSX_MIME, render, template_csv, template_xlsx
+from coop_tracker.exchange.forms import ConfirmForm, UploadForm
+from coop_tracker.exchange.parsing import FileRejected, ParsedFile, read_upload
+from coop_tracker.exchange.services import (
+    auto_mapping,
+    check_mapping,
+    importable_columns,
+    run_import,
+)
+from coop_tracker.extensions import db
+
+bp = Blueprint("exchange", __name__, url_prefix="/exchange")
+SESSION_KEY = "exchange_import"
+FORMATS = ("csv", "xlsx", "json")
+STALE_SECONDS = 24 * 3600
+
+
+@bp.record_once
+def _globals(state: Any) -> None:
+    state.app.jinja_env.globals["list_export_args"] = list_export_args
+
+
+def list_export_args(**extra: Any) -> dict[str, Any]:
+    """The current list's filters (not its page) for the export links, plus ``extra``."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page") and v}
+    args.update({k: v for k, v in extra.items() if v})
+    return args
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str) -> Any:
+    """Every agreement the list would show with the same query arguments (all pages)."""
+    if fmt not in FORMATS:
+        abort(404)
+    if not can(current_user, "exchange.export"):
+        abort(403)
+    filters, _problems = filters_from_request(request.args)
+    agreements = all_matching(db.session, filters, current_user)
+    body, mimetype = render(fmt, agreements, today())
+    suffix = f"-{filters.municipality}" if filters.municipality else ""
+    return _download(body, mimetype, f"samverkan{suffix}-{today().isoformat()}.{fmt}")
+
+
+@bp.get("/template.<fmt>")
+@login_required
+def template(fmt: str) -> Any:
+    """The import template with Swedish column names and one example row."""
+    if fmt == "csv":
+        return _download(template_csv(), "text/csv; charset=utf-8", "importmall-samverkan.csv")
+    if fmt == "xlsx":
+        return _download(template_xlsx(), XLSX_MIME, "importmall-samverkan.xlsx")
+    abort(404)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _import_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stored_path(token: str) -> Path:
+    return _import_dir() / f"{current_user.id}-{token}.upload"
+
+
+def _remove_stale() -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for path in _import_dir().glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _pending() -> tuple[dict[str, Any], ParsedFile] | None:
+    """The user's uploaded file (parsed again) and its mapping, or None."""
+    state = session.get(SESSION_KEY)
+    if not isinstance(state, dict) or not str(state.get("token", "")).isalnum():
+        return None
+    path = _stored_path(state["token"])
+    if not path.exists():
+        return None
+    try:
+        parsed = read_upload(path.read_bytes(), state.get("filename", ""), max_rows=_max_rows())
+    except FileRejected:
+        return None
+    return state, parsed
+
+
+def _max_rows() -> int:
+    return int(current_app.config.get("IMPORT_MAX_ROWS", 2000))
+
+
+def _require_import() -> None:
+    if not can(current_user, "exchange.import"):
+        abort(403)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def upload() -> Any:
+    """Step 1: choose a CSV or XLSX file."""
+    _require_import()
+    form = UploadForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        storage = form.file.data
+        name = Path(getattr(storage, "filename", "") or "").name[:120]
+        data = storage.read() if storage else b""
+        try:
+            if not name:
+                raise FileRejected("Välj en fil att importera.")
+            if not name.lower().endswith((".csv", ".txt", ".xlsx")):
+                raise FileRejected("Filen måste vara en CSV-fil (.csv) eller en Excel-fil (.xlsx).")
+            parsed = read_upload(data, name, max_rows=_max_rows())
+        except FileRejected as rejected:
+            errors["file"] = rejected.message
+        else:
+            _remove_stale()
+            old = session.get(SESSION_KEY)
+            if isinstance(old, dict) and str(old.get("token", "")).isalnum():
+                _stored_path(old["token"]).unlink(missing_ok=True)
+            token = secrets.token_hex(16)
+            _stored_path(token).write_bytes(data)
+            mapping = auto_mapping(parsed.main.headers)
+            session[SESSION_KEY] = {"token": token, "filename": name, "mapping": mapping}
+            if check_mapping(mapping, parsed.main.headers, parsed):
+                return redirect(url_for("exchange.mapping"))
+            return redirect(url_for("exchange.preview"))
+    elif form.is_submitted():
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+    return render_template("exchange/upload.html", form=form, errors=errors), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/import/mapping", methods=["GET", "POST"])
+@login_required
+def mapping() -> Any:
+    """Step 2: say which of the file's columns holds which of ours (remembered in the session)."""
+    _require_import()
+    pending = _pending()
+    if pending is None:
+        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        return redirect(url_for("exchange.upload"))
+    state, parsed = pending
+    form = ConfirmForm()
+    current = dict(state.get("mapping") or {})
+    problems: list[str] = []
+    if form.validate_on_submit():
+        headers = set(parsed.main.headers)
+        chosen = {}
+        for column in importable_columns():
+            value = request.form.get(f"map-{column.key}", "")
+            if value and value in headers:
+                chosen[column.key] = value
+        current = chosen
+        problems = check_mapping(chosen, parsed.main.headers, parsed)
+        if not problems:
+            session[SESSION_KEY] = {**state, "mapping": chosen}
+            return redirect(url_for("exchange.preview"))
+    elif request.method == "GET":
+        problems = []
+    return render_template(
+        "exchange/mapping.html",
+        form=form,
+        columns=importable_columns(),
+        headers=[h for h in parsed.main.headers if h],
+        mapping=current,
+        problems=problems,
+        filename=state.get("filename", ""),
+    ), (422 if problems else 200)
+
+
+def _actor() -> Actor:
+    return Actor(user=current_user._get_current_object(), source="import", request_id=request_id())
+
+
+@bp.get("/import/preview")
+@login_required
+def preview() -> Any:
+    """Step 3: what would be created, updated and left alone, and every error. Nothing is saved."""
+    _require_import()
+    pending = _pending()
+    if pending is None:
+        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        return redirect(url_for("exchange.upload"))
+    state, parsed = pending
+    result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
+    db.session.rollback()
+    return render_template(
+        "exchange/preview.html",
+        result=result,
+        filename=state.get("filename", ""),
+        form=ConfirmForm(),
+        columns={c.key: c.name for c in AGREEMENT_COLUMNS},
+    )
+
+
+@bp.post("/import/apply")
+@login_required
+def apply() -> Any:
+    """Step 4: write everything in one transaction, or nothing if any row is wrong."""
+    _require_import()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = _pending()
+    if pending is None:
+        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        return redirect(url_for("exchange.upload"))
+    state, parsed = pending
+    result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
+    if not result.ok:
+        db.session.rollback()
+        flash("Inget har sparats: filen innehåller fel. Se listan nedan.", "warning")
+        return redirect(url_for("exchange.preview"))
+    db.session.commit()
+    _stored_path(state["token"]).unlink(missing_ok=True)
+    session.pop(SESSION_KEY, None)
+    flash(f"Importen är klar: {result.summary()}.", "success")
+    return redirect(url_for("agreements.index"))

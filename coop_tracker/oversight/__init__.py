@@ -1,0 +1,1 @@
+"""Uppsikt: one page and one meeting report per kommun over every cooperation it is in."""
