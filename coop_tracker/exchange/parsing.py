@@ -229,7 +229,7 @@ def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedFile:
         main_name = MAIN_SHEET if MAIN_SHEET in names else names[0]
         main = _sheet(main_name, _xlsx_rows(workbook[main_name], max_rows), max_rows)
         parties = None
-        if PARTY_SHEET in names and PARTY_SHEET != main_name:
+        if PARTY_SHEET in names and main_name != PARTY_SHEET:
             parties = _sheet(PARTY_SHEET, _xlsx_rows(workbook[PARTY_SHEET], max_rows * 20), None)
     except FileRejected:
         raise

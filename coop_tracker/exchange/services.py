@@ -26,7 +26,7 @@ from coop_tracker.agreements.services import (
     create_agreement,
     update_agreement,
 )
-from coop_tracker.audit.services import record
+from coop_tracker.audit.services import record as audit_record
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
@@ -40,9 +40,7 @@ from coop_tracker.exchange.columns import (
     DATE,
     DECIMAL,
     FIELD_COLUMN,
-    ID,
     INT,
-    PARTIES,
     PARTY_FIELD_COLUMNS,
     PARTY_FIELD_NAME,
     PARTY_SHEET,
@@ -481,7 +479,7 @@ def _apply_row(
         if row.phase and row.phase != agreement.phase:
             # Registering an existing cooperation, not a phase change: the import states the
             # phase it is already in, and the audit log says so.
-            record(
+            audit_record(
                 session,
                 actor,
                 action="update",
