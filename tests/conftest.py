@@ -38,6 +38,7 @@ def _config(uri: str, tmp: Path) -> dict[str, Any]:
         "BASE_URL": "http://localhost",
         "PROPAGATE_UNEXPECTED": False,
         "LOGIN_MAX_FAILURES": 5,
+        "IMPORT_DIR": str(tmp / "imports"),
     }
 
 

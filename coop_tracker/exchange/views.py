@@ -96,7 +96,8 @@ def template(fmt: str) -> Any:
 
 
 def _import_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
+    configured = current_app.config.get("IMPORT_DIR")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
