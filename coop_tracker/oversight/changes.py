@@ -77,7 +77,7 @@ VERBS = {
     "restore": "återställde",
     "transition": "bytte fas på",
 }
-SOURCES = {"import": " (genom import)", "api": " (via API)", "cli": " (kommandorad)"}
+SOURCES = {"import": " (genom import)", "api": " (via API)"}
 MAX_FIELDS = 3
 
 
