@@ -112,7 +112,8 @@ def test_totals_per_area_and_form(client, auth, register):
     assert "Miljö- och hälsoskydd" in totals and "Lön" in totals
     assert "Avtalssamverkan" in totals and "Kommunalförbund" in totals
     assert "205\u00a0000,50\u00a0kr" in totals  # 80 000 + 125 000,50
-    assert "1 utan kostnad" in totals  # the förbund has no cost recorded
+    assert "1 utan kostnad" in totals  # the förbund has no cost recorded…
+    assert "Okänd" in totals  # …so its form's and area's cost is unknown, not 0 kr
 
 
 @pytest.mark.parametrize(
