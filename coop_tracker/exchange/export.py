@@ -18,7 +18,6 @@ from typing import Any
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.queries import derived_dates
-from coop_tracker.audit.services import plain
 from coop_tracker.exchange.columns import (
     AGREEMENT_COLUMNS,
     DATE,
@@ -191,43 +190,30 @@ def template_xlsx() -> bytes:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def agreement_json(agreement: Agreement, today: date) -> dict[str, Any]:
-    """An agreement with the model's names (as in the API): codes for forms, roles and phases."""
-    from coop_tracker.agreements.services import AGREEMENT_FIELDS, PARTY_FIELDS
+def to_json(agreements: Sequence[Agreement], today: date, user: Any = None) -> bytes:
+    """``{"items": [...], "total": N}``: each agreement exactly as the API shows it to ``user``,
+    plus its ``external_id``."""
+    from coop_tracker.agreements.api import agreement_payload
+    from coop_tracker.api.schemas import AgreementSchema
 
-    derived = derived_dates(agreement, today)
-    data: dict[str, Any] = {"id": agreement.id, "external_id": agreement.external_id}
-    data.update({name: plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS})
-    data["phase"] = agreement.phase
-    data["areas"] = [a.slug for a in agreement.areas]
-    data["parties"] = [
-        {
-            "municipality": p.municipality_code,
-            "municipality_name": p.municipality.name if p.municipality else None,
-            **{k: plain(getattr(p, k)) for k in PARTY_FIELDS if k != "municipality_code"},
-        }
-        for p in agreement.parties
-    ]
-    data["notice_deadline_on"] = plain(derived.notice_deadline_on)
-    data["decide_by_on"] = plain(derived.decide_by_on)
-    data["next_review_on"] = plain(derived.next_review_on)
-    data["version"] = agreement.version
-    return data
-
-
-def to_json(agreements: Sequence[Agreement], today: date) -> bytes:
-    """``{"items": [...], "total": N}`` as UTF-8 JSON."""
-    items = [agreement_json(a, today) for a in agreements]
+    schema = AgreementSchema()
+    items = []
+    for agreement in agreements:
+        item = schema.dump(agreement_payload(agreement, user, today))
+        item["external_id"] = agreement.external_id
+        items.append(item)
     body = {"items": items, "total": len(items), "exported_on": today.isoformat()}
     return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def render(fmt: str, agreements: Sequence[Agreement], today: date) -> tuple[bytes, str]:
+def render(
+    fmt: str, agreements: Sequence[Agreement], today: date, user: Any = None
+) -> tuple[bytes, str]:
     """The export in a format (csv, xlsx, json) and its MIME type."""
     if fmt == "csv":
         return to_csv(agreements, today), CSV_MIME
     if fmt == "xlsx":
         return to_xlsx(agreements, today), XLSX_MIME
     if fmt == "json":
-        return to_json(agreements, today), JSON_MIME
+        return to_json(agreements, today, user), JSON_MIME
     raise ValueError(f"unknown export format {fmt!r}")

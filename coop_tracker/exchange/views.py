@@ -76,7 +76,7 @@ def export(fmt: str) -> Any:
         abort(403)
     filters, _problems = filters_from_request(request.args)
     agreements = all_matching(db.session, filters, current_user)
-    body, mimetype = render(fmt, agreements, today())
+    body, mimetype = render(fmt, agreements, today(), current_user)
     suffix = f"-{filters.municipality}" if filters.municipality else ""
     return _download(body, mimetype, f"samverkan{suffix}-{today().isoformat()}.{fmt}")
 

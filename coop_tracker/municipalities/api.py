@@ -48,6 +48,9 @@ class MunicipalitySchema(Schema):
     skr_group_year = fields.Integer(allow_none=True)
     population = fields.Integer(allow_none=True)
     population_year = fields.Integer(allow_none=True)
+    population_source = fields.String(
+        allow_none=True, metadata={"description": "Källa för folkmängd och kommungrupp."}
+    )
 
 
 class MunicipalityQuerySchema(PaginationQuerySchema):
@@ -79,6 +82,7 @@ def municipality_payload(municipality: Municipality) -> dict[str, Any]:
         "skr_group_year": municipality.skr_group_year,
         "population": municipality.population,
         "population_year": municipality.population_year,
+        "population_source": municipality.population_source,
     }
 
 
