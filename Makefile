@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app coop_tracker
 PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint fmt translations install clean extract bench load
+.PHONY: run test lint fmt translations install clean extract bench load system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,24 @@ install: $(STAMP) translations
 translations: $(STAMP)
 	@if [ -d translations/en ]; then $(BIN)/pybabel compile -q -d translations; fi
 
-run: install
+# WeasyPrint (the PDF meeting report) needs Debian's Pango and a font; the tests read PDFs back
+# with poppler-utils. Installed when missing and we are root; otherwise the command is printed.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+system-deps:
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi noto || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "PDF reports need system packages. Run: sudo apt-get install$$missing"; \
+	  fi; \
+	fi
+
+run: install system-deps
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo --scale small --if-empty
@@ -36,7 +53,7 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install
+test: install system-deps
 	$(BIN)/python -m pytest -q
 
 lint: install

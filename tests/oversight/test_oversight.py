@@ -260,3 +260,54 @@ def test_report_fetcher_serves_only_local_static_files(app):
     ):
         with pytest.raises(RefusedResource):
             fetcher.fetch(url)
+
+
+def _fake_module(name, **functions):
+    import importlib.machinery
+    import types
+
+    module = types.ModuleType(name)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, loader=None)
+    module.__dict__.update(functions)
+    return module
+
+
+def test_reviews_and_checklists_show_when_their_capabilities_are_installed(
+    client, auth, register, monkeypatch
+):
+    """The oversight reads reviews and checklists through their packages' queries; with those
+    installed (faked here, as on a branch where they have landed) the columns appear and the
+    latest review decides the next review date and the traffic light."""
+    import sys
+    from types import SimpleNamespace
+
+    miljo, lon = register["miljo"], register["lon"]
+    latest = {
+        miljo.id: SimpleNamespace(
+            rating="green", reviewed_on=date(2026, 1, 15), next_review_on=date(2027, 1, 15)
+        ),
+        lon.id: SimpleNamespace(rating="red", reviewed_on=date(2026, 2, 1), next_review_on=None),
+    }
+    progress = SimpleNamespace(resolved=3, total=8, required_open=2)
+    monkeypatch.setitem(
+        sys.modules,
+        "coop_tracker.reviews.queries",
+        _fake_module("coop_tracker.reviews.queries", latest_reviews=lambda s, ids: latest),
+    )
+    monkeypatch.setitem(
+        sys.modules,
+        "coop_tracker.checklists.queries",
+        _fake_module(
+            "coop_tracker.checklists.queries",
+            progress_by_agreement=lambda s, ids: {},
+            current_progress=lambda agreements, p: {a.id: ("during", progress) for a in agreements},
+        ),
+    )
+    page = _page(client, auth)
+    table = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Senaste uppföljning" in page and "Checklista" in page
+    assert "3 av 8 klara" in table and "2 krav kvar" in table
+    assert "2027-01-15" in table  # the review's own next date
+    assert "Senaste uppföljningen (2026-02-01) är röd." in table
+    miljo_row = table.split("Miljötillsyn Vansbro")[1].split("</tr>")[0]
+    assert "försenad" not in miljo_row
