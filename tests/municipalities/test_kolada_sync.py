@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
@@ -26,6 +26,24 @@ RECORDED = {
     f"{BASE}/data/kpi/N01951/year/2024?page=2": "population_2024_page2.json",
     f"{BASE}/municipality_groups": "municipality_groups.json",
 }
+
+
+@pytest.fixture(autouse=True)
+def reset_reference_data(session):
+    """Reference tables survive between tests on PostgreSQL (they are not truncated): put the
+    synced figures back as the seed left them."""
+    yield
+    session.rollback()
+    session.execute(
+        update(Municipality).values(
+            population=None,
+            population_year=None,
+            population_source=None,
+            skr_group=None,
+            skr_group_year=None,
+        )
+    )
+    session.commit()
 
 
 def recorded(url: str):
