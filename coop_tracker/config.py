@@ -18,9 +18,10 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_SECURE: bool | None = None  # None: on when BASE_URL starts with https://
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE: bool | None = None
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
@@ -41,6 +42,10 @@ class DefaultConfig:
     MAX_PAGE_SIZE = 200
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
+    # Login attempts per client address (Flask-Limiter), on top of the per-account lockout.
+    LOGIN_RATE_LIMIT = "20 per 10 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"  # one process; use redis://… with several workers
+    RATELIMIT_HEADERS_ENABLED = True
     # flask-smorest / OpenAPI
     API_TITLE = "Samverkanskollen API"
     API_VERSION = "v1"
@@ -60,6 +65,10 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'coop_tracker.sqlite3'}"
+    https = str(app.config.get("BASE_URL", "")).lower().startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = https
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

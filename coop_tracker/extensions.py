@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask, session
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -33,6 +35,8 @@ class CoopApi(Api):
 
 
 api = CoopApi()
+# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; redis://… in production).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
@@ -57,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "users.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -46,10 +46,12 @@ def register_blueprints(app: Flask) -> None:
     """Every blueprint, listed explicitly."""
     from coop_tracker.agreements.views import bp as agreements_bp
     from coop_tracker.api import register_api
+    from coop_tracker.audit.views import bp as audit_bp
     from coop_tracker.core.views import bp as core_bp
     from coop_tracker.exchange.views import bp as exchange_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
     from coop_tracker.oversight.views import bp as oversight_bp
+    from coop_tracker.public.views import bp as public_bp
     from coop_tracker.users.views import bp as users_bp
 
     app.register_blueprint(core_bp)
@@ -58,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(municipalities_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(public_bp)
     register_api(app)
     register_template_helpers(app)
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from coop_tracker.agreements import services
+from coop_tracker.agreements import conflicts, services
 from coop_tracker.agreements.forms import AgreementForm, ConfirmForm, ContactForm
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.queries import Filters, derived_dates, search_agreements
@@ -22,6 +22,7 @@ from coop_tracker.agreements.rules import (
     ROLE_SHORT,
 )
 from coop_tracker.core.clock import today
+from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
@@ -199,7 +200,10 @@ def edit(agreement_id: int) -> Any:
     municipalities, areas = _choices()
     errors: dict[str, str] = {}
     conflict: StaleVersion | None = None
+    conflict_rows: list[Any] = []
+    original = request.form.get("original", "")
     if request.method == "GET":
+        original = encode(conflicts.agreement_edit_snapshot(agreement))
         form = AgreementForm(obj=agreement)
         form.version.data = agreement.version
         form.areas.data = [a.slug for a in agreement.areas]
@@ -236,6 +240,15 @@ def edit(agreement_id: int) -> Any:
                 db.session.rollback()
                 conflict = stale
                 status = 409
+                current = conflicts.agreement_edit_snapshot(agreement)
+                conflict_rows = conflicts.agreement_conflict_rows(
+                    db.session,
+                    decode(original),
+                    current,
+                    conflicts.agreement_input_snapshot(form.to_input()),
+                )
+                original = encode(current)  # saving again now builds on their version
+                _refresh_party_versions(form, agreement)
             else:
                 db.session.commit()
                 flash("Ändringarna är sparade.", "success")
@@ -246,8 +259,23 @@ def edit(agreement_id: int) -> Any:
     if errors:
         status = 422
     return render_template(
-        "agreements/form.html", form=form, errors=errors, agreement=agreement, conflict=conflict
+        "agreements/form.html",
+        form=form,
+        errors=errors,
+        agreement=agreement,
+        conflict=conflict,
+        conflict_rows=conflict_rows,
+        original=original,
     ), status
+
+
+def _refresh_party_versions(form: AgreementForm, agreement: Agreement) -> None:
+    """After a conflict the typed rows keep their text but carry the parties' saved versions."""
+    versions = {p.id: p.version for p in agreement.parties}
+    for entry in form.parties:
+        party_id = entry.form.id.data
+        if party_id and str(party_id).isdigit() and int(party_id) in versions:
+            entry.form.version.data = versions[int(party_id)]
 
 
 @bp.post("/<int:agreement_id>/archive")
@@ -335,10 +363,13 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
     party = _party(agreement, party_id)
     contact = _contact(party, contact_id)
     form = ContactForm(obj=contact) if request.method == "GET" else ContactForm()
+    original = request.form.get("original", "")
     if request.method == "GET":
         form.version.data = contact.version
+        original = encode(conflicts.contact_edit_snapshot(contact))
     errors: dict[str, str] = {}
     conflict = None
+    conflict_rows: list[Any] = []
     if form.validate_on_submit():
         try:
             if request.form.get("delete"):
@@ -359,6 +390,11 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
         except StaleVersion as stale:
             db.session.rollback()
             conflict = stale
+            current = conflicts.contact_edit_snapshot(contact)
+            conflict_rows = conflicts.contact_conflict_rows(
+                decode(original), current, conflicts.contact_input_snapshot(form.to_input())
+            )
+            original = encode(current)
         else:
             db.session.commit()
             flash(message, "success")
@@ -374,4 +410,6 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
         party=party,
         contact=contact,
         conflict=conflict,
+        conflict_rows=conflict_rows,
+        original=original,
     ), status

@@ -52,6 +52,15 @@ def is_visible(user: User, agreement: Agreement) -> bool:
     return agreement.phase != "planned" or is_party(user, agreement)
 
 
+def is_public_record(agreement: Agreement) -> bool:
+    """Shown in the public register: marked public, not planned, abandoned or archived."""
+    return (
+        bool(agreement.is_public)
+        and agreement.phase not in ("planned", "abandoned")
+        and agreement.archived_at is None
+    )
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """Whether ``user`` may perform ``action`` (on ``obj`` where the rule needs one)."""
     if not _is_user(user) or not user.is_active:

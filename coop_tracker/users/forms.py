@@ -1,9 +1,12 @@
-"""Login form."""
+"""Login, account and user-administration forms. Fields hold raw text; the services validate."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+
+from coop_tracker.core.forms import choices
+from coop_tracker.users.services import ROLE_LABELS
 
 
 class LoginForm(FlaskForm):
@@ -11,3 +14,38 @@ class LoginForm(FlaskForm):
 
     email = EmailField("E-post")
     password = PasswordField("Lösenord")
+
+
+class UserForm(FlaskForm):
+    """An account as an administrator creates or changes it."""
+
+    version = HiddenField()
+    email = EmailField("E-post")
+    name = StringField("Namn")
+    role = SelectField(
+        "Roll", choices=choices([("", "Välj roll"), *ROLE_LABELS.items()]), validate_choice=False
+    )
+    municipality_code = SelectField("Hemkommun", choices=[], validate_choice=False)
+    password = PasswordField("Lösenord")
+
+    def set_municipalities(self, pairs: list[tuple[str, str]]) -> None:
+        self.municipality_code.choices = choices([("", "Ingen hemkommun"), *pairs])
+
+
+class PasswordForm(FlaskForm):
+    """A new password (set by an administrator)."""
+
+    password = PasswordField("Nytt lösenord")
+
+
+class ChangePasswordForm(FlaskForm):
+    """A user's own password change."""
+
+    current_password = PasswordField("Nuvarande lösenord")
+    password = PasswordField("Nytt lösenord")
+
+
+class TokenForm(FlaskForm):
+    """A new API token with a name the user recognises."""
+
+    name = StringField("Namn på nyckeln")

@@ -16,7 +16,7 @@ from coop_tracker.audit.services import diff, record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
-from coop_tracker.core.errors import DomainError, PermissionDenied, ValidationFailed
+from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users.models import ApiToken, User, UserRole
@@ -239,3 +239,147 @@ def user_for_token(session: Session, plain_token: str, *, now: datetime) -> User
     if last is None or now - _aware(last) > timedelta(minutes=5):
         token.last_used_at = now
     return token.user
+
+
+def _require_manager(actor: Actor) -> None:
+    if actor.user is not None and not can(actor.user, "users.manage"):
+        raise PermissionDenied()
+
+
+def _user_label(user: User) -> str:
+    return f"{user.name} <{user.email}>"
+
+
+@dataclass
+class UserChange:
+    """What an administrator may change on an account."""
+
+    name: Any = ""
+    role: Any = UserRole.READER
+    municipality_code: Any = None
+
+
+def update_user(
+    session: Session, user: User, data: UserChange, *, expected_version: Any, actor: Actor
+) -> User:
+    """Change name, role and home kommun; an administrator cannot demote themself."""
+    _require_manager(actor)
+    if str(expected_version) != str(user.version):
+        raise StaleVersion(
+            {"name": user.name, "role": user.role, "municipality_code": user.municipality_code},
+            user.version,
+        )
+    errors = v.Errors()
+    name = v.text(data.name, "name", "Namn", errors, max_length=120, required=True)
+    role = v.choice(data.role, "role", "Roll", errors, ROLE_LABELS, required=True)
+    code = data.municipality_code or None
+    if code is not None and (not isinstance(code, str) or session.get(Municipality, code) is None):
+        errors.add("municipality_code", f"Hemkommun: okänd kommunkod {str(code)[:10]!r}.")
+        code = None
+    if role in (UserRole.EDITOR, UserRole.READER) and code is None:
+        errors.add("municipality_code", "Välj hemkommun för redaktörer och läsare.")
+    if actor.user is not None and actor.user.id == user.id and role != user.role:
+        errors.add("role", "Du kan inte ändra din egen roll; be en annan administratör.")
+    if errors:
+        raise ValidationFailed(dict(errors))
+    before = {"name": user.name, "role": user.role, "municipality_code": user.municipality_code}
+    user.name, user.role, user.municipality_code = name, role, code
+    after = {"name": name, "role": role, "municipality_code": code}
+    changes = diff(before, after)
+    if changes:
+        if before["role"] != role or before["municipality_code"] != code:
+            user.session_token = secrets.token_hex(16)  # new rights: sign in again
+        session.flush()
+        record(
+            session,
+            actor,
+            action="update",
+            object_type="user",
+            object_id=user.id,
+            label=_user_label(user),
+            municipality_code=code,
+            changes=changes,
+        )
+    return user
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> User:
+    """Deactivate (every session and token stops working) or reactivate an account."""
+    _require_manager(actor)
+    if not active and actor.user is not None and actor.user.id == user.id:
+        raise ValidationFailed({"active": "Du kan inte inaktivera ditt eget konto."})
+    if user.is_active_account == active:
+        return user
+    user.is_active_account = active
+    if not active:
+        user.session_token = secrets.token_hex(16)
+    else:
+        user.failed_logins = 0
+        user.locked_until = None
+    session.flush()
+    record(
+        session,
+        actor,
+        action="activate" if active else "deactivate",
+        object_type="user",
+        object_id=user.id,
+        label=_user_label(user),
+        municipality_code=user.municipality_code,
+        changes={"is_active": [not active, active]},
+    )
+    return user
+
+
+def reset_password(session: Session, user: User, password: Any, *, actor: Actor) -> User:
+    """Set a new password chosen by an administrator; every session of the user ends."""
+    _require_manager(actor)
+    _set_password(user, password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    record(
+        session,
+        actor,
+        action="reset_password",
+        object_type="user",
+        object_id=user.id,
+        label=_user_label(user),
+        municipality_code=user.municipality_code,
+        changes={"password": ["***", "*** (nytt)"]},
+    )
+    return user
+
+
+def change_password(session: Session, user: User, current: Any, new: Any, *, actor: Actor) -> User:
+    """A user changes their own password; the current one is required."""
+    if actor.user is None or actor.user.id != user.id:
+        raise PermissionDenied()
+    current = current if isinstance(current, str) else ""
+    if not check_password_hash(user.password_hash, current[:200]):
+        raise ValidationFailed({"current_password": "Nuvarande lösenord stämmer inte."})
+    if isinstance(new, str) and new == current:
+        raise ValidationFailed({"password": "Det nya lösenordet måste skilja sig från det gamla."})
+    _set_password(user, new)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="change_password",
+        object_type="user",
+        object_id=user.id,
+        label=_user_label(user),
+        municipality_code=user.municipality_code,
+        changes={"password": ["***", "*** (nytt)"]},
+    )
+    return user
+
+
+def _set_password(user: User, password: Any) -> None:
+    password = password if isinstance(password, str) else ""
+    problems = password_problems(password, email=user.email)
+    if v.CONTROL_CHARS_SINGLE_LINE.search(password):
+        problems.append("Lösenordet innehåller otillåtna styrtecken.")
+    if problems:
+        raise ValidationFailed({"password": " ".join(problems)})
+    user.password_hash = generate_password_hash(password)
+    user.session_token = secrets.token_hex(16)

@@ -1,16 +1,38 @@
-"""Login and logout."""
+"""Login and logout, the user's own account (password, API tokens) and user administration."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, or_, select
 
+from coop_tracker.agreements.forms import ConfirmForm
 from coop_tracker.core.clock import utcnow
-from coop_tracker.extensions import db, login_manager
-from coop_tracker.users.forms import LoginForm
-from coop_tracker.users.models import User
+from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db, limiter, login_manager
+from coop_tracker.municipalities.models import Municipality
+from coop_tracker.users import services
+from coop_tracker.users.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PasswordForm,
+    TokenForm,
+    UserForm,
+)
+from coop_tracker.users.models import ApiToken, User
 from coop_tracker.users.services import LoginRefused, authenticate, end_sessions
 
 bp = Blueprint("users", __name__)
@@ -42,7 +64,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.index")
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login() -> Any:
     """The login form; failures never tell whether the email exists."""
     if current_user.is_authenticated:
@@ -83,3 +110,283 @@ def logout() -> Any:
     logout_user()
     flash("Du är utloggad.", "success")
     return redirect(url_for("users.login"))
+
+
+def _form_errors(form: Any) -> dict[str, str]:
+    return {k: " ".join(v) for k, v in form.errors.items()}
+
+
+def _no_store(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- The user's own account ---------------------------------------------------------------
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> Any:
+    """The user's API tokens: create one (shown once), see when each was used, revoke."""
+    form = TokenForm()
+    errors: dict[str, str] = {}
+    created: str | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, created = services.create_token(
+                db.session, current_user, form.name.data, actor=web_actor()
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            form.name.data = ""
+    elif form.is_submitted():
+        errors = _form_errors(form)
+    if errors:
+        status = 422
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    response = current_app.make_response(
+        (
+            render_template(
+                "users/tokens.html",
+                form=form,
+                errors=errors,
+                tokens=rows,
+                created=created,
+                confirm=ConfirmForm(),
+            ),
+            status,
+        )
+    )
+    return _no_store(response)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Any:
+    """Revoke one of the user's own tokens; it stops working at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(400)
+    services.revoke_token(db.session, token, actor=web_actor())
+    db.session.commit()
+    flash(f"API-nyckeln ”{token.name}” är återkallad.", "success")
+    return redirect(url_for("users.tokens"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    """Change one's own password; other sessions end, this one continues."""
+    form = ChangePasswordForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                actor=web_actor(),
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            login_user(current_user)  # the new session token keeps this session only
+            flash("Lösenordet är bytt. Andra inloggningar har avslutats.", "success")
+            return redirect(url_for("users.tokens"))
+    elif form.is_submitted():
+        errors = _form_errors(form)
+    return render_template("users/password.html", form=form, errors=errors), (
+        422 if errors else 200
+    )
+
+
+# -- Administration ------------------------------------------------------------------------
+
+
+def _require_admin() -> None:
+    if not can(current_user, "users.manage"):
+        abort(403)
+
+
+def _municipality_pairs() -> list[tuple[str, str]]:
+    return [
+        (code, f"{name} ({code})")
+        for code, name in db.session.execute(
+            select(Municipality.code, Municipality.name).order_by(Municipality.name)
+        )
+    ]
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/admin/users")
+@login_required
+def admin_users() -> Any:
+    """Every account with role, home kommun and status."""
+    _require_admin()
+    q = request.args.get("q", "").strip()[:100]
+    query = select(User).order_by(User.is_active_account.desc(), User.name, User.id)
+    if q:
+        term = q.lower()
+        query = query.where(
+            or_(
+                func.lower(User.name).contains(term, autoescape=True),
+                func.lower(User.email).contains(term, autoescape=True),
+            )
+        )
+    return render_template(
+        "users/admin_list.html",
+        users=db.session.scalars(query).all(),
+        q=q,
+        role_labels=services.ROLE_LABELS,
+    )
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def admin_user_new() -> Any:
+    """Create an account with a first password."""
+    _require_admin()
+    form = UserForm()
+    form.set_municipalities(_municipality_pairs())
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session,
+                services.UserInput(
+                    email=form.email.data,
+                    name=form.name.data,
+                    role=form.role.data,
+                    municipality_code=form.municipality_code.data or None,
+                    password=form.password.data,
+                ),
+                actor=web_actor(),
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            flash(f"Kontot för {user.name} är skapat.", "success")
+            return redirect(url_for("users.admin_users"))
+    elif form.is_submitted():
+        errors = _form_errors(form)
+    return render_template(
+        "users/admin_form.html", form=form, errors=errors, user=None, conflict=None
+    ), (422 if errors else 200)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def admin_user_edit(user_id: int) -> Any:
+    """Change name, role and home kommun; deactivate, reactivate, reset password."""
+    _require_admin()
+    user = _get_user(user_id)
+    form = UserForm(obj=user) if request.method == "GET" else UserForm()
+    form.set_municipalities(_municipality_pairs())
+    if request.method == "GET":
+        form.version.data = user.version
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                db.session,
+                user,
+                services.UserChange(
+                    name=form.name.data,
+                    role=form.role.data,
+                    municipality_code=form.municipality_code.data or None,
+                ),
+                expected_version=form.version.data,
+                actor=web_actor(),
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        except StaleVersion as stale:
+            db.session.rollback()
+            conflict = stale
+        else:
+            db.session.commit()
+            flash("Ändringarna är sparade.", "success")
+            return redirect(url_for("users.admin_users"))
+    elif form.is_submitted():
+        errors = _form_errors(form)
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "users/admin_form.html",
+        form=form,
+        errors=errors,
+        user=user,
+        conflict=conflict,
+        confirm=ConfirmForm(),
+        role_labels=services.ROLE_LABELS,
+    ), status
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@login_required
+def admin_user_active(user_id: int) -> Any:
+    """Deactivate or reactivate an account (``active`` = 1 or 0)."""
+    _require_admin()
+    user = _get_user(user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(db.session, user, active, actor=web_actor())
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(" ".join(failure.fields.values()), "warning")
+        return redirect(url_for("users.admin_user_edit", user_id=user.id))
+    db.session.commit()
+    flash(
+        f"Kontot för {user.name} är {'aktiverat' if active else 'inaktiverat'}.",
+        "success",
+    )
+    return redirect(url_for("users.admin_user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@login_required
+def admin_user_password(user_id: int) -> Any:
+    """Set a new password for an account; the user's sessions end."""
+    _require_admin()
+    user = _get_user(user_id)
+    form = PasswordForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            services.reset_password(db.session, user, form.password.data, actor=web_actor())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)
+            flash(f"Nytt lösenord är satt för {user.name}.", "success")
+            return redirect(url_for("users.admin_user_edit", user_id=user.id))
+    elif form.is_submitted():
+        errors = _form_errors(form)
+    return render_template("users/admin_password.html", form=form, errors=errors, user=user), (
+        422 if errors else 200
+    )

@@ -1,0 +1,102 @@
+"""Field-by-field conflict views for the agreement and contact edit pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop_tracker.agreements.models import Agreement, Contact
+from coop_tracker.agreements.services import (
+    AGREEMENT_FIELDS,
+    CONTACT_FIELDS,
+    PARTY_FIELDS,
+    AgreementInput,
+    ContactInput,
+)
+from coop_tracker.audit import labels
+from coop_tracker.audit.services import plain
+from coop_tracker.core.conflicts import ConflictRow, conflict_rows
+from coop_tracker.municipalities.models import Municipality
+
+PARTY_DETAIL_FIELDS = tuple(f for f in PARTY_FIELDS if f != "municipality_code")
+
+
+def agreement_edit_snapshot(agreement: Agreement) -> dict[str, Any]:
+    """Everything the edit page shows, flat: agreement fields, areas, each party's fields."""
+    data: dict[str, Any] = {name: plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
+    data["areas"] = sorted(a.slug for a in agreement.areas)
+    data["parties"] = sorted(p.municipality_code for p in agreement.parties)
+    for party in agreement.parties:
+        for name in PARTY_DETAIL_FIELDS:
+            data[f"party:{party.municipality_code}:{name}"] = plain(getattr(party, name))
+    return data
+
+
+def agreement_input_snapshot(data: AgreementInput) -> dict[str, Any]:
+    """What the user typed, in the same shape."""
+    typed: dict[str, Any] = {name: getattr(data, name) for name in AGREEMENT_FIELDS}
+    typed["areas"] = sorted(str(s) for s in data.area_slugs)
+    typed["parties"] = sorted(str(p.municipality_code) for p in data.parties)
+    for party in data.parties:
+        for name in PARTY_DETAIL_FIELDS:
+            typed[f"party:{party.municipality_code}:{name}"] = getattr(party, name)
+    return typed
+
+
+def agreement_conflict_rows(
+    session: Session,
+    original: dict[str, Any] | None,
+    current: dict[str, Any],
+    typed: dict[str, Any],
+) -> list[ConflictRow]:
+    """The agreement's conflict rows with Swedish field names (parties named by kommun)."""
+    codes = {
+        key.split(":")[1]
+        for key in [*current, *typed, *(original or {})]
+        if key.startswith("party:")
+    }
+    names = dict(
+        session.execute(
+            select(Municipality.code, Municipality.name).where(Municipality.code.in_(codes))
+        ).all()
+    )
+
+    def split(key: str) -> tuple[str, str, str | None]:
+        if key.startswith("party:"):
+            _, code, field = key.split(":", 2)
+            return "party", field, code
+        return "agreement", key, None
+
+    def label(key: str) -> str:
+        kind, field, code = split(key)
+        if code is not None:
+            return f"{names.get(code, code)}: {labels.field_label('party', field).lower()}"
+        return labels.field_label(kind, field)
+
+    def text(key: str, value: Any) -> str:
+        kind, field, _code = split(key)
+        return labels.value_text(kind, field, value)
+
+    return conflict_rows(original, current, typed, label=label, text=text)
+
+
+def contact_edit_snapshot(contact: Contact) -> dict[str, Any]:
+    return {name: plain(getattr(contact, name)) for name in CONTACT_FIELDS}
+
+
+def contact_input_snapshot(data: ContactInput) -> dict[str, Any]:
+    return {name: getattr(data, name) for name in CONTACT_FIELDS}
+
+
+def contact_conflict_rows(
+    original: dict[str, Any] | None, current: dict[str, Any], typed: dict[str, Any]
+) -> list[ConflictRow]:
+    return conflict_rows(
+        original,
+        current,
+        typed,
+        label=lambda key: labels.field_label("contact", key),
+        text=lambda key, value: labels.value_text("contact", key, value),
+    )

@@ -1,0 +1,187 @@
+"""Reading the audit log: an agreement's history grouped by request, and the filtered admin list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from math import ceil
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from coop_tracker.audit import labels
+from coop_tracker.audit.models import AuditEvent
+from coop_tracker.core.clock import STOCKHOLM
+
+
+@dataclass
+class Change:
+    """One changed field, named and formatted for people."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class EventView:
+    """One event ready for a template, CSV or JSON."""
+
+    event: AuditEvent
+    action_label: str
+    object_type_label: str
+    changes: list[Change]
+
+
+@dataclass
+class Group:
+    """The events one request made (one save can change an agreement, parties and contacts)."""
+
+    request_id: str
+    created_at: datetime
+    actor_name: str
+    source: str
+    events: list[EventView] = field(default_factory=list)
+
+
+@dataclass
+class EventPage:
+    """One page of events plus totals."""
+
+    items: list[AuditEvent]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def describe(event: AuditEvent, *, show_internal: bool = True) -> EventView:
+    """Name the action, object type and every changed field in Swedish."""
+    changes = []
+    for key, pair in sorted((event.changes or {}).items()):
+        if not show_internal and (event.object_type, key) in labels.INTERNAL_FIELDS:
+            changes.append(Change(key, labels.field_label(event.object_type, key), "…", "…"))
+            continue
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        changes.append(
+            Change(
+                field=key,
+                label=labels.field_label(event.object_type, key),
+                old=labels.value_text(event.object_type, key, old),
+                new=labels.value_text(event.object_type, key, new),
+            )
+        )
+    return EventView(
+        event=event,
+        action_label=labels.action_label(event.action),
+        object_type_label=labels.object_label(event.object_type),
+        changes=changes,
+    )
+
+
+def group_by_request(views: list[EventView]) -> list[Group]:
+    """Consecutive events of one request become one group (input newest first)."""
+    groups: list[Group] = []
+    for view in views:
+        event = view.event
+        if groups and groups[-1].request_id == event.request_id:
+            groups[-1].events.append(view)
+            continue
+        groups.append(
+            Group(
+                request_id=event.request_id,
+                created_at=event.created_at,
+                actor_name=event.actor_name,
+                source=event.source,
+                events=[view],
+            )
+        )
+    return groups
+
+
+def agreement_events(
+    session: Session, agreement_id: int, *, page: int = 1, per_page: int = 100
+) -> EventPage:
+    """Every event about the agreement or its children, newest first."""
+    base = select(AuditEvent).where(AuditEvent.agreement_id == agreement_id)
+    return _page(session, base, page, per_page)
+
+
+@dataclass
+class AuditFilters:
+    """The admin list's filters (all optional)."""
+
+    actor: str | None = None
+    object_type: str | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    agreement_id: int | None = None
+    municipality: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def _filtered(filters: AuditFilters) -> Select[Any]:
+    query = select(AuditEvent)
+    if filters.actor:
+        term = filters.actor.strip()
+        conditions = [func.lower(AuditEvent.actor_name).contains(term.lower(), autoescape=True)]
+        if term.isdigit():
+            conditions.append(AuditEvent.actor_id == int(term))
+        query = query.where(or_(*conditions))
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time.min, STOCKHOLM)
+        query = query.where(AuditEvent.created_at >= start)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, STOCKHOLM)
+        query = query.where(AuditEvent.created_at < end)
+    if filters.agreement_id:
+        query = query.where(AuditEvent.agreement_id == filters.agreement_id)
+    if filters.municipality:
+        query = query.where(AuditEvent.municipality_code == filters.municipality)
+    return query
+
+
+def search_events(session: Session, filters: AuditFilters) -> EventPage:
+    """A page of events matching the filters, newest first."""
+    return _page(session, _filtered(filters), filters.page, filters.per_page)
+
+
+def all_events(session: Session, filters: AuditFilters) -> Iterator[AuditEvent]:
+    """Every matching event, newest first, streamed in batches (for the CSV export)."""
+    query = _filtered(filters).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    yield from session.scalars(query.execution_options(yield_per=500))
+
+
+def _page(session: Session, base: Select[Any], page: int, per_page: int) -> EventPage:
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    last = max(1, ceil(total / per_page))
+    page = min(max(1, page), last)
+    query = (
+        base.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return EventPage(list(session.scalars(query)), total, page, per_page)
+
+
+def known_values(session: Session) -> tuple[list[str], list[str]]:
+    """The object types and actions that occur in the log (for filter choices)."""
+    types = sorted(
+        set(labels.OBJECT_LABELS) | set(session.scalars(select(AuditEvent.object_type).distinct()))
+    )
+    actions = sorted(
+        set(labels.ACTION_LABELS) | set(session.scalars(select(AuditEvent.action).distinct()))
+    )
+    return types, actions

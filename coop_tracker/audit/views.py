@@ -1,0 +1,209 @@
+"""The history tab of an agreement and the administrators' audit log with CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels
+from coop_tracker.audit.queries import (
+    AuditFilters,
+    agreement_events,
+    all_events,
+    describe,
+    group_by_request,
+    known_values,
+    search_events,
+)
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import format_date
+from coop_tracker.extensions import db
+from coop_tracker.municipalities.models import Municipality
+
+bp = Blueprint("audit", __name__)
+
+SOURCE_LABELS = {
+    "web": "webbsidan",
+    "api": "API",
+    "cli": "kommandoraden",
+    "import": "import",
+    "scheduler": "schemaläggaren",
+}
+MAX_PAGE = 1_000_000
+
+
+@bp.record_once
+def _labels(state: Any) -> None:
+    state.app.jinja_env.globals.update(AUDIT_SOURCE_LABELS=SOURCE_LABELS)
+
+
+def _page_number(args: Any, problems: dict[str, str]) -> int:
+    raw = args.get("page", "")
+    if raw == "":
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        problems["page"] = "Sida måste vara ett heltal från 1."
+        return 1
+    return int(raw)
+
+
+@bp.get("/agreements/<int:agreement_id>/history")
+@login_required
+def agreement_history(agreement_id: int) -> Any:
+    """Every change to the agreement, its parties, contacts and later records, newest first."""
+    agreement = get_visible_agreement(db.session, agreement_id, current_user)
+    if not can(current_user, "agreement.history", agreement):
+        abort(403)
+    problems: dict[str, str] = {}
+    page = agreement_events(db.session, agreement.id, page=_page_number(request.args, problems))
+    show_internal = can(current_user, "agreement.edit", agreement) or current_user.is_admin
+    groups = group_by_request([describe(e, show_internal=show_internal) for e in page.items])
+    return render_template(
+        "audit/history.html", agreement=agreement, groups=groups, page=page, problems=problems
+    )
+
+
+def filters_from_request(args: Any) -> tuple[AuditFilters, dict[str, str]]:
+    """Audit filters from the query string; a bad value is dropped with a Swedish message."""
+    problems: dict[str, str] = {}
+
+    def a_date(name: str, label: str) -> date | None:
+        raw = args.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            problems[name] = f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD."
+            return None
+
+    agreement_raw = args.get("agreement", "").strip()
+    agreement_id = None
+    if agreement_raw:
+        if agreement_raw.isdigit() and len(agreement_raw) <= 12:
+            agreement_id = int(agreement_raw)
+        else:
+            problems["agreement"] = "Samverkans nummer måste vara ett heltal."
+    municipality = args.get("municipality", "").strip() or None
+    if municipality and not (len(municipality) == 4 and municipality.isdigit()):
+        problems["municipality"] = "Kommunkod måste vara fyra siffror."
+        municipality = None
+    filters = AuditFilters(
+        actor=(args.get("actor", "").strip()[:120] or None),
+        object_type=(args.get("object_type", "").strip()[:40] or None),
+        action=(args.get("action", "").strip()[:40] or None),
+        date_from=a_date("date_from", "Från och med"),
+        date_to=a_date("date_to", "Till och med"),
+        agreement_id=agreement_id,
+        municipality=municipality,
+        page=_page_number(args, problems),
+    )
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        problems["date_to"] = "Till och med måste vara samma dag som eller efter från och med."
+    return filters, problems
+
+
+@bp.get("/admin/audit")
+@login_required
+def index() -> Any:
+    """All events, filtered and paginated (administrators)."""
+    if not can(current_user, "audit.view_all"):
+        abort(403)
+    filters, problems = filters_from_request(request.args)
+    page = search_events(db.session, filters)
+    views = [describe(e) for e in page.items]
+    types, actions = known_values(db.session)
+    municipalities = list(
+        db.session.execute(select(Municipality.code, Municipality.name).order_by(Municipality.name))
+    )
+    return render_template(
+        "audit/index.html",
+        page=page,
+        views=views,
+        filters=filters,
+        problems=problems,
+        object_types=[(t, labels.object_label(t)) for t in types],
+        actions=[(a, labels.action_label(a)) for a in actions],
+        municipalities=municipalities,
+    ), (422 if problems else 200)
+
+
+CSV_COLUMNS = (
+    "Tid",
+    "Vem",
+    "Användar-id",
+    "Via",
+    "Händelse",
+    "Typ",
+    "Objekt-id",
+    "Objekt",
+    "Samverkan",
+    "Kommun",
+    "Fält",
+    "Före",
+    "Efter",
+    "Begäran",
+)
+
+
+def _csv_rows(filters: AuditFilters) -> Iterator[str]:
+    """One line per changed field (one per event when nothing field-level changed)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return value
+
+    yield "\ufeff"  # Excel needs the BOM to read UTF-8
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for event in all_events(db.session, filters):
+        view = describe(event)
+        base = [
+            format_date(event.created_at),
+            event.actor_name,
+            event.actor_id or "",
+            SOURCE_LABELS.get(event.source, event.source),
+            view.action_label,
+            view.object_type_label,
+            event.object_id,
+            event.object_label,
+            event.agreement_id or "",
+            event.municipality_code or "",
+        ]
+        rows = [[c.label, c.old, c.new] for c in view.changes] or [["", "", ""]]
+        for row in rows:
+            writer.writerow([_cell(v) for v in (*base, *row, event.request_id)])
+        yield flush()
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (=, +, -, @ at the start of a cell)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/admin/audit.csv")
+@login_required
+def export_csv() -> Any:
+    """The filtered events as CSV for Excel (UTF-8 with BOM, semicolons)."""
+    if not can(current_user, "audit.view_all"):
+        abort(403)
+    filters, _problems = filters_from_request(request.args)
+    return Response(
+        stream_with_context(_csv_rows(filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="handelselogg.csv"'},
+    )

@@ -1,0 +1,1 @@
+"""The public register: agreements marked public, readable without logging in."""
