@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -93,9 +93,22 @@ def database_uri(template_database: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def _fresh_g_per_request(app: Flask) -> None:
+    """Tests keep one app context open across requests, so ``g`` (where Flask-Login caches the
+    user) would leak from one client's request into another's. In production every request
+    has its own app context; clear ``g`` first thing in each request to behave the same."""
+
+    def clear() -> None:
+        for name in list(vars(g)):
+            g.pop(name, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, clear)
+
+
 @pytest.fixture
 def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
     application = create_app(_config(database_uri, tmp_path))
+    _fresh_g_per_request(application)
     if USE_POSTGRES:
         _truncate_postgres(application)
     with application.app_context():

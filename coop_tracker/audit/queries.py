@@ -90,7 +90,8 @@ def group_by_request(views: list[EventView]) -> list[Group]:
     groups: list[Group] = []
     for view in views:
         event = view.event
-        if groups and groups[-1].request_id == event.request_id:
+        last = groups[-1] if groups else None
+        if last and (last.request_id, last.actor_name) == (event.request_id, event.actor_name):
             groups[-1].events.append(view)
             continue
         groups.append(
@@ -149,7 +150,17 @@ def _filtered(filters: AuditFilters) -> Select[Any]:
     if filters.agreement_id:
         query = query.where(AuditEvent.agreement_id == filters.agreement_id)
     if filters.municipality:
-        query = query.where(AuditEvent.municipality_code == filters.municipality)
+        from coop_tracker.agreements.models import Party
+
+        party_of = select(Party.agreement_id).where(
+            Party.municipality_code == filters.municipality
+        )
+        query = query.where(
+            or_(
+                AuditEvent.municipality_code == filters.municipality,
+                AuditEvent.agreement_id.in_(party_of),
+            )
+        )
     return query
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,10 +33,13 @@ def web_actor() -> Actor:
 
 def request_id() -> str:
     """One id per request, grouping its audit events; honours an incoming X-Request-ID."""
-    if "request_id" not in g:
+    # Kept on the request itself: an app context (and so ``g``) may outlive one request.
+    environ = request.environ
+    if "coop_tracker.request_id" not in environ:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming[:40] if incoming.isalnum() else uuid.uuid4().hex
-    return g.request_id
+        valid = incoming.isascii() and incoming.isalnum() and len(incoming) <= 40
+        environ["coop_tracker.request_id"] = incoming if valid else uuid.uuid4().hex
+    return environ["coop_tracker.request_id"]
 
 
 def format_number(value: Any, decimals: int = 0) -> str:
@@ -62,6 +65,8 @@ def format_date(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if value.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()

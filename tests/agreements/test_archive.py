@@ -1,0 +1,56 @@
+"""Archive, not delete: an archived agreement disappears for everyone but admins, and comes
+back, unchanged, when an admin restores it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.extensions import db
+
+PASSWORD = "ett-langt-losenord-123"
+
+
+def _login(app, email):
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_archive_hides_and_restore_brings_back(app, factory):
+    factory.user("admin", None, email="admin@example.se")
+    factory.user("editor", "2021", email="anna@vansbro.se")
+    factory.user("reader", "2023", email="lasare@malung.se")
+    agreement = factory.agreement(title="Räddningstjänst Västerdalarna", phase="active", is_public=True)
+    admin = _login(app, "admin@example.se")
+    others = [_login(app, "anna@vansbro.se"), _login(app, "lasare@malung.se")]
+    pages = ["/", "/agreements/", "/agreements/?q=Räddningstjänst", "/municipalities/2021"]
+
+    def visible(client):
+        return [("Räddningstjänst Västerdalarna" in client.get(p).get_data(as_text=True)) for p in pages]
+
+    public = app.test_client()
+    assert all(visible(others[0])) and all(visible(others[1]))
+    assert "Räddningstjänst Västerdalarna" in public.get("/public/").get_data(as_text=True)
+
+    assert others[0].post(f"/agreements/{agreement.id}/archive").status_code == 403
+    assert admin.post(f"/agreements/{agreement.id}/archive").status_code == 302
+
+    for client in others:
+        assert not any(visible(client))
+        assert client.get(f"/agreements/{agreement.id}").status_code == 404
+        assert client.get(f"/agreements/{agreement.id}/edit").status_code == 404
+        assert client.get(f"/agreements/{agreement.id}/history").status_code == 404
+    assert "Räddningstjänst Västerdalarna" not in public.get("/public/").get_data(as_text=True)
+    assert public.get(f"/public/{agreement.id}").status_code == 404
+    detail = admin.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Arkiverad" in detail and "Återställ" in detail
+    assert db.session.scalar(select(func.count()).select_from(Agreement)) == 1  # not deleted
+
+    assert admin.post(f"/agreements/{agreement.id}/restore").status_code == 302
+    for client in others:
+        assert all(visible(client))
+        assert client.get(f"/agreements/{agreement.id}").status_code == 200
+    assert public.get(f"/public/{agreement.id}").status_code == 200
+    history = admin.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    assert "Arkiverad" in history and "Återställd" in history

@@ -1,0 +1,142 @@
+"""The audit trail as people read it: the history tab, the admin log and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from sqlalchemy import select
+
+from coop_tracker.audit.models import AuditEvent
+from tests.html import main_form
+
+
+def _login(client, email):
+    response = client.post("/login", data={"email": email, "password": "ett-langt-losenord-123"})
+    assert response.status_code == 302
+
+
+def _edit(client, agreement_id, **changes):
+    url = f"/agreements/{agreement_id}/edit"
+    data = main_form(client.get(url).get_data(as_text=True))
+    data.update(changes, save="1")
+    response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_history_tab_shows_field_diffs_newest_first_grouped_by_request(app, client, factory):
+    factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
+    agreement = factory.agreement(title="Lönesamverkan Vansbro", notice_months=6)
+    _login(client, "anna@vansbro.se")
+    # One save changes the agreement and a party: one request, two events.
+    _edit(
+        client,
+        agreement.id,
+        title="Lönesamverkan Vansbro–Malung",
+        **{"parties-0-decision_body": "Kommunfullmäktige"},
+    )
+    _edit(client, agreement.id, notice_months="12")
+
+    html = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    assert 'aria-current="page">Historik</a>' in html  # the tab
+    html = html[html.index('<ol class="timeline">') :]
+    # Newest first: the notice change, then the title change, then the creation.
+    renamed = '<ins class="diff__new">Lönesamverkan Vansbro–Malung</ins>'
+    assert html.index("Uppsägningstid (månader)") < html.index(renamed) < html.index("Skapad")
+    assert '<del class="diff__old">6</del>' in html and '<ins class="diff__new">12</ins>' in html
+    assert '<del class="diff__old">Lönesamverkan Vansbro</del>' in html
+    assert "Beslutande organ" in html and '<ins class="diff__new">Kommunfullmäktige</ins>' in html
+    assert "Anna Berg" in html and "via webbsidan" in html
+    # The title and the party change came from one request: one timeline item holds both.
+    items = html[: html.index("</ol>")].split('<li class="timeline__item">')[1:]
+    assert len(items) == 3
+    assert "Namn" in items[1] and "Beslutande organ" in items[1]
+    events = app.extensions["sqlalchemy"].session.scalars(
+        select(AuditEvent).where(AuditEvent.agreement_id == agreement.id, AuditEvent.source == "web")
+    ).all()
+    assert len({e.request_id for e in events}) == 2
+    assert {e.object_type for e in events} == {"agreement", "party"}
+
+
+def test_history_hides_internal_note_from_readers(app, client, factory):
+    factory.user("reader", "2021", email="politiker@vansbro.se")
+    agreement = factory.agreement(internal_note="Hemlig förhandlingsposition", phase="active")
+    _login(client, "politiker@vansbro.se")
+    response = client.get(f"/agreements/{agreement.id}/history")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Intern anteckning" in html
+    assert "Hemlig förhandlingsposition" not in html
+
+
+def test_history_of_planned_agreement_is_hidden_from_others(client, factory):
+    factory.user("editor", "0180", email="sthlm@example.se")
+    agreement = factory.agreement()  # planned, Vansbro and Malung-Sälen
+    _login(client, "sthlm@example.se")
+    assert client.get(f"/agreements/{agreement.id}/history").status_code == 404
+
+
+def test_admin_log_filters_and_paginates(app, client, factory):
+    factory.user("admin", None, email="admin@example.se", name="Ada Admin")
+    factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
+    first = factory.agreement(title="Första samverkan")
+    factory.agreement(title="Andra samverkan", parties=[("0180", "host"), ("0181", "purchaser")])
+    _login(client, "anna@vansbro.se")
+    _edit(client, first.id, title="Första samverkan, ändrad")
+    client.post("/logout")
+    _login(client, "admin@example.se")
+
+    html = client.get("/admin/audit?actor=anna").get_data(as_text=True)
+    assert "Första samverkan, ändrad" in html and "Andra samverkan" not in html
+    html = client.get(f"/admin/audit?agreement={first.id}&action=update").get_data(as_text=True)
+    assert "1 händelser" in html
+    html = client.get("/admin/audit?municipality=0180").get_data(as_text=True)
+    assert "Andra samverkan" in html and "Första samverkan" not in html
+    html = client.get("/admin/audit?object_type=user").get_data(as_text=True)
+    assert "Anna Berg" in html and "Första samverkan" not in html
+    html = client.get("/admin/audit?date_from=2000-01-01&date_to=2000-12-31").get_data(as_text=True)
+    assert "0 händelser" in html
+    response = client.get("/admin/audit?date_from=igår&page=99999999999")
+    assert response.status_code == 422
+    assert "Från och med måste vara ett datum" in response.get_data(as_text=True)
+    assert client.get("/admin/audit?page=999999").status_code == 200
+
+
+def test_csv_export_is_excel_friendly(client, factory):
+    factory.user("admin", None, email="admin@example.se")
+    agreement = factory.agreement(title="=HYPERLINK(\"x\") Samverkan; med semikolon")
+    _login(client, "admin@example.se")
+    response = client.get(f"/admin/audit.csv?agreement={agreement.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Tid", "Vem", "Användar-id", "Via", "Händelse"]
+    title_rows = [r for r in rows[1:] if r[10] == "Namn"]
+    assert title_rows and title_rows[0][12] == "'=HYPERLINK(\"x\") Samverkan; med semikolon"
+    assert all(r[8] == str(agreement.id) for r in rows[1:])
+
+
+def test_admin_log_is_admin_only(client, factory):
+    factory.user("editor", "2021", email="anna@vansbro.se")
+    _login(client, "anna@vansbro.se")
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_cli_changes_are_audited(app, runner, factory):
+    result = runner.invoke(
+        args=["users", "create", "--email", "cli@example.se", "--name", "Cli Person",
+              "--role", "reader", "--municipality", "2021"],
+        input="ett-langt-losenord-123\n",
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "token", "cli@example.se"])
+    assert result.exit_code == 0
+    from coop_tracker.extensions import db
+
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.source == "cli")).all()
+    kinds = {(e.object_type, e.action) for e in events}
+    assert ("user", "create") in kinds and ("api_token", "create") in kinds
+    assert all(e.actor_name == "Kommandorad" for e in events)
