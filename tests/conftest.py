@@ -11,11 +11,16 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from jinja2.bccache import BytecodeCache, Bucket
 from sqlalchemy import create_engine, text
 
 from coop_tracker import create_app
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
+from coop_tracker.users import services as users_services
+
+# Password hashing at production cost (scrypt) would dominate the suite's time.
+users_services.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DATABASE_URL = os.environ.get("COOP_TRACKER_SQLALCHEMY_DATABASE_URI", "")
@@ -93,6 +98,25 @@ def database_uri(template_database: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app the suite creates (keyed by source checksum);
+    without it each test's new app compiles every template it renders again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
 def _fresh_g_per_request(app: Flask) -> None:
     """Tests keep one app context open across requests, so ``g`` (where Flask-Login caches the
     user) would leak from one client's request into another's. In production every request
@@ -108,6 +132,7 @@ def _fresh_g_per_request(app: Flask) -> None:
 @pytest.fixture
 def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
     application = create_app(_config(database_uri, tmp_path))
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
     _fresh_g_per_request(application)
     if USE_POSTGRES:
         _truncate_postgres(application)

@@ -1,0 +1,194 @@
+"""Every route × role × (own kommun / other kommun / anonymous) answers as the table says.
+
+The routes come from ``app.url_map``: a new route without a row in ``EXPECTED`` fails
+``test_every_route_has_an_expectation``, so nothing is left unchecked by accident.
+
+Scenarios: ``anon`` (not logged in), and ``admin``, ``editor``, ``reader`` with home kommun
+Vansbro (2021), each on an object of their own kommun (``own``: a running agreement where
+Vansbro is host, Vansbro, a Vansbro user, their own API token) or of another kommun (``other``:
+a running agreement between Stockholm and Upplands Väsby, Stockholm, a Stockholm user,
+someone else's token). Routes with GET are requested with GET; POST-only routes are posted
+with an empty form (CSRF is off here; tests/core/test_csrf.py covers it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coop_tracker import create_app
+from coop_tracker.agreements.services import ContactInput, add_contact
+from coop_tracker.core.actor import Actor
+from coop_tracker.extensions import db
+from tests.conftest import _config
+from tests.factories import PASSWORD, Factory
+
+SCENARIOS = [
+    "anon",
+    "admin-own",
+    "admin-other",
+    "editor-own",
+    "editor-other",
+    "reader-own",
+    "reader-other",
+]
+
+
+def row(anon: int, admin: int, editor_own: int, editor_other: int, reader: int) -> dict[str, int]:
+    """Expected statuses; admins are the same on own and other, readers too unless noted."""
+    return {
+        "anon": anon,
+        "admin-own": admin,
+        "admin-other": admin,
+        "editor-own": editor_own,
+        "editor-other": editor_other,
+        "reader-own": reader,
+        "reader-other": reader,
+    }
+
+
+LOGIN = 302  # anonymous users are sent to the login page
+API_ANON = 401  # the API answers JSON 401 instead of redirecting
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # endpoint: row(anon, admin, editor own, editor other, reader)
+    "static": row(200, 200, 200, 200, 200),
+    "core.healthz": row(200, 200, 200, 200, 200),
+    "core.index": row(LOGIN, 200, 200, 200, 200),
+    "core.accessibility": row(200, 200, 200, 200, 200),
+    "core.set_language": row(302, 302, 302, 302, 302),
+    "users.login": row(200, 302, 302, 302, 302),  # logged-in users go to the start page
+    "users.logout": row(LOGIN, 302, 302, 302, 302),
+    "users.tokens": row(LOGIN, 200, 200, 200, 200),
+    "users.revoke_token": {**row(LOGIN, 302, 302, 302, 302),
+                           **{k: 404 for k in SCENARIOS if k.endswith("-other")}},
+    "users.change_password": row(LOGIN, 200, 200, 200, 200),
+    "users.admin_users": row(LOGIN, 200, 403, 403, 403),
+    "users.admin_user_new": row(LOGIN, 200, 403, 403, 403),
+    "users.admin_user_edit": row(LOGIN, 200, 403, 403, 403),
+    "users.admin_user_active": row(LOGIN, 302, 403, 403, 403),
+    "users.admin_user_password": row(LOGIN, 200, 403, 403, 403),
+    "agreements.index": row(LOGIN, 200, 200, 200, 200),
+    "agreements.create": row(LOGIN, 200, 200, 200, 403),
+    "agreements.detail": row(LOGIN, 200, 200, 200, 200),
+    "agreements.edit": row(LOGIN, 200, 200, 403, 403),
+    "agreements.archive": row(LOGIN, 302, 403, 403, 403),
+    "agreements.restore": row(LOGIN, 302, 403, 403, 403),
+    "agreements.contact_new": row(LOGIN, 200, 200, 403, 403),
+    "agreements.contact_edit": row(LOGIN, 200, 200, 403, 403),
+    "audit.agreement_history": row(LOGIN, 200, 200, 200, 200),
+    "audit.index": row(LOGIN, 200, 403, 403, 403),
+    "audit.export_csv": row(LOGIN, 200, 403, 403, 403),
+    "municipalities.index": row(LOGIN, 200, 200, 200, 200),
+    "municipalities.detail": row(LOGIN, 200, 200, 200, 200),
+    "public.index": row(200, 200, 200, 200, 200),
+    "public.detail": row(200, 200, 200, 200, 200),
+    "api-docs.openapi_json": row(200, 200, 200, 200, 200),
+}
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        method = "GET" if "GET" in methods else sorted(methods)[0]
+        found.append((rule.endpoint, rule.rule, method))
+    return sorted(found)
+
+
+ROUTES = _routes()
+
+
+def test_every_route_has_an_expectation():
+    missing = sorted({endpoint for endpoint, _rule, _m in ROUTES} - set(EXPECTED))
+    assert missing == [], f"add these endpoints to EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - {endpoint for endpoint, _rule, _m in ROUTES})
+    assert stale == [], f"EXPECTED names endpoints that no longer exist: {stale}"
+
+
+class World:
+    """Users, agreements, a contact and tokens for the walk."""
+
+    def __init__(self, factory: Factory) -> None:
+        self.users = {
+            "admin": factory.user("admin", "2021", email="admin@vansbro.se"),
+            "editor": factory.user("editor", "2021", email="editor@vansbro.se"),
+            "reader": factory.user("reader", "2021", email="reader@vansbro.se"),
+        }
+        self.vansbro_user = factory.user("reader", "2021", email="kollega@vansbro.se")
+        self.stockholm_user = factory.user("editor", "0180", email="editor@stockholm.se")
+        self.own = factory.agreement([("2021", "host"), ("2023", "purchaser")], phase="active",
+                                     is_public=True)
+        self.other = factory.agreement([("0180", "host"), ("0114", "purchaser")], phase="active",
+                                       is_public=True)
+        for agreement in (self.own, self.other):
+            add_contact(db.session, agreement.parties[0], ContactInput(name="Kim Kontakt"),
+                        actor=Actor.system())
+            agreement.archived_at = None
+        db.session.commit()
+        self.tokens = {name: factory.token(user) for name, user in self.users.items()}
+        factory.token(self.stockholm_user)
+        self.stockholm_token_id = self.stockholm_user.tokens[0].id
+
+    def values(self, role: str | None, scope: str) -> dict[str, Any]:
+        agreement = self.own if scope == "own" else self.other
+        party = agreement.parties[0]
+        user = self.users.get(role or "")
+        if scope == "own" and user is not None:
+            token_id = user.tokens[0].id
+        else:
+            token_id = self.stockholm_token_id
+        return {
+            "agreement_id": agreement.id,
+            "party_id": party.id,
+            "contact_id": party.contacts[0].id,
+            "code": "2021" if scope == "own" else "0180",
+            "user_id": (self.vansbro_user if scope == "own" else self.stockholm_user).id,
+            "token_id": token_id,
+            "lang": "sv",
+            "filename": "css/app.css",
+        }
+
+
+# Scenarios that change data (archive, deactivate, revoke) run last, so earlier ones see the
+# world as it was built; every scenario logs in afresh.
+ORDER = ["anon", "reader-own", "reader-other", "editor-own", "editor-other", "admin-own",
+         "admin-other"]
+
+
+def _url(rule: str, values: dict[str, Any]) -> str:
+    url = rule
+    for name, value in values.items():
+        for converter in ("", "int:", "path:"):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    assert "<" not in url, f"no value for a parameter of {rule}"
+    return url
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_route_status(app, factory, endpoint, rule, method):
+    """One route, every scenario: the whole row is compared so a failure shows every cell."""
+    if endpoint not in EXPECTED:
+        pytest.fail(f"no expectation for {endpoint}")
+    assert sorted(ORDER) == sorted(SCENARIOS)
+    world = World(factory)
+    actual: dict[str, int] = {}
+    for scenario in ORDER:
+        role, _, scope = scenario.partition("-")
+        client = app.test_client()
+        if role != "anon":
+            login = client.post(
+                "/login", data={"email": f"{role}@vansbro.se", "password": PASSWORD}
+            )
+            assert login.status_code == 302, f"{role} could not log in"
+        url = _url(rule, world.values(None if role == "anon" else role, scope or "other"))
+        response = client.open(url, method=method)
+        response.close()
+        actual[scenario] = response.status_code
+        if role == "anon" and response.status_code == 302 and endpoint != "core.set_language":
+            assert "/login" in response.headers["Location"], f"{url} must send to the login"
+    expected = EXPECTED[endpoint]
+    wrong = {s: f"{actual[s]} (expected {expected[s]})" for s in ORDER if actual[s] != expected[s]}
+    assert wrong == {}, f"{method} {rule}: {wrong}"
