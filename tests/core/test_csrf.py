@@ -1,0 +1,108 @@
+"""CSRF: with protection on (as in production), every POST route refuses a form without a
+valid token, and nothing changes; the same form with the token goes through."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coop_tracker import create_app
+from coop_tracker.audit.models import AuditEvent
+from coop_tracker.extensions import db
+from tests.factories import PASSWORD
+
+
+def _post_routes() -> list[tuple[str, str]]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    return sorted(
+        (rule.endpoint, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/api/")
+    )
+
+
+POST_ROUTES = _post_routes()
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def world(app, factory):
+    app.config["WTF_CSRF_ENABLED"] = True
+    admin = factory.user("admin", "2021", email="admin@vansbro.se")
+    other = factory.user("editor", "2021", email="editor@vansbro.se")
+    factory.token(admin)
+    agreement = factory.agreement(phase="active")
+    from coop_tracker.agreements.services import ContactInput, add_contact
+    from coop_tracker.core.actor import Actor
+
+    add_contact(db.session, agreement.parties[0], ContactInput(name="Kim"), actor=Actor.system())
+    db.session.commit()
+    return {
+        "agreement_id": agreement.id,
+        "party_id": agreement.parties[0].id,
+        "contact_id": agreement.parties[0].contacts[0].id,
+        "user_id": other.id,
+        "token_id": admin.tokens[0].id,
+    }
+
+
+def _logged_in(app):
+    client = app.test_client()
+    token = _token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": "admin@vansbro.se", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def test_there_are_post_routes_to_check():
+    assert len(POST_ROUTES) >= 10
+
+
+def test_login_without_token_is_refused(app, world):
+    client = app.test_client()
+    response = client.post("/login", data={"email": "admin@vansbro.se", "password": PASSWORD})
+    assert response.status_code == 303
+    follow = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "säkerhetstoken" in follow
+    assert client.get("/").status_code == 302  # still not logged in
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), POST_ROUTES, ids=[r[0] for r in POST_ROUTES])
+def test_post_without_token_is_refused(app, world, endpoint, rule):
+    client = _logged_in(app)
+    url = rule
+    for name, value in world.items():
+        url = url.replace(f"<int:{name}>", str(value))
+    before = db.session.query(AuditEvent).count()
+    # As a form post from a browser: refused with a message, sent back, nothing saved.
+    response = client.post(url, data={"name": "x", "password": "y", "active": "0"})
+    assert response.status_code == 303, f"{url}: {response.status_code}"
+    # As a JSON client: a 400 with the reason.
+    response = client.post(url, data={"title": "x"}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "csrf_failed"
+    # A token from another session does not help either.
+    stranger = app.test_client()
+    foreign = _token(stranger.get("/login").get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": foreign}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.query(AuditEvent).count() == before
+    assert client.get("/").status_code == 200  # the refused logout did not log out
+
+
+def test_with_the_token_the_same_post_goes_through(app, world):
+    client = _logged_in(app)
+    url = f"/agreements/{world['agreement_id']}/archive"
+    page = client.get(f"/agreements/{world['agreement_id']}").get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": _token(page)})
+    assert response.status_code == 302
+    assert "Samverkan är arkiverad" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
