@@ -35,7 +35,6 @@ def register_api(app: Flask) -> None:
         user = None
         if scheme.lower() == "bearer" and token:
             user = user_for_token(db.session, token.strip(), now=utcnow())
-            db.session.commit()  # keep "last used" even when the request itself fails
         if user is None:
             body = {
                 "error": "unauthorized",

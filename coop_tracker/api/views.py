@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from coop_tracker.agreements.api import blp as agreements_blp
+from coop_tracker.audit.api import blp as history_blp
 from coop_tracker.municipalities.api import areas_blp, municipalities_blp
 from coop_tracker.users.api import blp as me_blp
 
@@ -12,5 +13,6 @@ blueprints: list[Blueprint] = [
     municipalities_blp,
     areas_blp,
     agreements_blp,
+    history_blp,
     me_blp,
 ]

@@ -152,9 +152,7 @@ def _filtered(filters: AuditFilters) -> Select[Any]:
     if filters.municipality:
         from coop_tracker.agreements.models import Party
 
-        party_of = select(Party.agreement_id).where(
-            Party.municipality_code == filters.municipality
-        )
+        party_of = select(Party.agreement_id).where(Party.municipality_code == filters.municipality)
         query = query.where(
             or_(
                 AuditEvent.municipality_code == filters.municipality,

@@ -21,13 +21,17 @@ def test_archive_hides_and_restore_brings_back(app, factory):
     factory.user("admin", None, email="admin@example.se")
     factory.user("editor", "2021", email="anna@vansbro.se")
     factory.user("reader", "2023", email="lasare@malung.se")
-    agreement = factory.agreement(title="Räddningstjänst Västerdalarna", phase="active", is_public=True)
+    agreement = factory.agreement(
+        title="Räddningstjänst Västerdalarna", phase="active", is_public=True
+    )
     admin = _login(app, "admin@example.se")
     others = [_login(app, "anna@vansbro.se"), _login(app, "lasare@malung.se")]
     pages = ["/", "/agreements/", "/agreements/?q=Räddningstjänst", "/municipalities/2021"]
 
     def visible(client):
-        return [("Räddningstjänst Västerdalarna" in client.get(p).get_data(as_text=True)) for p in pages]
+        return [
+            ("Räddningstjänst Västerdalarna" in client.get(p).get_data(as_text=True)) for p in pages
+        ]
 
     public = app.test_client()
     assert all(visible(others[0])) and all(visible(others[1]))
@@ -54,3 +58,26 @@ def test_archive_hides_and_restore_brings_back(app, factory):
     assert public.get(f"/public/{agreement.id}").status_code == 200
     history = admin.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
     assert "Arkiverad" in history and "Återställd" in history
+
+
+def test_archived_agreements_vanish_from_the_api_for_non_admins(app, client, factory):
+    admin = factory.user("admin", None, email="admin@example.se")
+    editor = factory.user("editor", "2021", email="anna@vansbro.se")
+    agreement = factory.agreement(title="Arkiveras via API-test", phase="active")
+    as_admin = {"Authorization": f"Bearer {factory.token(admin)}"}
+    as_editor = {"Authorization": f"Bearer {factory.token(editor)}"}
+
+    def listed(headers):
+        items = client.get("/api/v1/agreements?q=Arkiveras", headers=headers).get_json()["items"]
+        return [a["id"] for a in items]
+
+    assert listed(as_editor) == [agreement.id]
+    web = app.test_client()
+    web.post("/login", data={"email": "admin@example.se", "password": PASSWORD})
+    assert web.post(f"/agreements/{agreement.id}/archive").status_code == 302
+    assert listed(as_editor) == []
+    assert client.get(f"/api/v1/agreements/{agreement.id}", headers=as_editor).status_code == 404
+    assert listed(as_admin) == [agreement.id]
+    assert web.post(f"/agreements/{agreement.id}/restore").status_code == 302
+    assert listed(as_editor) == [agreement.id]
+    assert client.get(f"/api/v1/agreements/{agreement.id}", headers=as_editor).status_code == 200

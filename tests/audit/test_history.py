@@ -50,9 +50,15 @@ def test_history_tab_shows_field_diffs_newest_first_grouped_by_request(app, clie
     items = html[: html.index("</ol>")].split('<li class="timeline__item">')[1:]
     assert len(items) == 3
     assert "Namn" in items[1] and "Beslutande organ" in items[1]
-    events = app.extensions["sqlalchemy"].session.scalars(
-        select(AuditEvent).where(AuditEvent.agreement_id == agreement.id, AuditEvent.source == "web")
-    ).all()
+    events = (
+        app.extensions["sqlalchemy"]
+        .session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.agreement_id == agreement.id, AuditEvent.source == "web"
+            )
+        )
+        .all()
+    )
     assert len({e.request_id for e in events}) == 2
     assert {e.object_type for e in events} == {"agreement", "party"}
 
@@ -103,7 +109,7 @@ def test_admin_log_filters_and_paginates(app, client, factory):
 
 def test_csv_export_is_excel_friendly(client, factory):
     factory.user("admin", None, email="admin@example.se")
-    agreement = factory.agreement(title="=HYPERLINK(\"x\") Samverkan; med semikolon")
+    agreement = factory.agreement(title='=HYPERLINK("x") Samverkan; med semikolon')
     _login(client, "admin@example.se")
     response = client.get(f"/admin/audit.csv?agreement={agreement.id}")
     assert response.status_code == 200
@@ -114,7 +120,7 @@ def test_csv_export_is_excel_friendly(client, factory):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["Tid", "Vem", "Användar-id", "Via", "Händelse"]
     title_rows = [r for r in rows[1:] if r[10] == "Namn"]
-    assert title_rows and title_rows[0][12] == "'=HYPERLINK(\"x\") Samverkan; med semikolon"
+    assert title_rows and title_rows[0][12] == '\'=HYPERLINK("x") Samverkan; med semikolon'
     assert all(r[8] == str(agreement.id) for r in rows[1:])
 
 
@@ -127,8 +133,18 @@ def test_admin_log_is_admin_only(client, factory):
 
 def test_cli_changes_are_audited(app, runner, factory):
     result = runner.invoke(
-        args=["users", "create", "--email", "cli@example.se", "--name", "Cli Person",
-              "--role", "reader", "--municipality", "2021"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "cli@example.se",
+            "--name",
+            "Cli Person",
+            "--role",
+            "reader",
+            "--municipality",
+            "2021",
+        ],
         input="ett-langt-losenord-123\n",
     )
     assert result.exit_code == 0, result.output
@@ -140,3 +156,41 @@ def test_cli_changes_are_audited(app, runner, factory):
     kinds = {(e.object_type, e.action) for e in events}
     assert ("user", "create") in kinds and ("api_token", "create") in kinds
     assert all(e.actor_name == "Kommandorad" for e in events)
+
+
+def test_history_in_the_api(app, client, factory):
+    editor = factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
+    reader = factory.user("reader", "2023", email="lasare@malung.se")
+    agreement = factory.agreement(title="API-historik", internal_note="hemligt", phase="active")
+    token = factory.token(editor)
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"version": agreement.version, "title": "API-historik, ändrad", "notice_months": 3}
+    assert (
+        client.patch(f"/api/v1/agreements/{agreement.id}", json=body, headers=headers).status_code
+        == 200
+    )
+
+    response = client.get(f"/api/v1/agreements/{agreement.id}/history", headers=headers)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["total"] == 2 and data["page"] == 1
+    newest = data["items"][0]
+    assert newest["action"] == "update" and newest["actor_name"] == "Anna Berg"
+    assert newest["source"] == "api"
+    title = next(c for c in newest["changes"] if c["field"] == "title")
+    assert title["label"] == "Namn"
+    assert (title["old"], title["new"]) == ("API-historik", "API-historik, ändrad")
+    assert data["items"][1]["action"] == "create"
+
+    # A reader sees the history but not the internal note's values.
+    reader_headers = {"Authorization": f"Bearer {factory.token(reader)}"}
+    data = client.get(
+        f"/api/v1/agreements/{agreement.id}/history", headers=reader_headers
+    ).get_json()
+    created = data["items"][-1]
+    note = next(c for c in created["changes"] if c["field"] == "internal_note")
+    assert note["new"] is None and "hemligt" not in str(data)
+    # Pages beyond the end answer with the last page, not an error.
+    big = client.get(f"/api/v1/agreements/{agreement.id}/history?page=999999", headers=headers)
+    assert big.status_code == 200
+    assert client.get("/api/v1/agreements/99999/history", headers=headers).status_code == 404

@@ -90,7 +90,9 @@ def test_post_without_token_is_refused(app, world, endpoint, rule):
     # A token from another session does not help either.
     stranger = app.test_client()
     foreign = _token(stranger.get("/login").get_data(as_text=True))
-    response = client.post(url, data={"csrf_token": foreign}, headers={"Accept": "application/json"})
+    response = client.post(
+        url, data={"csrf_token": foreign}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.query(AuditEvent).count() == before

@@ -7,7 +7,8 @@ Scenarios: ``anon`` (not logged in), and ``admin``, ``editor``, ``reader`` with 
 Vansbro (2021), each on an object of their own kommun (``own``: a running agreement where
 Vansbro is host, Vansbro, a Vansbro user, their own API token) or of another kommun (``other``:
 a running agreement between Stockholm and Upplands Väsby, Stockholm, a Stockholm user,
-someone else's token). Routes with GET are requested with GET; POST-only routes are posted
+someone else's token). API routes (/api/) authenticate with the user's bearer token
+instead of the session. Routes with GET are requested with GET; POST-only routes are posted
 with an empty form (CSRF is off here; tests/core/test_csrf.py covers it).
 """
 
@@ -61,8 +62,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "users.login": row(200, 302, 302, 302, 302),  # logged-in users go to the start page
     "users.logout": row(LOGIN, 302, 302, 302, 302),
     "users.tokens": row(LOGIN, 200, 200, 200, 200),
-    "users.revoke_token": {**row(LOGIN, 302, 302, 302, 302),
-                           **{k: 404 for k in SCENARIOS if k.endswith("-other")}},
+    "users.revoke_token": {
+        **row(LOGIN, 302, 302, 302, 302),
+        **{k: 404 for k in SCENARIOS if k.endswith("-other")},
+    },
     "users.change_password": row(LOGIN, 200, 200, 200, 200),
     "users.admin_users": row(LOGIN, 200, 403, 403, 403),
     "users.admin_user_new": row(LOGIN, 200, 403, 403, 403),
@@ -85,6 +88,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "public.index": row(200, 200, 200, 200, 200),
     "public.detail": row(200, 200, 200, 200, 200),
     "api-docs.openapi_json": row(200, 200, 200, 200, 200),
+    # The API: bearer tokens instead of the session; no token is a JSON 401.
+    "api_me.me": row(API_ANON, 200, 200, 200, 200),
+    "api_municipalities.municipalities": row(API_ANON, 200, 200, 200, 200),
+    "api_municipalities.municipality": row(API_ANON, 200, 200, 200, 200),
+    "api_areas.areas": row(API_ANON, 200, 200, 200, 200),
+    "api_areas.area": row(API_ANON, 200, 200, 200, 200),
+    "api_agreements.agreements": row(API_ANON, 200, 200, 200, 200),
+    "api_agreements.agreement": row(API_ANON, 200, 200, 200, 200),
+    "api_history.history": row(API_ANON, 200, 200, 200, 200),
 }
 
 
@@ -119,13 +131,19 @@ class World:
         }
         self.vansbro_user = factory.user("reader", "2021", email="kollega@vansbro.se")
         self.stockholm_user = factory.user("editor", "0180", email="editor@stockholm.se")
-        self.own = factory.agreement([("2021", "host"), ("2023", "purchaser")], phase="active",
-                                     is_public=True)
-        self.other = factory.agreement([("0180", "host"), ("0114", "purchaser")], phase="active",
-                                       is_public=True)
+        self.own = factory.agreement(
+            [("2021", "host"), ("2023", "purchaser")], phase="active", is_public=True
+        )
+        self.other = factory.agreement(
+            [("0180", "host"), ("0114", "purchaser")], phase="active", is_public=True
+        )
         for agreement in (self.own, self.other):
-            add_contact(db.session, agreement.parties[0], ContactInput(name="Kim Kontakt"),
-                        actor=Actor.system())
+            add_contact(
+                db.session,
+                agreement.parties[0],
+                ContactInput(name="Kim Kontakt"),
+                actor=Actor.system(),
+            )
             agreement.archived_at = None
         db.session.commit()
         self.tokens = {name: factory.token(user) for name, user in self.users.items()}
@@ -148,14 +166,22 @@ class World:
             "user_id": (self.vansbro_user if scope == "own" else self.stockholm_user).id,
             "token_id": token_id,
             "lang": "sv",
+            "slug": "lon",
             "filename": "css/app.css",
         }
 
 
 # Scenarios that change data (archive, deactivate, revoke) run last, so earlier ones see the
 # world as it was built; every scenario logs in afresh.
-ORDER = ["anon", "reader-own", "reader-other", "editor-own", "editor-other", "admin-own",
-         "admin-other"]
+ORDER = [
+    "anon",
+    "reader-own",
+    "reader-other",
+    "editor-own",
+    "editor-other",
+    "admin-own",
+    "admin-other",
+]
 
 
 def _url(rule: str, values: dict[str, Any]) -> str:
@@ -178,13 +204,16 @@ def test_route_status(app, factory, endpoint, rule, method):
     for scenario in ORDER:
         role, _, scope = scenario.partition("-")
         client = app.test_client()
-        if role != "anon":
+        headers = {}
+        if role != "anon" and rule.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+        elif role != "anon":
             login = client.post(
                 "/login", data={"email": f"{role}@vansbro.se", "password": PASSWORD}
             )
             assert login.status_code == 302, f"{role} could not log in"
         url = _url(rule, world.values(None if role == "anon" else role, scope or "other"))
-        response = client.open(url, method=method)
+        response = client.open(url, method=method, headers=headers)
         response.close()
         actual[scenario] = response.status_code
         if role == "anon" and response.status_code == 302 and endpoint != "core.set_language":

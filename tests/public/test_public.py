@@ -8,10 +8,16 @@ from coop_tracker.core.actor import Actor
 
 
 def test_lists_only_public_running_agreements_with_filters(client, factory):
-    factory.agreement(title="Publik räddningstjänst", phase="active", is_public=True,
-                      areas=["raddningstjanst"])
-    factory.agreement(title="Publik lönesamverkan", phase="ended", is_public=True, areas=["lon"],
-                      parties=[("0180", "host"), ("0181", "purchaser")])
+    factory.agreement(
+        title="Publik räddningstjänst", phase="active", is_public=True, areas=["raddningstjanst"]
+    )
+    factory.agreement(
+        title="Publik lönesamverkan",
+        phase="ended",
+        is_public=True,
+        areas=["lon"],
+        parties=[("0180", "host"), ("0181", "purchaser")],
+    )
     factory.agreement(title="Planerad men markerad publik", is_public=True)
     factory.agreement(title="Avbruten publik", phase="abandoned", is_public=True)
     factory.agreement(title="Intern samverkan", phase="active", is_public=False)
@@ -35,7 +41,9 @@ def test_lists_only_public_running_agreements_with_filters(client, factory):
     planned = client.get("/public/?phase=planned").get_data(as_text=True)
     assert "Planerad men markerad publik" not in planned
     bad = client.get("/public/?municipality=abc&page=99999999999")
-    assert bad.status_code == 200 and "Kommunkod måste vara fyra siffror" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Kommunkod måste vara fyra siffror" in bad.get_data(
+        as_text=True
+    )
 
 
 def test_detail_leaves_out_contacts_notes_and_party_costs(client, factory, session):
@@ -51,8 +59,12 @@ def test_detail_leaves_out_contacts_notes_and_party_costs(client, factory, sessi
     party = agreement.parties[0]
     party.annual_cost = 654321
     party.cost_share_percent = 37
-    add_contact(session, party, ContactInput(name="Karin Kontaktsson", email="karin@vansbro.se"),
-                actor=Actor.system())
+    add_contact(
+        session,
+        party,
+        ContactInput(name="Karin Kontaktsson", email="karin@vansbro.se"),
+        actor=Actor.system(),
+    )
     session.commit()
 
     response = client.get(f"/public/{agreement.id}")
@@ -60,8 +72,14 @@ def test_detail_leaves_out_contacts_notes_and_party_costs(client, factory, sessi
     html = response.get_data(as_text=True)
     assert "Överförmyndare i samverkan" in html and "Ett gemensamt kansli." in html
     assert "Vansbro" in html and "1\u00a0200\u00a0000\u00a0kr" in html
-    for secret in ("Karin Kontaktsson", "karin@vansbro.se", "Förhandlingsläge", "Preliminär siffra",
-                   "654", "37,00"):
+    for secret in (
+        "Karin Kontaktsson",
+        "karin@vansbro.se",
+        "Förhandlingsläge",
+        "Preliminär siffra",
+        "654",
+        "37,00",
+    ):
         assert secret not in html, secret
     assert "Logga ut" not in html
 

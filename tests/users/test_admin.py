@@ -29,16 +29,26 @@ def test_admin_creates_a_user_who_can_log_in(app, client, factory):
     _login(client, "admin@example.se")
     response = client.post(
         "/admin/users/new",
-        data={"email": "Ny@Vansbro.se", "name": "Ny Person", "role": "editor",
-              "municipality_code": "2021", "password": "kort"},
+        data={
+            "email": "Ny@Vansbro.se",
+            "name": "Ny Person",
+            "role": "editor",
+            "municipality_code": "2021",
+            "password": "kort",
+        },
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="password-error"' in html and "minst 12 tecken" in html
     response = client.post(
         "/admin/users/new",
-        data={"email": "Ny@Vansbro.se", "name": "Ny Person", "role": "editor",
-              "municipality_code": "2021", "password": "ett-nytt-bra-losenord"},
+        data={
+            "email": "Ny@Vansbro.se",
+            "name": "Ny Person",
+            "role": "editor",
+            "municipality_code": "2021",
+            "password": "ett-nytt-bra-losenord",
+        },
     )
     assert response.status_code == 302
     assert "Ny Person" in client.get("/admin/users").get_data(as_text=True)
@@ -53,8 +63,12 @@ def test_non_admins_cannot_reach_user_administration(client, factory):
     target = factory.user("reader", "2021")
     factory.user("editor", "2021", email="anna@vansbro.se")
     _login(client, "anna@vansbro.se")
-    for url in ("/admin/users", "/admin/users/new", f"/admin/users/{target.id}",
-                f"/admin/users/{target.id}/password"):
+    for url in (
+        "/admin/users",
+        "/admin/users/new",
+        f"/admin/users/{target.id}",
+        f"/admin/users/{target.id}/password",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 403
 
@@ -71,9 +85,12 @@ def test_deactivate_and_reactivate(app, client, factory):
     # Bo's open session, his login and his API token stop working at once.
     assert bo.get("/").status_code == 302
     assert _login(app.test_client(), "bo@vansbro.se").status_code == 401
-    assert app.test_client().get(
-        "/api/v1/nothing-here", headers={"Authorization": f"Bearer {token}"}
-    ).status_code == 401
+    assert (
+        app.test_client()
+        .get("/api/v1/nothing-here", headers={"Authorization": f"Bearer {token}"})
+        .status_code
+        == 401
+    )
     assert "Inaktiverad" in client.get("/admin/users").get_data(as_text=True)
     assert _events("deactivate")[-1].changes == {"is_active": [True, False]}
 
@@ -87,7 +104,9 @@ def test_admin_cannot_deactivate_themself(client, factory):
     _login(client, "admin@example.se")
     page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     assert "Inaktivera kontot" not in page
-    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True
+    )
     assert "Du kan inte inaktivera ditt eget konto." in response.get_data(as_text=True)
     db.session.expire_all()
     assert admin.is_active_account
@@ -120,8 +139,11 @@ def test_reset_password_follows_rules_and_ends_sessions(app, client, factory):
     _login(bo, "bosse@vansbro.se")
     _login(client, "admin@example.se")
     url = f"/admin/users/{target.id}/password"
-    for weak, message in (("kort", "minst 12 tecken"), ("bosse-har-ett-losenord", "e-postadress"),
-                          ("aaaaaaaaaaaaaaa", "för få olika tecken")):
+    for weak, message in (
+        ("kort", "minst 12 tecken"),
+        ("bosse-har-ett-losenord", "e-postadress"),
+        ("aaaaaaaaaaaaaaa", "för få olika tecken"),
+    ):
         response = client.post(url, data={"password": weak})
         assert response.status_code == 422
         html = response.get_data(as_text=True)
@@ -166,12 +188,18 @@ def test_tokens_shown_once_listed_and_revoked(app, client, factory):
     assert "Ekonomisystemet" in listing and plain[:10] in listing and "Aldrig" in listing
 
     api = app.test_client()
-    assert api.get("/api/v1/nothing-here", headers={"Authorization": f"Bearer {plain}"}).status_code == 404
+    assert (
+        api.get("/api/v1/nothing-here", headers={"Authorization": f"Bearer {plain}"}).status_code
+        == 404
+    )
     assert "Aldrig" not in client.get("/account/tokens").get_data(as_text=True)  # last used
 
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
-    assert api.get("/api/v1/nothing-here", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+    assert (
+        api.get("/api/v1/nothing-here", headers={"Authorization": f"Bearer {plain}"}).status_code
+        == 401
+    )
     assert "Återkallad" in client.get("/account/tokens").get_data(as_text=True)
     assert _events("revoke", "api_token")
 
