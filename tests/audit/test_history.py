@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+
 from sqlalchemy import select
 
 from coop_tracker.audit.models import AuditEvent

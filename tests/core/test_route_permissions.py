@@ -22,7 +22,6 @@ from coop_tracker import create_app
 from coop_tracker.agreements.services import ContactInput, add_contact
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
-from tests.conftest import _config
 from tests.factories import PASSWORD, Factory
 
 SCENARIOS = [
