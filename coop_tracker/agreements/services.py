@@ -745,7 +745,7 @@ def delete_contact(session: Session, contact: Contact, *, actor: Actor) -> None:
 
 def get_visible_agreement(session: Session, agreement_id: int, user: Any) -> Agreement:
     """Load an agreement the user may see, or raise NotFound (never reveals planned ones)."""
-    agreement = session.get(Agreement, agreement_id)
+    agreement = session.get(Agreement, agreement_id) if v.is_row_id(agreement_id) else None
     if agreement is None or not can(user, "agreement.view", agreement):
         raise NotFound("Samverkan hittades inte.")
     return agreement

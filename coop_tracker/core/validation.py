@@ -172,3 +172,11 @@ def choice(
 
 def _fmt(number: Decimal) -> str:
     return f"{number:,.0f}".replace(",", " ")
+
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer; larger ids in a URL cannot exist
+
+
+def is_row_id(value: int) -> bool:
+    """Whether an id from a URL can name a row (a huge one would overflow the database)."""
+    return 1 <= value <= MAX_ROW_ID

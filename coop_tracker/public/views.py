@@ -19,6 +19,7 @@ from coop_tracker.agreements.queries import derived_dates, search_agreements
 from coop_tracker.agreements.views import filters_from_request
 from coop_tracker.core.clock import today
 from coop_tracker.core.permissions import is_public_record
+from coop_tracker.core.validation import is_row_id
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
 
@@ -56,7 +57,7 @@ def index() -> Any:
 @bp.get("/<int:agreement_id>")
 def detail(agreement_id: int) -> Any:
     """One public agreement, without contacts, internal notes or per-party costs."""
-    agreement = db.session.get(Agreement, agreement_id)
+    agreement = db.session.get(Agreement, agreement_id) if is_row_id(agreement_id) else None
     if agreement is None or not is_public_record(agreement):
         abort(404)
     return render_template(

@@ -21,6 +21,7 @@ from coop_tracker.agreements.forms import ConfirmForm
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_row_id
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db, limiter, login_manager
 from coop_tracker.municipalities.models import Municipality
@@ -42,7 +43,7 @@ bp = Blueprint("users", __name__)
 def load_user(user_id: str) -> User | None:
     """Sessions carry "id:session_token"; a new token (logout) invalidates old sessions."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit():
+    if not raw_id.isdigit() or not is_row_id(int(raw_id)):
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or not token or token != user.session_token:
@@ -170,7 +171,7 @@ def tokens() -> Any:
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke one of the user's own tokens; it stops working at once."""
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if is_row_id(token_id) else None
     if token is None or token.user_id != current_user.id:
         abort(404)
     if not ConfirmForm().validate():
@@ -229,7 +230,7 @@ def _municipality_pairs() -> list[tuple[str, str]]:
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if is_row_id(user_id) else None
     if user is None:
         abort(404)
     return user
