@@ -43,22 +43,37 @@ codes = st.one_of(
 )
 roles = st.one_of(st.sampled_from(["host", "purchaser", "member", "", "admin"]), nasty_text)
 forms_ = st.one_of(
-    st.sampled_from(["avtalssamverkan", "gemensam_namnd", "kommunalforbund", "asymmetrisk",
-                     "ovrig"]),
+    st.sampled_from(
+        ["avtalssamverkan", "gemensam_namnd", "kommunalforbund", "asymmetrisk", "ovrig"]
+    ),
     nasty_text,
 )
-areas = st.lists(st.one_of(st.sampled_from(["lon", "miljo-halsoskydd", "okand"]), nasty_text),
-                 max_size=3)
+areas = st.lists(
+    st.one_of(st.sampled_from(["lon", "miljo-halsoskydd", "okand"]), nasty_text), max_size=3
+)
 
 AGREEMENT_LABELS = {
-    "title": "Namn", "form": "Samverkansform", "purpose": "Syfte", "goals": "Mål",
-    "motive": "Motiv", "start_on": "Startdatum", "end_on": "Slutdatum",
-    "notice_months": "Uppsägningstid", "renewal": "Förlängning",
-    "renewal_months": "Förlängning", "internal_lead_days": "förberedelsetid",
-    "review_interval_months": "Uppföljningsintervall", "cost_basis": "Kostnadsfördelning",
-    "annual_cost": "kostnad", "cost_note": "kostnader", "document_ref": "Diarienummer",
-    "document_url": "Länk", "internal_note": "anteckning", "areas": "område",
-    "parties": "", "is_public": "publikt",
+    "title": "Namn",
+    "form": "Samverkansform",
+    "purpose": "Syfte",
+    "goals": "Mål",
+    "motive": "Motiv",
+    "start_on": "Startdatum",
+    "end_on": "Slutdatum",
+    "notice_months": "Uppsägningstid",
+    "renewal": "Förlängning",
+    "renewal_months": "Förlängning",
+    "internal_lead_days": "förberedelsetid",
+    "review_interval_months": "Uppföljningsintervall",
+    "cost_basis": "Kostnadsfördelning",
+    "annual_cost": "kostnad",
+    "cost_note": "kostnader",
+    "document_ref": "Diarienummer",
+    "document_url": "Länk",
+    "internal_note": "anteckning",
+    "areas": "område",
+    "parties": "",
+    "is_public": "publikt",
 }
 
 
@@ -185,10 +200,16 @@ def test_duplicate_parties_and_unknown_codes_are_named(client, factory):
     factory.user("editor", "2021", email="fuzz@vansbro.se")
     _login(client, "fuzz@vansbro.se")
     data = {
-        "title": "Dubbel part", "form": "avtalssamverkan", "areas": ["lon"], "save": "1",
-        "parties-0-municipality_code": "2021", "parties-0-role": "host",
-        "parties-1-municipality_code": "2021", "parties-1-role": "purchaser",
-        "parties-2-municipality_code": "9999", "parties-2-role": "purchaser",
+        "title": "Dubbel part",
+        "form": "avtalssamverkan",
+        "areas": ["lon"],
+        "save": "1",
+        "parties-0-municipality_code": "2021",
+        "parties-0-role": "host",
+        "parties-1-municipality_code": "2021",
+        "parties-1-role": "purchaser",
+        "parties-2-municipality_code": "9999",
+        "parties-2-role": "purchaser",
     }
     response = client.post("/agreements/new", data=data)
     assert response.status_code == 422
@@ -203,8 +224,12 @@ contact_labels = {"name": "Namn", "title": "Titel", "email": "E-post", "phone": 
 
 @SETTINGS
 @given(
-    name=nasty_text, title=nasty_text, email=nasty_text, phone=nasty_text,
-    carrier=st.sampled_from(["", "y", SCRIPT]), reminders=st.sampled_from(["", "y"]),
+    name=nasty_text,
+    title=nasty_text,
+    email=nasty_text,
+    phone=nasty_text,
+    carrier=st.sampled_from(["", "y", SCRIPT]),
+    reminders=st.sampled_from(["", "y"]),
 )
 def test_contact_form(app, client, factory, name, title, email, phone, carrier, reminders):
     if not hasattr(app, "_fuzz_agreement"):
@@ -218,9 +243,7 @@ def test_contact_form(app, client, factory, name, title, email, phone, carrier, 
         data["is_carrier"] = carrier
     if reminders:
         data["wants_reminders"] = reminders
-    response = client.post(
-        f"/agreements/{agreement.id}/parties/{party.id}/contacts/new", data=data
-    )
+    response = client.post(f"/agreements/{agreement.id}/parties/{party.id}/contacts/new", data=data)
     html = assert_safe(response)
     assert response.status_code in (302, 422)
     if response.status_code == 422:
@@ -238,23 +261,35 @@ def test_login_form(app, client, email, password):
     assert "Fel e-postadress eller lösenord" in html or "Ange e-post och lösenord" in html
 
 
-user_labels = {"email": "E-post", "name": "Namn", "role": "Roll", "municipality_code": "kommun",
-               "password": "Lösenord"}
+user_labels = {
+    "email": "E-post",
+    "name": "Namn",
+    "role": "Roll",
+    "municipality_code": "kommun",
+    "password": "Lösenord",
+}
 
 
 @SETTINGS
 @given(
-    email=st.one_of(st.emails().map(str), nasty_text), name=nasty_text,
+    email=st.one_of(st.emails().map(str), nasty_text),
+    name=nasty_text,
     role=st.one_of(st.sampled_from(["admin", "editor", "reader", ""]), nasty_text),
-    code=codes, password=st.one_of(st.just("ett-bra-nytt-losenord-1"), nasty_text),
+    code=codes,
+    password=st.one_of(st.just("ett-bra-nytt-losenord-1"), nasty_text),
 )
 def test_user_admin_forms(app, client, factory, email, name, role, code, password):
     if not hasattr(app, "_fuzz_admin"):
         app._fuzz_admin = factory.user("admin", None, email="fuzzadmin@example.se")
         app._fuzz_target = factory.user("reader", "2021", email="target@example.se")
         _login(client, "fuzzadmin@example.se")
-    data = {"email": email, "name": name, "role": role, "municipality_code": code,
-            "password": password}
+    data = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "municipality_code": code,
+        "password": password,
+    }
     response = client.post("/admin/users/new", data=data)
     html = assert_safe(response)
     assert response.status_code in (302, 422)

@@ -64,19 +64,24 @@ class EventPage:
 def describe(event: AuditEvent, *, show_internal: bool = True) -> EventView:
     """Name the action, object type and every changed field in Swedish."""
     changes = []
-    for key, pair in sorted((event.changes or {}).items()):
+    order = list(labels.FIELD_LABELS.get(event.object_type, {}))
+    items = sorted(
+        (event.changes or {}).items(),
+        key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+    )
+    for key, pair in items:
         if not show_internal and (event.object_type, key) in labels.INTERNAL_FIELDS:
             changes.append(Change(key, labels.field_label(event.object_type, key), "…", "…"))
             continue
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        changes.append(
-            Change(
-                field=key,
-                label=labels.field_label(event.object_type, key),
-                old=labels.value_text(event.object_type, key, old),
-                new=labels.value_text(event.object_type, key, new),
-            )
+        change = Change(
+            field=key,
+            label=labels.field_label(event.object_type, key),
+            old=labels.value_text(event.object_type, key, old),
+            new=labels.value_text(event.object_type, key, new),
         )
+        if change.old != change.new:  # e.g. an empty field at creation: nothing to show
+            changes.append(change)
     return EventView(
         event=event,
         action_label=labels.action_label(event.action),
