@@ -87,6 +87,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     "public.index": row(200, 200, 200, 200, 200),
     "public.detail": row(200, 200, 200, 200, 200),
     "api-docs.openapi_json": row(200, 200, 200, 200, 200),
+    # Exchange: anyone logged in exports what they may see; only editors and admins import
+    # (without an uploaded file the later import steps send back to the upload: 302).
+    "exchange.export": row(LOGIN, 200, 200, 200, 200),
+    "exchange.template": row(LOGIN, 200, 200, 200, 200),
+    "exchange.upload": row(LOGIN, 200, 200, 200, 403),
+    "exchange.mapping": row(LOGIN, 302, 302, 302, 403),
+    "exchange.preview": row(LOGIN, 302, 302, 302, 403),
+    "exchange.apply": row(LOGIN, 302, 302, 302, 403),
+    # Oversight (uppsikt) of any kommun is open to every logged-in role.
+    "oversight.page": row(LOGIN, 200, 200, 200, 200),
+    "oversight.report": row(LOGIN, 200, 200, 200, 200),
+    "oversight.pdf": row(LOGIN, 200, 200, 200, 200),
     # The API: bearer tokens instead of the session; no token is a JSON 401.
     "api_me.me": row(API_ANON, 200, 200, 200, 200),
     "api_municipalities.municipalities": row(API_ANON, 200, 200, 200, 200),
@@ -166,6 +178,7 @@ class World:
             "token_id": token_id,
             "lang": "sv",
             "slug": "lon",
+            "fmt": "csv",
             "filename": "css/app.css",
         }
 
