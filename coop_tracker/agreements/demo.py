@@ -371,7 +371,20 @@ def _decision_on(rng: random.Random, start_on: date, today: date) -> date:
     decided = start_on - timedelta(days=rng.randint(45, 160))
     if decided > today:
         decided = today - timedelta(days=rng.randint(7, 40))
-    return decided
+    return _meeting_day(decided)
+
+
+def _meeting_day(day: date) -> date:
+    """The nearest earlier day a fullmäktige or styrelse plausibly meets: Monday to Thursday,
+    not in July and not over Christmas and New Year."""
+    while (
+        day.weekday() > 3
+        or day.month == 7
+        or (day.month == 12 and day.day > 18)
+        or (day.month == 1 and day.day < 8)
+    ):
+        day -= timedelta(days=1)
+    return day
 
 
 def _decision_body(rng: random.Random, form: str) -> str:
@@ -510,6 +523,7 @@ class _Spec:
     left: tuple[tuple[str, int], ...] = ()  # (kommun, months ago it left)
     review_interval_months: int = 12
     internal_lead_days: int = 60
+    decision_body: str | None = None  # when the form's usual body is not the one that decided
 
 
 AVTAL, NAMND, FORBUND, ASYM, OVRIG = (
@@ -537,7 +551,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Gagnef", M),
             ("Leksand", M),
             ("Rättvik", M),
-        ),  # fmt: skip
+        ),
         term=_open(150, 24),
         purpose=(
             "Förbundet sköter räddningstjänst och olycksförebyggande arbete enligt lagen om "
@@ -597,7 +611,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Älvdalen", M),
             ("Vansbro", M),
             ("Malung-Sälen", M),
-        ),  # fmt: skip
+        ),
         term=_tacit(100, 48, 48, 12, deadline_in=3),
         purpose=(
             "Nämnden utövar tillsyn över gode män, förvaltare och förmyndare åt alla fem "
@@ -729,7 +743,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="lon-vansbro-malung",
-        title="Avtal om löneadministration, Vansbro och Malung-Sälen",
+        title="Lönecenter Vansbro – löneadministration åt Malung-Sälen",
         form=AVTAL,
         areas=("lon",),
         parties=(("Vansbro", H), ("Malung-Sälen", P)),
@@ -751,7 +765,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="vux-vasterdalarna",
-        title="Avtal om vuxenutbildning i Västerdalarna",
+        title="Vuxenutbildning i Västerdalarna",
         form=AVTAL,
         areas=("vuxenutbildning",),
         parties=(("Malung-Sälen", H), ("Vansbro", P)),
@@ -794,7 +808,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="sakerhet-mora",
-        title="Avtal om säkerhetssamordning, Mora, Orsa och Älvdalen",
+        title="Säkerhetssamordning i Mora, Orsa och Älvdalen",
         form=AVTAL,
         areas=("krisberedskap-civilt-forsvar",),
         parties=(("Mora", H), ("Orsa", P), ("Älvdalen", P)),
@@ -866,7 +880,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="socialjour-dalarna",
-        title="Avtal om socialjour i Dalarna",
+        title="Gemensam socialjour i Dalarna",
         form=AVTAL,
         areas=("socialtjanst",),
         parties=(("Borlänge", H),)
@@ -883,7 +897,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
                 "Smedjebacken",
                 "Ludvika",
                 "Hedemora",
-            )  # fmt: skip
+            )
         ),
         term=_tacit(75, 24, 12, 6),
         purpose=(
@@ -904,7 +918,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="familjeratt-leksand",
-        title="Avtal om familjerätt, Leksand, Rättvik och Gagnef",
+        title="Familjerätten Leksand, Rättvik och Gagnef",
         form=AVTAL,
         areas=("socialtjanst",),
         parties=(("Leksand", H), ("Rättvik", P), ("Gagnef", P)),
@@ -923,7 +937,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="energi-borlange",
-        title="Avtal om energi- och klimatrådgivning, Borlänge, Gagnef, Säter och Smedjebacken",
+        title="Energi- och klimatrådgivning i södra Dalarna",
         form=AVTAL,
         areas=("energi-klimatradgivning",),
         parties=(("Borlänge", H), ("Gagnef", P), ("Säter", P), ("Smedjebacken", P)),
@@ -954,7 +968,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Nora", M),
             ("Hällefors", M),
             ("Ljusnarsberg", M),
-        ),  # fmt: skip
+        ),
         term=_open(190, 24),
         purpose=(
             "Förbundet ansvarar för räddningstjänst och olycksförebyggande arbete i sex kommuner "
@@ -973,7 +987,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="dataskydd-leksand",
-        title="Avtal om gemensamt dataskyddsombud, Leksand med flera",
+        title="Gemensamt dataskyddsombud för Siljan och Västerdalarna",
         form=AVTAL,
         areas=("dataskydd",),
         parties=(
@@ -982,7 +996,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Gagnef", P),
             ("Vansbro", P),
             ("Malung-Sälen", P),
-        ),  # fmt: skip
+        ),
         term=_tacit(48, 24, 12, 6),
         purpose=(
             "Leksand tillhandahåller ett gemensamt dataskyddsombud för kommunerna, deras "
@@ -1021,6 +1035,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             "kommuner av olika storlek."
         ),
         cost_note="Kostnaderna fördelas i varje gemensam nämnd.",
+        decision_body="Kommunfullmäktige",
         internal_note=(
             "Mariestads kommunfullmäktige har beslutat att lämna samarbetet så snart som möjligt. "
             "Avvecklingen planeras nämnd för nämnd; Töreboda och Gullspång utreder fortsatt "
@@ -1111,7 +1126,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
                 "Kungälv",
                 "Stenungsund",
                 "Tjörn",
-            )  # fmt: skip
+            )
         ),
         term=_fixed(0, notice=12, start_on=date(2015, 1, 1), end_on=date(2023, 6, 30)),
         phase=Phase.ENDED,
@@ -1187,7 +1202,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="livsmedel-dalsland",
-        title="Avtal om livsmedelskontroll, Bengtsfors, Dals-Ed och Färgelanda",
+        title="Livsmedelskontroll i Dalsland",
         form=AVTAL,
         areas=("livsmedelskontroll",),
         parties=(("Bengtsfors", H), ("Dals-Ed", P), ("Färgelanda", P)),
@@ -1277,7 +1292,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Bjurholm", P),
             ("Nordmaling", P),
             ("Robertsfors", P),
-        ),  # fmt: skip
+        ),
         term=_open(130, 12),
         purpose=(
             "Umeå genomför upphandlingar och förvaltar ramavtal även för de mindre kommunerna i "
@@ -1342,7 +1357,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Bollnäs", M),
             ("Ovanåker", M),
             ("Söderhamn", M),
-        ),  # fmt: skip
+        ),
         term=_open(140, 24),
         purpose=(
             "Förbundet anordnar vuxenutbildning, yrkeshögskoleutbildningar och "
@@ -1375,7 +1390,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="miljo-lessebo-uppvidinge",
-        title="Avtal om miljö- och hälsoskydd, Lessebo och Uppvidinge",
+        title="Samverkansavtal om miljötillsyn, Lessebo och Uppvidinge",
         form=AVTAL,
         areas=("miljo-halsoskydd",),
         parties=(("Lessebo", H), ("Uppvidinge", P)),
@@ -1422,7 +1437,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
                 "Ragunda",
                 "Strömsund",
                 "Härjedalen",
-            )  # fmt: skip
+            )
         ),
         term=_open(-12, 24),
         phase=Phase.PLANNED,
@@ -1443,7 +1458,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
     ),
     _Spec(
         key="it-halmstad-hylte",
-        title="Avtal om IT-drift, Halmstad och Hylte",
+        title="IT-drift åt Hylte kommun",
         form=AVTAL,
         areas=("it-digitalisering",),
         parties=(("Halmstad", H), ("Hylte", P)),
@@ -1531,7 +1546,9 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
                 PartyInput(
                     municipality_code=code,
                     role=role,
-                    decision_body=_decision_body(rng, spec.form) if decided else "",
+                    decision_body=(
+                        (spec.decision_body or _decision_body(rng, spec.form)) if decided else ""
+                    ),
                     decision_on=decision_on,
                     decision_paragraph=f"§ {rng.randint(4, 190)}" if decided else "",
                     decision_ref=(
@@ -1673,7 +1690,6 @@ REGION_NAMES: dict[str, str] = {
     "18": "Örebro län", "19": "Västmanland", "20": "Dalarna", "21": "Gävleborg",
     "22": "Västernorrland", "23": "Jämtland", "24": "Västerbotten", "25": "Norrbotten",
 }  # fmt: skip
-DIRECTIONS = ("norra", "södra", "östra", "västra", "mellersta", "nordöstra", "sydvästra")
 
 # Which forms each kind of task tends to use (weights).
 FORM_MIX: dict[str, dict[str, int]] = {
@@ -1690,7 +1706,7 @@ FORM_MIX: dict[str, dict[str, int]] = {
 # How many parties each form tends to have (count, weight): many two-party agreements,
 # some large förbund.
 PARTY_COUNTS: dict[str, tuple[tuple[int, int], ...]] = {
-    AVTAL: ((2, 64), (3, 18), (4, 8), (5, 5), (6, 3), (7, 1), (8, 1)),
+    AVTAL: ((2, 68), (3, 17), (4, 7), (5, 4), (6, 2), (7, 1), (8, 1)),
     NAMND: ((2, 24), (3, 34), (4, 20), (5, 11), (6, 7), (7, 4)),
     FORBUND: (
         (2, 10),
@@ -1704,9 +1720,9 @@ PARTY_COUNTS: dict[str, tuple[tuple[int, int], ...]] = {
         (10, 3),
         (11, 2),
         (12, 2),
-    ),  # fmt: skip
+    ),
     ASYM: ((3, 30), (4, 26), (5, 20), (6, 14), (7, 7), (8, 3)),
-    OVRIG: ((2, 24), (3, 22), (4, 15), (5, 12), (6, 9), (8, 8), (10, 6), (12, 4)),
+    OVRIG: ((2, 28), (3, 24), (4, 15), (5, 11), (6, 8), (8, 7), (10, 4), (12, 3)),
 }
 
 
@@ -1917,37 +1933,51 @@ class _Geography:
             for chunk in chunks:
                 for code in chunk:
                     cluster_of[code] = chunk
+        # The county seats (codes ending in 80) are left out of their neighbours' partners: a
+        # small kommun across the county border rarely buys from another county's capital.
         neighbours_of = {
             code: [
                 other
                 for county in COUNTY_NEIGHBOURS.get(county_of[code], ())
                 for other in by_county.get(county, [])
+                if not other.endswith("80")
             ]
             for code in names
         }
         return cls(names, county_of, by_county, cluster_of, neighbours_of)
 
     def partners(self, anchor: str, n: int, rng: random.Random) -> list[str]:
-        """``n`` other kommuner: mostly the anchor's cluster and county, some from next door."""
-        chosen = [anchor]
+        """``n`` other kommuner: mostly the anchor's cluster and the kommuner next to it in
+        code order, fewer from elsewhere in the county, a few from a neighbouring county."""
+        county = self.by_county[self.county_of[anchor]]
+        position = county.index(anchor)
         tiers = (
             self.cluster_of[anchor],
-            self.by_county[self.county_of[anchor]],
+            county[max(0, position - 4) : position + 5],
+            county,
             self.neighbours_of[anchor],
             list(self.names),
         )
+        chosen = [anchor]
         for _ in range(n):
             roll = rng.random()
-            first = 0 if roll < 0.5 else 1 if roll < 0.9 else 2
-            for tier in tiers[first:] + tiers[:first]:
+            first = 0 if roll < 0.6 else 1 if roll < 0.84 else 2 if roll < 0.94 else 3
+            for tier in (tiers[first], *(t for i, t in enumerate(tiers) if i != first)):
                 candidates = [c for c in tier if c not in chosen]
                 if candidates:
                     chosen.append(rng.choice(candidates))
                     break
         return chosen[1:]
 
-    def region(self, anchor: str) -> str:
-        return REGION_NAMES.get(self.county_of[anchor], "regionen")
+    def county_wide(self, codes: Sequence[str]) -> str | None:
+        """The county's name when the kommuner are most of one county, else None."""
+        counties = {self.county_of[c] for c in codes}
+        if len(counties) != 1:
+            return None
+        (county,) = counties
+        if len(codes) < 0.6 * len(self.by_county[county]):
+            return None
+        return REGION_NAMES.get(county)
 
 
 @dataclass
@@ -1999,22 +2029,29 @@ def _national_title(
     geo: _Geography, rng: random.Random, form: str, profile: AreaProfile, roles: dict[str, str]
 ) -> str:
     codes = list(roles)
-    names = [geo.names[c] for c in codes]
-    host = next((geo.names[c] for c, r in roles.items() if r == H), names[0])
+    host_code = next((c for c, r in roles.items() if r == H), codes[0])
+    host = geo.names[host_code]
+    names = [host, *(geo.names[c] for c in codes if c != host_code)]
     purchasers = [geo.names[c] for c, r in roles.items() if r == P]
-    area = f"{rng.choice(DIRECTIONS)} {geo.region(codes[0])}"
+    few = _names(names)
+    some = f"{names[0]}, {names[1]} m.fl."
+    # A cooperation of most of a county's kommuner is named after the county; smaller ones
+    # after their kommuner (no made-up geography such as "norra" or "östra").
+    region = geo.county_wide(codes)
     if form == AVTAL:
         if len(codes) == 2:
             return f"Avtal om {profile.phrase}, {host} och {purchasers[0]}"
         return f"Avtal om {profile.phrase} med {host} som utförare åt {len(purchasers)} kommuner"
     if form == NAMND:
         if len(codes) <= 3:
-            return f"Gemensam {profile.namnd} {_names(names)}"
-        return f"Gemensam {profile.namnd} i {area}"
+            return f"Gemensam {profile.namnd} {few}"
+        return (
+            f"Gemensam {profile.namnd} i {region}" if region else f"Gemensam {profile.namnd} {some}"
+        )
     if form == FORBUND:
         if len(codes) <= 3:
             return f"{profile.forbund} {'–'.join(names)}"
-        return f"{profile.forbund} {area[0].upper()}{area[1:]}"
+        return f"{profile.forbund} {region or some}"
     phrase = profile.phrase[0].upper() + profile.phrase[1:]
     if form == ASYM:
         if len(purchasers) <= 3:
@@ -2022,8 +2059,8 @@ def _national_title(
         return f"{phrase} genom {host} för {len(purchasers)} mindre kommuner"
     kind = rng.choice(("Nätverket för", "Föreningen för", "Samarbetet om"))
     if len(codes) <= 3:
-        return f"{kind} {profile.phrase}, {_names(names)}"
-    return f"{kind} {profile.phrase} i {area}"
+        return f"{kind} {profile.phrase}, {few}"
+    return f"{kind} {profile.phrase} i {region}" if region else f"{kind} {profile.phrase}, {some}"
 
 
 def _national_purpose(
@@ -2055,6 +2092,12 @@ def _national_purpose(
     )
 
 
+def _is_larger(code: str) -> bool:
+    """Codes ending in 80–99 belong to the former cities, usually the larger kommuner: good
+    enough to pick a plausible host without population figures."""
+    return int(code[2:]) >= 80
+
+
 def _assign_roles(
     geo: _Geography, rng: random.Random, form: str, codes: list[str]
 ) -> dict[str, str]:
@@ -2062,19 +2105,21 @@ def _assign_roles(
     if form == FORBUND:
         return {c: M for c in codes}
     if form == ASYM:
-        # Codes ending in 80–99 belong to the former cities, usually the larger kommuner:
-        # good enough to pick a plausible host without population figures.
-        larger = [c for c in codes if int(c[2:]) >= 80]
+        larger = [c for c in codes if _is_larger(c)]
         if not larger:
             county = geo.by_county[geo.county_of[codes[0]]]
-            candidates = [c for c in county if int(c[2:]) >= 80 and c not in codes]
+            candidates = [c for c in county if _is_larger(c) and c not in codes]
             host = rng.choice(candidates or county)
             if host not in codes:
                 codes = [*codes[:-1], host] if len(codes) > 2 else [*codes, host]
         else:
             host = rng.choice(larger)
         return {host: H, **{c: P for c in codes if c != host}}
-    host = codes[0] if rng.random() < 0.65 else rng.choice(codes[1:])
+    larger = [c for c in codes if _is_larger(c)]
+    if larger and rng.random() < 0.9:
+        host = rng.choice(larger)  # the larger kommun usually performs for the smaller
+    else:
+        host = codes[0] if rng.random() < 0.65 else rng.choice(codes[1:])
     if form == AVTAL:
         return {host: H, **{c: P for c in codes if c != host}}
     if form == NAMND:
@@ -2095,20 +2140,26 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
     now = clock.utcnow()
     rows = _Rows()
     summaries: list[tuple[str, str, str, date | None, date | None, tuple[str, ...]]] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
 
     for index in range(count):
         # Every kommun anchors agreements in turn, so a load of ≥290 covers the whole country.
         anchor = anchors[index % len(anchors)]
-        slug = _weighted(rng, area_weights)
-        profile = profiles[slug]
-        slugs = [slug]
-        if profile.companion in profiles and rng.random() < profile.companion_share:
-            slugs.append(cast(str, profile.companion))
-        form = _weighted(rng, FORM_MIX[profile.mix])
-        sizes = PARTY_COUNTS[form]
-        size = rng.choices([s for s, _ in sizes], weights=[w for _, w in sizes])[0]
-        codes = [anchor, *geo.partners(anchor, size - 1, rng)]
-        roles = _assign_roles(geo, rng, form, codes)
+        for _attempt in range(20):
+            # The same kommuner rarely have two agreements on the same task: draw again.
+            slug = _weighted(rng, area_weights)
+            profile = profiles[slug]
+            slugs = [slug]
+            if profile.companion in profiles and rng.random() < profile.companion_share:
+                slugs.append(cast(str, profile.companion))
+            form = _weighted(rng, FORM_MIX[profile.mix])
+            sizes = PARTY_COUNTS[form]
+            size = rng.choices([s for s, _ in sizes], weights=[w for _, w in sizes])[0]
+            codes = [anchor, *geo.partners(anchor, size - 1, rng)]
+            roles = _assign_roles(geo, rng, form, codes)
+            if not any((s, frozenset(roles)) in seen for s in slugs):
+                break
+        seen.update((s, frozenset(roles)) for s in slugs)
         problems = role_rule_errors(form, roles.values())
         if problems:  # a bug in this generator, never bad luck
             raise RuntimeError(f"demo generator broke the role rules: {problems}")
@@ -2200,7 +2251,7 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
         rows.contacts.append(contact_rows)
         summaries.append((title, form, phase, start, end, tuple(slugs)))
 
-    agreement_ids = _insert_returning_ids(session, _table(Agreement), rows.agreements)
+    agreement_ids = _insert_with_ids(session, _table(Agreement), rows.agreements)
     session.execute(
         insert(agreement_area),
         [
@@ -2214,7 +2265,7 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
         for agreement_id, parties in zip(agreement_ids, rows.parties, strict=True)
         for party in parties
     ]
-    party_ids = _insert_returning_ids(session, _table(Party), flat_parties)
+    party_ids = _insert_with_ids(session, _table(Party), flat_parties)
     flat_contacts = [
         {**contact, "party_id": party_id}
         for party_id, people in zip(
@@ -2254,10 +2305,20 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[start : start + size]
 
 
-def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert many rows with Core and return their new ids in the order of ``rows``."""
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids: list[int] = []
+def _insert_with_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert many rows with Core ``executemany`` and return their ids in the order of ``rows``.
+
+    The ids are assigned here, after the current maximum: ``INSERT … RETURNING`` with a
+    guaranteed order falls back to one statement per row on SQLite, which is ten times slower.
+    Like the rest of the demo load this assumes no one else writes the table meanwhile.
+    """
+    first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    for row, id_ in zip(rows, ids, strict=True):
+        row["id"] = id_
     for chunk in _chunks(rows, INSERT_CHUNK):
-        ids.extend(session.execute(statement, chunk).scalars())
+        session.execute(insert(table), chunk)
+    if ids and session.get_bind().dialect.name == "postgresql":
+        # Explicit ids do not move a serial column's sequence; later inserts would collide.
+        session.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), ids[-1])))
     return ids

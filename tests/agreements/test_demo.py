@@ -141,6 +141,7 @@ def test_small_is_a_believable_register(session):
     decided = [p for p in parties if p.has_decision]
     assert len(decided) > 0.85 * len(parties)
     assert all(p.decision_paragraph.startswith("§ ") and p.decision_ref for p in decided)
+    assert all(p.decision_on.weekday() <= 3 for p in decided)  # meetings, not weekends
     contacts = session.scalars(select(Contact)).all()
     assert result.contacts == len(contacts)
     assert any(c.is_carrier for c in contacts) and not all(c.is_carrier for c in contacts)
@@ -343,6 +344,25 @@ def test_national_sample_keeps_the_invariants(session):
     phases = Counter(a.phase for a in agreements)
     assert phases["active"] > 0.7 * 500
     assert phases["planned"] and phases["ended"] and phases["exiting"]
+
+    # Never the same kommuner twice on the same task.
+    tasks = Counter(
+        (slug.slug, frozenset(p.municipality_code for p in a.parties))
+        for a in agreements
+        for slug in a.areas
+    )
+    assert tasks.most_common(1)[0][1] == 1
+    # The larger kommun (a former city, code ending 80–99) usually performs for the others.
+    hosts = [p for a in agreements for p in a.parties if p.role == "host" and len(a.parties) > 1]
+    with_city = [
+        a for a in agreements if any(int(p.municipality_code[2:]) >= 80 for p in a.parties)
+    ]
+    city_hosts = [
+        a
+        for a in with_city
+        if any(p.role == "host" and int(p.municipality_code[2:]) >= 80 for p in a.parties)
+    ]
+    assert hosts and len(city_hosts) > 0.6 * len([a for a in with_city if "host" in roles_of(a)])
 
     pairs = [
         (a.parties[0].municipality.county_code, p.municipality.county_code)
