@@ -384,6 +384,15 @@ def test_national_sample_keeps_the_invariants(session):
     assert events["create"] == 4  # the demo users only, not one event per row
 
 
+def test_agreements_can_be_registered_after_a_national_load(session, factory):
+    load_demo(session, scale="national", seed=1, today=TODAY, agreements=50)
+    session.commit()
+    created = factory.agreement(title="Registrerad efter demodata")
+    factory.session.commit()
+    assert created.id > max(session.scalars(select(Agreement.id).where(Agreement.id != created.id)))
+    assert session.scalar(select(func.count()).select_from(Agreement)) == 51
+
+
 def test_national_is_the_same_for_the_same_seed(app, session, template_database, tmp_path):
     load_demo(session, scale="national", seed=5, today=TODAY, agreements=120)
     session.commit()
