@@ -1619,7 +1619,9 @@ def _small_contacts(
         if not is_lead and rng.random() < 0.45:
             continue
         name, email = _person(rng, party.municipality.name, taken)
-        title = lead_title if is_lead or rng.random() < 0.6 else rng.choice(GENERAL_TITLES)
+        # A purchasing kommun usually has no specialist of its own in the area it buys.
+        is_peer = party.role == M and rng.random() < 0.6
+        title = lead_title if is_lead or is_peer else rng.choice(GENERAL_TITLES)
         add_contact(
             session,
             party,
@@ -2235,7 +2237,11 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
                 people.append(
                     {
                         "name": name,
-                        "title": LEAD_TITLES.get(slug, "Verksamhetschef"),
+                        "title": (
+                            LEAD_TITLES.get(slug, "Verksamhetschef")
+                            if code == lead or role == M
+                            else rng.choice(GENERAL_TITLES)
+                        ),
                         "email": email,
                         "phone": "",
                         "is_carrier": code == lead,
