@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 from sqlalchemy import func, select
 
+from coop_tracker.agreements.demo import load_demo
 from coop_tracker.agreements.models import Agreement
+from coop_tracker.core.errors import DomainError
 from coop_tracker.extensions import db
 
 
@@ -15,12 +17,14 @@ from coop_tracker.extensions import db
 @click.option("--if-empty", is_flag=True, help="Gör ingenting om det redan finns samverkan.")
 def demo_command(scale: str, seed: int, if_empty: bool) -> None:
     """Load demo agreements and demo users (reference data must be seeded first)."""
-    from coop_tracker.agreements.demo import load_demo
-
     existing = db.session.scalar(select(func.count()).select_from(Agreement)) or 0
     if existing and if_empty:
         click.echo(f"Databasen har redan {existing} samverkan; ingen demodata laddades.")
         return
-    result = load_demo(db.session, scale=scale, seed=seed)
+    try:
+        result = load_demo(db.session, scale=scale, seed=seed)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(result.summary())
