@@ -49,9 +49,12 @@ def register_blueprints(app: Flask) -> None:
     from coop_tracker.audit.views import bp as audit_bp
     from coop_tracker.core.views import bp as core_bp
     from coop_tracker.exchange.views import bp as exchange_bp
+    from coop_tracker.meetings.views import bp as meetings_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
     from coop_tracker.oversight.views import bp as oversight_bp
     from coop_tracker.public.views import bp as public_bp
+    from coop_tracker.reminders.views import bp as reminders_bp
+    from coop_tracker.reviews.views import bp as reviews_bp
     from coop_tracker.users.views import bp as users_bp
 
     app.register_blueprint(core_bp)
@@ -62,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(oversight_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(reminders_bp)
     register_api(app)
     register_template_helpers(app)
 

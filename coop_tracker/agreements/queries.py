@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 from typing import Any
 
@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session, selectinload
 from coop_tracker.agreements import dates
 from coop_tracker.agreements.models import Agreement, Party, Phase, agreement_area
 from coop_tracker.core.permissions import restrict_agreements
+from coop_tracker.meetings.queries import MeetingIndex, meeting_index
+from coop_tracker.meetings.rules import deciding_body
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.reviews.queries import latest_reviews
 
 SORTS: dict[str, Any] = {
     "title": Agreement.title,
@@ -157,29 +160,127 @@ def all_matching(
 
 
 @dataclass
+class PartyDecideBy:
+    """When one party must act: its deciding body's last meeting before the notice deadline."""
+
+    municipality_code: str
+    body: str
+    decide_by_on: date | None
+    meeting_on: date | None = None
+    case_deadline_on: date | None = None
+
+    @property
+    def from_calendar(self) -> bool:
+        """True when the date comes from the kommun's meeting calendar (not the fallback)."""
+        return self.meeting_on is not None
+
+
+@dataclass
 class DerivedDates:
-    """The computed dates of one agreement as of ``today``."""
+    """The computed dates of one agreement as of ``today``.
+
+    ``decide_by_on`` is the earliest of the parties' decide-by dates; ``parties`` has each
+    current party's own (its deciding body's meeting calendar, else the internal lead time).
+    """
 
     current_term_end_on: date | None
     notice_deadline_on: date | None
     decide_by_on: date | None
     next_review_on: date | None
+    latest_review: Any = None
+    parties: dict[str, PartyDecideBy] = field(default_factory=dict)
+
+    def decide_by_for(self, municipality_code: str | None) -> date | None:
+        """The decide-by date of one kommun's party, else the agreement's earliest."""
+        own = self.parties.get(municipality_code or "")
+        return own.decide_by_on if own is not None else self.decide_by_on
 
 
-def derived_dates(agreement: Agreement, today: date) -> DerivedDates:
-    """Compute notice deadline, term end, decide-by and next review for an agreement."""
+def derived_dates(
+    agreement: Agreement,
+    today: date,
+    *,
+    latest_review: Any = None,
+    meetings: MeetingIndex | None = None,
+) -> DerivedDates:
+    """Compute notice deadline, term end, decide-by and next review for an agreement.
+
+    Pure: the latest review and the meeting calendars are passed in (load them for a whole
+    page with :func:`derived_dates_for`). Without a review the next review is start plus the
+    interval; with one, its explicit next date, else its date plus the interval.
+    """
     if agreement.start_on is None:
-        return DerivedDates(None, None, None, None)
+        return DerivedDates(None, None, None, None, latest_review)
     terms = terms_of(agreement)
     deadline = dates.notice_deadline_on(terms, today)
+    parties: dict[str, PartyDecideBy] = {}
+    if deadline is not None:
+        for party in agreement.parties:
+            if party.left_on is not None:
+                continue
+            body = deciding_body(party.decision_body)
+            calendar = (meetings or {}).get(party.municipality_code, {}).get(body, [])
+            meeting = dates.decision_meeting_for(deadline, calendar)
+            parties[party.municipality_code] = PartyDecideBy(
+                municipality_code=party.municipality_code,
+                body=body,
+                decide_by_on=dates.decide_by_on(deadline, agreement.internal_lead_days, calendar),
+                meeting_on=meeting[0] if meeting else None,
+                case_deadline_on=meeting[1] if meeting else None,
+            )
+    party_dates = [p.decide_by_on for p in parties.values() if p.decide_by_on is not None]
     return DerivedDates(
         current_term_end_on=dates.current_term_end_on(terms, today),
         notice_deadline_on=deadline,
-        decide_by_on=dates.decide_by_on(deadline, agreement.internal_lead_days),
-        next_review_on=dates.next_review_on(
-            agreement.start_on, agreement.review_interval_months, None
+        decide_by_on=(
+            min(party_dates)
+            if party_dates
+            else dates.decide_by_on(deadline, agreement.internal_lead_days)
         ),
+        next_review_on=dates.next_review_on(
+            agreement.start_on,
+            agreement.review_interval_months,
+            latest_review.reviewed_on if latest_review is not None else None,
+            latest_review.next_review_on if latest_review is not None else None,
+        ),
+        latest_review=latest_review,
+        parties=parties,
     )
+
+
+MEETING_LOOKBACK_DAYS = 400
+
+
+def derived_dates_for(
+    session: Session, agreements: list[Agreement], today: date
+) -> dict[int, DerivedDates]:
+    """Derived dates for a page of agreements in a constant number of queries.
+
+    One grouped query for the latest reviews and one for the meeting calendars of every
+    party's kommun (parties must already be loaded, as :func:`with_children` does).
+    """
+    if not agreements:
+        return {}
+    latest = latest_reviews(session, [a.id for a in agreements])
+    codes = {p.municipality_code for a in agreements for p in a.parties if p.left_on is None}
+    deadlines = [
+        dates.notice_deadline_on(terms_of(a), today)
+        for a in agreements
+        if a.start_on is not None and a.renewal == "tacit" and a.end_on is not None
+    ]
+    deadlines = [d for d in deadlines if d is not None]
+    meetings: MeetingIndex = {}
+    if deadlines:
+        meetings = meeting_index(
+            session,
+            codes,
+            min(deadlines) - timedelta(days=MEETING_LOOKBACK_DAYS),
+            max(deadlines),
+        )
+    return {
+        a.id: derived_dates(a, today, latest_review=latest.get(a.id), meetings=meetings)
+        for a in agreements
+    }
 
 
 def terms_of(agreement: Agreement) -> dates.Terms:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from coop_tracker.agreements import conflicts, services
 from coop_tracker.agreements.forms import AgreementForm, ConfirmForm, ContactForm
 from coop_tracker.agreements.models import Agreement, Contact, Party
-from coop_tracker.agreements.queries import Filters, derived_dates, search_agreements
+from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
 from coop_tracker.agreements.rules import (
     COST_BASIS_LABELS,
     FORM_HINTS,
@@ -119,11 +119,11 @@ def index() -> Any:
     filters, problems = filters_from_request(request.args)
     page = search_agreements(db.session, filters, current_user)
     municipalities, areas = _choices()
-    now = today()
+    derived = derived_dates_for(db.session, page.items, today())
     return render_template(
         "agreements/index.html",
         page=page,
-        rows=[(a, derived_dates(a, now)) for a in page.items],
+        rows=[(a, derived[a.id]) for a in page.items],
         filters=filters,
         problems=problems,
         municipalities=municipalities,
@@ -143,7 +143,7 @@ def detail(agreement_id: int) -> Any:
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
-        derived=derived_dates(agreement, today()),
+        derived=derived_dates_for(db.session, [agreement], today())[agreement.id],
         confirm=ConfirmForm(),
         today=today(),
     )

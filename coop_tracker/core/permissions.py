@@ -30,6 +30,11 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "users.manage": ("admin",),
     "reference.manage": ("admin",),
     "transition.override": ("admin",),
+    "review.view": ("admin", "editor:visible", "reader:visible"),
+    "review.create": ("admin", "editor:party"),
+    "meeting.view": ("admin", "editor", "reader"),
+    "meeting.manage": ("admin", "editor:home"),
+    "reminders.own": ("admin", "editor", "reader"),
 }
 
 
@@ -80,6 +85,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return is_visible(user, obj)
         if condition == "party":
             return obj.archived_at is None and is_party(user, obj)
+        if condition == "home":  # obj is a kommun (or its code): the user's home kommun
+            return user.municipality_code == getattr(obj, "code", obj)
     return False
 
 

@@ -8,7 +8,12 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from coop_tracker.agreements.queries import Filters, counts_by, derived_dates, search_agreements
+from coop_tracker.agreements.queries import (
+    Filters,
+    counts_by,
+    derived_dates_for,
+    search_agreements,
+)
 from coop_tracker.core.clock import today
 from coop_tracker.extensions import db
 
@@ -33,7 +38,8 @@ def index() -> Any:
     filters = Filters(municipality=code, per_page=200, sort="title")
     page = search_agreements(db.session, filters, current_user)
     now = today()
-    rows = [(a, derived_dates(a, now)) for a in page.items]
+    derived = derived_dates_for(db.session, page.items, now)
+    rows = [(a, derived[a.id]) for a in page.items]
     attention = _needs_attention(rows, now, code)
     counts = counts_by(db.session, current_user, code)
     return render_template(
@@ -53,13 +59,14 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
     for agreement, derived in rows:
         if agreement.phase in ("ended", "abandoned"):
             continue
-        if derived.decide_by_on and (derived.decide_by_on - now).days <= 180:
+        decide_by = derived.decide_by_for(code)
+        if decide_by and (decide_by - now).days <= 180:
             items.append(
                 {
                     "agreement": agreement,
-                    "on": derived.decide_by_on,
-                    "what": "Sista dag att förbereda beslut om uppsägning",
-                    "overdue": derived.decide_by_on < now,
+                    "on": decide_by,
+                    "what": "Sista dag för ärendet om uppsägning (beslut i tid)",
+                    "overdue": decide_by < now,
                 }
             )
         if derived.notice_deadline_on and (derived.notice_deadline_on - now).days <= 180:

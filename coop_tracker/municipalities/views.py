@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from coop_tracker.agreements.queries import Filters, derived_dates, search_agreements
+from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
 from coop_tracker.core.clock import today
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
@@ -41,14 +41,12 @@ def detail(code: str) -> Any:
     page = search_agreements(
         db.session, Filters(municipality=code, per_page=1000, sort="title"), current_user
     )
-    now = today()
+    derived = derived_dates_for(db.session, page.items, today())
     by_role: dict[str, list[Any]] = {"host": [], "purchaser": [], "member": []}
     for agreement in page.items:
         party = agreement.party_for(code)
         if party is not None:
-            by_role.setdefault(party.role, []).append(
-                (agreement, party, derived_dates(agreement, now))
-            )
+            by_role.setdefault(party.role, []).append((agreement, party, derived[agreement.id]))
     return render_template(
         "municipalities/detail.html",
         municipality=municipality,

@@ -39,6 +39,9 @@ class User(UserMixin, TimestampMixin, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     session_token: Mapped[str] = mapped_column(String(64), default="")
+    # Reminders: lead times in days ("90,30,7,0") and the secret of the private calendar feed.
+    reminder_lead_days: Mapped[str] = mapped_column(String(60), default="90,30,7,0")
+    calendar_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")

@@ -1,0 +1,1 @@
+"""Meeting calendars: KS, KF (and nämnd) meetings per kommun with their case deadlines."""

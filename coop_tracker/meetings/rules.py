@@ -1,0 +1,54 @@
+"""Names of the decision bodies, which body decides a party's notice, and the weekday shift."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from coop_tracker.meetings.models import Body
+
+BODY_LABELS: dict[str, str] = {
+    Body.KF: "Kommunfullmäktige (KF)",
+    Body.KS: "Kommunstyrelsen (KS)",
+    Body.NAMND: "Nämnd",
+}
+BODY_SHORT: dict[str, str] = {Body.KF: "KF", Body.KS: "KS", Body.NAMND: "Nämnd"}
+# What a CSV file may say in the body column.
+BODY_ALIASES: dict[str, str] = {
+    "kf": Body.KF,
+    "kommunfullmäktige": Body.KF,
+    "fullmäktige": Body.KF,
+    "ks": Body.KS,
+    "kommunstyrelsen": Body.KS,
+    "kommunstyrelse": Body.KS,
+    "nämnd": Body.NAMND,
+    "namnd": Body.NAMND,
+}
+DEFAULT_DECIDING_BODY = Body.KF
+
+
+def deciding_body(decision_body_text: str | None) -> str:
+    """The body whose meeting decides a party's notice: KS when its decision record names the
+    kommunstyrelse, otherwise KF (fullmäktige decides on entering and leaving cooperation)."""
+    text = (decision_body_text or "").strip().lower()
+    if text.startswith("kommunstyrelse") or text in ("ks", "kommunstyrelsen"):
+        return Body.KS
+    return DEFAULT_DECIDING_BODY
+
+
+def same_weekday_next_year(day: date) -> date:
+    """The same weekday in the same week of the month one year later.
+
+    The 2nd Tuesday of March 2026 becomes the 2nd Tuesday of March 2027; a meeting in the
+    fifth week becomes the last such weekday of the month. Meetings follow a weekday rhythm
+    ("second Monday of the month"), not a calendar date.
+    """
+    nth = (day.day - 1) // 7  # 0-based week of the month
+    year, month = day.year + 1, day.month
+    first = date(year, month, 1)
+    offset = (day.weekday() - first.weekday()) % 7
+    candidate = first + timedelta(days=offset + 7 * nth)
+    last_day = calendar.monthrange(year, month)[1]
+    while candidate.month != month or candidate.day > last_day:
+        candidate -= timedelta(days=7)
+    return candidate

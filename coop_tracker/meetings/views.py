@@ -1,0 +1,216 @@
+"""Meeting calendar pages per kommun: list and enter, import a CSV file, copy last year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from coop_tracker.core.clock import today
+from coop_tracker.core.errors import ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.meetings import services
+from coop_tracker.meetings.forms import ConfirmForm, ImportForm, MeetingForm
+from coop_tracker.meetings.models import Meeting
+from coop_tracker.meetings.queries import meetings_for, years_with_meetings
+from coop_tracker.municipalities.models import Municipality
+
+bp = Blueprint("meetings", __name__, url_prefix="/municipalities")
+
+MAX_UPLOAD_BYTES = 512 * 1024
+
+
+def _municipality(code: str) -> Municipality:
+    municipality = db.session.get(Municipality, code) if code.isdigit() else None
+    if municipality is None or not can(current_user, "meeting.view"):
+        abort(404)
+    return municipality
+
+
+def _year() -> int:
+    raw = request.args.get("year", "")
+    if raw.isdigit() and 1950 <= int(raw) <= 2100:
+        return int(raw)
+    return today().year
+
+
+@bp.route("/<code>/meetings", methods=["GET", "POST"])
+@login_required
+def index(code: str) -> Any:
+    """A year's meetings, and (for the kommun's editors) a form to enter one."""
+    municipality = _municipality(code)
+    may_edit = can(current_user, "meeting.manage", municipality)
+    form = MeetingForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not may_edit:
+            abort(403)
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                meeting = services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            else:
+                db.session.commit()
+                flash(f"Sammanträdet {meeting.meeting_on} är tillagt.", "success")
+                return redirect(url_for("meetings.index", code=code, year=meeting.meeting_on.year))
+    year = _year()
+    years = sorted({*years_with_meetings(db.session, code), today().year, year}, reverse=True)
+    return render_template(
+        "meetings/index.html",
+        municipality=municipality,
+        meetings=meetings_for(db.session, code, year),
+        year=year,
+        years=years,
+        form=form,
+        errors=errors,
+        may_edit=may_edit,
+        confirm=ConfirmForm(),
+    ), (422 if errors else 200)
+
+
+@bp.post("/<code>/meetings/<int:meeting_id>/delete")
+@login_required
+def delete(code: str, meeting_id: int) -> Any:
+    """Remove one meeting."""
+    municipality = _municipality(code)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.municipality_code != code:
+        abort(404)
+    if not can(current_user, "meeting.manage", municipality) or not ConfirmForm().validate():
+        abort(403)
+    year = meeting.meeting_on.year
+    services.delete_meeting(db.session, meeting, actor=web_actor())
+    db.session.commit()
+    flash("Sammanträdet är borttaget.", "success")
+    return redirect(url_for("meetings.index", code=code, year=year))
+
+
+@bp.route("/<code>/meetings/import", methods=["GET", "POST"])
+@login_required
+def import_file(code: str) -> Any:
+    """Import meetings from a CSV file: every row checked, nothing saved if one is wrong."""
+    municipality = _municipality(code)
+    if not can(current_user, "meeting.manage", municipality):
+        abort(403)
+    form = ImportForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        upload = form.file.data
+        raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+        name = (getattr(upload, "filename", "") or "").lower()
+        if not upload or not name:
+            errors = {"file": "Välj en CSV-fil."}
+        elif not name.endswith((".csv", ".txt")):
+            errors = {"file": "Filen måste vara en CSV-fil (.csv)."}
+        elif len(raw) > MAX_UPLOAD_BYTES:
+            errors = {"file": "Filen är för stor (högst 512 kB)."}
+        else:
+            try:
+                result = services.import_meetings(db.session, code, raw, actor=web_actor())
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            else:
+                db.session.commit()
+                flash(
+                    f"Importen är klar: {result.created} nya och {result.updated} ändrade "
+                    "sammanträden.",
+                    "success",
+                )
+                return redirect(url_for("meetings.index", code=code))
+    elif form.is_submitted():
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+    return render_template(
+        "meetings/import.html", municipality=municipality, form=form, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.get("/<code>/meetings/mall.csv")
+@login_required
+def template_csv(code: str) -> Any:
+    """An example file to fill in."""
+    _municipality(code)
+    return Response(
+        services.CSV_TEMPLATE.encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="sammantraden.csv"'},
+    )
+
+
+@bp.route("/<code>/meetings/copy", methods=["GET", "POST"])
+@login_required
+def copy(code: str) -> Any:
+    """Copy a year's meetings to the next year: same weekday pattern, editable before saving."""
+    municipality = _municipality(code)
+    if not can(current_user, "meeting.manage", municipality):
+        abort(403)
+    confirm = ConfirmForm()
+    from_year = _from_year()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not confirm.validate():
+            abort(400)
+        rows = _all_rows_from_form(request.form)
+        positions = [i for i, (include, _row) in enumerate(rows) if include]
+        try:
+            result = services.save_meetings(
+                db.session,
+                code,
+                [rows[i][1] for i in positions],
+                actor=web_actor(),
+                positions=positions,
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            flash(
+                f"{result.created} sammanträden är tillagda för {from_year + 1}"
+                + (f" och {result.updated} ändrade." if result.updated else "."),
+                "success",
+            )
+            return redirect(url_for("meetings.index", code=code, year=from_year + 1))
+    else:
+        rows = [(True, row) for row in services.copy_preview(db.session, code, from_year)]
+    return render_template(
+        "meetings/copy.html",
+        municipality=municipality,
+        rows=rows,
+        from_year=from_year,
+        errors=errors,
+        confirm=confirm,
+    ), (422 if errors else 200)
+
+
+def _from_year() -> int:
+    raw = request.values.get("from", "")
+    if raw.isdigit() and 1950 <= int(raw) <= 2099:
+        return int(raw)
+    return today().year
+
+
+def _all_rows_from_form(form: Any) -> list[tuple[bool, services.MeetingInput]]:
+    rows = []
+    index = 0
+    while f"rows-{index}-meeting_on" in form and index <= services.MAX_IMPORT_ROWS:
+        rows.append(
+            (
+                bool(form.get(f"rows-{index}-include")),
+                services.MeetingInput(
+                    body=form.get(f"rows-{index}-body", ""),
+                    body_name=form.get(f"rows-{index}-body_name", ""),
+                    meeting_on=form.get(f"rows-{index}-meeting_on", ""),
+                    case_deadline_on=form.get(f"rows-{index}-case_deadline_on", ""),
+                ),
+            )
+        )
+        index += 1
+    return rows

@@ -1,0 +1,1 @@
+"""Reminders: planned rows per deadline and recipient, swept by the scheduler into digests."""

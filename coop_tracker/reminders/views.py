@@ -1,0 +1,185 @@
+"""Att göra (a user's deadlines by week), snooze, settings, and the private calendar feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from coop_tracker.core.clock import today, utcnow
+from coop_tracker.core.errors import NotFound, ValidationFailed
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.reminders import services
+from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm
+from coop_tracker.reminders.ics import build_calendar, in_feed
+from coop_tracker.reminders.planner import deadlines_for, plan_reminders
+from coop_tracker.reminders.queries import badge_count, by_week, todo_items
+from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.record_once
+def _globals(state: Any) -> None:
+    state.app.jinja_env.globals.update({"KIND_LABELS": KIND_LABELS, "todo_count": todo_count})
+
+
+def todo_count() -> int:
+    """The nav badge: computed at most once per request, and only when a page shows it."""
+    if "todo_count" not in g:
+        g.todo_count = (
+            badge_count(db.session, current_user.id, today())
+            if current_user.is_authenticated
+            else 0
+        )
+    return g.todo_count
+
+
+def calendar_url(secret: str) -> str:
+    """The absolute feed address (BASE_URL + path)."""
+    path = url_for("reminders.calendar_feed", secret=secret)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def refresh_plan_for(user: Any) -> None:
+    """Bring the user's kommun's reminder rows up to date (idempotent, a few queries)."""
+    if user.municipality_code:
+        plan_reminders(db.session, today(), municipality_codes=[user.municipality_code])
+        db.session.commit()
+
+
+@bp.get("/att-gora")
+@login_required
+def todo() -> Any:
+    """The user's deadlines: overdue, then by ISO week; snoozed ones at the end."""
+    refresh_plan_for(current_user)
+    now = today()
+    items = todo_items(db.session, current_user.id, now)
+    visible = [i for i in items if not i.is_snoozed(now)]
+    snoozed = [i for i in items if i.is_snoozed(now)]
+    return render_template(
+        "reminders/todo.html",
+        groups=by_week(visible, now),
+        snoozed=snoozed,
+        today=now,
+        snooze_form=SnoozeForm(),
+        default_snooze=(now + timedelta(days=7)).isoformat(),
+        errors={},
+    )
+
+
+@bp.post("/att-gora/<int:reminder_id>/snooze")
+@login_required
+def snooze(reminder_id: int) -> Any:
+    """Hide one deadline until a date."""
+    form = SnoozeForm()
+    if not form.validate():
+        abort(400)
+    try:
+        until = services.snooze(
+            db.session, current_user, reminder_id, form.until.data, today(), actor=web_actor()
+        )
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(failure.fields.get("until", failure.message), "warning")
+        return redirect(url_for("reminders.todo") + f"#item-{reminder_id}")
+    db.session.commit()
+    flash(f"Påminnelsen är uppskjuten till {until}.", "success")
+    return redirect(url_for("reminders.todo"))
+
+
+@bp.route("/installningar", methods=["GET", "POST"])
+@login_required
+def settings() -> Any:
+    """Reminder days and the private calendar address."""
+    form = SettingsForm()
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        form.lead_days.data = ", ".join(
+            str(d) for d in lead_days_of(current_user.reminder_lead_days)
+        )
+    elif form.validate():
+        try:
+            services.set_lead_days(db.session, current_user, form.lead_days.data, actor=web_actor())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            flash("Påminnelsedagarna är sparade.", "success")
+            return redirect(url_for("reminders.settings"))
+    else:
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+    secret = services.ensure_calendar_secret(db.session, current_user, actor=web_actor())
+    db.session.commit()
+    return render_template(
+        "reminders/settings.html",
+        form=form,
+        errors=errors,
+        feed_url=calendar_url(secret),
+        confirm=ConfirmForm(),
+    ), (422 if errors else 200)
+
+
+@bp.post("/installningar/kalender")
+@login_required
+def regenerate_calendar() -> Any:
+    """A new calendar address; the old one stops working at once."""
+    if not ConfirmForm().validate():
+        abort(400)
+    services.regenerate_calendar_secret(db.session, current_user, actor=web_actor())
+    db.session.commit()
+    flash("Du har fått en ny kalenderadress. Den gamla fungerar inte längre.", "success")
+    return redirect(url_for("reminders.settings") + "#kalender")
+
+
+@bp.get("/calendar/<secret>.ics")
+def calendar_feed(secret: str) -> Any:
+    """The user's deadlines as iCalendar; the unguessable secret is the only key."""
+    user = services.user_for_calendar(db.session, secret)
+    if user is None:
+        abort(404)
+    now = today()
+    deadlines = []
+    if user.municipality_code:
+        _agreements, found = deadlines_for(
+            db.session, now, municipality_codes=[user.municipality_code]
+        )
+        deadlines = [
+            d
+            for d in found
+            if in_feed(d, now) and d.municipality_code in (None, user.municipality_code)
+        ]
+    name = "Samverkanskollen"
+    if user.municipality is not None:
+        name = f"Samverkanskollen – {user.municipality.name}"
+    body = build_calendar(
+        deadlines,
+        calendar_name=name,
+        base_url=current_app.config["BASE_URL"],
+        lead_days=lead_days_of(user.reminder_lead_days),
+        now=utcnow(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="samverkanskollen.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

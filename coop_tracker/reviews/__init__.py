@@ -1,0 +1,1 @@
+"""Reviews (uppföljning): a traffic-light rating, goals, cost and the recurring questions."""

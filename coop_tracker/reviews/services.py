@@ -1,0 +1,260 @@
+"""Recording reviews (uppföljning) of an agreement, with validation and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.audit.services import diff, plain, record
+from coop_tracker.core import validation as v
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.reviews.models import Rating, Review, ReviewAnswer
+from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
+
+REVIEW_FIELDS = (
+    "reviewed_on",
+    "rating",
+    "rating_comment",
+    "goal_attainment",
+    "goal_comment",
+    "cost_budget",
+    "cost_outcome",
+    "cost_comment",
+    "reported_to",
+    "reported_on",
+    "next_review_on",
+)
+MAX_AMOUNT = Decimal("100000000000")
+
+
+@dataclass
+class AnswerInput:
+    """One answer as typed: yes / partly / no (or empty) and a comment."""
+
+    answer: Any = ""
+    comment: Any = ""
+
+
+@dataclass
+class ReviewInput:
+    """A review as typed in the form or sent to the API (unvalidated)."""
+
+    reviewed_on: Any = None
+    rating: Any = None
+    rating_comment: Any = ""
+    goal_attainment: Any = None
+    goal_comment: Any = ""
+    cost_budget: Any = None
+    cost_outcome: Any = None
+    cost_comment: Any = ""
+    reported_to: Any = ""
+    reported_on: Any = None
+    next_review_on: Any = None
+    answers: dict[str, AnswerInput] = field(default_factory=dict)
+
+
+def review_snapshot(review: Review) -> dict[str, Any]:
+    """The review's fields and answers, for audit and conflict views."""
+    data = {name: plain(getattr(review, name)) for name in REVIEW_FIELDS}
+    for answer in review.answers:
+        data[f"answers.{answer.question}"] = f"{answer.answer}: {answer.comment}".rstrip(": ")
+    return data
+
+
+def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    errors = v.Errors()
+    values: dict[str, Any] = {
+        "reviewed_on": v.a_date(
+            data.reviewed_on, "reviewed_on", "Datum för uppföljningen", errors, required=True
+        ),
+        "rating": v.choice(
+            data.rating, "rating", "Bedömning", errors, RATING_LABELS, required=True
+        ),
+        "rating_comment": v.text(
+            data.rating_comment,
+            "rating_comment",
+            "Kommentar till bedömningen",
+            errors,
+            max_length=5000,
+            multiline=True,
+        ),
+        "goal_attainment": v.choice(
+            data.goal_attainment,
+            "goal_attainment",
+            "Måluppfyllelse",
+            errors,
+            GOAL_LABELS,
+            required=True,
+        ),
+        "goal_comment": v.text(
+            data.goal_comment,
+            "goal_comment",
+            "Kommentar om måluppfyllelse",
+            errors,
+            max_length=5000,
+            multiline=True,
+        ),
+        "cost_budget": v.decimal(
+            data.cost_budget,
+            "cost_budget",
+            "Budget",
+            errors,
+            minimum=Decimal(0),
+            maximum=MAX_AMOUNT,
+        ),
+        "cost_outcome": v.decimal(
+            data.cost_outcome,
+            "cost_outcome",
+            "Kostnadsutfall",
+            errors,
+            minimum=Decimal(0),
+            maximum=MAX_AMOUNT,
+        ),
+        "cost_comment": v.text(
+            data.cost_comment,
+            "cost_comment",
+            "Kommentar om kostnader",
+            errors,
+            max_length=5000,
+            multiline=True,
+        ),
+        "reported_to": v.text(
+            data.reported_to, "reported_to", "Rapporterad till", errors, max_length=200
+        ),
+        "reported_on": v.a_date(data.reported_on, "reported_on", "Rapporterad datum", errors),
+        "next_review_on": v.a_date(
+            data.next_review_on, "next_review_on", "Nästa uppföljning", errors
+        ),
+    }
+    if values["rating"] in (Rating.YELLOW, Rating.RED) and not values["rating_comment"]:
+        colour = "gul" if values["rating"] == Rating.YELLOW else "röd"
+        errors.add(
+            "rating_comment",
+            f"Skriv en kommentar till bedömningen: vid {colour} bedömning ska ni förklara varför.",
+        )
+    reviewed = values["reviewed_on"]
+    if reviewed and values["next_review_on"] and values["next_review_on"] <= reviewed:
+        errors.add("next_review_on", "Nästa uppföljning måste vara efter uppföljningens datum.")
+    if reviewed and values["reported_on"] and values["reported_on"] < reviewed:
+        errors.add("reported_on", "Rapporterad datum kan inte vara före uppföljningens datum.")
+    if values["reported_on"] and not values["reported_to"]:
+        errors.add("reported_to", "Ange vem uppföljningen rapporterades till.")
+    answers: dict[str, tuple[str, str]] = {}
+    raw_answers = data.answers if isinstance(data.answers, dict) else None
+    if raw_answers is None:
+        errors.add("answers", "Svaren ska anges per fråga.")
+        raw_answers = {}
+    unknown = [key for key in raw_answers if key not in QUESTIONS]
+    if unknown:
+        errors.add("answers", "Okänd fråga: " + ", ".join(str(k)[:40] for k in unknown[:5]))
+    for number, key in enumerate(QUESTIONS, start=1):
+        given = raw_answers.get(key)
+        if given is None:
+            continue
+        label = f"Fråga {number}"
+        answer = v.choice(
+            given.answer,
+            f"answers-{key}-answer",
+            f"{label}: svar",
+            errors,
+            ANSWER_LABELS,
+            required=False,
+        )
+        comment = v.text(
+            given.comment,
+            f"answers-{key}-comment",
+            f"{label}: kommentar",
+            errors,
+            max_length=2000,
+            multiline=True,
+        )
+        if comment and not answer:
+            errors.add(f"answers-{key}-answer", f"{label}: välj ja, delvis eller nej.")
+        if answer:
+            answers[key] = (answer, comment)
+    if errors:
+        raise ValidationFailed(dict(errors))
+    return values, answers
+
+
+def _check_permission(agreement: Agreement, actor: Actor) -> None:
+    if actor.user is not None and not can(actor.user, "review.create", agreement):
+        raise PermissionDenied("Du kan bara följa upp samverkan som din kommun är part i.")
+
+
+def create_review(
+    session: Session, agreement: Agreement, data: ReviewInput, *, actor: Actor
+) -> Review:
+    """Record a review; yellow and red ratings need a comment."""
+    _check_permission(agreement, actor)
+    values, answers = _validate(data)
+    review = Review(agreement_id=agreement.id, created_by_id=actor.user_id, **values)
+    review.answers = [
+        ReviewAnswer(question=key, answer=answer, comment=comment)
+        for key, (answer, comment) in answers.items()
+    ]
+    session.add(review)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="review",
+        object_id=review.id,
+        label=f"Uppföljning {review.reviewed_on} av {agreement.title}",
+        agreement_id=agreement.id,
+        changes=diff({}, review_snapshot(review)),
+    )
+    return review
+
+
+def update_review(
+    session: Session,
+    agreement: Agreement,
+    review: Review,
+    data: ReviewInput,
+    *,
+    expected_version: Any,
+    actor: Actor,
+) -> Review:
+    """Change a review; a stale version is refused with the current values."""
+    _check_permission(agreement, actor)
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+    if expected != review.version:
+        raise StaleVersion(review_snapshot(review), review.version)
+    values, answers = _validate(data)
+    before = review_snapshot(review)
+    for name, value in values.items():
+        setattr(review, name, value)
+    existing = {a.question: a for a in review.answers}
+    for key, (answer, comment) in answers.items():
+        row = existing.pop(key, None)
+        if row is None:
+            review.answers.append(ReviewAnswer(question=key, answer=answer, comment=comment))
+        else:
+            row.answer, row.comment = answer, comment
+    for row in existing.values():
+        review.answers.remove(row)
+    changes = diff(before, review_snapshot(review))
+    if changes:
+        session.flush()
+        record(
+            session,
+            actor,
+            action="update",
+            object_type="review",
+            object_id=review.id,
+            label=f"Uppföljning {review.reviewed_on} av {agreement.title}",
+            agreement_id=agreement.id,
+            changes=changes,
+        )
+    return review

@@ -1,0 +1,140 @@
+"""Review pages: an agreement's reviews (tab "Uppföljning") and the form to record one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from coop_tracker.agreements.queries import derived_dates_for
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.core.clock import today
+from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.meetings.rules import BODY_LABELS, BODY_SHORT
+from coop_tracker.reviews import services
+from coop_tracker.reviews.forms import ReviewForm
+from coop_tracker.reviews.models import Review
+from coop_tracker.reviews.queries import reviews_for
+from coop_tracker.reviews.rules import (
+    ANSWER_LABELS,
+    GOAL_LABELS,
+    QUESTIONS,
+    RATING_LABELS,
+    RATING_SHORT,
+    YES_IS_RISK,
+)
+
+bp = Blueprint("reviews", __name__, url_prefix="/agreements")
+
+
+@bp.record_once
+def _labels(state: Any) -> None:
+    """Rating and meeting-body labels as Jinja globals (list pages use them too)."""
+    state.app.jinja_env.globals.update(
+        {
+            "RATING_LABELS": RATING_LABELS,
+            "RATING_SHORT": RATING_SHORT,
+            "GOAL_LABELS": GOAL_LABELS,
+            "ANSWER_LABELS": ANSWER_LABELS,
+            "QUESTIONS": QUESTIONS,
+            "YES_IS_RISK": YES_IS_RISK,
+            "BODY_LABELS": BODY_LABELS,
+            "BODY_SHORT": BODY_SHORT,
+        }
+    )
+
+
+def _replan(agreement_id: int) -> None:
+    """Recompute the agreement's reminders now that its next review date has moved."""
+    from coop_tracker.reminders.planner import plan_reminders
+
+    plan_reminders(db.session, today(), agreement_ids=[agreement_id])
+
+
+@bp.get("/<int:agreement_id>/reviews")
+@login_required
+def index(agreement_id: int) -> Any:
+    """Every review of the agreement, newest first."""
+    agreement = get_visible_agreement(db.session, agreement_id, current_user)
+    derived = derived_dates_for(db.session, [agreement], today())[agreement.id]
+    return render_template(
+        "reviews/index.html",
+        agreement=agreement,
+        reviews=reviews_for(db.session, agreement.id),
+        derived=derived,
+    )
+
+
+def _form_page(agreement: Any, review: Review | None) -> Any:
+    if not can(current_user, "review.create", agreement):
+        abort(403)
+    form = ReviewForm()
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if request.method == "GET":
+        if review is not None:
+            form.fill_from(review)
+        else:
+            form.reviewed_on.data = today().isoformat()
+            if agreement.annual_cost is not None:
+                form.cost_budget.data = str(agreement.annual_cost)
+    elif not form.validate():
+        errors = {k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"}
+    else:
+        try:
+            if review is None:
+                saved = services.create_review(
+                    db.session, agreement, form.to_input(), actor=web_actor()
+                )
+            else:
+                saved = services.update_review(
+                    db.session,
+                    agreement,
+                    review,
+                    form.to_input(),
+                    expected_version=form.version.data,
+                    actor=web_actor(),
+                )
+            _replan(agreement.id)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        except StaleVersion as stale:
+            db.session.rollback()
+            conflict = stale
+        else:
+            db.session.commit()
+            flash(f"Uppföljningen den {saved.reviewed_on} är sparad.", "success")
+            return redirect(url_for("reviews.index", agreement_id=agreement.id))
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "reviews/form.html",
+        agreement=agreement,
+        form=form,
+        errors=errors,
+        review=review,
+        conflict=conflict,
+    ), status
+
+
+@bp.route("/<int:agreement_id>/reviews/new", methods=["GET", "POST"])
+@login_required
+def new(agreement_id: int) -> Any:
+    """Record a review."""
+    agreement = get_visible_agreement(db.session, agreement_id, current_user)
+    return _form_page(agreement, None)
+
+
+@bp.route("/<int:agreement_id>/reviews/<int:review_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int, review_id: int) -> Any:
+    """Change a recorded review."""
+    agreement = get_visible_agreement(db.session, agreement_id, current_user)
+    review = db.session.get(Review, review_id)
+    if review is None or review.agreement_id != agreement.id:
+        abort(404)
+    return _form_page(agreement, review)
