@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -40,13 +39,14 @@ def _globals(state: Any) -> None:
 
 def todo_count() -> int:
     """The nav badge: computed at most once per request, and only when a page shows it."""
-    if "todo_count" not in g:
-        g.todo_count = (
+    cache = request.environ  # per request (``g`` may outlive a request in tests)
+    if "coop_tracker.todo_count" not in cache:
+        cache["coop_tracker.todo_count"] = (
             badge_count(db.session, current_user.id, today())
             if current_user.is_authenticated
             else 0
         )
-    return g.todo_count
+    return cache["coop_tracker.todo_count"]
 
 
 def calendar_url(secret: str) -> str:
