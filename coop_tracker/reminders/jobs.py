@@ -162,13 +162,13 @@ def send_due(
         session.expunge_all()
     own_mailer = mailer is None
     mailer = mailer or Mailer(config)
+    result.digests = _group(rows)
     try:
-        for digest in _group(rows):
+        for digest in result.digests:
             _send_one(engine, config, mailer, digest, token, today, now, result)
     finally:
         if own_mailer:
             mailer.close()
-    result.digests = _group(rows)
     return result
 
 

@@ -29,13 +29,19 @@ def test_add_meeting_checks_dates_and_duplicates(session, factory):
     actor = Actor(editor, "web")
     add_meeting(session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=actor)
     with pytest.raises(ValidationFailed) as failure:
-        add_meeting(session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-20"), actor=actor)
+        add_meeting(
+            session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-20"), actor=actor
+        )
     assert "meeting_on" in failure.value.fields
     with pytest.raises(ValidationFailed) as failure:
-        add_meeting(session, "2021", MeetingInput("ks", "", "2026-06-01", "2026-06-02"), actor=actor)
+        add_meeting(
+            session, "2021", MeetingInput("ks", "", "2026-06-01", "2026-06-02"), actor=actor
+        )
     assert "efter sammanträdet" in failure.value.fields["case_deadline_on"]
     with pytest.raises(ValidationFailed) as failure:
-        add_meeting(session, "2021", MeetingInput("namnd", "", "2026-06-01", "2026-05-02"), actor=actor)
+        add_meeting(
+            session, "2021", MeetingInput("namnd", "", "2026-06-01", "2026-05-02"), actor=actor
+        )
     assert "body_name" in failure.value.fields
 
 
@@ -43,7 +49,10 @@ def test_only_the_kommuns_editors_may_change_its_calendar(session, factory):
     other = factory.user("editor", "0180")
     with pytest.raises(PermissionDenied):
         add_meeting(
-            session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor(other, "web")
+            session,
+            "2021",
+            MeetingInput("kf", "", "2026-06-15", "2026-05-25"),
+            actor=Actor(other, "web"),
         )
 
 
@@ -90,7 +99,9 @@ def test_csv_import_accepts_excel_files_and_updates_existing(session, factory):
 def test_csv_without_the_needed_columns_is_refused(session, factory):
     editor = factory.user("editor", "2021")
     with pytest.raises(ValidationFailed) as failure:
-        import_meetings(session, "2021", b"datum;organ\n2026-01-01;KF\n", actor=Actor(editor, "web"))
+        import_meetings(
+            session, "2021", b"datum;organ\n2026-01-01;KF\n", actor=Actor(editor, "web")
+        )
     assert "sista_dag_for_arenden" in failure.value.fields["file"]
 
 

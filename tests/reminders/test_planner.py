@@ -20,9 +20,7 @@ def _rows(session, **where):
 
 def _deadlines(session, email):
     return {
-        (r.kind, r.due_on)
-        for r in _rows(session, recipient_email=email)
-        if r.cancelled_at is None
+        (r.kind, r.due_on) for r in _rows(session, recipient_email=email) if r.cancelled_at is None
     }
 
 

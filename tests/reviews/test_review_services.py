@@ -139,7 +139,9 @@ def test_next_review_uses_the_latest_review(session, factory):
     create_review(
         session,
         agreement,
-        _review(reviewed_on="2025-11-30", rating="red", rating_comment="x", next_review_on="2026-02-01"),
+        _review(
+            reviewed_on="2025-11-30", rating="red", rating_comment="x", next_review_on="2026-02-01"
+        ),
         actor=Actor.system(),
     )
     session.commit()

@@ -69,7 +69,10 @@ def test_list_pages_show_latest_rating_without_n_plus_one(client, auth, factory,
     def add(n):
         for _ in range(n):
             agreement = factory.agreement(
-                phase="active", end_on="2027-12-31", renewal="tacit", renewal_months=12,
+                phase="active",
+                end_on="2027-12-31",
+                renewal="tacit",
+                renewal_months=12,
                 notice_months=6,
             )
             create_review(
@@ -81,9 +84,13 @@ def test_list_pages_show_latest_rating_without_n_plus_one(client, auth, factory,
         session.commit()
 
     add(2)
-    counts_small = {url: count_queries(url) for url in ("/", "/agreements/", "/municipalities/2021")}
+    counts_small = {
+        url: count_queries(url) for url in ("/", "/agreements/", "/municipalities/2021")
+    }
     add(6)
-    counts_large = {url: count_queries(url) for url in ("/", "/agreements/", "/municipalities/2021")}
+    counts_large = {
+        url: count_queries(url) for url in ("/", "/agreements/", "/municipalities/2021")
+    }
     assert counts_small == counts_large
     page = client.get("/municipalities/2021").get_data(as_text=True)
     assert page.count("traffic-light--green") == 8
