@@ -13,7 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coop_tracker.agreements import services
 from coop_tracker.agreements.models import Agreement, Party
-from coop_tracker.agreements.queries import Filters, derived_dates, search_agreements
+from coop_tracker.agreements.queries import (
+    DerivedDates,
+    Filters,
+    derived_dates_for,
+    search_agreements,
+)
 from coop_tracker.agreements.services import AgreementInput, PartyInput
 from coop_tracker.api.common import (
     api_user,
@@ -80,9 +85,16 @@ _dump = AgreementSchema()
 
 
 def agreement_payload(
-    agreement: Agreement, user: User, today: date, warnings: list[str] | None = None
+    agreement: Agreement,
+    user: User,
+    today: date,
+    warnings: list[str] | None = None,
+    derived: DerivedDates | None = None,
 ) -> dict[str, Any]:
-    """The agreement as the API shows it to ``user`` (before the schema dumps it)."""
+    """The agreement as the API shows it to ``user`` (before the schema dumps it).
+
+    Lists pass ``derived`` (from one batched :func:`derived_dates_for`); otherwise it is loaded.
+    """
     show_contacts = can(user, "contact.view", agreement)
     payload: dict[str, Any] = {name: getattr(agreement, name) for name in AGREEMENT_API_FIELDS}
     payload.update(
@@ -93,14 +105,21 @@ def agreement_payload(
         version=agreement.version,
         created_at=utc(agreement.created_at),
         updated_at=utc(agreement.updated_at),
-        parties=[_party_payload(p, show_contacts) for p in agreement.parties],
     )
-    derived = derived_dates(agreement, today)
+    if derived is None:
+        derived = derived_dates_for(db.session, [agreement], today)[agreement.id]
+    payload["parties"] = [_party_payload(p, show_contacts, derived) for p in agreement.parties]
+    latest = derived.latest_review
     payload.update(
         notice_deadline_on=derived.notice_deadline_on,
         current_term_end_on=derived.current_term_end_on,
         decide_by_on=derived.decide_by_on,
         next_review_on=derived.next_review_on,
+        latest_review=(
+            {"id": latest.id, "reviewed_on": latest.reviewed_on, "rating": latest.rating}
+            if latest is not None
+            else None
+        ),
     )
     if can(user, "agreement.edit", agreement):
         payload["internal_note"] = agreement.internal_note
@@ -109,14 +128,26 @@ def agreement_payload(
     return payload
 
 
-def _party_payload(party: Party, show_contacts: bool) -> dict[str, Any]:
+def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> dict[str, Any]:
     payload: dict[str, Any] = {name: getattr(party, name) for name in PARTY_API_FIELDS}
+    decide = derived.parties.get(party.municipality_code) if party.left_on is None else None
     payload.update(
         id=party.id,
         municipality=party.municipality_code,
         municipality_name=party.municipality.name,
         role=party.role,
         version=party.version,
+        decide_by=(
+            {
+                "decide_by_on": decide.decide_by_on,
+                "body": decide.body,
+                "meeting_on": decide.meeting_on,
+                "case_deadline_on": decide.case_deadline_on,
+                "from_calendar": decide.from_calendar,
+            }
+            if decide is not None
+            else None
+        ),
     )
     if show_contacts:
         payload["contacts"] = [
@@ -224,7 +255,8 @@ class Agreements(MethodView):
         )
         page = search_agreements(db.session, filters, user, load_contacts=True)
         today = clock.today()
-        items = [agreement_payload(a, user, today) for a in page.items]
+        derived = derived_dates_for(db.session, page.items, today)
+        items = [agreement_payload(a, user, today, derived=derived[a.id]) for a in page.items]
         return envelope(items, page.total, page.page, page.per_page)
 
     @permission_required("agreement.create")

@@ -396,6 +396,29 @@ class ContactSchema(Schema):
     version = fields.Integer()
 
 
+class DecideBySchema(Schema):
+    """When a party must have its notice case in: its deciding body's last meeting on or
+    before the notice deadline, else the deadline minus the internal lead time."""
+
+    decide_by_on = fields.Date(allow_none=True)
+    body = fields.String(metadata={"description": "kf, ks eller namnd (KF om inget annat)."})
+    meeting_on = fields.Date(allow_none=True, metadata={"description": "Sammanträdet."})
+    case_deadline_on = fields.Date(
+        allow_none=True, metadata={"description": "Sista dag för ärenden till sammanträdet."}
+    )
+    from_calendar = fields.Boolean(
+        metadata={"description": "false: ingen sammanträdesplan, förberedelsetiden används."}
+    )
+
+
+class LatestReviewSchema(Schema):
+    """The latest review's traffic light."""
+
+    id = fields.Integer()
+    reviewed_on = fields.Date()
+    rating = fields.String(metadata={"description": "green, yellow eller red."})
+
+
 class PartySchema(Schema):
     """A kommun's participation, as returned."""
 
@@ -415,6 +438,11 @@ class PartySchema(Schema):
     contacts = fields.List(
         fields.Nested(ContactSchema),
         metadata={"description": "Bara för den som får se kontaktpersoner."},
+    )
+    decide_by = fields.Nested(
+        DecideBySchema,
+        allow_none=True,
+        metadata={"description": "Bara för nuvarande parter när det finns en uppsägningsdag."},
     )
 
 
@@ -454,9 +482,19 @@ class AgreementSchema(Schema):
     current_term_end_on = fields.Date(allow_none=True)
     decide_by_on = fields.Date(
         allow_none=True,
-        metadata={"description": "Uppsägningsdagen minus den interna förberedelsetiden."},
+        metadata={
+            "description": "Tidigaste dag då någon part måste lämna in ärendet om uppsägning "
+            "(se parties[].decide_by)."
+        },
     )
-    next_review_on = fields.Date(allow_none=True)
+    next_review_on = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "Senaste uppföljningens nästa datum, annars dess datum plus "
+            "intervallet, annars start plus intervallet."
+        },
+    )
+    latest_review = fields.Nested(LatestReviewSchema, allow_none=True)
     warnings = fields.List(
         fields.String(),
         metadata={"description": "Råd som inte hindrade att spara (bara efter POST och PATCH)."},
