@@ -10,6 +10,7 @@ from marshmallow import fields
 
 from coop_tracker.api.common import api_user
 from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.extensions import db
 from coop_tracker.users.models import User
 
 blp = Blueprint(
@@ -26,7 +27,13 @@ class MeSchema(Schema):
     role = fields.String(metadata={"description": "admin, editor eller reader."})
     municipality = fields.String(allow_none=True, metadata={"description": "Hemkommunens kod."})
     municipality_name = fields.String(allow_none=True)
-    # Later fields (e.g. the reminders' calendar_url) are added here and in me_payload.
+    calendar_url = fields.String(
+        metadata={
+            "description": "Privat kalenderprenumeration (iCalendar) med användarens datum. "
+            "Fungerar utan inloggning: dela den inte."
+        }
+    )
+    # Later fields are added here and in me_payload.
 
 
 def me_payload(user: User) -> dict[str, Any]:
@@ -38,7 +45,20 @@ def me_payload(user: User) -> dict[str, Any]:
         "role": user.role,
         "municipality": user.municipality_code,
         "municipality_name": user.municipality.name if user.municipality else None,
+        "calendar_url": calendar_url_for(user),
     }
+
+
+def calendar_url_for(user: User) -> str:
+    """The user's feed address (BASE_URL + path); the secret is created on first use."""
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.reminders.services import ensure_calendar_secret
+    from coop_tracker.reminders.views import calendar_url
+
+    if not user.calendar_secret:
+        ensure_calendar_secret(db.session, user, actor=Actor(user=user, source="api"))
+        db.session.commit()
+    return calendar_url(user.calendar_secret or "")
 
 
 @blp.route("", endpoint="me")

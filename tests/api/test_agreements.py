@@ -433,6 +433,7 @@ def test_patch_changes_only_what_is_sent_and_writes_audit(api, session):
     assert body["title"] == "Ny titel" and body["notice_months"] == 3
     assert body["version"] == created["version"] + 1
     assert body["purpose"] == created["purpose"]
+
     # The parties are unchanged; only their derived decide-by moved with the notice period.
     def stored(parties):
         return [{k: v for k, v in p.items() if k != "decide_by"} for p in parties]

@@ -6,7 +6,11 @@ from __future__ import annotations
 def test_me_describes_the_token_user(api):
     response = api.get("/api/v1/me")
     assert response.status_code == 200
-    assert response.get_json() == {
+    body = response.get_json()
+    calendar_url = body.pop("calendar_url")
+    assert calendar_url.startswith("http://localhost/calendar/") and calendar_url.endswith(".ics")
+    assert api.get("/api/v1/me").get_json()["calendar_url"] == calendar_url  # stable
+    assert body == {
         "id": api.user.id,
         "email": api.user.email,
         "name": api.user.name,

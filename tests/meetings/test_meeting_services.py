@@ -59,13 +59,13 @@ def test_only_the_kommuns_editors_may_change_its_calendar(session, factory):
 def test_csv_import_reports_every_error_with_row_and_column_and_saves_nothing(session, factory):
     editor = factory.user("editor", "2021")
     raw = (
-        "organ;sammantradesdag;sista_dag_for_arenden;namnd\n"
-        "KF;2026-02-16;2026-01-26;\n"
-        "KS;2026-02-30;2026-02-02;\n"  # row 3: no such day
-        "Styrelsen;2026-03-02;2026-02-09;\n"  # row 4: unknown body
-        "KF;2026-02-16;2026-01-20;\n"  # row 5: same body and day as row 2
-        "KF;2026-04-20;2026-04-27;\n"  # row 6: deadline after the meeting
-    ).encode()
+        b"organ;sammantradesdag;sista_dag_for_arenden;namnd\n"
+        b"KF;2026-02-16;2026-01-26;\n"
+        b"KS;2026-02-30;2026-02-02;\n"  # row 3: no such day
+        b"Styrelsen;2026-03-02;2026-02-09;\n"  # row 4: unknown body
+        b"KF;2026-02-16;2026-01-20;\n"  # row 5: same body and day as row 2
+        b"KF;2026-04-20;2026-04-27;\n"  # row 6: deadline after the meeting
+    )
     with pytest.raises(ValidationFailed) as failure:
         import_meetings(session, "2021", raw, actor=Actor(editor, "web"))
     messages = failure.value.fields

@@ -1,0 +1,174 @@
+"""Reviews in the JSON API: ``GET`` and ``POST /api/v1/agreements/<id>/reviews``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.api.common import api_user, permission_required, utc, with_api_field_names
+from coop_tracker.api.schemas import (
+    ErrorSchema,
+    Length,
+    OneOf,
+    PaginationQuerySchema,
+    Schema,
+    _amount,
+    envelope,
+    page_schema,
+)
+from coop_tracker.core.clock import today
+from coop_tracker.core.errors import ValidationFailed
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.reminders.planner import plan_reminders
+from coop_tracker.reviews.models import Review
+from coop_tracker.reviews.queries import reviews_for
+from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
+from coop_tracker.reviews.services import AnswerInput, ReviewInput, create_review
+
+blp = Blueprint(
+    "api_reviews",
+    __name__,
+    url_prefix="/api/v1/agreements",
+    description="Uppföljningar av en samverkan: trafikljus, mål, kostnad och frågorna under "
+    "pågående samverkan.",
+)
+
+QUESTION_TEXT = "; ".join(f"{key}: {text}" for key, text in QUESTIONS.items())
+
+
+class AnswerSchema(Schema):
+    """The answer to one recurring question."""
+
+    answer = fields.String(required=True, validate=OneOf(list(ANSWER_LABELS)))
+    comment = fields.String(load_default="", validate=Length(max=2000))
+
+
+class ReviewSchema(Schema):
+    """A review as returned."""
+
+    id = fields.Integer()
+    agreement_id = fields.Integer()
+    reviewed_on = fields.Date()
+    rating = fields.String(metadata={"description": "green, yellow eller red."})
+    rating_comment = fields.String()
+    goal_attainment = fields.String(metadata={"description": ", ".join(GOAL_LABELS)})
+    goal_comment = fields.String()
+    cost_budget = _amount()
+    cost_outcome = _amount()
+    cost_comment = fields.String()
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(AnswerSchema),
+        metadata={"description": f"Fråga → svar. Frågorna: {QUESTION_TEXT}"},
+    )
+    reported_to = fields.String()
+    reported_on = fields.Date(allow_none=True)
+    next_review_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class ReviewCreateSchema(Schema):
+    """A new review. ``rating_comment`` is required for yellow and red."""
+
+    reviewed_on = fields.Date(required=True)
+    rating = fields.String(required=True, validate=OneOf(list(RATING_LABELS)))
+    rating_comment = fields.String(load_default="", validate=Length(max=5000))
+    goal_attainment = fields.String(required=True, validate=OneOf(list(GOAL_LABELS)))
+    goal_comment = fields.String(load_default="", validate=Length(max=5000))
+    cost_budget = _amount()
+    cost_outcome = _amount()
+    cost_comment = fields.String(load_default="", validate=Length(max=5000))
+    answers = fields.Dict(
+        keys=fields.String(validate=OneOf(list(QUESTIONS))),
+        values=fields.Nested(AnswerSchema),
+        load_default=dict,
+        metadata={"description": f"Fråga → svar (yes, partly, no). Frågorna: {QUESTION_TEXT}"},
+    )
+    reported_to = fields.String(load_default="", validate=Length(max=200))
+    reported_on = fields.Date(allow_none=True, load_default=None)
+    next_review_on = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Tomt: räknas från uppföljningsintervallet."},
+    )
+
+
+def review_payload(review: Review) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "agreement_id": review.agreement_id,
+        "reviewed_on": review.reviewed_on,
+        "rating": review.rating,
+        "rating_comment": review.rating_comment,
+        "goal_attainment": review.goal_attainment,
+        "goal_comment": review.goal_comment,
+        "cost_budget": review.cost_budget,
+        "cost_outcome": review.cost_outcome,
+        "cost_comment": review.cost_comment,
+        "answers": {a.question: {"answer": a.answer, "comment": a.comment} for a in review.answers},
+        "reported_to": review.reported_to,
+        "reported_on": review.reported_on,
+        "next_review_on": review.next_review_on,
+        "created_at": utc(review.created_at),
+        "version": review.version,
+    }
+
+
+def _load(agreement_id: int) -> Any:
+    return get_visible_agreement(db.session, agreement_id, api_user())
+
+
+@blp.route("/<int:agreement_id>/reviews", endpoint="reviews")
+class Reviews(MethodView):
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, page_schema(ReviewSchema))
+    @blp.alt_response(401, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    def get(self, args: dict[str, Any], agreement_id: int) -> Any:
+        """Lista uppföljningar
+
+        Senaste först.
+        """
+        agreement = _load(agreement_id)
+        reviews = reviews_for(db.session, agreement.id)
+        start = (args["page"] - 1) * args["per_page"]
+        chunk = reviews[start : start + args["per_page"]]
+        return envelope(
+            [review_payload(r) for r in chunk], len(reviews), args["page"], args["per_page"]
+        )
+
+    @permission_required("review.create", load=_load)
+    @blp.arguments(ReviewCreateSchema)
+    @blp.response(201, ReviewSchema)
+    @blp.alt_response(401, schema=ErrorSchema)
+    @blp.alt_response(403, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    def post(self, data: dict[str, Any], agreement_id: int) -> Any:
+        """Registrera en uppföljning
+
+        Gul och röd bedömning kräver rating_comment. Redaktörer följer bara upp samverkan som
+        den egna kommunen är part i.
+        """
+        agreement = _load(agreement_id)
+        answers = {
+            key: AnswerInput(value["answer"], value.get("comment", ""))
+            for key, value in data.pop("answers").items()
+        }
+        try:
+            review = create_review(
+                db.session, agreement, ReviewInput(**data, answers=answers), actor=web_actor()
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            raise with_api_field_names(error, {}) from None
+        plan_reminders(db.session, today(), agreement_ids=[agreement.id])
+        db.session.commit()
+        location = url_for("api_reviews.reviews", agreement_id=agreement.id)
+        return review_payload(review), 201, {"Location": location}
