@@ -13,11 +13,14 @@ from flask.cli import with_appcontext
 from coop_tracker.core.clock import STOCKHOLM, utcnow
 from coop_tracker.core.clock import today as clock_today
 from coop_tracker.extensions import db
+from coop_tracker.reminders.demo import register_demo_extension
 
 log = logging.getLogger(__name__)
 
 PLAN_JOB_ID = "reminders-plan"
 SEND_JOB_ID = "reminders-send-due"
+
+register_demo_extension()  # reviews and meeting calendars in `flask demo`, when it exists
 
 
 def _parse_today(value: str | None) -> date:
@@ -60,7 +63,8 @@ def send_due_command(today_text: str | None, dry_run: bool, no_plan: bool) -> No
         click.echo(plan_job(db.engine, day, now).summary())
     result = send_due(db.engine, current_app.config, today=day, now=now, dry_run=dry_run)
     for digest in result.digests:
-        click.echo(f"  {digest.email}: {digest.items} ärenden – {digest.subject}")
+        noun = "ärende" if digest.items == 1 else "ärenden"
+        click.echo(f"  {digest.email}: {digest.items} {noun} – {digest.subject}")
     click.echo(result.summary(dry_run))
     if result.failed_emails:
         raise SystemExit(1)
