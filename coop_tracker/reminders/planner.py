@@ -25,7 +25,10 @@ from coop_tracker.reminders.models import OVERDUE, Kind, Reminder
 from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS, OVERDUE_KINDS, lead_days_of
 from coop_tracker.users.models import User, UserRole
 
-PLANNED_PHASES = (Phase.ACTIVE, Phase.EXITING)
+PLANNED_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
+# Dates of the agreement itself (review, notice, term end) matter once it runs; a planned
+# agreement only has its "before" checklist items.
+RUNNING_PHASES = (Phase.ACTIVE, Phase.EXITING)
 RECENT_DAYS = 400  # cancelled rows older than this are never revived
 
 
@@ -193,15 +196,84 @@ def deadlines_for(
     derived = derived_dates_for(session, agreements, today)
     found: list[Deadline] = []
     for agreement in agreements:
-        found.extend(deadlines_of(agreement, derived[agreement.id]))
+        if agreement.phase in RUNNING_PHASES:
+            found.extend(deadlines_of(agreement, derived[agreement.id]))
     found.extend(_lifecycle_deadlines(session, agreements))
     return agreements, found
 
 
 def _lifecycle_deadlines(session: Session, agreements: list[Agreement]) -> list[Deadline]:
-    """Checklist items and exit tasks with due dates (when the lifecycle models exist)."""
-    _ = session, agreements
-    return []
+    """Open checklist items and exit tasks with a due date (two queries).
+
+    They come from the lifecycle capability's models; where those are not installed, none.
+    An item or task for one party (its responsible party, else the party it concerns) reminds
+    that party's people; one for nobody in particular reminds every party.
+    """
+    try:
+        from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplateItem
+        from coop_tracker.lifecycle.models import Exit, ExitTask
+    except ImportError:  # the lifecycle models are not part of this installation
+        return []
+    by_id = {a.id: a for a in agreements}
+    if not by_id:
+        return []
+    codes = {p.id: p.municipality_code for a in agreements for p in a.parties}
+    found: list[Deadline] = []
+    items = session.execute(
+        select(
+            ChecklistItem.id,
+            ChecklistItem.agreement_id,
+            ChecklistItem.due_on,
+            ChecklistItem.responsible_party_id,
+            ChecklistItem.party_id,
+            ChecklistTemplateItem.text_sv,
+        )
+        .join(ChecklistTemplateItem, ChecklistTemplateItem.id == ChecklistItem.template_item_id)
+        .where(
+            ChecklistItem.agreement_id.in_(sorted(by_id)),
+            ChecklistItem.status == "open",
+            ChecklistItem.due_on.is_not(None),
+            ChecklistItem.retired_at.is_(None),
+        )
+    )
+    for item_id, agreement_id, due_on, responsible_id, party_id, text in items:
+        agreement = by_id[agreement_id]
+        found.append(
+            Deadline(
+                kind=Kind.CHECKLIST_ITEM_DUE,
+                subject_type="checklist_item",
+                subject_id=item_id,
+                agreement_id=agreement_id,
+                agreement_title=agreement.title,
+                due_on=due_on,
+                title=f"{text} ({agreement.title})",
+                municipality_code=codes.get(responsible_id or party_id or -1),
+            )
+        )
+    tasks = session.execute(
+        select(ExitTask.id, Exit.agreement_id, ExitTask.due_on, ExitTask.party_id, ExitTask.title)
+        .join(Exit, Exit.id == ExitTask.exit_id)
+        .where(
+            Exit.agreement_id.in_(sorted(by_id)),
+            ExitTask.status == "open",
+            ExitTask.due_on.is_not(None),
+        )
+    )
+    for task_id, agreement_id, due_on, party_id, title in tasks:
+        agreement = by_id[agreement_id]
+        found.append(
+            Deadline(
+                kind=Kind.EXIT_TASK_DUE,
+                subject_type="exit_task",
+                subject_id=task_id,
+                agreement_id=agreement_id,
+                agreement_title=agreement.title,
+                due_on=due_on,
+                title=f"{title} ({agreement.title})",
+                municipality_code=codes.get(party_id or -1),
+            )
+        )
+    return found
 
 
 def recipients_by_kommun(
