@@ -143,11 +143,7 @@ def deadlines_of(agreement: Agreement, derived: DerivedDates) -> Iterator[Deadli
             Kind.NOTICE_DEADLINE,
             derived.notice_deadline_on,
             f"Sista dag för uppsägning av {title}",
-            detail=(
-                f"Annars förlängs avtalet till {_renewed_end(agreement, derived)}."
-                if derived.current_term_end_on
-                else ""
-            ),
+            detail=f"Annars förlängs avtalet till {_renewed_end(agreement, derived)}.",
         )
         names = {p.municipality_code: p.municipality.name for p in agreement.parties}
         for code, party in derived.parties.items():
@@ -175,11 +171,13 @@ def deadlines_of(agreement: Agreement, derived: DerivedDates) -> Iterator[Deadli
 
 
 def _renewed_end(agreement: Agreement, derived: DerivedDates) -> str:
-    from coop_tracker.agreements.dates import add_months
+    """The day the agreement ends if notice comes one day after the deadline."""
+    from coop_tracker.agreements.dates import earliest_end_on
+    from coop_tracker.agreements.queries import terms_of
 
-    if derived.current_term_end_on is None or not agreement.renewal_months:
-        return ""
-    return add_months(derived.current_term_end_on, agreement.renewal_months).isoformat()
+    assert derived.notice_deadline_on is not None
+    late = derived.notice_deadline_on + timedelta(days=1)
+    return earliest_end_on(terms_of(agreement), late).isoformat()
 
 
 def deadlines_for(
