@@ -1,7 +1,7 @@
 """reviews meetings reminders calendar
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-27 06:44:53.800015
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0001'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
