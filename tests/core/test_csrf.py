@@ -40,6 +40,7 @@ def world(app, factory):
     from coop_tracker.core.actor import Actor
 
     add_contact(db.session, agreement.parties[0], ContactInput(name="Kim"), actor=Actor.system())
+    follow_up = _follow_up_objects(agreement, admin)
     db.session.commit()
     return {
         "agreement_id": agreement.id,
@@ -47,7 +48,47 @@ def world(app, factory):
         "contact_id": agreement.parties[0].contacts[0].id,
         "user_id": other.id,
         "token_id": admin.tokens[0].id,
+        "code": "2021",
+        **follow_up,
     }
+
+
+def _follow_up_objects(agreement, user):
+    """A meeting, a review and one of ``user``'s reminders, for the follow-up routes."""
+    from datetime import date
+
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.core.clock import utcnow
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+    from coop_tracker.reminders.models import Reminder
+    from coop_tracker.reviews.services import ReviewInput, create_review
+
+    meeting = add_meeting(
+        db.session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    )
+    review = create_review(
+        db.session,
+        agreement,
+        ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
+        actor=Actor.system(),
+    )
+    reminder = Reminder(
+        kind="review_due",
+        subject_type="agreement",
+        subject_id=agreement.id,
+        agreement_id=agreement.id,
+        due_on=date(2026, 6, 1),
+        lead_days=30,
+        remind_on=date(2026, 5, 2),
+        recipient_key=f"u:{user.id}",
+        recipient_user_id=user.id,
+        recipient_email=user.email,
+        title="Uppföljning",
+        created_at=utcnow(),
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    return {"meeting_id": meeting.id, "review_id": review.id, "reminder_id": reminder.id}
 
 
 def _logged_in(app):
@@ -78,7 +119,7 @@ def test_post_without_token_is_refused(app, world, endpoint, rule):
     client = _logged_in(app)
     url = rule
     for name, value in world.items():
-        url = url.replace(f"<int:{name}>", str(value))
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     before = db.session.query(AuditEvent).count()
     # As a form post from a browser: refused with a message, sent back, nothing saved.
     response = client.post(url, data={"name": "x", "password": "y", "active": "0"})

@@ -108,6 +108,25 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api_agreements.agreements": row(API_ANON, 200, 200, 200, 200),
     "api_agreements.agreement": row(API_ANON, 200, 200, 200, 200),
     "api_history.history": row(API_ANON, 200, 200, 200, 200),
+    # Follow-up: reviews are read by all, recorded by editors of a party (and admins).
+    "reviews.index": row(LOGIN, 200, 200, 200, 200),
+    "reviews.new": row(LOGIN, 200, 200, 403, 403),
+    "reviews.edit": row(LOGIN, 200, 200, 403, 403),
+    # Meeting calendars: everyone reads; the kommun's own editors (and admins) change them.
+    "meetings.index": row(LOGIN, 200, 200, 200, 200),
+    "meetings.template_csv": row(LOGIN, 200, 200, 200, 200),
+    "meetings.import_file": row(LOGIN, 200, 200, 403, 403),
+    "meetings.copy": row(LOGIN, 200, 200, 403, 403),
+    # The editor deletes Vansbro's meeting first, so the admin then finds it gone (404).
+    "meetings.delete": {**row(LOGIN, 302, 302, 403, 403), "admin-own": 404},
+    # A person's own reminders, settings and calendar; someone else's reminder is a 404.
+    "reminders.todo": row(LOGIN, 200, 200, 200, 200),
+    "reminders.snooze": {**row(LOGIN, 404, 404, 404, 404), "editor-own": 302},
+    "reminders.settings": row(LOGIN, 200, 200, 200, 200),
+    "reminders.regenerate_calendar": row(LOGIN, 302, 302, 302, 302),
+    "reminders.calendar_feed": row(200, 200, 200, 200, 200),  # the secret is the key
+    "api_reviews.reviews": row(API_ANON, 200, 200, 200, 200),
+    "api_reminders.upcoming": row(API_ANON, 200, 200, 200, 200),
 }
 
 
@@ -160,6 +179,11 @@ class World:
         self.tokens = {name: factory.token(user) for name, user in self.users.items()}
         factory.token(self.stockholm_user)
         self.stockholm_token_id = self.stockholm_user.tokens[0].id
+        self.follow_up = {
+            "own": _follow_up(self.own, "2021", self.users["editor"]),
+            "other": _follow_up(self.other, "0180", self.stockholm_user),
+        }
+        db.session.commit()
 
     def values(self, role: str | None, scope: str) -> dict[str, Any]:
         agreement = self.own if scope == "own" else self.other
@@ -180,7 +204,51 @@ class World:
             "slug": "lon",
             "fmt": "csv",
             "filename": "css/app.css",
+            **self.follow_up["own" if scope == "own" else "other"],
         }
+
+
+def _follow_up(agreement: Any, code: str, user: Any) -> dict[str, Any]:
+    """A meeting of the kommun, a review of the agreement, a reminder and calendar of ``user``."""
+    from datetime import date
+
+    from coop_tracker.core.clock import utcnow
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+    from coop_tracker.reminders.models import Reminder
+    from coop_tracker.reminders.services import ensure_calendar_secret
+    from coop_tracker.reviews.services import ReviewInput, create_review
+
+    meeting = add_meeting(
+        db.session, code, MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    )
+    review = create_review(
+        db.session,
+        agreement,
+        ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
+        actor=Actor.system(),
+    )
+    reminder = Reminder(
+        kind="review_due",
+        subject_type="agreement",
+        subject_id=agreement.id,
+        agreement_id=agreement.id,
+        due_on=date(2099, 6, 1),  # far ahead: the planner never touches it
+        lead_days=30,
+        remind_on=date(2099, 5, 2),
+        recipient_key=f"u:{user.id}",
+        recipient_user_id=user.id,
+        recipient_email=user.email,
+        title="Uppföljning",
+        created_at=utcnow(),
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    return {
+        "meeting_id": meeting.id,
+        "review_id": review.id,
+        "reminder_id": reminder.id,
+        "secret": ensure_calendar_secret(db.session, user, actor=Actor.system()),
+    }
 
 
 # Scenarios that change data (archive, deactivate, revoke) run last, so earlier ones see the
