@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.dates import add_months
@@ -176,7 +176,7 @@ def demo_followup(session: Session, context: Any) -> None:
         record(
             session,
             context.actor,
-            action="demo_load",
+            action="demo_followup",
             object_type="review",
             object_id="*",
             label="Demodata: uppföljningar och sammanträdesplaner",
@@ -222,10 +222,18 @@ def _demo_meetings(
                     "version": 1,
                 }
             )
+    existing = set(
+        session.execute(
+            select(Meeting.municipality_code, Meeting.body, Meeting.meeting_on).where(
+                Meeting.municipality_code.in_(codes)
+            )
+        ).tuples()
+    )  # loading the demo twice adds no meeting twice
     unique = {(r["municipality_code"], r["body"], r["meeting_on"]): r for r in rows}
-    if unique:
-        session.execute(insert(Meeting), list(unique.values()))
-    return len(unique)
+    new = [r for key, r in unique.items() if key not in existing]
+    for start in range(0, len(new), 2000):
+        session.execute(insert(Meeting), new[start : start + 2000])
+    return len(new)
 
 
 def _agreement_model() -> Any:
