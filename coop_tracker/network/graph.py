@@ -375,15 +375,13 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 def _phyllotaxis(count: int) -> list[tuple[float, float]]:
-    """Evenly spread points in a disc (sunflower pattern), first point in the centre."""
+    """Evenly spread points in a disc (Vogel's sunflower spiral), the first near the centre."""
     c = NODE_SPACING / math.sqrt(math.pi) * 1.05
-    return [
-        (
-            c * math.sqrt(i) * math.cos(i * GOLDEN_ANGLE),
-            c * math.sqrt(i) * math.sin(i * GOLDEN_ANGLE),
-        )
-        for i in range(count)
-    ]
+    points = []
+    for i in range(count):
+        r = c * math.sqrt(i + 0.5)
+        points.append((r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE)))
+    return points
 
 
 def _cluster_positions(
@@ -395,7 +393,7 @@ def _cluster_positions(
         points = _phyllotaxis(len(members))
         for code, (dx, dy) in zip(members, points, strict=True):
             positions[code] = (round(cx + dx, 1), round(cy + dy, 1))
-        radius = NODE_SPACING / math.sqrt(math.pi) * 1.05 * math.sqrt(max(len(members), 1))
+        radius = NODE_SPACING / math.sqrt(math.pi) * 1.05 * math.sqrt(len(members) + 0.5)
         labels[key] = (round(cx, 1), round(cy - radius - 18, 1))
     return positions, labels
 
