@@ -86,7 +86,7 @@ class GraphSchema(Schema):
         fields.Dict(),
         metadata={
             "description": "Kopplingar: source, target, weight (antal gemensamma samverkan), "
-            "agreements (id), forms, areas."
+            "agreement_ids, forms, areas."
         },
     )
 

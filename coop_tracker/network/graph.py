@@ -148,7 +148,7 @@ def build_graph(data: NetworkData, filters: GraphFilters) -> nx.Graph:
             b,
             {
                 "weight": len(rows),
-                "agreements": [row.id for row in rows],
+                "agreement_ids": [row.id for row in rows],
                 "forms": sorted({row.form for row in rows}),
                 "areas": sorted({area for row in rows for area in row.areas}),
             },
@@ -179,7 +179,7 @@ def build_bipartite(graph: nx.Graph, data: NetworkData) -> nx.Graph:
     (``bipartite=1``); each link carries the kommun's role in that agreement.
     """
     by_id = {a.id: a for a in data.agreements}
-    ids = sorted({i for _a, _b, ids in graph.edges(data="agreements") for i in ids})
+    ids = sorted({i for _a, _b, ids in graph.edges(data="agreement_ids") for i in ids})
     bipartite = nx.Graph(**graph.graph)
     for code, attrs in graph.nodes(data=True):
         bipartite.add_node(f"m:{code}", bipartite=0, kind="municipality", code=code, **attrs)

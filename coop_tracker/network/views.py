@@ -161,7 +161,7 @@ def _agreement_rows(network: Network) -> list[dict[str, Any]]:
     """The agreements behind the edges (the bipartite view's table)."""
     names = {m.code: m.name for m in network.data.municipalities}
     labels = network.data.area_labels
-    ids = {i for _a, _b, ids in network.graph.edges(data="agreements") for i in ids}
+    ids = {i for _a, _b, ids in network.graph.edges(data="agreement_ids") for i in ids}
     rows = []
     for agreement in network.data.agreements:
         if agreement.id not in ids:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from coop_tracker.extensions import db
+from tests.api.conftest import api, api_as  # noqa: F401 - the API fixtures, reused
 
 # (title, form, phase, areas, parties) — the same network as tests/network/rows.py.
 SPEC: list[tuple[str, str, str, list[str], list[tuple[str, str]]]] = [

@@ -33,7 +33,7 @@ def test_every_kommun_is_a_node_and_shared_agreements_make_weighted_edges():
         ("0114", "0180"): 1,
     }
     edge = graph.edges["2021", "2023"]
-    assert edge["agreements"] == [1, 2]
+    assert edge["agreement_ids"] == [1, 2]
     assert edge["forms"] == ["avtalssamverkan"]
     assert edge["areas"] == ["livsmedelskontroll", "miljo-halsoskydd"]
     assert graph.nodes["2062"]["name"] == "Mora"
