@@ -356,21 +356,21 @@ COUNTY_GRID: dict[str, tuple[float, float]] = {
     "17": (0.0, 4.1),
     "18": (1.1, 4.2),
     "19": (2.1, 4.1),
-    "03": (3.1, 4.0),
+    "03": (3.3, 4.0),
     "14": (0.0, 5.5),
     "05": (1.5, 5.4),
     "04": (2.4, 5.0),
-    "01": (3.5, 5.1),
+    "01": (3.8, 5.2),
     "13": (0.1, 6.9),
     "06": (1.2, 6.5),
     "08": (2.3, 6.7),
-    "09": (3.5, 6.3),
+    "09": (3.8, 6.4),
     "12": (0.4, 8.1),
     "07": (1.4, 7.6),
     "10": (2.4, 7.9),
 }
-GRID_UNIT = 260.0  # px between neighbouring cluster centres
-NODE_SPACING = 20.0  # px between neighbouring kommuner inside a cluster
+GRID_UNIT = 220.0  # px between neighbouring cluster centres
+NODE_SPACING = 22.0  # px between neighbouring kommuner inside a cluster
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 

@@ -24,6 +24,9 @@
     "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a",
     "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#8c6d31", "#e7969c"
   ];
+  // Fixed per county code, so a county keeps its colour in every view.
+  var COUNTY_ORDER = ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14",
+    "17", "18", "19", "20", "21", "22", "23", "24", "25"];
   var GROUP_COLOURS = {
     A1: "#08306b", A2: "#4292c6",
     B3: "#00441b", B4: "#41ab5d", B5: "#c7e9c0",
@@ -33,6 +36,7 @@
   var GROUP_SHAPES = { A: "diamond", B: "round-rectangle", C: "ellipse" };
   var MISSING_COLOUR = "#d0d5da";
   var MISSING_SHAPE = "triangle";
+  var MAX_DRAWN_EDGES = 3000;
   var ROLE_NAMES = { host: "värd", purchaser: "beställare", member: "medlem" };
 
   function el(tag, attrs, text) {
@@ -85,8 +89,9 @@
     return item;
   }
 
-  function countyColour(code, order) {
-    return COUNTY_COLOURS[order.indexOf(code) % COUNTY_COLOURS.length];
+  function countyColour(code) {
+    var index = COUNTY_ORDER.indexOf(code);
+    return index < 0 ? MISSING_COLOUR : COUNTY_COLOURS[index % COUNTY_COLOURS.length];
   }
 
   function numberSv(value, decimals) {
@@ -113,7 +118,7 @@
       var group = n.group || "";
       var fill = colourBy === "group"
         ? (GROUP_COLOURS[group] || MISSING_COLOUR)
-        : countyColour(n.county, counties);
+        : countyColour(n.county);
       var shape = colourBy === "group" ? (GROUP_SHAPES[group.charAt(0)] || MISSING_SHAPE) : "ellipse";
       var position = layoutBy === "communities" ? { x: n.cx, y: n.cy } : { x: n.x, y: n.y };
       elements.push({
@@ -125,10 +130,23 @@
         position: position
       });
     });
-    data.edges.forEach(function (e) {
+    // The whole country can have over 10,000 edges: draw the strongest ones so the picture
+    // stays readable (and fast); the tables below list every one.
+    var drawn = data.edges;
+    var minWeight = 1;
+    if (!data.focus && drawn.length > MAX_DRAWN_EDGES) {
+      drawn = drawn.slice().sort(function (a, b) { return b.w - a.w; }).slice(0, MAX_DRAWN_EDGES);
+      minWeight = drawn[drawn.length - 1].w;
+      drawn = data.edges.filter(function (e) { return e.w >= minWeight; });
+      if (drawn.length > MAX_DRAWN_EDGES * 1.5) {
+        minWeight += 1;
+        drawn = data.edges.filter(function (e) { return e.w >= minWeight; });
+      }
+    }
+    drawn.forEach(function (e) {
       elements.push({ group: "edges", data: { id: e.s + "-" + e.t, source: e.s, target: e.t, weight: e.w } });
     });
-    return { elements: elements, counties: counties, countyNames: countyNames };
+    return { elements: elements, counties: counties, countyNames: countyNames, drawnEdges: drawn.length, minWeight: minWeight };
   }
 
   function bipartiteElements(data) {
@@ -175,8 +193,9 @@
       } },
       { selector: "node.cluster-label", style: {
         "background-opacity": 0, "border-width": 0, "width": 1, "height": 1,
-        "label": "data(label)", "font-size": 20, "font-weight": "bold", "color": "#163d55",
-        "text-valign": "center", "events": "no"
+        "label": "data(label)", "font-size": 30, "font-weight": "bold", "color": "#163d55",
+        "text-valign": "center", "text-background-color": "#ffffff",
+        "text-background-opacity": 0.85, "text-background-padding": 2, "events": "no"
       } },
       { selector: "edge", style: {
         "width": "mapData(weight, 1, " + maxW + ", 0.6, 7)",
@@ -212,7 +231,7 @@
       list.appendChild(legendItem(MISSING_SHAPE, MISSING_COLOUR, "Kommungrupp inte hämtad"));
     } else {
       extra.counties.forEach(function (code) {
-        list.appendChild(legendItem("ellipse", countyColour(code, extra.counties), extra.countyNames[code] || code));
+        list.appendChild(legendItem("ellipse", countyColour(code), extra.countyNames[code] || code));
       });
     }
     if (view !== "bipartite") {
@@ -242,20 +261,21 @@
     if (info.population) { facts.push(numberSv(info.population) + " invånare"); }
     panel.appendChild(el("p", { "class": "muted" }, facts.join(" · ")));
     var m = info.measures;
-    var dl = el("dl", { "class": "summary-list" });
+    var dl = el("dl", { "class": "network__facts" });
     var rows = [
       ["Partner", numberSv(m.partners)],
-      ["Samverkan", numberSv(m.agreements) + " (värd " + m.as_host + ", beställare " + m.as_purchaser + ", medlem " + m.as_member + ")"],
+      ["Samverkan", numberSv(m.agreements)],
+      ["– som värd", numberSv(m.as_host)],
+      ["– som beställare", numberSv(m.as_purchaser)],
+      ["– som medlem", numberSv(m.as_member)],
       ["Beroende av värd", m.depends_on ? m.depends_on + " (mest " + m.main_host + ", " + m.main_host_count + ")" : "0"],
       ["Värd åt", numberSv(m.serves) + " kommuner"],
       ["Brobyggare", numberSv(m.betweenness, 3)],
       ["Grupp", m.community ? String(m.community) : "–"]
     ];
     rows.forEach(function (row) {
-      var div = el("div", { "class": "summary-list__row" });
-      div.appendChild(el("dt", { "class": "summary-list__key" }, row[0]));
-      div.appendChild(el("dd", { "class": "summary-list__value" }, row[1]));
-      dl.appendChild(div);
+      dl.appendChild(el("dt", {}, row[0]));
+      dl.appendChild(el("dd", {}, row[1]));
     });
     panel.appendChild(dl);
     panel.appendChild(el("h4", {}, "Samverkan (" + info.agreement_total + ")"));
@@ -339,6 +359,16 @@
     return { name: "preset", fit: true, padding: 20 };
   }
 
+  // Cytoscape adds a <style> element (blocked by our CSP) unless one with this id exists; the
+  // rule it would add (position: relative) is in app.css (.graph-canvas).
+  function preventInjectedStyle() {
+    if (!document.getElementById("__________cytoscape_stylesheet")) {
+      var marker = document.createElement("meta");
+      marker.id = "__________cytoscape_stylesheet";
+      document.head.appendChild(marker);
+    }
+  }
+
   function draw(data) {
     if (data.too_many) {
       status.textContent = "För många samverkan (" + data.agreement_count + ") för att rita som kommun – samverkan. Välj en kommun, ett län eller ett område, eller använd tabellen.";
@@ -347,6 +377,7 @@
     }
     var built = view === "bipartite" ? bipartiteElements(data) : graphElements(data);
     var large = data.edges.length > 1500;
+    preventInjectedStyle();
     cy = window.cytoscape({
       container: container,
       elements: built.elements,
@@ -360,15 +391,23 @@
       textureOnViewport: large,
       pixelRatio: large ? 1 : "auto"
     });
+    // A small neighbourhood should not be blown up to fill the canvas.
+    if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(); }
     buildLegend(data, built);
     cy.on("tap", "node.kommun, node.agreement", function (event) { select(event.target, false); });
     cy.on("tap", function (event) {
       if (event.target === cy) { cy.$(":selected").unselect(); highlight(null); }
     });
     var kommuner = cy.nodes(".kommun").length;
-    status.textContent = view === "bipartite"
-      ? "Grafen är ritad: " + kommuner + " kommuner och " + cy.nodes(".agreement").length + " samverkan."
-      : "Grafen är ritad: " + numberSv(kommuner) + " kommuner och " + numberSv(data.edges.length) + " kopplingar.";
+    if (view === "bipartite") {
+      status.textContent = "Grafen är ritad: " + kommuner + " kommuner och " + cy.nodes(".agreement").length + " samverkan.";
+    } else if (built.drawnEdges < data.edges.length) {
+      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och de " +
+        numberSv(built.drawnEdges) + " starkaste av " + numberSv(data.edges.length) +
+        " kopplingar (minst " + built.minWeight + " gemensamma samverkan). Välj ett län, ett område eller en kommun för att se alla, eller se tabellerna nedan.";
+    } else {
+      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och " + numberSv(data.edges.length) + " kopplingar.";
+    }
     container.dataset.ready = "true";
     if (focus) {
       var start = cy.getElementById(view === "bipartite" ? "m:" + focus : focus);
