@@ -253,7 +253,7 @@ def test_an_editor_starts_a_planned_agreement_from_an_example(client, factory, n
     assert f"nr {source.id}" in created.internal_note
     audit = session.scalar(
         select(AuditEvent).where(
-            AuditEvent.object_type == "agreement", AuditEvent.object_id == created.id
+            AuditEvent.object_type == "agreement", AuditEvent.object_id == str(created.id)
         )
     )
     assert audit is not None and audit.action == "create"
