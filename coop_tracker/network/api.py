@@ -24,8 +24,7 @@ from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.extensions import db
 from coop_tracker.network import graph as g
 from coop_tracker.network.forms import VIEWS, parse_filters
-from coop_tracker.network.queries import get_network, load_data, load_reference
-from coop_tracker.network.similarity import find_similar
+from coop_tracker.network.queries import get_network, get_similar, load_reference
 
 graph_blp = Blueprint(
     "api_graph",
@@ -176,8 +175,7 @@ class SimilarResource(MethodView):
         reference = load_reference(db.session)
         if code not in reference.codes:
             raise NotFound("Kommunen finns inte. Kommunkoden har fyra siffror, t.ex. 0180.")
-        data = load_data(db.session, api_user(), g.ACTIVE_PHASES, reference=reference)
-        result = find_similar(data, code)
+        result = get_similar(db.session, api_user(), code, reference=reference)
         return {
             "municipality": code,
             "name": result.municipality.name,

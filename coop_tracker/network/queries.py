@@ -22,6 +22,7 @@ from coop_tracker.agreements.models import Agreement, Party, agreement_area
 from coop_tracker.core.permissions import restrict_agreements
 from coop_tracker.municipalities.models import Area, County, Municipality
 from coop_tracker.network.graph import (
+    ACTIVE_PHASES,
     AgreementRow,
     GraphFilters,
     Measures,
@@ -33,6 +34,7 @@ from coop_tracker.network.graph import (
     compute_measures,
     select_agreements,
 )
+from coop_tracker.network.similarity import SimilarityResult, find_similar
 
 CACHE_MAX_AGE_SECONDS = 600
 
@@ -266,3 +268,15 @@ def get_network(
         return Network(data, filters, graph, measures, time.perf_counter() - started)
 
     return _cache().get(("network", id(data), filters), build)
+
+
+def get_similar(
+    session: Session, user: Any, code: str, *, reference: Reference | None = None
+) -> SimilarityResult:
+    """Liknande kommuner for ``code`` over active and exiting agreements (cached like the rest)."""
+    data = load_data(session, user, ACTIVE_PHASES, reference=reference)
+    # The entry keeps ``data`` alive, so its id cannot be reused while the entry exists.
+    _data, result = _cache().get(
+        ("similar", id(data), code), lambda: (data, find_similar(data, code))
+    )
+    return result

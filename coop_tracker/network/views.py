@@ -33,11 +33,11 @@ from coop_tracker.network.queries import (
     Network,
     Reference,
     get_network,
-    load_data,
+    get_similar,
     load_reference,
 )
 from coop_tracker.network.services import AdoptInput, adopt_example, default_partner, own_roles
-from coop_tracker.network.similarity import SKR_GROUP_LABELS, find_similar, group_label
+from coop_tracker.network.similarity import SKR_GROUP_LABELS, group_label
 
 bp = Blueprint("network", __name__)
 
@@ -387,8 +387,7 @@ def similar(code: str) -> Any:
     reference = load_reference(db.session)
     if code not in reference.codes:
         abort(404)
-    data = load_data(db.session, current_user, g.ACTIVE_PHASES, reference=reference)
-    result = find_similar(data, code)
+    result = get_similar(db.session, current_user, code, reference=reference)
     return render_template(
         "network/similar.html",
         result=result,

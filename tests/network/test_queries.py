@@ -97,3 +97,15 @@ def test_loading_takes_the_same_number_of_queries_for_5_and_50_agreements(
     assert few == many
     # kommuner, areas, fingerprint, agreements, parties, agreement areas (+ the expired user)
     assert few <= 7
+
+
+def test_similar_is_cached_until_the_data_changes(network, factory, session):
+    from coop_tracker.network.queries import get_similar
+
+    reader = factory.user("reader")
+    first = get_similar(session, reader, "2034")
+    assert get_similar(session, reader, "2034") is first
+    assert "lon" not in {s.area for s in first.suggestions}
+    factory.agreement([("2039", "host"), ("2062", "purchaser")], phase="active", areas=["lon"])
+    second = get_similar(session, reader, "2034")
+    assert "lon" in {s.area for s in second.suggestions}
