@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     from coop_tracker.core.cli import backup_command
     from coop_tracker.exchange.cli import exchange_group
     from coop_tracker.municipalities.cli import municipalities_group
+    from coop_tracker.network.cli import graph_group
     from coop_tracker.reminders.cli import reminders_group, scheduler_group
     from coop_tracker.users.cli import users_group
 
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(municipalities_group)
     app.cli.add_command(reminders_group)
     app.cli.add_command(scheduler_group)
+    app.cli.add_command(graph_group)
 
 
 @click.command("seed")

@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from coop_tracker.exchange.views import bp as exchange_bp
     from coop_tracker.meetings.views import bp as meetings_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
+    from coop_tracker.network.views import bp as network_bp
     from coop_tracker.oversight.views import bp as oversight_bp
     from coop_tracker.public.views import bp as public_bp
     from coop_tracker.reminders.views import bp as reminders_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(network_bp)
     register_api(app)
     register_template_helpers(app)
 

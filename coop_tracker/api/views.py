@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from coop_tracker.agreements.api import blp as agreements_blp
 from coop_tracker.audit.api import blp as history_blp
 from coop_tracker.municipalities.api import areas_blp, municipalities_blp
+from coop_tracker.network.api import graph_blp, similar_blp
 from coop_tracker.reminders.api import blp as reminders_blp
 from coop_tracker.reviews.api import blp as reviews_blp
 from coop_tracker.users.api import blp as me_blp
@@ -19,4 +20,6 @@ blueprints: list[Blueprint] = [
     me_blp,
     reviews_blp,
     reminders_blp,
+    graph_blp,
+    similar_blp,
 ]

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from coop_tracker.agreements.models import Agreement
     from coop_tracker.users.models import User
 
-# action → who may do it. "party" means: an editor whose home kommun is a party of the agreement.
+# action → who may do it. "party" means: an editor whose home kommun is a party of the agreement;
+# "home" means: the object is the user's home kommun (a Municipality or its code).
 MATRIX: dict[str, tuple[str, ...]] = {
     "agreement.view": ("admin", "editor:visible", "reader:visible"),
     "agreement.create": ("admin", "editor"),
@@ -35,6 +36,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "meeting.view": ("admin", "editor", "reader"),
     "meeting.manage": ("admin", "editor:home"),
     "reminders.own": ("admin", "editor", "reader"),
+    "network.view": ("admin", "editor", "reader"),
+    "network.adopt": ("editor:home",),
 }
 
 

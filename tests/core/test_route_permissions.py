@@ -99,6 +99,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "oversight.page": row(LOGIN, 200, 200, 200, 200),
     "oversight.report": row(LOGIN, 200, 200, 200, 200),
     "oversight.pdf": row(LOGIN, 200, 200, 200, 200),
+    # The network is open to every logged-in role; starting a planned agreement from an
+    # example only to editors of that kommun. (The walk asks for the export as "csv": 404.)
+    "network.index": row(LOGIN, 200, 200, 200, 200),
+    "network.graph_json": row(LOGIN, 200, 200, 200, 200),
+    "network.panel_json": row(LOGIN, 200, 200, 200, 200),
+    "network.export": row(LOGIN, 404, 404, 404, 404),
+    "network.similar": row(LOGIN, 200, 200, 200, 200),
+    "network.adopt": row(LOGIN, 403, 200, 403, 403),
     # The API: bearer tokens instead of the session; no token is a JSON 401.
     "api_me.me": row(API_ANON, 200, 200, 200, 200),
     "api_municipalities.municipalities": row(API_ANON, 200, 200, 200, 200),
@@ -127,6 +135,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reminders.calendar_feed": row(200, 200, 200, 200, 200),  # the secret is the key
     "api_reviews.reviews": row(API_ANON, 200, 200, 200, 200),
     "api_reminders.upcoming": row(API_ANON, 200, 200, 200, 200),
+    "api_graph.graph": row(API_ANON, 200, 200, 200, 200),
+    "api_similar.similar": row(API_ANON, 200, 200, 200, 200),
 }
 
 

@@ -1,0 +1,456 @@
+"""The network page (graph, tables, exports) and Liknande kommuner with "start from example"."""
+
+from __future__ import annotations
+
+import json
+from math import ceil
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.core.errors import ValidationFailed
+from coop_tracker.core.forms import choices
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.network import graph as g
+from coop_tracker.network.forms import AdoptForm, Display, parse_display, parse_filters
+from coop_tracker.network.queries import (
+    Network,
+    Reference,
+    get_network,
+    get_similar,
+    load_reference,
+)
+from coop_tracker.network.services import AdoptInput, adopt_example, default_partner, own_roles
+from coop_tracker.network.similarity import SKR_GROUP_LABELS, group_label
+
+bp = Blueprint("network", __name__)
+
+EDGES_PER_PAGE = 100
+PANEL_AGREEMENTS = 200
+MIME = {
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "json": "application/json",
+}
+_SWEDISH = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_key(text: str) -> str:
+    """Sort key putting å, ä, ö after z, as Swedish readers expect."""
+    return text.lower().translate(_SWEDISH)
+
+
+@bp.record_once
+def _globals(state: Any) -> None:
+    state.app.jinja_env.globals.update(
+        SKR_GROUP_LABELS=SKR_GROUP_LABELS, skr_group_label=group_label
+    )
+
+
+def _request_filters(reference: Reference) -> tuple[g.GraphFilters, dict[str, str], Display]:
+    args = request.args
+    filters, problems = parse_filters(
+        args.get, args.getlist, areas=reference.area_labels, codes=reference.codes
+    )
+    return filters, problems, parse_display(args.get)
+
+
+def _check_view() -> None:
+    if not can(current_user, "network.view"):
+        abort(403)
+
+
+class TableSort:
+    """The node table's sort, in the shape the sort_header macro expects."""
+
+    KEYS: dict[str, Any] = {
+        "name": lambda r: swedish_key(r["name"]),
+        "county": lambda r: (r["county_code"], swedish_key(r["name"])),
+        "group": lambda r: (r["group"] or "ZZ", swedish_key(r["name"])),
+        "population": lambda r: r["population"] or 0,
+        "partners": lambda r: r["m"].partners,
+        "agreements": lambda r: r["m"].agreements,
+        "as_host": lambda r: r["m"].as_host,
+        "as_purchaser": lambda r: r["m"].as_purchaser,
+        "depends_on": lambda r: r["m"].depends_on,
+        "betweenness": lambda r: r["m"].betweenness,
+        "community": lambda r: (r["m"].community or 10_000, swedish_key(r["name"])),
+    }
+
+    def __init__(self, raw: str | None) -> None:
+        raw = raw or "name"
+        self.descending = raw.startswith("-")
+        self.sort = raw.lstrip("-")
+        if self.sort not in self.KEYS:
+            self.sort, self.descending = "name", False
+
+    def apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = sorted(rows, key=lambda r: swedish_key(r["name"]))
+        return sorted(rows, key=self.KEYS[self.sort], reverse=self.descending)
+
+
+def node_rows(network: Network) -> list[dict[str, Any]]:
+    """One row per kommun in the graph, with its measures and the name of its main host."""
+    names = {m.code: m.name for m in network.data.municipalities}
+    rows = []
+    for code, attrs in network.graph.nodes(data=True):
+        m = network.measures.nodes[code]
+        rows.append(
+            {
+                "code": code,
+                "name": attrs["name"],
+                "county_code": attrs["county_code"],
+                "county": attrs["county"],
+                "group": attrs.get("skr_group"),
+                "population": attrs.get("population"),
+                "depth": attrs.get("depth"),
+                "m": m,
+                "main_host_name": names.get(m.main_host or "", ""),
+            }
+        )
+    return rows
+
+
+def edge_rows(network: Network) -> list[dict[str, Any]]:
+    """Every edge, heaviest first, with names, forms and areas in words."""
+    names = {m.code: m.name for m in network.data.municipalities}
+    labels = network.data.area_labels
+    rows = [
+        {
+            "a": a,
+            "b": b,
+            "a_name": names[a],
+            "b_name": names[b],
+            "weight": attrs["weight"],
+            "forms": [FORM_LABELS.get(f, f) for f in attrs["forms"]],
+            "areas": [labels.get(s, s) for s in attrs["areas"]],
+        }
+        for a, b, attrs in network.graph.edges(data=True)
+    ]
+    for row in rows:
+        if swedish_key(row["b_name"]) < swedish_key(row["a_name"]):
+            row["a"], row["b"] = row["b"], row["a"]
+            row["a_name"], row["b_name"] = row["b_name"], row["a_name"]
+    rows.sort(key=lambda r: (-r["weight"], swedish_key(r["a_name"]), swedish_key(r["b_name"])))
+    return rows
+
+
+def _page_number(name: str, pages: int) -> int:
+    raw = request.args.get(name, "1")
+    number = int(raw) if raw.isdigit() else 1
+    return min(max(number, 1), max(pages, 1))
+
+
+def _agreement_rows(network: Network) -> list[dict[str, Any]]:
+    """The agreements behind the edges (the bipartite view's table)."""
+    names = {m.code: m.name for m in network.data.municipalities}
+    labels = network.data.area_labels
+    ids = {i for _a, _b, ids in network.graph.edges(data="agreement_ids") for i in ids}
+    rows = []
+    for agreement in network.data.agreements:
+        if agreement.id not in ids:
+            continue
+        rows.append(
+            {
+                "id": agreement.id,
+                "title": agreement.title,
+                "form": FORM_LABELS.get(agreement.form, agreement.form),
+                "phase": agreement.phase,
+                "areas": [labels.get(s, s) for s in agreement.areas],
+                "parties": [
+                    (names.get(p.municipality_code, p.municipality_code), p.role)
+                    for p in agreement.parties
+                    if p.municipality_code in network.graph
+                ],
+            }
+        )
+    rows.sort(key=lambda r: (swedish_key(r["title"]), r["id"]))
+    return rows
+
+
+@bp.get("/network")
+@login_required
+def index() -> Any:
+    """The network: graph (with JavaScript), the same numbers as tables, filters and exports."""
+    _check_view()
+    reference = load_reference(db.session)
+    filters, problems, display = _request_filters(reference)
+    network = get_network(db.session, current_user, filters, reference=reference).complete()
+    sort = TableSort(request.args.get("sort"))
+    nodes = network.memoised(
+        f"nodes:{sort.sort}:{sort.descending}", lambda: sort.apply(node_rows(network))
+    )
+    edges = network.memoised("edges", lambda: edge_rows(network))
+    edge_pages = max(1, ceil(len(edges) / EDGES_PER_PAGE))
+    edge_page = _page_number("epage", edge_pages)
+    agreements: list[dict[str, Any]] = []
+    agreement_page = agreement_pages = 1
+    if display.view == "bipartite":
+        agreements = _agreement_rows(network)
+        agreement_pages = max(1, ceil(len(agreements) / EDGES_PER_PAGE))
+        agreement_page = _page_number("apage", agreement_pages)
+    names = {m.code: m.name for m in reference.municipalities}
+    counties = sorted({(m.county_code, m.county_name) for m in reference.municipalities})
+    focus = next((m for m in reference.municipalities if m.code == filters.municipality), None)
+    return render_template(
+        "network/index.html",
+        network=network,
+        filters=filters,
+        problems=problems,
+        display=display,
+        sort=sort,
+        nodes=nodes,
+        edges=edges[(edge_page - 1) * EDGES_PER_PAGE : edge_page * EDGES_PER_PAGE],
+        edge_total=len(edges),
+        edge_page=edge_page,
+        edge_pages=edge_pages,
+        agreements=agreements[
+            (agreement_page - 1) * EDGES_PER_PAGE : agreement_page * EDGES_PER_PAGE
+        ],
+        agreement_total=len(agreements),
+        agreement_page=agreement_page,
+        agreement_pages=agreement_pages,
+        communities=[
+            sorted(
+                members,
+                key=lambda c: (-network.measures.nodes[c].partners, swedish_key(names[c])),
+            )
+            for members in network.measures.communities
+        ],
+        alone=sorted(network.measures.not_cooperating, key=lambda c: swedish_key(names[c])),
+        names=names,
+        focus=focus,
+        area_labels=reference.area_labels,
+        counties=counties,
+        municipalities=sorted(reference.municipalities, key=lambda m: swedish_key(m.name)),
+        filter_args=filters.as_args(),
+        link_args={
+            **filters.as_args(),
+            **({"view": "bipartite"} if display.view == "bipartite" else {}),
+        },
+        matching=len(g.select_agreements(network.data, filters)),
+        FORM_LABELS=FORM_LABELS,
+        PHASE_LABELS=PHASE_LABELS,
+    )
+
+
+@bp.get("/network/graph.json")
+@login_required
+def graph_json() -> Any:
+    """The drawing data for the current filters (the page's script fetches it)."""
+    _check_view()
+    reference = load_reference(db.session)
+    filters, problems, display = _request_filters(reference)
+    if problems:
+        return jsonify({"error": "invalid", "message": "Ogiltiga filter.", "fields": problems}), 422
+    network = get_network(db.session, current_user, filters, reference=reference)
+
+    def build() -> bytes:
+        if display.view == "bipartite":
+            payload = g.bipartite_payload(
+                g.build_bipartite(network.graph, network.data), filters.municipality
+            )
+        else:
+            payload = g.canvas_payload(network.graph, network.measures, filters.municipality)
+            payload["group_labels"] = SKR_GROUP_LABELS
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    body = network.memoised(f"canvas:{display.view}", build)
+    return Response(body, mimetype="application/json")
+
+
+@bp.get("/network/municipalities/<code>.json")
+@login_required
+def panel_json(code: str) -> Any:
+    """One kommun's measures and matching agreements, for the side panel."""
+    _check_view()
+    reference = load_reference(db.session)
+    if code not in reference.codes:
+        abort(404)
+    filters, _problems, _display = _request_filters(reference)
+    network = get_network(db.session, current_user, filters, reference=reference).complete()
+    return jsonify(panel_payload(network, code, reference))
+
+
+def panel_payload(network: Network, code: str, reference: Reference) -> dict[str, Any]:
+    """The side panel's data (also used by the page for the focused kommun)."""
+    names = {m.code: m.name for m in reference.municipalities}
+    muni = next(m for m in reference.municipalities if m.code == code)
+    m = network.measures.nodes.get(code) or g.NodeMeasures(code=code)
+    agreements = network.agreements_of(code)
+    labels = reference.area_labels
+    items = []
+    for agreement in agreements[:PANEL_AGREEMENTS]:
+        role = next(p.role for p in agreement.parties if p.municipality_code == code)
+        items.append(
+            {
+                "id": agreement.id,
+                "title": agreement.title,
+                "url": url_for("agreements.detail", agreement_id=agreement.id),
+                "form": FORM_LABELS.get(agreement.form, agreement.form),
+                "phase": PHASE_LABELS.get(agreement.phase, agreement.phase),
+                "role": role,
+                "areas": [labels.get(s, s) for s in agreement.areas],
+                "partners": [
+                    names.get(p.municipality_code, p.municipality_code)
+                    for p in agreement.parties
+                    if p.municipality_code != code
+                ],
+            }
+        )
+    args = network.filters.as_args()
+    args.pop("municipality", None)
+    args.pop("depth", None)
+    return {
+        "code": code,
+        "name": muni.name,
+        "county": muni.county_name,
+        "group": group_label(muni.skr_group),
+        "population": muni.population,
+        "in_graph": code in network.graph,
+        "measures": {
+            "partners": m.partners,
+            "agreements": m.agreements,
+            "as_host": m.as_host,
+            "as_purchaser": m.as_purchaser,
+            "as_member": m.as_member,
+            "depends_on": m.depends_on,
+            "main_host": names.get(m.main_host or ""),
+            "main_host_count": m.main_host_count,
+            "serves": m.serves,
+            "betweenness": round(m.betweenness, 4),
+            "community": m.community,
+        },
+        "agreements": items,
+        "agreement_total": len(agreements),
+        "urls": {
+            "municipality": url_for("municipalities.detail", code=code),
+            "similar": url_for("network.similar", code=code),
+            "neighbourhood": url_for("network.index", municipality=code, **args),
+            "all_agreements": url_for("agreements.index", municipality=code),
+        },
+    }
+
+
+@bp.get("/network/export.<fmt>")
+@login_required
+def export(fmt: str) -> Any:
+    """GraphML, GEXF or node-link JSON of the network with the page's filters."""
+    _check_view()
+    if fmt not in g.EXPORT_FORMATS:
+        abort(404)
+    reference = load_reference(db.session)
+    filters, problems, display = _request_filters(reference)
+    if problems:
+        abort(422)
+    network = get_network(db.session, current_user, filters, reference=reference).complete()
+
+    def build() -> bytes:
+        graph = g.annotate(network.graph, network.measures)
+        if display.view == "bipartite":
+            graph = g.build_bipartite(graph, network.data)
+        return g.export(graph, fmt)
+
+    body = network.memoised(f"export:{display.view}:{fmt}", build)
+    name = "samverkansnatverk" + ("-bipartit" if display.view == "bipartite" else "")
+    return Response(
+        body,
+        mimetype=MIME[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+# --- Liknande kommuner ------------------------------------------------------------------------
+
+
+@bp.get("/municipalities/<code>/similar")
+@login_required
+def similar(code: str) -> Any:
+    """The most similar kommuner, why, and what they cooperate on that this kommun does not."""
+    _check_view()
+    reference = load_reference(db.session)
+    if code not in reference.codes:
+        abort(404)
+    result = get_similar(db.session, current_user, code, reference=reference)
+    return render_template(
+        "network/similar.html",
+        result=result,
+        area_labels=reference.area_labels,
+        may_adopt=can(current_user, "network.adopt", code),
+        FORM_LABELS=FORM_LABELS,
+    )
+
+
+@bp.route("/municipalities/<code>/similar/adopt/<int:agreement_id>", methods=["GET", "POST"])
+@login_required
+def adopt(code: str, agreement_id: int) -> Any:
+    """Confirm and create a planned agreement for ``code`` prefilled from an example."""
+    if not can(current_user, "network.adopt", code):
+        abort(403)
+    example: Agreement = get_visible_agreement(db.session, agreement_id, current_user)
+    reference = load_reference(db.session)
+    roles = own_roles(example.form)
+    form = AdoptForm()
+    if request.method == "GET":
+        form.title.data = example.title
+        form.partner_code.data = default_partner(example, code)
+        form.own_role.data = next(iter(roles))
+    form.partner_code.choices = choices(
+        [("", "Välj kommun")]
+        + [
+            (m.code, f"{m.name} ({m.code})")
+            for m in sorted(reference.municipalities, key=lambda m: swedish_key(m.name))
+            if m.code != code
+        ]
+    )
+    form.own_role.choices = choices(roles)
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        data = AdoptInput(
+            municipality_code=code,
+            partner_code=form.partner_code.data,
+            own_role=form.own_role.data,
+            title=form.title.data,
+        )
+        try:
+            outcome = adopt_example(db.session, example, data, actor=web_actor())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            flash(
+                f"Den planerade samverkan ”{outcome.agreement.title}” är skapad utifrån "
+                "exemplet. Komplettera uppgifterna innan den går vidare.",
+                "success",
+            )
+            for warning in outcome.warnings:
+                flash(warning, "warning")
+            return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
+    elif form.is_submitted():
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+    municipality = next(m for m in reference.municipalities if m.code == code)
+    return render_template(
+        "network/adopt.html",
+        form=form,
+        errors=errors,
+        example=example,
+        municipality=municipality,
+        area_labels=reference.area_labels,
+    ), (422 if errors else 200)

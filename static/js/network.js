@@ -1,0 +1,460 @@
+// The network page's graph: Cytoscape.js on a canvas, data from /network/graph.json.
+// Progressive enhancement: the page's tables and filter form work without this file.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-network]");
+  var container = document.getElementById("network-canvas");
+  if (!root || !container || typeof window.cytoscape !== "function") { return; }
+
+  var panel = document.getElementById("network-panel");
+  var legend = document.getElementById("network-legend");
+  var status = document.getElementById("network-status");
+  var searchForm = document.querySelector("[data-network-search]");
+  var searchError = document.getElementById("network-search-error");
+  var colourBy = container.dataset.colour || "county";
+  var layoutBy = container.dataset.layout || "map";
+  var view = container.dataset.view || "graph";
+  var focus = container.dataset.focus || "";
+  var cy = null;
+
+  // Fill colours: every node also has a dark border, so it stands out whatever the fill.
+  var COUNTY_COLOURS = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+    "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a",
+    "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#8c6d31", "#e7969c"
+  ];
+  // Fixed per county code, so a county keeps its colour in every view.
+  var COUNTY_ORDER = ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14",
+    "17", "18", "19", "20", "21", "22", "23", "24", "25"];
+  var GROUP_COLOURS = {
+    A1: "#08306b", A2: "#4292c6",
+    B3: "#00441b", B4: "#41ab5d", B5: "#c7e9c0",
+    C6: "#7f2704", C7: "#f16913", C8: "#fdae6b", C9: "#fee6ce"
+  };
+  // Shape by main group, so the legend does not rely on colour alone.
+  var GROUP_SHAPES = { A: "diamond", B: "round-rectangle", C: "ellipse" };
+  var MISSING_COLOUR = "#d0d5da";
+  var MISSING_SHAPE = "triangle";
+  var MAX_DRAWN_EDGES = 3000;
+  var ROLE_NAMES = { host: "värd", purchaser: "beställare", member: "medlem" };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function svgShape(shape, fill) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("viewBox", "0 0 18 18");
+    svg.setAttribute("aria-hidden", "true");
+    var item;
+    if (shape === "diamond") {
+      item = document.createElementNS(ns, "polygon");
+      item.setAttribute("points", "9,1 17,9 9,17 1,9");
+    } else if (shape === "round-rectangle" || shape === "square") {
+      item = document.createElementNS(ns, "rect");
+      item.setAttribute("x", "2"); item.setAttribute("y", "2");
+      item.setAttribute("width", "14"); item.setAttribute("height", "14");
+      item.setAttribute("rx", shape === "square" ? "0" : "3");
+    } else if (shape === "triangle") {
+      item = document.createElementNS(ns, "polygon");
+      item.setAttribute("points", "9,1 17,16 1,16");
+    } else if (shape === "line") {
+      item = document.createElementNS(ns, "line");
+      item.setAttribute("x1", "1"); item.setAttribute("y1", "9");
+      item.setAttribute("x2", "17"); item.setAttribute("y2", "9");
+      item.setAttribute("stroke-width", fill);
+      fill = "none";
+    } else {
+      item = document.createElementNS(ns, "circle");
+      item.setAttribute("cx", "9"); item.setAttribute("cy", "9"); item.setAttribute("r", "7");
+    }
+    item.setAttribute("fill", fill);
+    item.setAttribute("stroke", "#1b1f23");
+    item.setAttribute("stroke-width", item.getAttribute("stroke-width") || "1");
+    svg.appendChild(item);
+    return svg;
+  }
+
+  function legendItem(shape, fill, text) {
+    var item = el("li", { "class": "legend__item" });
+    item.appendChild(svgShape(shape, fill));
+    item.appendChild(el("span", {}, text));
+    return item;
+  }
+
+  function countyColour(code) {
+    var index = COUNTY_ORDER.indexOf(code);
+    return index < 0 ? MISSING_COLOUR : COUNTY_COLOURS[index % COUNTY_COLOURS.length];
+  }
+
+  function numberSv(value, decimals) {
+    return Number(value).toLocaleString("sv-SE", {
+      minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0
+    });
+  }
+
+  function graphElements(data) {
+    var counties = data.labels.county.map(function (c) { return c.id; }).sort();
+    var countyNames = {};
+    data.labels.county.forEach(function (c) { countyNames[c.id] = c.label; });
+    var elements = [];
+    var clusters = layoutBy === "communities" ? data.labels.community : data.labels.county;
+    if (!data.focus) {
+      clusters.forEach(function (c) {
+        elements.push({
+          group: "nodes", classes: "cluster-label", selectable: false, grabbable: false,
+          data: { id: "label-" + c.id, label: c.label }, position: { x: c.x, y: c.y }
+        });
+      });
+    }
+    data.nodes.forEach(function (n) {
+      var group = n.group || "";
+      var fill = colourBy === "group"
+        ? (GROUP_COLOURS[group] || MISSING_COLOUR)
+        : countyColour(n.county);
+      var shape = colourBy === "group" ? (GROUP_SHAPES[group.charAt(0)] || MISSING_SHAPE) : "ellipse";
+      var position = layoutBy === "communities" ? { x: n.cx, y: n.cy } : { x: n.x, y: n.y };
+      elements.push({
+        group: "nodes", classes: "kommun",
+        data: {
+          id: n.id, name: n.name, fill: fill, shape: shape, partners: n.partners,
+          depth: n.depth, countyName: countyNames[n.county] || n.county, group: group
+        },
+        position: position
+      });
+    });
+    // The whole country can have over 10,000 edges: draw the strongest ones so the picture
+    // stays readable (and fast); the tables below list every one.
+    var drawn = data.edges;
+    var minWeight = 1;
+    if (!data.focus && drawn.length > MAX_DRAWN_EDGES) {
+      drawn = drawn.slice().sort(function (a, b) { return b.w - a.w; }).slice(0, MAX_DRAWN_EDGES);
+      minWeight = drawn[drawn.length - 1].w;
+      drawn = data.edges.filter(function (e) { return e.w >= minWeight; });
+      if (drawn.length > MAX_DRAWN_EDGES * 1.5) {
+        minWeight += 1;
+        drawn = data.edges.filter(function (e) { return e.w >= minWeight; });
+      }
+    }
+    drawn.forEach(function (e) {
+      elements.push({ group: "edges", data: { id: e.s + "-" + e.t, source: e.s, target: e.t, weight: e.w } });
+    });
+    return { elements: elements, counties: counties, countyNames: countyNames, drawnEdges: drawn.length, minWeight: minWeight };
+  }
+
+  function bipartiteElements(data) {
+    var elements = [];
+    data.nodes.forEach(function (n) {
+      if (n.kind === "agreement") {
+        elements.push({ group: "nodes", classes: "agreement", data: { id: n.id, name: n.name, depth: n.depth, fill: "#ffffff", shape: "round-rectangle", partners: 0 } });
+      } else {
+        var group = n.group || "";
+        elements.push({
+          group: "nodes", classes: "kommun",
+          data: {
+            id: n.id, code: n.code, name: n.name, depth: n.depth, partners: 4,
+            fill: colourBy === "group" ? (GROUP_COLOURS[group] || MISSING_COLOUR) : "#4e79a7",
+            shape: colourBy === "group" ? (GROUP_SHAPES[group.charAt(0)] || MISSING_SHAPE) : "ellipse"
+          }
+        });
+      }
+    });
+    data.edges.forEach(function (e, i) {
+      elements.push({ group: "edges", data: { id: "e" + i, source: e.s, target: e.t, weight: 1, role: e.role } });
+    });
+    return { elements: elements };
+  }
+
+  function styles(maxWeight, large) {
+    var maxW = Math.max(maxWeight, 2);
+    return [
+      { selector: "node.kommun", style: {
+        "background-color": "data(fill)", "shape": "data(shape)",
+        "border-width": 1, "border-color": "#1b1f23",
+        "width": "mapData(partners, 0, 40, 9, 26)", "height": "mapData(partners, 0, 40, 9, 26)",
+        "label": "data(name)", "font-size": 9, "color": "#1b1f23",
+        "text-valign": "bottom", "text-margin-y": 2,
+        "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+        "text-background-padding": 1,
+        "min-zoomed-font-size": large ? 8 : 4
+      } },
+      { selector: "node.agreement", style: {
+        "background-color": "#ffffff", "shape": "round-rectangle", "width": 12, "height": 12,
+        "border-width": 2, "border-color": "#1d4f6e", "label": "data(name)", "font-size": 7,
+        "text-wrap": "ellipsis", "text-max-width": 120, "min-zoomed-font-size": 6,
+        "text-valign": "bottom", "color": "#4f5a63"
+      } },
+      { selector: "node.cluster-label", style: {
+        "background-opacity": 0, "border-width": 0, "width": 1, "height": 1,
+        "label": "data(label)", "font-size": 30, "font-weight": "bold", "color": "#163d55",
+        "text-valign": "center", "text-background-color": "#ffffff",
+        "text-background-opacity": 0.85, "text-background-padding": 2, "events": "no"
+      } },
+      { selector: "edge", style: {
+        "width": "mapData(weight, 1, " + maxW + ", 0.6, 7)",
+        "line-color": "#4f5a63",
+        "opacity": "mapData(weight, 1, " + maxW + ", " + (large ? "0.12" : "0.35") + ", 0.85)",
+        "curve-style": large ? "haystack" : "bezier",
+        "events": "no"
+      } },
+      { selector: "node.kommun:selected, node.kommun.found", style: {
+        "border-width": 4, "border-color": "#0b0c0c", "background-color": "#ffdd00",
+        "font-size": 14, "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 20
+      } },
+      { selector: ".faded", style: { "opacity": 0.12 } },
+      { selector: "node.neighbour", style: { "min-zoomed-font-size": 0, "z-index": 10 } },
+      { selector: "edge.highlight", style: { "line-color": "#1d4f6e", "opacity": 0.9, "z-index": 10 } }
+    ];
+  }
+
+  function buildLegend(data, extra) {
+    legend.textContent = "";
+    var heading = el("h3", {}, "Teckenförklaring");
+    legend.appendChild(heading);
+    var list = el("ul", { "class": "network__legend", "aria-label": "Teckenförklaring" });
+    if (view === "bipartite") {
+      list.appendChild(legendItem("ellipse", "#4e79a7", "Kommun"));
+      list.appendChild(legendItem("round-rectangle", "#ffffff", "Samverkan"));
+      list.appendChild(legendItem("line", "2", "Linje: kommunen är part i samverkan"));
+    } else if (colourBy === "group") {
+      var labels = data.group_labels || {};
+      Object.keys(GROUP_COLOURS).forEach(function (group) {
+        list.appendChild(legendItem(GROUP_SHAPES[group.charAt(0)], GROUP_COLOURS[group], group + " " + (labels[group] || "")));
+      });
+      list.appendChild(legendItem(MISSING_SHAPE, MISSING_COLOUR, "Kommungrupp inte hämtad"));
+    } else {
+      extra.counties.forEach(function (code) {
+        list.appendChild(legendItem("ellipse", countyColour(code), extra.countyNames[code] || code));
+      });
+    }
+    if (view !== "bipartite") {
+      list.appendChild(legendItem("ellipse", "#ffffff", "Större figur: fler partner"));
+      list.appendChild(legendItem("line", "1", "Tunn linje: 1 gemensam samverkan"));
+      list.appendChild(legendItem("line", "5", "Tjock linje: upp till " + data.max_weight + " gemensamma"));
+      if (colourBy === "county" && !data.focus) {
+        list.appendChild(el("li", { "class": "legend__item" }, layoutBy === "communities"
+          ? "Kommunerna är samlade i sina samverkansgrupper (rubrikerna i grafen)."
+          : "Kommunerna är samlade per län, ungefär där länet ligger på kartan (länsnamnen i grafen)."));
+      }
+    }
+    legend.appendChild(list);
+  }
+
+  function showPanelMessage(title, text) {
+    panel.textContent = "";
+    panel.appendChild(el("h3", { id: "network-panel-title" }, title));
+    panel.appendChild(el("p", {}, text));
+  }
+
+  function renderPanel(info) {
+    panel.textContent = "";
+    panel.appendChild(el("h3", { id: "network-panel-title" }, info.name));
+    var facts = [info.county];
+    if (info.group) { facts.push(info.group); }
+    if (info.population) { facts.push(numberSv(info.population) + " invånare"); }
+    panel.appendChild(el("p", { "class": "muted" }, facts.join(" · ")));
+    var m = info.measures;
+    var dl = el("dl", { "class": "network__facts" });
+    var rows = [
+      ["Partner", numberSv(m.partners)],
+      ["Samverkan", numberSv(m.agreements)],
+      ["– som värd", numberSv(m.as_host)],
+      ["– som beställare", numberSv(m.as_purchaser)],
+      ["– som medlem", numberSv(m.as_member)],
+      ["Beroende av värd", m.depends_on ? m.depends_on + " (mest " + m.main_host + ", " + m.main_host_count + ")" : "0"],
+      ["Värd åt", numberSv(m.serves) + " kommuner"],
+      ["Brobyggare", numberSv(m.betweenness, 3)],
+      ["Grupp", m.community ? String(m.community) : "–"]
+    ];
+    rows.forEach(function (row) {
+      dl.appendChild(el("dt", {}, row[0]));
+      dl.appendChild(el("dd", {}, row[1]));
+    });
+    panel.appendChild(dl);
+    panel.appendChild(el("h4", {}, "Samverkan (" + info.agreement_total + ")"));
+    if (info.agreements.length) {
+      var list = el("ul", { "data-panel-agreements": "" });
+      info.agreements.forEach(function (a) {
+        var li = el("li");
+        li.appendChild(el("a", { href: a.url }, a.title));
+        var detail = " – " + a.form + ", " + (ROLE_NAMES[a.role] || a.role);
+        if (a.partners.length) { detail += "; med " + a.partners.join(", "); }
+        li.appendChild(el("span", { "class": "muted" }, detail));
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+      if (info.agreement_total > info.agreements.length) {
+        var more = el("p");
+        more.appendChild(el("a", { href: info.urls.all_agreements }, "Visa alla i listan över samverkan"));
+        panel.appendChild(more);
+      }
+    } else {
+      panel.appendChild(el("p", {}, "Ingen samverkan med filtren."));
+    }
+    var links = el("ul");
+    [[info.urls.neighbourhood, "Visa kommunens grannskap"],
+     [info.urls.similar, "Liknande kommuner"],
+     [info.urls.municipality, "Kommunens sida"]].forEach(function (pair) {
+      var li = el("li");
+      li.appendChild(el("a", { href: pair[0] }, pair[1]));
+      links.appendChild(li);
+    });
+    panel.appendChild(links);
+  }
+
+  function openPanel(code, moveFocus) {
+    showPanelMessage("Hämtar …", "");
+    fetch(container.dataset.panel.replace("CODE", encodeURIComponent(code)), {
+      headers: { "Accept": "application/json" }, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (info) {
+      renderPanel(info);
+      if (moveFocus) { panel.focus(); }
+    }).catch(function () {
+      showPanelMessage("Kunde inte hämta kommunen", "Försök igen, eller använd tabellen nedan.");
+    });
+  }
+
+  function highlight(node) {
+    cy.batch(function () {
+      cy.elements().removeClass("faded neighbour highlight found");
+      if (!node) { return; }
+      var hood = node.closedNeighborhood();
+      cy.elements().not(hood).not(".cluster-label").addClass("faded");
+      hood.nodes().addClass("neighbour");
+      hood.edges().addClass("highlight");
+      node.addClass("found");
+    });
+  }
+
+  function select(node, moveFocus) {
+    cy.$(":selected").unselect();
+    node.select();
+    highlight(node);
+    var code = node.data("code") || node.id();
+    if (node.hasClass("agreement")) { return; }
+    openPanel(code, moveFocus);
+  }
+
+  function layoutFor(count) {
+    if (focus || view === "bipartite") {
+      if (focus) {
+        return {
+          name: "concentric", animate: false, minNodeSpacing: view === "bipartite" ? 10 : 18,
+          concentric: function (n) { var d = n.data("depth"); return 10 - (d === null || d === undefined ? 9 : d); },
+          levelWidth: function () { return 1; }
+        };
+      }
+      return { name: "cose", animate: false, randomize: true, nodeRepulsion: function () { return 8000; }, idealEdgeLength: function () { return 40; }, numIter: count > 300 ? 600 : 1000 };
+    }
+    return { name: "preset", fit: true, padding: 20 };
+  }
+
+  // Cytoscape adds a <style> element (blocked by our CSP) unless one with this id exists; the
+  // rule it would add (position: relative) is in app.css (.graph-canvas).
+  function preventInjectedStyle() {
+    if (!document.getElementById("__________cytoscape_stylesheet")) {
+      var marker = document.createElement("meta");
+      marker.id = "__________cytoscape_stylesheet";
+      document.head.appendChild(marker);
+    }
+  }
+
+  function draw(data) {
+    if (data.too_many) {
+      status.textContent = "För många samverkan (" + data.agreement_count + ") för att rita som kommun – samverkan. Välj en kommun, ett län eller ett område, eller använd tabellen.";
+      container.hidden = true;
+      return;
+    }
+    var built = view === "bipartite" ? bipartiteElements(data) : graphElements(data);
+    var large = data.edges.length > 1500;
+    preventInjectedStyle();
+    cy = window.cytoscape({
+      container: container,
+      elements: built.elements,
+      style: styles(data.max_weight || 1, large),
+      layout: layoutFor(data.nodes.length),
+      minZoom: 0.05,
+      maxZoom: 6,
+      boxSelectionEnabled: false,
+      autoungrabify: !focus && view === "graph",
+      hideEdgesOnViewport: large,
+      textureOnViewport: large,
+      pixelRatio: large ? 1 : "auto"
+    });
+    // A small neighbourhood should not be blown up to fill the canvas.
+    if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(); }
+    buildLegend(data, built);
+    cy.on("tap", "node.kommun, node.agreement", function (event) { select(event.target, false); });
+    cy.on("tap", function (event) {
+      if (event.target === cy) { cy.$(":selected").unselect(); highlight(null); }
+    });
+    var kommuner = cy.nodes(".kommun").length;
+    if (view === "bipartite") {
+      status.textContent = "Grafen är ritad: " + kommuner + " kommuner och " + cy.nodes(".agreement").length + " samverkan.";
+    } else if (built.drawnEdges < data.edges.length) {
+      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och de " +
+        numberSv(built.drawnEdges) + " starkaste av " + numberSv(data.edges.length) +
+        " kopplingar (minst " + built.minWeight + " gemensamma samverkan). Välj ett län, ett område eller en kommun för att se alla, eller se tabellerna nedan.";
+    } else {
+      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och " + numberSv(data.edges.length) + " kopplingar.";
+    }
+    container.dataset.ready = "true";
+    if (focus) {
+      var start = cy.getElementById(view === "bipartite" ? "m:" + focus : focus);
+      if (start.nonempty()) { select(start, false); }
+    }
+  }
+
+  function findNode(query) {
+    var wanted = query.trim().toLocaleLowerCase("sv-SE");
+    if (!wanted) { return null; }
+    var nodes = cy.nodes(".kommun");
+    var exact = nodes.filter(function (n) { return n.data("name").toLocaleLowerCase("sv-SE") === wanted; });
+    if (exact.nonempty()) { return exact[0]; }
+    var prefix = nodes.filter(function (n) { return n.data("name").toLocaleLowerCase("sv-SE").indexOf(wanted) === 0; });
+    return prefix.nonempty() ? prefix[0] : null;
+  }
+
+  if (searchForm) {
+    searchForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!cy) { return; }
+      var input = searchForm.querySelector("input");
+      var node = findNode(input.value);
+      if (!node) {
+        searchError.hidden = false;
+        searchError.textContent = "Hittade ingen kommun som heter ”" + input.value + "” i grafen.";
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", "network-search-hint network-search-error");
+        return;
+      }
+      searchError.hidden = true;
+      input.removeAttribute("aria-invalid");
+      input.setAttribute("aria-describedby", "network-search-hint");
+      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.6) }, { duration: 250 });
+      select(node, true);
+    });
+  }
+
+  root.hidden = false;
+  status.textContent = "Ritar grafen …";
+  fetch(container.dataset.src, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    })
+    .then(draw)
+    .catch(function () {
+      status.textContent = "Grafen kunde inte ritas. Samma uppgifter finns i tabellerna nedan.";
+    });
+})();

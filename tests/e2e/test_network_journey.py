@@ -1,0 +1,120 @@
+"""A network analyst explores the network; an editor starts a planned agreement from a peer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login
+from tests.network.conftest import SPEC
+
+pytestmark = pytest.mark.e2e
+
+
+def _load(live_app):
+    from coop_tracker.extensions import db
+    from tests.factories import Factory
+
+    with live_app.app_context():
+        factory = Factory(db.session)
+        for title, form, phase, areas, parties in SPEC:
+            factory.agreement(
+                parties,
+                form=form,
+                phase=phase,
+                areas=areas,
+                title=title,
+                purpose=f"Syftet med {title}.",
+                goals=f"Målen för {title}.",
+            )
+        factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
+
+
+def test_explore_the_network_and_start_from_a_similar_kommun(page, live_app):
+    _load(live_app)
+    login(page, "anna@vansbro.se")
+    page.wait_for_url("**/")
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Nätverk").click()
+    page.wait_for_url("**/network")
+    # The whole country is drawn: the canvas appears and the status says what is on it.
+    page.wait_for_selector("#network-canvas[data-ready=true] canvas")
+    assert page.locator("#network-canvas canvas").count() >= 1
+    status = page.locator("#network-status")
+    assert "290 kommuner och 8 kopplingar" in status.inner_text()
+    assert "Dalarnas län" in page.locator("#network-legend").inner_text()
+    assert_accessible(page, "network-01-country")
+
+    # Search a kommun: it is selected and its agreements are listed beside the graph.
+    page.get_by_label("Sök kommun i grafen").fill("malung")
+    page.locator("[data-network-search]").get_by_role("button", name="Visa").click()
+    panel = page.locator("#network-panel")
+    panel.get_by_role("heading", name="Malung-Sälen").wait_for()
+    assert panel.get_by_role("link", name="Livsmedel Vansbro–Malung").is_visible()
+    assert "mest Vansbro, 2" in panel.inner_text()
+    selected = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#network-panel a')).map(a => a.href)"
+    )
+    assert any(re.search(r"/agreements/\d+$", href) for href in selected)
+
+    # Click a kommun on the canvas: Mora, at its rendered position.
+    box = page.locator("#network-canvas").bounding_box()
+    position = page.evaluate(
+        """() => {
+            const cy = document.getElementById('network-canvas')._cyreg.cy;
+            const p = cy.getElementById('2062').renderedPosition();
+            return {x: p.x, y: p.y};
+        }"""
+    )
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    panel.get_by_role("heading", name="Mora").wait_for()
+    assert panel.get_by_role("link", name="IT-nämnden Mora Orsa Älvdalen").is_visible()
+    panel.get_by_role("link", name="Visa kommunens grannskap").click()
+    page.wait_for_url("**municipality=2062**")
+    page.wait_for_selector("#network-canvas[data-ready=true]")
+    assert "Grannskapet kring Mora" in page.locator("#network-summary").inner_text()
+    assert_accessible(page, "network-02-neighbourhood")
+
+    # The table view: the same numbers as text.
+    page.get_by_role("link", name="Tabell över kommuner").click()
+    table = page.get_by_role("table", name=re.compile("Kommunerna i nätverket"))
+    mora_row = table.locator("tr[data-code='2062']")
+    assert mora_row.locator("[data-measure=partners]").inner_text() == "4"
+    assert table.locator("tbody tr").count() == 5
+    assert_accessible(page, "network-03-table")
+
+    # Liknande kommuner for the user's own kommun, and start from an example.
+    page.goto("/municipalities/2021")
+    page.get_by_role("link", name="Liknande kommuner").click()
+    page.get_by_role("heading", name="Liknande kommuner som Vansbro").wait_for()
+    assert "Kommungruppen är inte hämtad" in page.content()
+    assert_accessible(page, "network-04-similar")
+    start = re.compile(r"Starta planerad samverkan utifrån detta\W+Räddningstjänstförbundet")
+    page.get_by_role("link", name=start).click()
+    assert_accessible(page, "network-05-adopt")
+    page.get_by_label("Namn på den nya samverkan").fill("Räddningstjänst för Vansbro")
+    page.get_by_label("Kommun att samverka med").select_option("2062")
+    page.get_by_role("button", name="Skapa planerad samverkan").click()
+    page.wait_for_url(re.compile(r".*/agreements/\d+$"))
+    assert page.locator("h1").inner_text() == "Räddningstjänst för Vansbro"
+    assert "är skapad utifrån exemplet" in page.content()
+    assert "Planerad" in page.content()
+    assert_accessible(page, "network-06-created")
+
+
+def test_the_network_page_works_without_javascript(browser, live_server, live_app):
+    _load(live_app)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    login(page, "anna@vansbro.se")
+    page.goto("/network")
+    assert not page.locator("[data-network]").is_visible()  # no empty canvas
+    page.get_by_label("Samverkansområde").select_option("raddningstjanst")
+    page.locator("form[aria-label='Filtrera nätverket']").get_by_role("button", name="Visa").click()
+    page.wait_for_url("**area=raddningstjanst**")
+    page.wait_for_load_state("load")
+    page.get_by_role("heading", name="Kommuner utan samverkan inom räddningstjänst").wait_for()
+    rows = page.locator("table[data-edge-table] tbody tr")
+    assert rows.count() == 3
+    context.close()

@@ -1,0 +1,111 @@
+"""Loading the network from the database: visibility, current parties, cache, query counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coop_tracker.agreements.services import AgreementInput, archive_agreement, update_agreement
+from coop_tracker.core.actor import Actor
+from coop_tracker.network.graph import GraphFilters
+from coop_tracker.network.queries import get_network, load_agreements, load_data
+from tests.network.conftest import expected_graph
+
+
+def edges(graph):
+    return {tuple(sorted((a, b))): w for a, b, w in graph.edges(data="weight")}
+
+
+def test_the_database_network_is_the_expected_graph(network, factory, session):
+    reader = factory.user("reader", "2021")
+    result = get_network(session, reader, GraphFilters())
+    assert edges(result.graph) == edges(expected_graph())
+    assert result.graph.number_of_nodes() == 290
+
+
+def test_parties_that_have_left_do_not_count(network, factory, session):
+    forbund = network["Räddningstjänstförbundet"]
+    forbund.party_for("2023").left_on = date(2025, 6, 30)
+    session.commit()
+    graph = get_network(session, factory.user("reader"), GraphFilters()).graph
+    assert graph.has_edge("2062", "2080")
+    assert not graph.has_edge("2062", "2023")
+    assert not graph.has_edge("2080", "2023")
+
+
+def test_archived_agreements_are_left_out_even_for_admins(network, factory, session):
+    archive_agreement(session, network["Överförmyndare Stockholm–Väsby"], actor=Actor.system())
+    session.commit()
+    admin = factory.user("admin", None)
+    graph = get_network(session, admin, GraphFilters()).graph
+    assert not graph.has_edge("0180", "0114")
+
+
+def test_planned_agreements_are_seen_only_by_their_parties(network, factory, session):
+    planned = GraphFilters(phases=("planned",))
+    falun = factory.user("editor", "2080")
+    other = factory.user("editor", "2062")
+    admin = factory.user("admin", None)
+    assert get_network(session, falun, planned).graph.has_edge("2080", "0180")
+    assert not get_network(session, other, planned).graph.has_edge("2080", "0180")
+    assert get_network(session, admin, planned).graph.has_edge("2080", "0180")
+    assert load_agreements(session, None, ("planned",)) == ()  # nobody logged in sees nothing
+
+
+def test_a_saved_change_is_seen_at_once_despite_the_cache(network, factory, session):
+    reader = factory.user("reader")
+    assert not get_network(session, reader, GraphFilters()).graph.has_edge("2021", "2062")
+    agreement = network["Miljö Vansbro–Malung"]
+    data = AgreementInput.from_agreement(agreement)
+    data.parties.append(type(data.parties[0])(municipality_code="2062", role="purchaser"))
+    update_agreement(
+        session, agreement, data, expected_version=agreement.version, actor=Actor.system()
+    )
+    session.commit()
+    assert get_network(session, reader, GraphFilters()).graph.has_edge("2021", "2062")
+
+
+def test_the_cache_serves_the_same_network_until_something_changes(network, factory, session):
+    reader = factory.user("reader")
+    first = get_network(session, reader, GraphFilters())
+    assert get_network(session, reader, GraphFilters()) is first
+    assert load_data(session, reader, ("exiting", "active")) is first.data
+
+
+def test_loading_takes_the_same_number_of_queries_for_5_and_50_agreements(
+    app, factory, session, count_queries
+):
+    app.config["NETWORK_CACHE_SIZE"] = 0  # measure the real loading every time
+    reader = factory.user("reader", "2021")
+    codes = ["2021", "2023", "2062", "2034", "2039", "2080"]
+
+    def add(n, start):
+        for i in range(n):
+            a, b = codes[(start + i) % 6], codes[(start + i + 1) % 6]
+            factory.agreement([(a, "host"), (b, "purchaser")], phase="active")
+
+    def measure():
+        session.expire_all()
+        with count_queries() as statements:
+            network = get_network(session, reader, GraphFilters()).complete()
+        return len(statements), network
+
+    add(5, 0)
+    few, small = measure()
+    add(45, 5)
+    many, large = measure()
+    assert large.graph.size(weight="weight") > small.graph.size(weight="weight")
+    assert few == many
+    # kommuner, areas, fingerprint, agreements, parties, agreement areas (+ the expired user)
+    assert few <= 7
+
+
+def test_similar_is_cached_until_the_data_changes(network, factory, session):
+    from coop_tracker.network.queries import get_similar
+
+    reader = factory.user("reader")
+    first = get_similar(session, reader, "2034")
+    assert get_similar(session, reader, "2034") is first
+    assert "lon" not in {s.area for s in first.suggestions}
+    factory.agreement([("2039", "host"), ("2062", "purchaser")], phase="active", areas=["lon"])
+    second = get_similar(session, reader, "2034")
+    assert "lon" in {s.area for s in second.suggestions}
