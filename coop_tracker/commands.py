@@ -30,12 +30,15 @@ def register_commands(app: Flask) -> None:
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load counties, municipalities and areas (idempotent)."""
+    """Load counties, municipalities, areas and checklist templates (idempotent)."""
+    from coop_tracker.checklists.services import seed_checklist_templates
     from coop_tracker.municipalities.services import seed_reference_data
 
     result = seed_reference_data(db.session, actor=Actor.system("cli"))
+    templates = seed_checklist_templates(db.session, actor=Actor.system("cli"))
     db.session.commit()
     click.echo(
         f"Referensdata: {result.counties} län, {result.municipalities} kommuner, "
         f"{result.areas} områden ({result.created} nya, {result.updated} uppdaterade)."
     )
+    click.echo(f"Checklistmallar: {templates.sets} mallar ({templates.created} nya versioner).")

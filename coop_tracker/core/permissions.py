@@ -35,6 +35,10 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "meeting.view": ("admin", "editor", "reader"),
     "meeting.manage": ("admin", "editor:home"),
     "reminders.own": ("admin", "editor", "reader"),
+    "lifecycle.transition": ("admin", "editor:party"),
+    "checklist.edit": ("admin", "editor:party"),
+    "checklist_template.manage": ("admin",),
+    "exit.edit": ("admin", "editor:party"),
 }
 
 
