@@ -6,6 +6,8 @@ from flask_smorest import Blueprint
 
 from coop_tracker.agreements.api import blp as agreements_blp
 from coop_tracker.audit.api import blp as history_blp
+from coop_tracker.checklists.api import blp as checklists_blp
+from coop_tracker.lifecycle.api import blp as lifecycle_blp
 from coop_tracker.municipalities.api import areas_blp, municipalities_blp
 from coop_tracker.reminders.api import blp as reminders_blp
 from coop_tracker.reviews.api import blp as reviews_blp
@@ -19,4 +21,6 @@ blueprints: list[Blueprint] = [
     me_blp,
     reviews_blp,
     reminders_blp,
+    lifecycle_blp,
+    checklists_blp,
 ]

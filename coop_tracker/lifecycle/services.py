@@ -51,6 +51,12 @@ from coop_tracker.lifecycle.rules import (
 
 # --------------------------------------------------------------------------- gates
 
+CHECKLIST_NAMES = {
+    ChecklistPhase.BEFORE: "Före-checklistan",
+    ChecklistPhase.DURING: "Checklistan under samverkan",
+    ChecklistPhase.EXIT: "Avvecklingschecklistan",
+}
+
 
 def _party_name(party: Party | None) -> str:
     if party is None:
@@ -72,7 +78,7 @@ def _unresolved_required(
         )
     )
     parties = {p.id: p for p in agreement.parties}
-    label = checklists.CHECKLIST_PHASE_LABELS[phase]
+    label = CHECKLIST_NAMES[phase]
     open_items: list[str] = []
     counted = 0
     for item in items:
@@ -83,7 +89,7 @@ def _unresolved_required(
         if item.is_required and item.status == ItemStatus.OPEN:
             whose = f" ({_party_name(party)})" if party is not None else ""
             open_items.append(
-                f"{label}-checklistan: ”{item.template_item.text_sv}”{whose} är inte klar "
+                f"{label}: ”{item.template_item.text_sv}”{whose} är inte klar "
                 "eller markerad som inte tillämplig."
             )
     return counted > 0, open_items
