@@ -311,7 +311,23 @@ def _detail(
         remaining_problems=remaining_problems,
         can_edit=can(current_user, "exit.edit", agreement),
         today_iso=today().isoformat(),
+        task_groups=_task_groups(plan),
     ), status
+
+
+def _task_groups(plan: Exit) -> list[tuple[str, list[ExitTask]]]:
+    """Tasks per party (joint ones first), for the printed plan."""
+    groups: dict[int | None, list[ExitTask]] = {}
+    for task in plan.tasks:
+        groups.setdefault(task.party_id, []).append(task)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
+    return [
+        (
+            tasks[0].party.municipality.name if key is not None and tasks[0].party else "Gemensamt",
+            tasks,
+        )
+        for key, tasks in ordered
+    ]
 
 
 @bp.get("/avveckling/<int:exit_id>")
