@@ -88,10 +88,13 @@ class Exit(TimestampMixin, Base):
     decision_ref: Mapped[str] = mapped_column(String(100), default="")
     adopted_on: Mapped[date | None] = mapped_column(Date)
     adopted_by_name: Mapped[str] = mapped_column(String(120), default="")
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_by_name: Mapped[str] = mapped_column(String(120), default="")
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_name: Mapped[str] = mapped_column(String(120), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

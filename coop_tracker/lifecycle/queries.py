@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -111,6 +111,7 @@ def timeline(
             events.append(
                 TimelineEvent(
                     on=plan.adopted_on,
+                    at=plan.adopted_at,
                     title=f"Avvecklingsplanen antogs: {plan.title}",
                     kind="adopted",
                     who=plan.adopted_by_name,
@@ -122,6 +123,7 @@ def timeline(
             events.append(
                 TimelineEvent(
                     on=plan.completed_on,
+                    at=plan.completed_at,
                     title=f"Avvecklingsplanen genomförd: {plan.title}",
                     kind="completed",
                     who=plan.completed_by_name,
@@ -132,6 +134,7 @@ def timeline(
             events.append(
                 TimelineEvent(
                     on=plan.withdrawn_on,
+                    at=plan.withdrawn_at,
                     title=f"Avvecklingsplanen återkallades: {plan.title}",
                     kind="withdrawn",
                     body=plan.withdrawn_reason,
@@ -156,17 +159,24 @@ def timeline(
                     exit_id=left_via,
                 )
             )
-    events.sort(key=lambda e: (e.on, _rank(e)))
+    events.sort(key=_order)
     return events
 
 
-RANKS = {"created": 0, "exit": 2, "notice": 3, "adopted": 4, "completed": 5, "withdrawn": 6}
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 
 
-def _rank(event: TimelineEvent) -> int:
-    """Order within a day: a phase change follows the exit step that caused it."""
-    if event.kind == "phase":
-        return 1 if event.title.startswith(PHASE_LABELS["planned"]) else 8
+def _order(event: TimelineEvent) -> tuple[date, int, datetime]:
+    """By day; within a day a notice comes first, then recorded steps in the order they were
+    made, and a party's leaving last (it takes effect at the end of the day)."""
+    if event.kind == "notice":
+        return (event.on, 0, EARLIEST)
     if event.kind == "left":
-        return 7
-    return RANKS[event.kind]
+        return (event.on, 2, LATEST)
+    return (event.on, 1, _aware(event.at) if event.at else EARLIEST)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they are stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -23,6 +23,7 @@ from coop_tracker.checklists import services as checklists
 from coop_tracker.checklists.models import ChecklistItem, ChecklistPhase, ItemStatus
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import (
     DomainError,
     NotFound,
@@ -638,6 +639,7 @@ def adopt_exit(
     plan.status = ExitStatus.ADOPTED
     plan.adopted_on = adopted
     plan.adopted_by_name = actor.name
+    plan.adopted_at = utcnow()
     plan.decision_ref = ref
     outcome = ExitOutcome(plan)
     if plan.scope == ExitScope.PARTY:
@@ -718,6 +720,7 @@ def complete_exit(
     plan.status = ExitStatus.COMPLETED
     plan.completed_on = today
     plan.completed_by_name = actor.name
+    plan.completed_at = utcnow()
     outcome = ExitOutcome(plan)
     if plan.scope == ExitScope.PARTY and plan.leaving_party is not None:
         party = plan.leaving_party
@@ -782,6 +785,7 @@ def withdraw_exit(
     plan.status = ExitStatus.WITHDRAWN
     plan.withdrawn_on = today
     plan.withdrawn_reason = text
+    plan.withdrawn_at = utcnow()
     session.flush()
     record(
         session,

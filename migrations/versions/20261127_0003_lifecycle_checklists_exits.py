@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-27 06:42:40.046236
+Create Date: 2026-11-27 07:06:03.611163
 
 """
 from alembic import op
@@ -111,10 +111,13 @@ def upgrade():
     sa.Column('decision_ref', sa.String(length=100), nullable=False),
     sa.Column('adopted_on', sa.Date(), nullable=True),
     sa.Column('adopted_by_name', sa.String(length=120), nullable=False),
+    sa.Column('adopted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_on', sa.Date(), nullable=True),
     sa.Column('completed_by_name', sa.String(length=120), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_on', sa.Date(), nullable=True),
     sa.Column('withdrawn_reason', sa.Text(), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_by_name', sa.String(length=120), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
