@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
-from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.api.common import api_user, permission_required, utc
+from coop_tracker.api.schemas import ErrorSchema, Schema
 from coop_tracker.checklists import services
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.checklists.queries import checklist_sections, progress_by_agreement
@@ -26,11 +26,8 @@ blp = Blueprint(
 )
 
 
-class ItemPatch(ma.Schema):
+class ItemPatch(Schema):
     """Fields to change; ``version`` is required and a stale one gives 409."""
-
-    class Meta:
-        unknown = ma.RAISE
 
     version = fields.Raw(metadata={"description": "Versionen du läste"})
     status = fields.String(metadata={"description": "open | done | not_applicable"})
@@ -71,7 +68,7 @@ def item_json(item: ChecklistItem, codes: dict[int, str]) -> dict[str, Any]:
         "due_on": _iso(item.due_on),
         "note": item.note,
         "evidence_url": item.evidence_url,
-        "done_at": _iso(item.done_at),
+        "done_at": _iso(utc(item.done_at)),
         "done_by": item.done_by_name or None,
         "is_retired": item.is_retired,
         "version": item.version,
@@ -86,7 +83,7 @@ def _codes(agreement: Agreement) -> dict[int, str]:
 @blp.response(200)
 def get_checklist(agreement_id: int) -> Any:
     """Every current item by phase, with progress per phase."""
-    agreement = get_visible_agreement(db.session, agreement_id, g.api_user)
+    agreement = get_visible_agreement(db.session, agreement_id, api_user())
     codes = _codes(agreement)
     items = [
         item_json(item, codes)
@@ -113,14 +110,21 @@ def get_checklist(agreement_id: int) -> Any:
     }
 
 
+def _item_agreement(item_id: int) -> Agreement:
+    item = services.get_item(db.session, item_id)
+    return get_visible_agreement(db.session, item.agreement_id, api_user())
+
+
 @blp.route("/checklist-items/<int:item_id>", methods=["PATCH"])
+@permission_required("checklist.edit", _item_agreement)
 @blp.arguments(ItemPatch)
 @blp.response(200)
-@blp.alt_response(409, description="Versionen är inaktuell; `current` visar nuvarande värden.")
+@blp.alt_response(409, schema=ErrorSchema, description="Inaktuell version; se `current`.")
+@blp.alt_response(422, schema=ErrorSchema, description="Fel i uppgifterna; se `fields`.")
 def patch_item(data: dict[str, Any], item_id: int) -> Any:
     """Change status, responsible, due date, note or evidence of one item."""
     item = services.get_item(db.session, item_id)
-    agreement = get_visible_agreement(db.session, item.agreement_id, g.api_user)
+    agreement = get_visible_agreement(db.session, item.agreement_id, api_user())
     codes = _codes(agreement)
     update = services.ItemInput.from_item(item)
     for name in (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
-from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.api.common import api_user, permission_required, utc
+from coop_tracker.api.schemas import ErrorSchema, Schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.web import web_actor
@@ -26,20 +26,13 @@ blp = Blueprint(
 )
 
 
-class _Schema(ma.Schema):
-    """Unknown fields are refused; values are validated (in Swedish) by the services."""
-
-    class Meta:
-        unknown = ma.RAISE
-
-
-class TransitionIn(_Schema):
+class TransitionIn(Schema):
     to_phase = fields.String(metadata={"description": "active, exiting, ended, abandoned"})
     reason = fields.String(allow_none=True)
     override = fields.Boolean(load_default=False, metadata={"description": "Bara admin"})
 
 
-class PhaseChangeOut(_Schema):
+class PhaseChangeOut(Schema):
     id = fields.Integer()
     from_phase = fields.String()
     to_phase = fields.String()
@@ -52,14 +45,14 @@ class PhaseChangeOut(_Schema):
     exit_id = fields.Integer(allow_none=True)
 
 
-class TransitionsOut(_Schema):
+class TransitionsOut(Schema):
     phase = fields.String()
     version = fields.Integer()
     allowed = fields.List(fields.Dict())
     items = fields.List(fields.Nested(PhaseChangeOut))
 
 
-class ExitIn(_Schema):
+class ExitIn(Schema):
     scope = fields.String(metadata={"description": "agreement | party"})
     leaving_party = fields.Raw(allow_none=True, metadata={"description": "kommunkod"})
     title = fields.String(allow_none=True)
@@ -76,7 +69,7 @@ class ExitIn(_Schema):
     decision_ref = fields.String(allow_none=True)
 
 
-class ExitActionIn(_Schema):
+class ExitActionIn(Schema):
     version = fields.Raw()
     adopted_on = fields.Raw(allow_none=True)
     decision_ref = fields.String(allow_none=True)
@@ -84,7 +77,37 @@ class ExitActionIn(_Schema):
 
 
 def _agreement(agreement_id: int) -> Agreement:
-    return get_visible_agreement(db.session, agreement_id, g.api_user)
+    return get_visible_agreement(db.session, agreement_id, api_user())
+
+
+def _plan(exit_id: int) -> Exit:
+    plan = services.get_exit(db.session, exit_id)
+    try:
+        _agreement(plan.agreement_id)
+    except NotFound:
+        raise NotFound("Avvecklingsplanen hittades inte.") from None
+    return plan
+
+
+def _exit_agreement(exit_id: int) -> Agreement:
+    return _agreement(_plan(exit_id).agreement_id)
+
+
+def _errors(*statuses: int) -> Any:
+    """Document the error responses a view can give, all with the error schema."""
+    texts = {
+        403: "Du får inte göra detta.",
+        404: "Finns inte eller är inte synlig för dig.",
+        409: "Vägrat: `reasons` listar varje ouppfyllt villkor, eller inaktuell version.",
+        422: "Fel i uppgifterna; `fields` anger vilka.",
+    }
+
+    def decorator(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, schema=ErrorSchema, description=texts[status])(view)
+        return view
+
+    return decorator
 
 
 def _party_id(agreement: Agreement, code: Any, field_name: str) -> int | None:
@@ -152,7 +175,7 @@ def _change_json(change: PhaseChange) -> dict[str, Any]:
         "from_phase": change.from_phase,
         "to_phase": change.to_phase,
         "changed_on": change.changed_on,
-        "changed_at": change.changed_at,
+        "changed_at": utc(change.changed_at),
         "actor_name": change.actor_name,
         "reason": change.reason,
         "is_override": change.is_override,
@@ -171,16 +194,17 @@ def list_transitions(agreement_id: int) -> Any:
         "version": agreement.version,
         "allowed": [
             {"to_phase": o.to_phase, "label": o.label, "needs_reason": o.needs_reason}
-            for o in services.allowed_transitions(agreement, g.api_user)
+            for o in services.allowed_transitions(agreement, api_user())
         ],
         "items": [_change_json(c) for c in services.phase_history(db.session, agreement)],
     }
 
 
 @blp.route("/agreements/<int:agreement_id>/transitions", methods=["POST"])
+@permission_required("lifecycle.transition", _agreement)
 @blp.arguments(TransitionIn)
 @blp.response(201, PhaseChangeOut)
-@blp.alt_response(409, description="Fasbytet nekades; `reasons` listar varje villkor som saknas.")
+@_errors(403, 404, 409, 422)
 def post_transition(data: dict[str, Any], agreement_id: int) -> Any:
     """Change the agreement's phase; 409 with ``reasons`` when a gate is not met."""
     agreement = _agreement(agreement_id)
@@ -207,8 +231,10 @@ def list_exits(agreement_id: int) -> Any:
 
 
 @blp.route("/agreements/<int:agreement_id>/exits", methods=["POST"])
+@permission_required("exit.edit", _agreement)
 @blp.arguments(ExitIn)
 @blp.response(201)
+@_errors(403, 404, 409, 422)
 def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
     """Draft an exit plan (notice optional); with ``adopted_on`` it is adopted at once."""
     agreement = _agreement(agreement_id)
@@ -242,18 +268,11 @@ def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
     return exit_json(outcome.exit, outcome)
 
 
-def _plan(exit_id: int) -> Exit:
-    plan = services.get_exit(db.session, exit_id)
-    try:
-        _agreement(plan.agreement_id)
-    except NotFound:
-        raise NotFound("Avvecklingsplanen hittades inte.") from None
-    return plan
-
-
 @blp.route("/exits/<int:exit_id>/adopt", methods=["POST"])
+@permission_required("exit.edit", _exit_agreement)
 @blp.arguments(ExitActionIn)
 @blp.response(200)
+@_errors(403, 404, 409, 422)
 def adopt(data: dict[str, Any], exit_id: int) -> Any:
     """Adopt a draft plan (the notice must be recorded)."""
     plan = _plan(exit_id)
@@ -271,8 +290,10 @@ def adopt(data: dict[str, Any], exit_id: int) -> Any:
 
 
 @blp.route("/exits/<int:exit_id>/complete", methods=["POST"])
+@permission_required("exit.edit", _exit_agreement)
 @blp.arguments(ExitActionIn)
 @blp.response(200)
+@_errors(403, 404, 409, 422)
 def complete(data: dict[str, Any], exit_id: int) -> Any:
     """Mark an adopted plan carried out; 409 with ``reasons`` while tasks are open."""
     plan = _plan(exit_id)
@@ -284,8 +305,10 @@ def complete(data: dict[str, Any], exit_id: int) -> Any:
 
 
 @blp.route("/exits/<int:exit_id>/withdraw", methods=["POST"])
+@permission_required("exit.edit", _exit_agreement)
 @blp.arguments(ExitActionIn)
 @blp.response(200)
+@_errors(403, 404, 409, 422)
 def withdraw(data: dict[str, Any], exit_id: int) -> Any:
     """Withdraw a plan and its notice."""
     plan = _plan(exit_id)
