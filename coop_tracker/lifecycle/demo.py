@@ -7,6 +7,10 @@ SQLAlchemy Core bulk inserts, so the national load (~10,000 agreements) gets its
 checklist items in seconds. Agreements that already have a phase's items (the small scale goes
 through ``create_agreement``, which adds the "before" list) keep them; only their statuses are
 filled in.
+
+The small register gets every checklist an agreement has passed through. The national load
+stands for a register of cooperations that mostly ran long before they were registered, so each
+agreement gets only the checklist of its current phase (about 20 items each, ~200,000 in all).
 """
 
 from __future__ import annotations
@@ -24,8 +28,13 @@ from sqlalchemy.orm import Session
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Party, Phase
 from coop_tracker.audit.services import record
-from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
-from coop_tracker.checklists.services import REACHED, current_templates, plan_items
+from coop_tracker.checklists.models import ChecklistItem, ItemStatus
+from coop_tracker.checklists.services import (
+    PHASE_CHECKLIST,
+    REACHED,
+    current_templates,
+    plan_items,
+)
 from coop_tracker.core.actor import Actor
 from coop_tracker.lifecycle.models import (
     Exit,
@@ -93,17 +102,36 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
     instantiated = _instantiated(session, ids)
 
     new_items: list[dict[str, Any]] = []
+    stamp = _at(today)
     for agreement in agreements:
         current = [(p.id, p.role) for p in parties[agreement.id] if p.left_on is None]
-        for phase in REACHED[agreement.phase]:
+        phases = (
+            REACHED[agreement.phase]
+            if context.scale == "small"
+            else (PHASE_CHECKLIST[agreement.phase],)
+        )
+        for phase in phases:
             if (agreement.id, phase) in instantiated:
                 continue
-            for row in plan_items(templates[(phase, agreement.form)], current):
-                new_items.append({**row, "agreement_id": agreement.id, "version": 1})
+            for row in plan_items(templates[(phase, agreement.form)], current):  # type: ignore[arg-type]
+                answer = _answer(rng, agreement, phase, row["is_required"], today)
+                new_items.append(
+                    {
+                        **row,
+                        **answer,
+                        "agreement_id": agreement.id,
+                        "version": 1,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+    connection = session.connection()
     for chunk in _chunks(new_items, CHUNK):
-        session.execute(insert(_table(ChecklistItem)), list(chunk))
+        connection.execute(insert(_table(ChecklistItem)), list(chunk))
 
-    answered = _answer_items(session, agreements, ids, rng, today)
+    answered = len(new_items) + _answer_existing(
+        session, agreements, sorted(instantiated), rng, today
+    )
     changes = _phase_history(session, agreements, today, rng)
     exits, tasks = _exits(session, agreements, parties, today, rng)
     session.flush()
@@ -139,15 +167,43 @@ def _parties(session: Session, ids: Sequence[int]) -> dict[int, list[_Party]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _PlainItem:
+    id: int
+    key: str
+    is_required: bool
+    roles: tuple[str, ...]
+    per_party: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainTemplate:
+    """A template copied out of the ORM once: ``plan_items`` reads it for every agreement."""
+
+    key: str
+    phase: str
+    form: str | None
+    items: tuple[_PlainItem, ...]
+
+
 def _templates_by_phase_and_form(
     session: Session,
-) -> dict[tuple[str, str], list[ChecklistTemplate]]:
+) -> dict[tuple[str, str], list[_PlainTemplate]]:
     from coop_tracker.agreements.models import Form
 
-    templates = current_templates(session)
-    for template in templates:
-        _ = template.items  # load once; plan_items reads them for every agreement
-    by: dict[tuple[str, str], list[ChecklistTemplate]] = {}
+    templates = [
+        _PlainTemplate(
+            t.key,
+            t.phase,
+            t.form,
+            tuple(
+                _PlainItem(i.id, i.key, i.is_required, tuple(i.roles or ()), i.per_party)
+                for i in t.items
+            ),
+        )
+        for t in current_templates(session)
+    ]
+    by: dict[tuple[str, str], list[_PlainTemplate]] = {}
     for phase in ("before", "during", "exit"):
         for form in Form:
             by[(phase, form.value)] = [
@@ -186,16 +242,43 @@ NOT_APPLICABLE_REASONS = (
 )
 
 
-def _answer_items(
+def _answer(
+    rng: random.Random, agreement: DemoAgreementLike, phase: str, required: bool, today: date
+) -> dict[str, Any]:
+    """A status for one item: gates already passed are met, the rest is a believable mix."""
+    status = _status(rng, agreement.phase, phase, required)
+    if status == ItemStatus.OPEN:
+        return {
+            "status": status,
+            "not_applicable_reason": "",
+            "done_at": None,
+            "done_by_name": "",
+        }
+    start = agreement.start_on or today
+    if phase == "before":
+        done_on = min(today, start - timedelta(days=5 + int(rng.random() * 115)))
+    else:
+        done_on = min(today, start + timedelta(days=30 + int(rng.random() * 870)))
+    return {
+        "status": status,
+        "not_applicable_reason": rng.choice(NOT_APPLICABLE_REASONS)
+        if status == ItemStatus.NOT_APPLICABLE
+        else "",
+        "done_at": _at(done_on),
+        "done_by_name": DEMO_NAME,
+    }
+
+
+def _answer_existing(
     session: Session,
     agreements: Sequence[DemoAgreementLike],
-    ids: Sequence[int],
+    instantiated: Sequence[tuple[int, str]],
     rng: random.Random,
     today: date,
 ) -> int:
-    """Fill in statuses: past gates are met (an active agreement's required "before" items are
-    resolved), the rest is a believable mix."""
+    """Answer the open items the agreements already had (the small scale's "before" lists)."""
     by_id = {a.id: a for a in agreements}
+    ids = sorted({agreement_id for agreement_id, _phase in instantiated})
     updates: list[dict[str, Any]] = []
     count = 0
     for chunk in _chunks(ids, ID_CHUNK):
@@ -206,30 +289,17 @@ def _answer_items(
                 ChecklistItem.phase,
                 ChecklistItem.is_required,
             )
-            .where(ChecklistItem.agreement_id.in_(chunk))
+            .where(
+                ChecklistItem.agreement_id.in_(chunk),
+                ChecklistItem.status == ItemStatus.OPEN,
+            )
             .order_by(ChecklistItem.id)
         ).all()
         for item_id, agreement_id, phase, required in rows:
             count += 1
-            agreement = by_id[agreement_id]
-            status = _status(rng, agreement.phase, phase, required)
-            if status == ItemStatus.OPEN:
-                continue
-            start = agreement.start_on or today
-            done_on = min(today, start - timedelta(days=rng.randint(5, 120)))
-            if phase != "before":
-                done_on = min(today, start + timedelta(days=rng.randint(30, 900)))
-            updates.append(
-                {
-                    "b_id": item_id,
-                    "status": status,
-                    "not_applicable_reason": rng.choice(NOT_APPLICABLE_REASONS)
-                    if status == ItemStatus.NOT_APPLICABLE
-                    else "",
-                    "done_at": _at(done_on),
-                    "done_by_name": DEMO_NAME,
-                }
-            )
+            answer = _answer(rng, by_id[agreement_id], phase, required, today)
+            if answer["status"] != ItemStatus.OPEN:
+                updates.append({"b_id": item_id, **answer})
     table = _table(ChecklistItem)
     statement = (
         update(table)
@@ -512,3 +582,12 @@ def _task_rows(
                 }
             )
     return rows
+
+
+def register_demo_extension() -> None:
+    """Add ``demo_lifecycle`` to the demo's extensions (call once from ``register_commands``
+    when ``coop_tracker.agreements.demo`` is on the branch)."""
+    from coop_tracker.agreements.demo import DEMO_EXTENSIONS  # type: ignore[import-not-found]
+
+    if demo_lifecycle not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(demo_lifecycle)
