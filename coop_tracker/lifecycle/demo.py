@@ -101,6 +101,8 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
     templates = _templates_by_phase_and_form(session)
     instantiated = _instantiated(session, ids)
 
+    # Answer the items that were there before this extension, then add the missing lists.
+    answered = _answer_existing(session, agreements, sorted(instantiated), rng, today)
     new_items: list[dict[str, Any]] = []
     stamp = _at(today)
     for agreement in agreements:
@@ -129,9 +131,7 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
     for chunk in _chunks(new_items, CHUNK):
         connection.execute(insert(_table(ChecklistItem)), list(chunk))
 
-    answered = len(new_items) + _answer_existing(
-        session, agreements, sorted(instantiated), rng, today
-    )
+    answered += len(new_items)
     changes = _phase_history(session, agreements, today, rng)
     exits, tasks = _exits(session, agreements, parties, today, rng)
     session.flush()
