@@ -150,6 +150,7 @@ def detail(agreement_id: int) -> Any:
         derived=derived_dates_for(db.session, [agreement], today())[agreement.id],
         confirm=ConfirmForm(),
         today=today(),
+        checklist=progress_by_agreement(db.session, [agreement.id])[agreement.id],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import event, select
 
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
@@ -30,6 +32,8 @@ def test_toggle_without_javascript_posts_and_redirects_back(client, factory, aut
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "är klar." in page
     assert "Markera som ej klar" in page
+    overview = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert re.search(r"<dt[^>]*>Före</dt><dd[^>]*>1 av \d+ klara", overview)
 
 
 def test_toggle_with_javascript_answers_json(client, factory, auth, session):
