@@ -202,10 +202,9 @@ def exit_new(agreement_id: int) -> Any:
 
 
 def _flash_outcome(outcome: services.ExitOutcome) -> None:
+    # The only warning (a late notice) stays on the plan's page itself, so it is not flashed.
     for message in outcome.messages:
         flash(message, "success")
-    for warning in outcome.warnings:
-        flash(warning, "warning")
 
 
 @bp.route("/avveckling/<int:exit_id>/andra", methods=["GET", "POST"])
