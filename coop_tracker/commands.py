@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     from coop_tracker.agreements.cli import demo_command
     from coop_tracker.core.cli import backup_command
     from coop_tracker.exchange.cli import exchange_group
+    from coop_tracker.lifecycle.demo import register_demo_extension
     from coop_tracker.municipalities.cli import municipalities_group
     from coop_tracker.reminders.cli import reminders_group, scheduler_group
     from coop_tracker.users.cli import users_group
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(municipalities_group)
     app.cli.add_command(reminders_group)
     app.cli.add_command(scheduler_group)
+    register_demo_extension()
 
 
 @click.command("seed")

@@ -585,9 +585,8 @@ def _task_rows(
 
 
 def register_demo_extension() -> None:
-    """Add ``demo_lifecycle`` to the demo's extensions (call once from ``register_commands``
-    when ``coop_tracker.agreements.demo`` is on the branch)."""
-    from coop_tracker.agreements.demo import DEMO_EXTENSIONS  # type: ignore[import-not-found]
+    """Add ``demo_lifecycle`` to the demo's extensions (``register_commands`` calls this)."""
+    from coop_tracker.agreements.demo import DEMO_EXTENSIONS
 
     if demo_lifecycle not in DEMO_EXTENSIONS:
         DEMO_EXTENSIONS.append(demo_lifecycle)

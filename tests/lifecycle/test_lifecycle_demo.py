@@ -111,3 +111,26 @@ def test_demo_lifecycle_adds_nothing_twice(factory, session):
     demo_lifecycle(session, context)
     assert session.scalar(select(func.count()).select_from(ChecklistItem)) == items
     assert session.scalar(select(func.count()).select_from(PhaseChange)) == changes
+
+
+def test_flask_demo_runs_the_lifecycle_extension(session):
+    from coop_tracker.agreements.demo import load_demo
+
+    small = load_demo(session, scale="small", seed=1, today=TODAY)
+    assert small.extras["checklistpunkter"] > 500
+    assert small.extras["avvecklingsplaner"] > 0
+    assert "checklistpunkter" in small.summary()
+
+
+def test_national_demo_gets_the_current_phase_checklist(session):
+    from coop_tracker.agreements.demo import load_demo
+
+    national = load_demo(session, scale="national", seed=1, today=TODAY, agreements=300)
+    per_agreement = national.extras["checklistpunkter"] / national.agreements
+    assert 10 < per_agreement < 30  # ~200,000 items for the full 10,000 agreements
+    phases = session.execute(
+        select(ChecklistItem.agreement_id, func.count(func.distinct(ChecklistItem.phase))).group_by(
+            ChecklistItem.agreement_id
+        )
+    ).all()
+    assert {n for _id, n in phases} == {1}
