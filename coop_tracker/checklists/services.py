@@ -585,7 +585,7 @@ def toggle_item(
 
 
 def get_item(session: Session, item_id: int) -> ChecklistItem:
-    item = session.get(ChecklistItem, item_id)
+    item = session.get(ChecklistItem, item_id) if v.is_row_id(item_id) else None
     if item is None:
         raise NotFound("Checklistpunkten hittades inte.")
     return item

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.checklists import services
 from coop_tracker.checklists.forms import ItemForm, TemplateItemForm, ToggleForm
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
@@ -23,8 +24,51 @@ from coop_tracker.extensions import db
 bp = Blueprint("checklists", __name__)
 
 
+def _audit_labels() -> None:
+    """Swedish names for the checklists' audit events in the history pages."""
+    audit_labels.register_fields(
+        "checklist_item",
+        "Checklistpunkt",
+        {
+            "status": "Status",
+            "not_applicable_reason": "Skäl till att punkten inte är tillämplig",
+            "responsible_party_id": "Ansvarig part",
+            "responsible_person": "Ansvarig person",
+            "due_on": "Klart senast",
+            "note": "Anteckning",
+            "evidence_url": "Länk till underlag",
+        },
+        {"status": services.ITEM_STATUS_LABELS},
+    )
+    audit_labels.register_fields(
+        "checklist",
+        "Checklista",
+        {
+            "phase": "Fas",
+            "items": "Punkter",
+            "templates": "Mallar",
+            "added": "Nya punkter",
+            "retired": "Borttagna punkter",
+            "updated": "Uppdaterade punkter",
+        },
+        {"phase": services.CHECKLIST_PHASE_LABELS},
+    )
+    audit_labels.register_fields(
+        "checklist_template",
+        "Checklistmall",
+        {"revision": "Version", "items": "Punkter", "note": "Ändring"},
+    )
+    for action, label in {
+        "instantiate": "Checklista skapad",
+        "update_templates": "Uppdaterad till senaste mallarna",
+        "new_version": "Ny version",
+    }.items():
+        audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
 @bp.record_once
 def _labels(state: Any) -> None:
+    _audit_labels()
     state.app.jinja_env.globals.update(
         {
             "ITEM_STATUS_LABELS": services.ITEM_STATUS_LABELS,

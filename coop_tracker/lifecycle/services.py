@@ -980,14 +980,14 @@ def update_task(
 
 
 def get_exit(session: Session, exit_id: int) -> Exit:
-    plan = session.get(Exit, exit_id)
+    plan = session.get(Exit, exit_id) if v.is_row_id(exit_id) else None
     if plan is None:
         raise NotFound("Avvecklingsplanen hittades inte.")
     return plan
 
 
 def get_task(session: Session, task_id: int) -> ExitTask:
-    task = session.get(ExitTask, task_id)
+    task = session.get(ExitTask, task_id) if v.is_row_id(task_id) else None
     if task is None:
         raise NotFound("Uppgiften hittades inte.")
     return task

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.checklists.queries import progress_by_agreement
 from coop_tracker.checklists.services import CHECKLIST_PHASE_LABELS
 from coop_tracker.core.clock import today
@@ -21,6 +22,7 @@ from coop_tracker.core.errors import (
 )
 from coop_tracker.core.forms import choices
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_row_id
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle import services
@@ -43,8 +45,59 @@ from coop_tracker.lifecycle.rules import (
 bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>")
 
 
+def _audit_labels() -> None:
+    """Swedish names for the lifecycle's audit events in the history pages."""
+    audit_labels.register_fields(
+        "agreement", "Samverkan", {"reason": "Motivering", "override": "Villkor som förbigicks"}
+    )
+    audit_labels.register_fields(
+        "exit",
+        "Avveckling",
+        {
+            "scope": "Omfattning",
+            "status": "Status",
+            "title": "Namn på planen",
+            "background": "Bakgrund",
+            "leaving_party_id": "Part som lämnar",
+            "notice_party_id": "Part som säger upp",
+            "notice_given_on": "Uppsägningen lämnades",
+            "effective_on": "Upphör från",
+            "earliest_end_on": "Tidigast möjliga slut",
+            "is_notice_late": "Sen uppsägning",
+            "transition_starts_on": "Övergången börjar",
+            "transition_ends_on": "Övergången är klar",
+            "has_joint_organisation": "Gemensam övergångsorganisation",
+            "adopted_on": "Beslutsdatum",
+            "decision_ref": "Beslut",
+            "reason": "Skäl",
+        },
+        {"scope": EXIT_SCOPE_LABELS, "status": EXIT_STATUS_LABELS},
+    )
+    audit_labels.register_fields(
+        "exit_task",
+        "Avvecklingsuppgift",
+        {
+            "owner_name": "Ansvarig person",
+            "due_on": "Klart senast",
+            "status": "Status",
+            "note": "Anteckning",
+            "party_id": "Part",
+        },
+        {"status": TASK_STATUS_LABELS},
+    )
+    for action, label in {
+        "override_transition": "Fasbyte förbi villkoren",
+        "adopt": "Antagen",
+        "complete": "Genomförd",
+        "withdraw": "Återkallad",
+        "leave": "Lämnade samverkan",
+    }.items():
+        audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
 @bp.record_once
 def _labels(state: Any) -> None:
+    _audit_labels()
     state.app.jinja_env.globals.update(
         {
             "EXIT_SCOPE_LABELS": EXIT_SCOPE_LABELS,
@@ -141,7 +194,7 @@ def _party_choices(agreement: Agreement) -> list[tuple[str, str]]:
 
 
 def _exit(agreement: Agreement, exit_id: int) -> Exit:
-    plan = db.session.get(Exit, exit_id)
+    plan = db.session.get(Exit, exit_id) if is_row_id(exit_id) else None
     if plan is None or plan.agreement_id != agreement.id:
         abort(404)
     return plan

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import coop_tracker.checklists.models as cm
-import coop_tracker.lifecycle.models as lm
 from sqlalchemy import select
 
+import coop_tracker.checklists.models as cm
+import coop_tracker.lifecycle.models as lm
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import deadlines_for, plan_reminders
 from tests.reminders.conftest import TODAY
