@@ -1,10 +1,5 @@
-"""Reminders for checklist items and exit tasks, for when the lifecycle models are on main.
-
-Not collected yet (the file name does not start with ``test_``): the lifecycle capability's
-models (``coop_tracker.checklists.models``, ``coop_tracker.lifecycle.models``) are on the
-``lifecycle`` branch. This test passed against them on a scratch merge; once they are on main,
-rename the file to ``test_lifecycle_reminders.py``.
-"""
+"""Reminders for checklist items and exit tasks from the lifecycle capability's models
+(``coop_tracker.checklists.models``, ``coop_tracker.lifecycle.models``)."""
 
 from __future__ import annotations
 
