@@ -50,8 +50,8 @@ def register_blueprints(app: Flask) -> None:
     from coop_tracker.checklists.views import bp as checklists_bp
     from coop_tracker.core.views import bp as core_bp
     from coop_tracker.exchange.views import bp as exchange_bp
-    from coop_tracker.meetings.views import bp as meetings_bp
     from coop_tracker.lifecycle.views import bp as lifecycle_bp
+    from coop_tracker.meetings.views import bp as meetings_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
     from coop_tracker.oversight.views import bp as oversight_bp
     from coop_tracker.public.views import bp as public_bp
