@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     from coop_tracker.agreements.cli import demo_command
     from coop_tracker.core.cli import backup_command
     from coop_tracker.exchange.cli import exchange_group
+    from coop_tracker.lifecycle.demo import register_demo_extension
     from coop_tracker.municipalities.cli import municipalities_group
     from coop_tracker.network.cli import graph_group
     from coop_tracker.reminders.cli import reminders_group, scheduler_group
@@ -28,16 +29,20 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(graph_group)
+    register_demo_extension()
 
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load counties, municipalities and areas (idempotent)."""
+    """Load counties, municipalities, areas and checklist templates (idempotent)."""
+    from coop_tracker.checklists.services import seed_checklist_templates
     from coop_tracker.municipalities.services import seed_reference_data
 
     result = seed_reference_data(db.session, actor=Actor.system("cli"))
+    templates = seed_checklist_templates(db.session, actor=Actor.system("cli"))
     db.session.commit()
     click.echo(
         f"Referensdata: {result.counties} län, {result.municipalities} kommuner, "
         f"{result.areas} områden ({result.created} nya, {result.updated} uppdaterade)."
     )
+    click.echo(f"Checklistmallar: {templates.sets} mallar ({templates.created} nya versioner).")

@@ -47,8 +47,10 @@ def register_blueprints(app: Flask) -> None:
     from coop_tracker.agreements.views import bp as agreements_bp
     from coop_tracker.api import register_api
     from coop_tracker.audit.views import bp as audit_bp
+    from coop_tracker.checklists.views import bp as checklists_bp
     from coop_tracker.core.views import bp as core_bp
     from coop_tracker.exchange.views import bp as exchange_bp
+    from coop_tracker.lifecycle.views import bp as lifecycle_bp
     from coop_tracker.meetings.views import bp as meetings_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
     from coop_tracker.network.views import bp as network_bp
@@ -70,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(network_bp)
+    app.register_blueprint(lifecycle_bp)
+    app.register_blueprint(checklists_bp)
     register_api(app)
     register_template_helpers(app)
 

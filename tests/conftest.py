@@ -50,11 +50,13 @@ def _config(uri: str, tmp: Path) -> dict[str, Any]:
 def _migrate_and_seed(app: Flask) -> None:
     from flask_migrate import upgrade
 
+    from coop_tracker.checklists.services import seed_checklist_templates
     from coop_tracker.municipalities.services import seed_reference_data
 
     with app.app_context():
         upgrade()
         seed_reference_data(db.session, actor=Actor.system("cli"))
+        seed_checklist_templates(db.session, actor=Actor.system("cli"))
         db.session.commit()
         db.engine.dispose()
 
@@ -85,6 +87,10 @@ def _truncate_postgres(app: Flask) -> None:
         quoted = ", ".join(f'"{t}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         db.session.execute(text("DELETE FROM area WHERE sort_order >= 1000"))
+        # Checklist templates are truncated above (tests add versions); seed them afresh.
+        from coop_tracker.checklists.services import seed_checklist_templates
+
+        seed_checklist_templates(db.session, actor=Actor.system("cli"))
         db.session.commit()
 
 

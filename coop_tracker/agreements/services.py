@@ -29,6 +29,8 @@ from coop_tracker.agreements.rules import (
     role_rule_warnings,
 )
 from coop_tracker.audit.services import diff, plain, record
+from coop_tracker.checklists import services as checklists
+from coop_tracker.checklists.models import ChecklistPhase
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
@@ -451,6 +453,7 @@ def create_agreement(session: Session, data: AgreementInput, *, actor: Actor) ->
         agreement_id=agreement.id,
         changes=diff({}, agreement_snapshot(agreement)),
     )
+    checklists.instantiate(session, agreement, ChecklistPhase.BEFORE, actor=actor)
     return Outcome(agreement, clean.warnings)
 
 

@@ -21,6 +21,7 @@ from coop_tracker.agreements.rules import (
     ROLE_LABELS,
     ROLE_SHORT,
 )
+from coop_tracker.checklists.queries import current_progress, progress_by_agreement
 from coop_tracker.core.clock import today
 from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
@@ -124,6 +125,9 @@ def index() -> Any:
         "agreements/index.html",
         page=page,
         rows=[(a, derived[a.id]) for a in page.items],
+        checklist=current_progress(
+            page.items, progress_by_agreement(db.session, [a.id for a in page.items])
+        ),
         filters=filters,
         problems=problems,
         municipalities=municipalities,
@@ -146,6 +150,7 @@ def detail(agreement_id: int) -> Any:
         derived=derived_dates_for(db.session, [agreement], today())[agreement.id],
         confirm=ConfirmForm(),
         today=today(),
+        checklist=progress_by_agreement(db.session, [agreement.id])[agreement.id],
     )
 
 

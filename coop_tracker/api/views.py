@@ -6,6 +6,8 @@ from flask_smorest import Blueprint
 
 from coop_tracker.agreements.api import blp as agreements_blp
 from coop_tracker.audit.api import blp as history_blp
+from coop_tracker.checklists.api import blp as checklists_blp
+from coop_tracker.lifecycle.api import blp as lifecycle_blp
 from coop_tracker.municipalities.api import areas_blp, municipalities_blp
 from coop_tracker.network.api import graph_blp, similar_blp
 from coop_tracker.reminders.api import blp as reminders_blp
@@ -22,4 +24,6 @@ blueprints: list[Blueprint] = [
     reminders_blp,
     graph_blp,
     similar_blp,
+    lifecycle_blp,
+    checklists_blp,
 ]

@@ -38,6 +38,10 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "reminders.own": ("admin", "editor", "reader"),
     "network.view": ("admin", "editor", "reader"),
     "network.adopt": ("editor:home",),
+    "lifecycle.transition": ("admin", "editor:party"),
+    "checklist.edit": ("admin", "editor:party"),
+    "checklist_template.manage": ("admin",),
+    "exit.edit": ("admin", "editor:party"),
 }
 
 

@@ -174,14 +174,16 @@ def test_history_in_the_api(app, client, factory):
     response = client.get(f"/api/v1/agreements/{agreement.id}/history", headers=headers)
     assert response.status_code == 200
     data = response.get_json()
-    assert data["total"] == 2 and data["page"] == 1
+    # create, the "before" checklist it got, and the update
+    assert data["total"] == 3 and data["page"] == 1
     newest = data["items"][0]
     assert newest["action"] == "update" and newest["actor_name"] == "Anna Berg"
     assert newest["source"] == "api"
     title = next(c for c in newest["changes"] if c["field"] == "title")
     assert title["label"] == "Namn"
     assert (title["old"], title["new"]) == ("API-historik", "API-historik, ändrad")
-    assert data["items"][1]["action"] == "create"
+    assert [i["action"] for i in data["items"][1:]] == ["instantiate", "create"]
+    assert data["items"][1]["action_label"] == "Checklista skapad"
 
     # A reader sees the history but not the internal note's values.
     reader_headers = {"Authorization": f"Bearer {factory.token(reader)}"}

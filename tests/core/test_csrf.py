@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from coop_tracker import create_app
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.extensions import db
 from tests.factories import PASSWORD
 
@@ -41,8 +43,18 @@ def world(app, factory):
 
     add_contact(db.session, agreement.parties[0], ContactInput(name="Kim"), actor=Actor.system())
     follow_up = _follow_up_objects(agreement, admin)
+    from coop_tracker.lifecycle.services import ExitInput, create_exit
+
+    plan = create_exit(
+        db.session, agreement, ExitInput(), actor=Actor.system(), today=agreement.start_on
+    ).exit
     db.session.commit()
     return {
+        "exit_id": plan.id,
+        "task_id": plan.tasks[0].id,
+        "item_id": db.session.scalar(
+            select(ChecklistItem.id).where(ChecklistItem.agreement_id == agreement.id).limit(1)
+        ),
         "agreement_id": agreement.id,
         "party_id": agreement.parties[0].id,
         "contact_id": agreement.parties[0].contacts[0].id,

@@ -14,14 +14,18 @@ with an empty form (CSRF is off here; tests/core/test_csrf.py covers it).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from coop_tracker import create_app
 from coop_tracker.agreements.services import ContactInput, add_contact
+from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
+from coop_tracker.lifecycle.services import ExitInput, create_exit
 from tests.factories import PASSWORD, Factory
 
 SCENARIOS = [
@@ -137,6 +141,38 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api_reminders.upcoming": row(API_ANON, 200, 200, 200, 200),
     "api_graph.graph": row(API_ANON, 200, 200, 200, 200),
     "api_similar.similar": row(API_ANON, 200, 200, 200, 200),
+    # Lifecycle: everyone who sees the agreement sees its timeline, checklist and exit plans;
+    # the parties' editors (and admins) change them. Empty posts are refused as bad input
+    # (409 for a phase change to nothing, 422 for a missing version) or, for one-click
+    # toggles, answered with a message and a redirect back.
+    "lifecycle.overview": row(LOGIN, 200, 200, 200, 200),
+    "lifecycle.change_phase": row(LOGIN, 409, 409, 403, 403),
+    "lifecycle.exits": row(LOGIN, 200, 200, 200, 200),
+    "lifecycle.exit_new": row(LOGIN, 200, 200, 403, 403),
+    "lifecycle.exit_edit": row(LOGIN, 200, 200, 403, 403),
+    "lifecycle.exit_detail": row(LOGIN, 200, 200, 200, 200),
+    "lifecycle.exit_print": row(LOGIN, 200, 200, 200, 200),
+    "lifecycle.exit_adopt": row(LOGIN, 422, 422, 403, 403),
+    "lifecycle.exit_complete": row(LOGIN, 422, 422, 403, 403),
+    "lifecycle.exit_withdraw": row(LOGIN, 422, 422, 403, 403),
+    "lifecycle.task_edit": row(LOGIN, 200, 200, 403, 403),
+    "lifecycle.task_done": row(LOGIN, 302, 302, 403, 403),
+    "checklists.agreement_checklist": row(LOGIN, 200, 200, 200, 200),
+    "checklists.bring_up_to_date": row(LOGIN, 302, 302, 403, 403),
+    "checklists.toggle": row(LOGIN, 302, 302, 403, 403),
+    "checklists.item_edit": row(LOGIN, 200, 200, 403, 403),
+    "checklists.templates": row(LOGIN, 200, 403, 403, 403),
+    "checklists.template_detail": row(LOGIN, 200, 403, 403, 403),
+    "checklists.template_item": row(LOGIN, 200, 403, 403, 403),
+    "lifecycle_api.list_transitions": row(API_ANON, 200, 200, 200, 200),
+    "lifecycle_api.post_transition": row(API_ANON, 409, 409, 403, 403),
+    "lifecycle_api.list_exits": row(API_ANON, 200, 200, 200, 200),
+    "lifecycle_api.post_exit": row(API_ANON, 422, 422, 403, 403),
+    "lifecycle_api.adopt": row(API_ANON, 422, 422, 403, 403),
+    "lifecycle_api.complete": row(API_ANON, 422, 422, 403, 403),
+    "lifecycle_api.withdraw": row(API_ANON, 422, 422, 403, 403),
+    "checklists_api.get_checklist": row(API_ANON, 200, 200, 200, 200),
+    "checklists_api.patch_item": row(API_ANON, 422, 422, 403, 403),
 }
 
 
@@ -186,6 +222,16 @@ class World:
             )
             agreement.archived_at = None
         db.session.commit()
+        self.exits = {}
+        for scope, agreement in (("own", self.own), ("other", self.other)):
+            plan = create_exit(
+                db.session, agreement, ExitInput(), actor=Actor.system(), today=date(2026, 3, 2)
+            ).exit
+            item = db.session.scalars(
+                select(ChecklistItem).where(ChecklistItem.agreement_id == agreement.id)
+            ).first()
+            self.exits[scope] = (plan.id, plan.tasks[0].id, item.id)
+        db.session.commit()
         self.tokens = {name: factory.token(user) for name, user in self.users.items()}
         factory.token(self.stockholm_user)
         self.stockholm_token_id = self.stockholm_user.tokens[0].id
@@ -215,6 +261,11 @@ class World:
             "fmt": "csv",
             "filename": "css/app.css",
             **self.follow_up["own" if scope == "own" else "other"],
+            "exit_id": self.exits[scope][0],
+            "task_id": self.exits[scope][1],
+            "item_id": self.exits[scope][2],
+            "key": "before",
+            "item_key": "purpose-goals",
         }
 
 

@@ -1,19 +1,14 @@
-"""Reminders for checklist items and exit tasks, for when the lifecycle models are on main.
-
-Not collected yet (the file name does not start with ``test_``): the lifecycle capability's
-models (``coop_tracker.checklists.models``, ``coop_tracker.lifecycle.models``) are on the
-``lifecycle`` branch. This test passed against them on a scratch merge; once they are on main,
-rename the file to ``test_lifecycle_reminders.py``.
-"""
+"""Reminders for checklist items and exit tasks from the lifecycle capability's models
+(``coop_tracker.checklists.models``, ``coop_tracker.lifecycle.models``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import coop_tracker.checklists.models as cm
-import coop_tracker.lifecycle.models as lm
 from sqlalchemy import select
 
+import coop_tracker.checklists.models as cm
+import coop_tracker.lifecycle.models as lm
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import deadlines_for, plan_reminders
 from tests.reminders.conftest import TODAY

@@ -1,0 +1,1 @@
+"""Checklists: versioned templates (data files) and their items on each agreement."""

@@ -1,0 +1,74 @@
+"""Checklist item and template item forms. Fields hold raw text; the services validate."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from coop_tracker.agreements.rules import ROLE_LABELS
+from coop_tracker.checklists.services import ITEM_STATUS_LABELS, ItemInput, TemplateItemInput
+from coop_tracker.core.forms import choices
+
+
+class ItemForm(FlaskForm):
+    """Everything about one checklist item."""
+
+    version = HiddenField()
+    status = RadioField("Status", choices=choices(ITEM_STATUS_LABELS), validate_choice=False)
+    not_applicable_reason = TextAreaField("Skäl till att punkten inte är tillämplig")
+    responsible_party_id = SelectField("Ansvarig part", choices=[], validate_choice=False)
+    responsible_person = StringField("Ansvarig person")
+    due_on = StringField("Klart senast")
+    note = TextAreaField("Anteckning")
+    evidence_url = StringField("Länk till underlag")
+
+    def to_input(self) -> ItemInput:
+        return ItemInput(
+            status=self.status.data,
+            not_applicable_reason=self.not_applicable_reason.data,
+            responsible_party_id=self.responsible_party_id.data or None,
+            responsible_person=self.responsible_person.data,
+            due_on=self.due_on.data,
+            note=self.note.data,
+            evidence_url=self.evidence_url.data,
+        )
+
+
+class ToggleForm(FlaskForm):
+    """The one-button toggle of an item (the version guards against overwriting)."""
+
+    version = HiddenField()
+
+
+class TemplateItemForm(FlaskForm):
+    """A question in a checklist template, as an admin edits it."""
+
+    revision = HiddenField()
+    text_sv = StringField("Fråga på svenska")
+    text_en = StringField("Fråga på engelska")
+    guidance_sv = TextAreaField("Vägledning på svenska")
+    guidance_en = TextAreaField("Vägledning på engelska")
+    is_required = BooleanField("Obligatorisk: måste vara klar eller inte tillämplig vid fasbyte")
+    roles = SelectMultipleField(
+        "Gäller roller", choices=choices(ROLE_LABELS), validate_choice=False
+    )
+    per_party = BooleanField("En punkt per berörd part")
+
+    def to_input(self) -> TemplateItemInput:
+        return TemplateItemInput(
+            text_sv=self.text_sv.data,
+            text_en=self.text_en.data,
+            guidance_sv=self.guidance_sv.data,
+            guidance_en=self.guidance_en.data,
+            is_required=bool(self.is_required.data),
+            roles=list(self.roles.data or []),
+            per_party=bool(self.per_party.data),
+        )

@@ -1,0 +1,377 @@
+"""Checklist pages: an agreement's checklist, item toggling and editing, template admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels as audit_labels
+from coop_tracker.checklists import services
+from coop_tracker.checklists.forms import ItemForm, TemplateItemForm, ToggleForm
+from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
+from coop_tracker.checklists.queries import Progress, checklist_sections, progress_by_agreement
+from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
+from coop_tracker.core.forms import choices
+from coop_tracker.core.permissions import can
+from coop_tracker.core.web import format_date, wants_json, web_actor
+from coop_tracker.extensions import db
+
+bp = Blueprint("checklists", __name__)
+
+
+def _audit_labels() -> None:
+    """Swedish names for the checklists' audit events in the history pages."""
+    audit_labels.register_fields(
+        "checklist_item",
+        "Checklistpunkt",
+        {
+            "status": "Status",
+            "not_applicable_reason": "Skäl till att punkten inte är tillämplig",
+            "responsible_party_id": "Ansvarig part",
+            "responsible_person": "Ansvarig person",
+            "due_on": "Klart senast",
+            "note": "Anteckning",
+            "evidence_url": "Länk till underlag",
+        },
+        {"status": services.ITEM_STATUS_LABELS},
+    )
+    audit_labels.register_fields(
+        "checklist",
+        "Checklista",
+        {
+            "phase": "Fas",
+            "items": "Punkter",
+            "templates": "Mallar",
+            "added": "Nya punkter",
+            "retired": "Borttagna punkter",
+            "updated": "Uppdaterade punkter",
+        },
+        {"phase": services.CHECKLIST_PHASE_LABELS},
+    )
+    audit_labels.register_fields(
+        "checklist_template",
+        "Checklistmall",
+        {"revision": "Version", "items": "Punkter", "note": "Ändring"},
+    )
+    for action, label in {
+        "instantiate": "Checklista skapad",
+        "update_templates": "Uppdaterad till senaste mallarna",
+        "new_version": "Ny version",
+    }.items():
+        audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
+@bp.record_once
+def _labels(state: Any) -> None:
+    _audit_labels()
+    state.app.jinja_env.globals.update(
+        {
+            "ITEM_STATUS_LABELS": services.ITEM_STATUS_LABELS,
+            "CHECKLIST_PHASE_LABELS": services.CHECKLIST_PHASE_LABELS,
+        }
+    )
+
+
+def _get(agreement_id: int) -> Agreement:
+    return get_visible_agreement(db.session, agreement_id, current_user)
+
+
+def _item(item_id: int) -> tuple[ChecklistItem, Agreement]:
+    item = services.get_item(db.session, item_id)
+    return item, _get(item.agreement_id)
+
+
+def _checklist_url(agreement_id: int, item_id: int | None = None) -> str:
+    url = url_for("checklists.agreement_checklist", agreement_id=agreement_id)
+    return url + (f"#item-{item_id}" if item_id else "")
+
+
+@bp.get("/agreements/<int:agreement_id>/checklista")
+@login_required
+def agreement_checklist(agreement_id: int) -> Any:
+    """The agreement's checklist grouped by phase, with progress and quick toggles."""
+    agreement = _get(agreement_id)
+    sections = checklist_sections(db.session, agreement)
+    return render_template(
+        "checklists/agreement.html",
+        agreement=agreement,
+        sections=sections,
+        parties={p.id: p for p in agreement.parties},
+        toggle=ToggleForm(formdata=None),
+        can_edit=can(current_user, "checklist.edit", agreement)
+        and agreement.phase not in services.CLOSED_PHASES,
+        update_available=services.update_available(db.session, agreement),
+    )
+
+
+@bp.post("/agreements/<int:agreement_id>/checklista/uppdatera")
+@login_required
+def bring_up_to_date(agreement_id: int) -> Any:
+    """Adopt the current template versions: add new questions, retire removed ones."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "checklist.edit", agreement) or not ToggleForm().validate():
+        abort(403)
+    try:
+        result = services.bring_up_to_date(db.session, agreement, actor=web_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(_checklist_url(agreement.id))
+    db.session.commit()
+    if result.changed:
+        flash(
+            f"Checklistan följer nu de senaste mallarna: {result.added} nya punkter, "
+            f"{result.updated} uppdaterade och {result.retired} borttagna "
+            f"({result.kept_done} av de borttagna var klara och visas kvar som historik).",
+            "success",
+        )
+    else:
+        flash("Checklistan följde redan de senaste mallarna.", "success")
+    return redirect(_checklist_url(agreement.id))
+
+
+def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
+    progress = progress_by_agreement(db.session, [agreement.id])[agreement.id]
+    phase_progress = progress.get(item.phase) or Progress()
+    label = services.CHECKLIST_PHASE_LABELS[item.phase]
+    text = f"{phase_progress.resolved} av {phase_progress.total} klara"
+    if phase_progress.required_open:
+        text += f", {phase_progress.required_open} obligatoriska kvar"
+    state = "klar" if item.is_resolved else "att göra"
+    return {
+        "id": item.id,
+        "status": item.status,
+        "status_label": services.ITEM_STATUS_LABELS[item.status],
+        "version": item.version,
+        "is_resolved": item.is_resolved,
+        "done_by_name": item.done_by_name,
+        "done_by_text": (
+            f"Markerad av {item.done_by_name} {format_date(item.done_at)}."
+            if item.is_resolved and item.done_by_name
+            else ""
+        ),
+        "announcement": f"”{item.template_item.text_sv}” är {state}. {label}: {text}.",
+        "progress": {
+            "phase": item.phase,
+            "resolved": phase_progress.resolved,
+            "total": phase_progress.total,
+            "required_open": phase_progress.required_open,
+            "percent": phase_progress.percent,
+            "text": text,
+            "label": f"{label}: {phase_progress.resolved} av {phase_progress.total} klara",
+        },
+    }
+
+
+@bp.post("/checklist-items/<int:item_id>/toggle")
+@login_required
+def toggle(item_id: int) -> Any:
+    """Mark done / open again. JSON for the page's script, else a redirect back (no JS)."""
+    item, agreement = _item(item_id)
+    if not can(current_user, "checklist.edit", agreement):
+        abort(403)
+    form = ToggleForm()
+    if not form.validate():
+        abort(400)
+    if wants_json():
+        services.toggle_item(
+            db.session, item, expected_version=form.version.data, actor=web_actor()
+        )  # errors become JSON via the app's error handlers
+        db.session.commit()
+        return jsonify(_item_json(item, agreement))
+    try:
+        services.toggle_item(
+            db.session, item, expected_version=form.version.data, actor=web_actor()
+        )
+    except StaleVersion:
+        db.session.rollback()
+        flash(
+            "Någon annan har ändrat punkten sedan du öppnade sidan. Se hur den ser ut nu och "
+            "försök igen.",
+            "warning",
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        state = "klar" if item.is_resolved else "att göra igen"
+        flash(f"”{item.template_item.text_sv}” är {state}.", "success")
+    return redirect(_checklist_url(agreement.id, item.id))
+
+
+@bp.route("/checklist-items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def item_edit(item_id: int) -> Any:
+    """Everything about one item: status, reason, responsible, due date, note, evidence."""
+    item, agreement = _item(item_id)
+    if not can(current_user, "checklist.edit", agreement):
+        abort(403)
+    if request.method == "GET":
+        form = ItemForm(obj=item)
+        form.version.data = item.version
+        form.responsible_party_id.data = (
+            "" if item.responsible_party_id is None else str(item.responsible_party_id)
+        )
+        form.due_on.data = item.due_on.isoformat() if item.due_on else ""
+    else:
+        form = ItemForm()
+    form.responsible_party_id.choices = choices(
+        [
+            ("", "Ingen särskild part"),
+            *((str(p.id), p.municipality.name) for p in agreement.parties),
+        ]
+    )
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if form.is_submitted():
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                services.update_item(
+                    db.session,
+                    item,
+                    form.to_input(),
+                    expected_version=form.version.data,
+                    actor=web_actor(),
+                )
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            except StaleVersion as stale:
+                db.session.rollback()
+                conflict = stale
+            except DomainError as error:
+                db.session.rollback()
+                errors = {"status": error.message}
+            else:
+                db.session.commit()
+                flash("Checklistpunkten är sparad.", "success")
+                return redirect(_checklist_url(agreement.id, item.id))
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "checklists/item_form.html",
+        agreement=agreement,
+        item=item,
+        party={p.id: p for p in agreement.parties}.get(item.party_id),
+        form=form,
+        errors=errors,
+        conflict=conflict,
+    ), status
+
+
+# --------------------------------------------------------------------------- admin
+
+
+def _require_admin() -> None:
+    if not can(current_user, "checklist_template.manage"):
+        abort(403)
+
+
+@bp.get("/admin/checklistor")
+@login_required
+def templates() -> Any:
+    """Every checklist set with its current version."""
+    _require_admin()
+    current = services.current_templates(db.session)
+    versions = dict(
+        db.session.execute(
+            select(ChecklistTemplate.key, func.count()).group_by(ChecklistTemplate.key)
+        ).all()
+    )
+    return render_template("checklists/templates.html", templates=current, versions=versions)
+
+
+@bp.get("/admin/checklistor/<key>")
+@login_required
+def template_detail(key: str) -> Any:
+    """A set's current questions and its version history."""
+    _require_admin()
+    template = services.current_template(db.session, key)
+    history = list(
+        db.session.scalars(
+            select(ChecklistTemplate)
+            .where(ChecklistTemplate.key == key)
+            .order_by(ChecklistTemplate.revision.desc())
+        )
+    )
+    return render_template(
+        "checklists/template_detail.html",
+        template=template,
+        history=history,
+        confirm=TemplateItemForm(formdata=None),
+    )
+
+
+@bp.route("/admin/checklistor/<key>/punkter/<item_key>", methods=["GET", "POST"])
+@bp.route("/admin/checklistor/<key>/ny-punkt", methods=["GET", "POST"])
+@login_required
+def template_item(key: str, item_key: str | None = None) -> Any:
+    """Edit or add a question; saving creates a new version of the set."""
+    _require_admin()
+    template = services.current_template(db.session, key)
+    existing = next((i for i in template.items if i.key == item_key), None) if item_key else None
+    if item_key and existing is None:
+        abort(404)
+    if request.method == "GET":
+        form = TemplateItemForm(obj=existing)
+        form.revision.data = template.revision
+    else:
+        form = TemplateItemForm()
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if form.is_submitted():
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                if request.form.get("remove") and item_key:
+                    new = services.remove_template_item(
+                        db.session,
+                        template,
+                        item_key,
+                        expected_revision=form.revision.data,
+                        actor=web_actor(),
+                    )
+                else:
+                    new = services.save_template_item(
+                        db.session,
+                        template,
+                        item_key,
+                        form.to_input(),
+                        expected_revision=form.revision.data,
+                        actor=web_actor(),
+                    )
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            except StaleVersion as stale:
+                db.session.rollback()
+                conflict = stale
+            else:
+                db.session.commit()
+                if new.id == template.id:
+                    flash("Inget ändrades; mallen har kvar sin version.", "success")
+                else:
+                    flash(
+                        f"Mallen ”{new.title_sv}” har fått version {new.revision}. Samverkan "
+                        "som redan har checklistan behåller sin version tills någon uppdaterar "
+                        "den.",
+                        "success",
+                    )
+                return redirect(url_for("checklists.template_detail", key=key))
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "checklists/template_item_form.html",
+        template=template,
+        item=existing,
+        form=form,
+        errors=errors,
+        conflict=conflict,
+    ), status

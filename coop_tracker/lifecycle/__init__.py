@@ -1,0 +1,1 @@
+"""The lifecycle of an agreement: phases, gated transitions, notice, utträde and exit plans."""

@@ -1,0 +1,98 @@
+"""Transition, exit plan and exit task forms. Fields hold raw text; the services validate."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+
+from coop_tracker.core.forms import choices
+from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS, TASK_STATUS_LABELS
+from coop_tracker.lifecycle.services import ExitInput, TaskInput
+
+
+class TransitionForm(FlaskForm):
+    """One phase change: the target phase, a reason, and (admins) an override."""
+
+    to_phase = HiddenField()
+    reason = TextAreaField("Motivering")
+    override = BooleanField("Gå förbi villkoren (administratör)")
+
+
+class ExitForm(FlaskForm):
+    """An exit plan: scope, notice and transition period."""
+
+    version = HiddenField()
+    scope = RadioField(
+        "Vad ska avvecklas?",
+        choices=choices(EXIT_SCOPE_LABELS),
+        default="agreement",
+        validate_choice=False,
+    )
+    leaving_party_id = SelectField("Part som lämnar", choices=[], validate_choice=False)
+    title = StringField("Namn på planen")
+    background = TextAreaField("Bakgrund och skäl")
+    notice_party_id = SelectField("Part som säger upp", choices=[], validate_choice=False)
+    notice_given_on = StringField("Uppsägningen lämnades")
+    effective_on = StringField("Samverkan upphör från")
+    transition_starts_on = StringField("Övergången börjar")
+    transition_ends_on = StringField("Övergången är klar")
+    has_joint_organisation = BooleanField("Parterna har en gemensam övergångsorganisation")
+
+    def set_parties(self, parties: list[tuple[str, str]]) -> None:
+        self.leaving_party_id.choices = choices([("", "Välj part"), *parties])
+        self.notice_party_id.choices = choices([("", "Inte bestämt ännu"), *parties])
+
+    def to_input(self) -> ExitInput:
+        return ExitInput(
+            scope=self.scope.data,
+            leaving_party_id=self.leaving_party_id.data or None,
+            title=self.title.data,
+            background=self.background.data,
+            notice_party_id=self.notice_party_id.data or None,
+            notice_given_on=self.notice_given_on.data,
+            effective_on=self.effective_on.data,
+            transition_starts_on=self.transition_starts_on.data,
+            transition_ends_on=self.transition_ends_on.data,
+            has_joint_organisation=bool(self.has_joint_organisation.data),
+        )
+
+
+class AdoptForm(FlaskForm):
+    """Adopting a plan: when, and by which decision."""
+
+    version = HiddenField()
+    adopted_on = StringField("Beslutsdatum")
+    decision_ref = StringField("Beslut (paragraf eller diarienummer)")
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a plan and its notice."""
+
+    version = HiddenField()
+    withdrawn_reason = TextAreaField("Skäl till att planen återkallas")
+
+
+class VersionForm(FlaskForm):
+    """A one-button action on a versioned row."""
+
+    version = HiddenField()
+
+
+class TaskForm(FlaskForm):
+    """An exit task: party, owner, due date, status and note."""
+
+    version = HiddenField()
+    party_id = SelectField("Part", choices=[], validate_choice=False)
+    owner_name = StringField("Ansvarig person")
+    due_on = StringField("Klart senast")
+    status = RadioField("Status", choices=choices(TASK_STATUS_LABELS), validate_choice=False)
+    note = TextAreaField("Anteckning")
+
+    def to_input(self) -> TaskInput:
+        return TaskInput(
+            owner_name=self.owner_name.data,
+            due_on=self.due_on.data,
+            status=self.status.data,
+            note=self.note.data,
+            party_id=self.party_id.data or None,
+        )

@@ -1,0 +1,182 @@
+"""Read-side lifecycle queries: the agreement's timeline of phase changes, exits and leavers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.rules import PHASE_LABELS
+from coop_tracker.lifecycle.models import Exit, ExitScope, ExitTask, PhaseChange
+from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS
+
+
+@dataclass
+class TimelineEvent:
+    """One dated step in an agreement's life."""
+
+    on: date
+    title: str
+    kind: str  # created | phase | exit | notice | adopted | completed | withdrawn | left
+    who: str = ""
+    body: str = ""
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
+    at: datetime | None = None
+    exit_id: int | None = None
+
+
+def _name(party: object | None) -> str:
+    municipality = getattr(party, "municipality", None)
+    return municipality.name if municipality is not None else ""
+
+
+def timeline(
+    session: Session, agreement: Agreement, exits: list[Exit] | None = None
+) -> list[TimelineEvent]:
+    """Every step, oldest first: registration, phase changes, exit plans, notices, leavers."""
+    events: list[TimelineEvent] = []
+    if agreement.created_at is not None:
+        events.append(
+            TimelineEvent(
+                on=agreement.created_at.date(),
+                at=agreement.created_at,
+                title="Samverkan registrerades (planerad)",
+                kind="created",
+            )
+        )
+    for change in session.scalars(
+        select(PhaseChange)
+        .where(PhaseChange.agreement_id == agreement.id)
+        .order_by(PhaseChange.changed_at, PhaseChange.id)
+    ):
+        tags = [("red", "Villkor förbigångna av administratör")] if change.is_override else []
+        body = change.reason
+        if change.is_override and change.overridden_reasons:
+            body = (
+                (body + "\n" if body else "")
+                + "Ej uppfyllt: "
+                + " ".join(change.overridden_reasons)
+            )
+        events.append(
+            TimelineEvent(
+                on=change.changed_on,
+                at=change.changed_at,
+                title=f"{PHASE_LABELS[change.from_phase]} → {PHASE_LABELS[change.to_phase]}",
+                kind="phase",
+                who=change.actor_name,
+                body=body,
+                tags=tags,
+                exit_id=change.exit_id,
+            )
+        )
+    if exits is None:
+        exits = list(
+            session.scalars(
+                select(Exit)
+                .where(Exit.agreement_id == agreement.id)
+                .options(selectinload(Exit.tasks).selectinload(ExitTask.party))
+                .order_by(Exit.id)
+            )
+        )
+    for plan in exits:
+        scope = EXIT_SCOPE_LABELS[plan.scope]
+        if plan.created_at is not None:
+            events.append(
+                TimelineEvent(
+                    on=plan.created_at.date(),
+                    at=plan.created_at,
+                    title=f"Avvecklingsplan upprättad: {plan.title}",
+                    kind="exit",
+                    who=plan.created_by_name,
+                    body=scope,
+                    exit_id=plan.id,
+                )
+            )
+        if plan.notice_given_on and plan.notice_party is not None and plan.adopted_on:
+            tags = [("yellow", "Sen uppsägning")] if plan.is_notice_late else []
+            events.append(
+                TimelineEvent(
+                    on=plan.notice_given_on,
+                    title=f"{_name(plan.notice_party)} sade upp samverkan",
+                    kind="notice",
+                    body=f"Upphör från {plan.effective_on}.",
+                    tags=tags,
+                    exit_id=plan.id,
+                )
+            )
+        if plan.adopted_on:
+            events.append(
+                TimelineEvent(
+                    on=plan.adopted_on,
+                    at=plan.adopted_at,
+                    title=f"Avvecklingsplanen antogs: {plan.title}",
+                    kind="adopted",
+                    who=plan.adopted_by_name,
+                    body=plan.decision_ref,
+                    exit_id=plan.id,
+                )
+            )
+        if plan.completed_on:
+            events.append(
+                TimelineEvent(
+                    on=plan.completed_on,
+                    at=plan.completed_at,
+                    title=f"Avvecklingsplanen genomförd: {plan.title}",
+                    kind="completed",
+                    who=plan.completed_by_name,
+                    exit_id=plan.id,
+                )
+            )
+        if plan.withdrawn_on:
+            events.append(
+                TimelineEvent(
+                    on=plan.withdrawn_on,
+                    at=plan.withdrawn_at,
+                    title=f"Avvecklingsplanen återkallades: {plan.title}",
+                    kind="withdrawn",
+                    body=plan.withdrawn_reason,
+                    exit_id=plan.id,
+                )
+            )
+    for party in agreement.parties:
+        if party.left_on is not None:
+            left_via = next(
+                (
+                    e.id
+                    for e in exits
+                    if e.scope == ExitScope.PARTY and e.leaving_party_id == party.id
+                ),
+                None,
+            )
+            events.append(
+                TimelineEvent(
+                    on=party.left_on,
+                    title=f"{_name(party)} lämnade samverkan",
+                    kind="left",
+                    exit_id=left_via,
+                )
+            )
+    events.sort(key=_order)
+    return events
+
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _order(event: TimelineEvent) -> tuple[date, int, datetime]:
+    """By day; within a day a notice comes first, then recorded steps in the order they were
+    made, and a party's leaving last (it takes effect at the end of the day)."""
+    if event.kind == "notice":
+        return (event.on, 0, EARLIEST)
+    if event.kind == "left":
+        return (event.on, 2, LATEST)
+    return (event.on, 1, _aware(event.at) if event.at else EARLIEST)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they are stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

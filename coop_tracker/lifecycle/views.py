@@ -1,0 +1,606 @@
+"""Lifecycle pages: the timeline and phase changes, exit plans with their tasks, and printing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.rules import PHASE_LABELS
+from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels as audit_labels
+from coop_tracker.checklists.queries import progress_by_agreement
+from coop_tracker.checklists.services import CHECKLIST_PHASE_LABELS
+from coop_tracker.core.clock import today
+from coop_tracker.core.errors import (
+    DomainError,
+    StaleVersion,
+    TransitionRefused,
+    ValidationFailed,
+)
+from coop_tracker.core.forms import choices
+from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_row_id
+from coop_tracker.core.web import web_actor
+from coop_tracker.extensions import db
+from coop_tracker.lifecycle import services
+from coop_tracker.lifecycle.forms import (
+    AdoptForm,
+    ExitForm,
+    TaskForm,
+    TransitionForm,
+    VersionForm,
+    WithdrawForm,
+)
+from coop_tracker.lifecycle.models import Exit, ExitTask
+from coop_tracker.lifecycle.queries import timeline
+from coop_tracker.lifecycle.rules import (
+    EXIT_SCOPE_LABELS,
+    EXIT_STATUS_LABELS,
+    TASK_STATUS_LABELS,
+)
+
+bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>")
+
+
+def _audit_labels() -> None:
+    """Swedish names for the lifecycle's audit events in the history pages."""
+    audit_labels.register_fields(
+        "agreement", "Samverkan", {"reason": "Motivering", "override": "Villkor som förbigicks"}
+    )
+    audit_labels.register_fields(
+        "exit",
+        "Avveckling",
+        {
+            "scope": "Omfattning",
+            "status": "Status",
+            "title": "Namn på planen",
+            "background": "Bakgrund",
+            "leaving_party_id": "Part som lämnar",
+            "notice_party_id": "Part som säger upp",
+            "notice_given_on": "Uppsägningen lämnades",
+            "effective_on": "Upphör från",
+            "earliest_end_on": "Tidigast möjliga slut",
+            "is_notice_late": "Sen uppsägning",
+            "transition_starts_on": "Övergången börjar",
+            "transition_ends_on": "Övergången är klar",
+            "has_joint_organisation": "Gemensam övergångsorganisation",
+            "adopted_on": "Beslutsdatum",
+            "decision_ref": "Beslut",
+            "reason": "Skäl",
+        },
+        {"scope": EXIT_SCOPE_LABELS, "status": EXIT_STATUS_LABELS},
+    )
+    audit_labels.register_fields(
+        "exit_task",
+        "Avvecklingsuppgift",
+        {
+            "owner_name": "Ansvarig person",
+            "due_on": "Klart senast",
+            "status": "Status",
+            "note": "Anteckning",
+            "party_id": "Part",
+        },
+        {"status": TASK_STATUS_LABELS},
+    )
+    for action, label in {
+        "override_transition": "Fasbyte förbi villkoren",
+        "adopt": "Antagen",
+        "complete": "Genomförd",
+        "withdraw": "Återkallad",
+        "leave": "Lämnade samverkan",
+    }.items():
+        audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
+@bp.record_once
+def _labels(state: Any) -> None:
+    _audit_labels()
+    state.app.jinja_env.globals.update(
+        {
+            "EXIT_SCOPE_LABELS": EXIT_SCOPE_LABELS,
+            "EXIT_STATUS_LABELS": EXIT_STATUS_LABELS,
+            "TASK_STATUS_LABELS": TASK_STATUS_LABELS,
+            "CHECKLIST_PHASE_LABELS": CHECKLIST_PHASE_LABELS,
+        }
+    )
+
+
+def _get(agreement_id: int) -> Agreement:
+    return get_visible_agreement(db.session, agreement_id, current_user)
+
+
+def _overview(
+    agreement: Agreement,
+    *,
+    refusal: TransitionRefused | None = None,
+    errors: dict[str, str] | None = None,
+    attempted: str | None = None,
+    status: int = 200,
+) -> Any:
+    exits = services.exits_of(db.session, agreement)
+    progress = progress_by_agreement(db.session, [agreement.id])[agreement.id]
+    options = services.allowed_transitions(agreement, current_user)
+    forms = {}
+    for option in options:
+        form = TransitionForm(formdata=None)
+        form.to_phase.data = option.to_phase
+        if attempted == option.to_phase and request.method == "POST":
+            form.reason.data = request.form.get("reason", "")
+        forms[option.to_phase] = form
+    return render_template(
+        "lifecycle/overview.html",
+        agreement=agreement,
+        events=timeline(db.session, agreement, exits),
+        exits=exits,
+        progress=progress,
+        options=options,
+        forms=forms,
+        refusal=refusal,
+        errors=errors or {},
+        attempted=attempted,
+    ), status
+
+
+@bp.get("/livscykel")
+@login_required
+def overview(agreement_id: int) -> Any:
+    """Timeline of the agreement's life, checklist progress per phase and phase changes."""
+    return _overview(_get(agreement_id))
+
+
+@bp.post("/livscykel/fasbyte")
+@login_required
+def change_phase(agreement_id: int) -> Any:
+    """Attempt a phase change; a refusal lists every unmet condition above the buttons."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "lifecycle.transition", agreement):
+        abort(403)
+    form = TransitionForm()
+    if not form.validate():
+        abort(400)
+    to_phase = form.to_phase.data or ""
+    try:
+        change = services.transition(
+            db.session,
+            agreement,
+            to_phase,
+            actor=web_actor(),
+            reason=form.reason.data,
+            override=bool(form.override.data),
+            today=today(),
+        )
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        return _overview(agreement, refusal=refusal, attempted=to_phase, status=409)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        return _overview(agreement, errors=failure.fields, attempted=to_phase, status=422)
+    db.session.commit()
+    message = f"Samverkan är nu {PHASE_LABELS[change.to_phase].lower()}."
+    if change.is_override:
+        message += " Villkoren förbigicks; det är antecknat i historiken."
+    flash(message, "success")
+    return redirect(url_for("lifecycle.overview", agreement_id=agreement.id))
+
+
+# --------------------------------------------------------------------------- exits
+
+
+def _party_choices(agreement: Agreement) -> list[tuple[str, str]]:
+    return [(str(p.id), p.municipality.name) for p in agreement.current_parties]
+
+
+def _exit(agreement: Agreement, exit_id: int) -> Exit:
+    plan = db.session.get(Exit, exit_id) if is_row_id(exit_id) else None
+    if plan is None or plan.agreement_id != agreement.id:
+        abort(404)
+    return plan
+
+
+@bp.get("/avveckling")
+@login_required
+def exits(agreement_id: int) -> Any:
+    """The agreement's exit plans (drafts, adopted, completed, withdrawn)."""
+    agreement = _get(agreement_id)
+    plans = services.exits_of(db.session, agreement)
+    return render_template("lifecycle/exits.html", agreement=agreement, exits=plans)
+
+
+@bp.route("/avveckling/ny", methods=["GET", "POST"])
+@login_required
+def exit_new(agreement_id: int) -> Any:
+    """Draft an exit plan (no notice needed yet)."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    form = ExitForm()
+    if request.method == "GET" and request.args.get("party", "").isdigit():
+        form.scope.data = "party"
+        form.leaving_party_id.data = request.args["party"]
+    form.set_parties(_party_choices(agreement))
+    errors: dict[str, str] = {}
+    if form.is_submitted():
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                outcome = services.create_exit(
+                    db.session, agreement, form.to_input(), actor=web_actor(), today=today()
+                )
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            except DomainError as error:
+                db.session.rollback()
+                errors = {"scope": error.message}
+            else:
+                db.session.commit()
+                _flash_outcome(outcome)
+                return redirect(
+                    url_for(
+                        "lifecycle.exit_detail", agreement_id=agreement.id, exit_id=outcome.exit.id
+                    )
+                )
+    return render_template(
+        "lifecycle/exit_form.html",
+        agreement=agreement,
+        form=form,
+        errors=errors,
+        plan=None,
+        conflict=None,
+    ), (422 if errors else 200)
+
+
+def _flash_outcome(outcome: services.ExitOutcome) -> None:
+    # The only warning (a late notice) stays on the plan's page itself, so it is not flashed.
+    for message in outcome.messages:
+        flash(message, "success")
+
+
+@bp.route("/avveckling/<int:exit_id>/andra", methods=["GET", "POST"])
+@login_required
+def exit_edit(agreement_id: int, exit_id: int) -> Any:
+    """Change a plan's scope, notice and transition period."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    if request.method == "GET":
+        form = ExitForm(obj=plan)
+        form.version.data = plan.version
+        for name in ("leaving_party_id", "notice_party_id"):
+            value = getattr(plan, name)
+            getattr(form, name).data = "" if value is None else str(value)
+        for name in (
+            "notice_given_on",
+            "effective_on",
+            "transition_starts_on",
+            "transition_ends_on",
+        ):
+            value = getattr(plan, name)
+            getattr(form, name).data = value.isoformat() if value else ""
+    else:
+        form = ExitForm()
+    form.set_parties(_party_choices(agreement))
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if form.is_submitted():
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                outcome = services.update_exit(
+                    db.session,
+                    plan,
+                    form.to_input(),
+                    expected_version=form.version.data,
+                    actor=web_actor(),
+                    today=today(),
+                )
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            except StaleVersion as stale:
+                db.session.rollback()
+                conflict = stale
+            else:
+                db.session.commit()
+                _flash_outcome(outcome)
+                return redirect(
+                    url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
+                )
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "lifecycle/exit_form.html",
+        agreement=agreement,
+        form=form,
+        errors=errors,
+        plan=plan,
+        conflict=conflict,
+    ), status
+
+
+def _detail(
+    agreement: Agreement,
+    plan: Exit,
+    *,
+    errors: dict[str, str] | None = None,
+    refusal: TransitionRefused | None = None,
+    status: int = 200,
+    template: str = "lifecycle/exit_detail.html",
+) -> Any:
+    adopt = AdoptForm(formdata=None)
+    adopt.version.data = plan.version
+    adopt.adopted_on.data = request.form.get("adopted_on") or today().isoformat()
+    adopt.decision_ref.data = request.form.get("decision_ref", "")
+    withdraw = WithdrawForm(formdata=None)
+    withdraw.version.data = plan.version
+    withdraw.withdrawn_reason.data = request.form.get("withdrawn_reason", "")
+    confirm = VersionForm(formdata=None)
+    confirm.version.data = plan.version
+    all_exits = services.exits_of(db.session, agreement)
+    events = [e for e in timeline(db.session, agreement, all_exits) if e.exit_id == plan.id]
+    late = services.late_notice_warning(plan)
+    remaining_problems = (
+        services.remaining_role_errors(agreement, plan.leaving_party)
+        if plan.leaving_party is not None and plan.is_open
+        else []
+    )
+    return render_template(
+        template,
+        agreement=agreement,
+        plan=plan,
+        adopt=adopt,
+        withdraw=withdraw,
+        confirm=confirm,
+        events=events,
+        errors=errors or {},
+        refusal=refusal,
+        late=late,
+        remaining_problems=remaining_problems,
+        can_edit=can(current_user, "exit.edit", agreement),
+        today_iso=today().isoformat(),
+        task_groups=_task_groups(plan),
+    ), status
+
+
+def _task_groups(plan: Exit) -> list[tuple[str, list[ExitTask]]]:
+    """Tasks per party (joint ones first), for the printed plan."""
+    groups: dict[int | None, list[ExitTask]] = {}
+    for task in plan.tasks:
+        groups.setdefault(task.party_id, []).append(task)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
+    return [
+        (
+            tasks[0].party.municipality.name if key is not None and tasks[0].party else "Gemensamt",
+            tasks,
+        )
+        for key, tasks in ordered
+    ]
+
+
+@bp.get("/avveckling/<int:exit_id>")
+@login_required
+def exit_detail(agreement_id: int, exit_id: int) -> Any:
+    """One plan: the notice, the transition period, tasks per party, and its timeline."""
+    agreement = _get(agreement_id)
+    return _detail(agreement, _exit(agreement, exit_id))
+
+
+@bp.get("/avveckling/<int:exit_id>/utskrift")
+@login_required
+def exit_print(agreement_id: int, exit_id: int) -> Any:
+    """A print-friendly plan to attach to a decision memo (tjänsteskrivelse)."""
+    agreement = _get(agreement_id)
+    return _detail(agreement, _exit(agreement, exit_id), template="lifecycle/exit_print.html")
+
+
+@bp.post("/avveckling/<int:exit_id>/anta")
+@login_required
+def exit_adopt(agreement_id: int, exit_id: int) -> Any:
+    """Adopt the plan (the notice must be recorded)."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    form = AdoptForm()
+    if not form.validate():
+        abort(400)
+    return _act(
+        agreement,
+        plan,
+        lambda: services.adopt_exit(
+            db.session,
+            plan,
+            expected_version=form.version.data,
+            adopted_on=form.adopted_on.data,
+            decision_ref=form.decision_ref.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+    )
+
+
+@bp.post("/avveckling/<int:exit_id>/genomford")
+@login_required
+def exit_complete(agreement_id: int, exit_id: int) -> Any:
+    """Mark the plan carried out (every task done or not applicable)."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    return _act(
+        agreement,
+        plan,
+        lambda: services.complete_exit(
+            db.session,
+            plan,
+            expected_version=form.version.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+    )
+
+
+@bp.post("/avveckling/<int:exit_id>/aterkalla")
+@login_required
+def exit_withdraw(agreement_id: int, exit_id: int) -> Any:
+    """Withdraw the plan and its notice."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    form = WithdrawForm()
+    if not form.validate():
+        abort(400)
+    return _act(
+        agreement,
+        plan,
+        lambda: services.withdraw_exit(
+            db.session,
+            plan,
+            expected_version=form.version.data,
+            reason=form.withdrawn_reason.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+    )
+
+
+def _act(agreement: Agreement, plan: Exit, action: Any) -> Any:
+    try:
+        outcome = action()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        db.session.refresh(plan)
+        return _detail(agreement, plan, errors=failure.fields, status=422)
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        db.session.refresh(plan)
+        return _detail(agreement, plan, refusal=refusal, status=409)
+    except StaleVersion:
+        db.session.rollback()
+        flash(
+            "Någon annan har ändrat planen sedan du öppnade sidan. Se över den och försök igen.",
+            "warning",
+        )
+        return redirect(
+            url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
+        )
+    db.session.commit()
+    _flash_outcome(outcome)
+    return redirect(url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id))
+
+
+def _task(plan: Exit, task_id: int) -> ExitTask:
+    task = next((t for t in plan.tasks if t.id == task_id), None)
+    if task is None:
+        abort(404)
+    return task
+
+
+@bp.route("/avveckling/<int:exit_id>/uppgifter/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
+    """Change a task's party, owner, due date, status and note."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    task = _task(plan, task_id)
+    if request.method == "GET":
+        form = TaskForm(obj=task)
+        form.version.data = task.version
+        form.party_id.data = "" if task.party_id is None else str(task.party_id)
+        form.due_on.data = task.due_on.isoformat() if task.due_on else ""
+    else:
+        form = TaskForm()
+    form.party_id.choices = choices(
+        [("", "Gemensamt"), *((str(p.id), p.municipality.name) for p in agreement.parties)]
+    )
+    errors: dict[str, str] = {}
+    conflict: StaleVersion | None = None
+    if form.is_submitted():
+        if not form.validate():
+            errors = {k: " ".join(v) for k, v in form.errors.items()}
+        else:
+            try:
+                services.update_task(
+                    db.session,
+                    task,
+                    form.to_input(),
+                    expected_version=form.version.data,
+                    actor=web_actor(),
+                    today=today(),
+                )
+            except ValidationFailed as failure:
+                db.session.rollback()
+                errors = failure.fields
+            except StaleVersion as stale:
+                db.session.rollback()
+                conflict = stale
+            except DomainError as error:
+                db.session.rollback()
+                errors = {"status": error.message}
+            else:
+                db.session.commit()
+                flash(f"Uppgiften ”{task.title}” är sparad.", "success")
+                return redirect(
+                    url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
+                    + f"#task-{task.id}"
+                )
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "lifecycle/task_form.html",
+        agreement=agreement,
+        plan=plan,
+        task=task,
+        form=form,
+        errors=errors,
+        conflict=conflict,
+    ), status
+
+
+@bp.post("/avveckling/<int:exit_id>/uppgifter/<int:task_id>/klar")
+@login_required
+def task_done(agreement_id: int, exit_id: int, task_id: int) -> Any:
+    """Mark a task done in one click (or open again)."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    task = _task(plan, task_id)
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    data = services.TaskInput.from_task(task)
+    data.status = "open" if task.is_resolved else "done"
+    try:
+        services.update_task(
+            db.session,
+            task,
+            data,
+            expected_version=form.version.data,
+            actor=web_actor(),
+            today=today(),
+        )
+    except StaleVersion:
+        db.session.rollback()
+        flash("Någon annan har ändrat uppgiften. Se över den och försök igen.", "warning")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        label = "klar" if task.is_resolved else "öppen igen"
+        flash(f"Uppgiften ”{task.title}” är {label}.", "success")
+    return redirect(
+        url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
+        + f"#task-{task.id}"
+    )

@@ -1,0 +1,239 @@
+"""Checklist pages: toggling with and without JavaScript, editing, conflicts, admin, lists."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event, select
+
+from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
+
+
+def _first(session, agreement, key="before/purpose-goals"):
+    return session.scalars(
+        select(ChecklistItem).where(
+            ChecklistItem.agreement_id == agreement.id, ChecklistItem.key == key
+        )
+    ).one()
+
+
+def test_toggle_without_javascript_posts_and_redirects_back(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    response = client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/agreements/{agreement.id}/checklista#item-{item.id}"
+    )
+    session.refresh(item)
+    assert item.status == "done"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "är klar." in page
+    assert "Markera som ej klar" in page
+    overview = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert re.search(r"<dt[^>]*>Före</dt><dd[^>]*>1 av \d+ klara", overview)
+
+
+def test_toggle_with_javascript_answers_json(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    response = client.post(
+        f"/checklist-items/{item.id}/toggle",
+        data={"version": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "done" and body["version"] == 2
+    assert body["progress"]["phase"] == "before" and body["progress"]["resolved"] == 1
+    assert body["progress"]["text"].startswith("1 av ")
+    # The same (now stale) version again: 409 with the current values, nothing overwritten.
+    stale = client.post(
+        f"/checklist-items/{item.id}/toggle",
+        data={"version": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["error"] == "conflict"
+    assert stale.get_json()["current"]["status"] == "done"
+    session.refresh(item)
+    assert item.status == "done"
+
+
+def test_stale_toggle_without_javascript_warns(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
+    response = client.post(
+        f"/checklist-items/{item.id}/toggle", data={"version": "1"}, follow_redirects=True
+    )
+    assert "Någon annan har ändrat punkten" in response.get_data(as_text=True)
+    session.refresh(item)
+    assert item.status == "done"
+
+
+def test_readers_and_other_kommuner_cannot_toggle(client, factory, auth, session):
+    factory.user("reader", "2021", email="r@vansbro.se")
+    factory.user("editor", "0180", email="e@stockholm.se")
+    agreement = factory.agreement(phase="active")
+    item = _first(session, agreement)
+    auth.login("r@vansbro.se")
+    assert (
+        client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"}).status_code == 403
+    )
+    page = client.get(f"/agreements/{agreement.id}/checklista").get_data(as_text=True)
+    assert "Markera som klar" not in page
+    auth.logout()
+    auth.login("e@stockholm.se")
+    assert (
+        client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"}).status_code == 403
+    )
+
+
+def test_item_form_not_applicable_needs_a_reason(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    assert client.get(f"/checklist-items/{item.id}").status_code == 200
+    response = client.post(
+        f"/checklist-items/{item.id}", data={"version": "1", "status": "not_applicable"}
+    )
+    assert response.status_code == 422
+    assert "Ange skäl till att punkten inte är tillämplig." in response.get_data(as_text=True)
+    response = client.post(
+        f"/checklist-items/{item.id}",
+        data={
+            "version": "1",
+            "status": "not_applicable",
+            "not_applicable_reason": "Syftet framgår av förbundsordningen",
+            "responsible_person": "Eva Lund",
+            "due_on": "2026-05-31",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh(item)
+    assert (item.status, item.responsible_person) == ("not_applicable", "Eva Lund")
+
+
+def test_item_form_conflict_shows_the_other_persons_values(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
+    response = client.post(
+        f"/checklist-items/{item.id}",
+        data={"version": "1", "status": "open", "note": "Min anteckning"},
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "status: done" in page
+    assert "Min anteckning" in page  # what the user typed is still there
+
+
+def test_bring_up_to_date_button(client, factory, auth, session):
+    factory.user("admin", None, email="a@x.se")
+    agreement = factory.agreement()
+    auth.login("a@x.se")
+    page = client.get(f"/agreements/{agreement.id}/checklista").get_data(as_text=True)
+    assert "Uppdatera checklistan" not in page
+    response = client.post(
+        "/admin/checklistor/before/ny-punkt",
+        data={"revision": "1", "text_sv": "Riskerna är analyserade", "is_required": "y"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/agreements/{agreement.id}/checklista").get_data(as_text=True)
+    assert "Riskerna är analyserade" not in page
+    assert "Uppdatera checklistan" in page
+    response = client.post(
+        f"/agreements/{agreement.id}/checklista/uppdatera", follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "1 nya punkter" in page
+    assert "Riskerna är analyserade" in page
+
+
+def test_admin_template_pages_and_editor_refused(client, factory, auth, session):
+    factory.user("admin", None, email="a@x.se")
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    assert client.get("/admin/checklistor").status_code == 403
+    auth.logout()
+    auth.login("a@x.se")
+    page = client.get("/admin/checklistor").get_data(as_text=True)
+    assert "Före: kommunalförbund och förbundsordning" in page
+    response = client.post(
+        "/admin/checklistor/before/punkter/purpose-goals",
+        data={"revision": "1", "text_sv": ""},
+    )
+    assert response.status_code == 422
+    assert "Ange fråga på svenska." in response.get_data(as_text=True)
+    response = client.post(
+        "/admin/checklistor/before/punkter/purpose-goals",
+        data={
+            "revision": "1",
+            "text_sv": "Syftet är beskrivet",
+            "is_required": "y",
+            "roles": ["host"],
+            "per_party": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "har fått version 2" in response.get_data(as_text=True)
+    current = session.scalar(
+        select(ChecklistTemplate).where(
+            ChecklistTemplate.key == "before", ChecklistTemplate.is_current.is_(True)
+        )
+    )
+    edited = next(i for i in current.items if i.key == "purpose-goals")
+    assert (edited.text_sv, edited.roles, edited.per_party) == (
+        "Syftet är beskrivet",
+        ["host"],
+        True,
+    )
+    stale = client.post(
+        "/admin/checklistor/before/punkter/purpose-goals",
+        data={"revision": "1", "text_sv": "Annat"},
+    )
+    assert stale.status_code == 409
+
+
+def test_agreement_list_shows_progress_with_a_constant_number_of_queries(
+    client, factory, auth, session
+):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    first = factory.agreement()
+    item = _first(session, first)
+    item.status = "done"
+    session.commit()
+    auth.login("e@vansbro.se")
+    total = session.query(ChecklistItem).filter_by(agreement_id=first.id).count()
+
+    def queries_for_list() -> tuple[list[str], str]:
+        counted = []
+        session.remove()  # the test shares the app's session: start each request cold
+        engine = session.get_bind()
+
+        def count(_conn, _cursor, statement, *_args):
+            counted.append(statement[:80])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/agreements/").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return counted, page
+
+    few, page = queries_for_list()
+    assert f"Före: 1/{total}" in page
+    for _ in range(4):
+        factory.agreement()
+    many, _page = queries_for_list()
+    assert len(few) == len(many), (few, many)

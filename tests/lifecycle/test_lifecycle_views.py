@@ -1,0 +1,181 @@
+"""Lifecycle pages: refusals listed on the page, phase changes, exit plans, print, permissions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coop_tracker.lifecycle.models import Exit
+from tests.lifecycle_support import activate, record_decisions, resolve_items
+
+
+def test_refused_start_lists_every_unmet_condition(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    auth.login("e@vansbro.se")
+    page = client.get(f"/agreements/{agreement.id}/livscykel").get_data(as_text=True)
+    assert "Starta samverkan" in page and "Avbryt planeringen" in page
+    assert "Gå förbi villkoren" not in page  # editors cannot override
+    response = client.post(
+        f"/agreements/{agreement.id}/livscykel/fasbyte", data={"to_phase": "active"}
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Samverkan kan inte bli pågående ännu" in page
+    assert "Vansbro saknar registrerat beslut" in page
+    assert "Före-checklistan: ”Syfte, mål och önskade effekter" in page
+    session.refresh(agreement)
+    assert agreement.phase == "planned"
+
+
+def test_start_after_fixing_and_the_timeline_shows_it(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se", name="Eva Lund")
+    agreement = factory.agreement()
+    record_decisions(agreement)
+    resolve_items(session, agreement, "before")
+    session.commit()
+    auth.login("e@vansbro.se")
+    response = client.post(
+        f"/agreements/{agreement.id}/livscykel/fasbyte",
+        data={"to_phase": "active", "reason": "Alla beslut fattade"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Samverkan är nu pågående." in page
+    assert "Planerad → Pågående" in page
+    assert "Eva Lund" in page and "Alla beslut fattade" in page
+
+
+def test_abandon_without_reason_names_the_field(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    auth.login("e@vansbro.se")
+    response = client.post(
+        f"/agreements/{agreement.id}/livscykel/fasbyte", data={"to_phase": "abandoned"}
+    )
+    assert response.status_code == 409
+    assert "Skriv en motivering till att avbryt planeringen." in response.get_data(as_text=True)
+
+
+def test_admin_override_through_the_page(client, factory, auth, session):
+    factory.user("admin", None, email="a@x.se", name="Adam Admin")
+    agreement = factory.agreement()
+    auth.login("a@x.se")
+    page = client.get(f"/agreements/{agreement.id}/livscykel").get_data(as_text=True)
+    assert "Gå förbi villkoren" in page
+    response = client.post(
+        f"/agreements/{agreement.id}/livscykel/fasbyte",
+        data={"to_phase": "active", "override": "y", "reason": "Besluten finns på papper"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Villkoren förbigicks" in page
+    assert "Villkor förbigångna av administratör" in page
+
+
+def test_readers_see_the_lifecycle_but_cannot_change_it(client, factory, auth, session):
+    factory.user("reader", "2021", email="r@vansbro.se")
+    agreement = activate(session, factory.agreement())
+    auth.login("r@vansbro.se")
+    page = client.get(f"/agreements/{agreement.id}/livscykel").get_data(as_text=True)
+    assert "Planerad → Pågående" in page
+    assert "Påbörja avveckling" not in page
+    response = client.post(
+        f"/agreements/{agreement.id}/livscykel/fasbyte", data={"to_phase": "exiting"}
+    )
+    assert response.status_code == 403
+    assert client.get(f"/agreements/{agreement.id}/avveckling/ny").status_code == 403
+
+
+def test_exit_plan_from_draft_to_completed_through_the_pages(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = activate(
+        session,
+        factory.agreement([("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")]),
+    )
+    gagnef = agreement.party_for("2026")
+    auth.login("e@vansbro.se")
+    assert client.get(f"/agreements/{agreement.id}/avveckling/ny").status_code == 200
+    response = client.post(
+        f"/agreements/{agreement.id}/avveckling/ny",
+        data={"scope": "party", "leaving_party_id": ""},
+    )
+    assert response.status_code == 422
+    assert "Välj vilken part som lämnar samverkan." in response.get_data(as_text=True)
+    response = client.post(
+        f"/agreements/{agreement.id}/avveckling/ny",
+        data={"scope": "party", "leaving_party_id": str(gagnef.id)},
+    )
+    assert response.status_code == 302
+    plan = session.scalars(select(Exit)).one()
+    detail = response.headers["Location"]
+    page = client.get(detail).get_data(as_text=True)
+    assert "Gagnef lämnar" in page
+    assert "samverkan fortsätter utan Gagnef" in page
+    response = client.post(f"{detail}/anta", data={"version": "1", "adopted_on": "2026-03-02"})
+    assert response.status_code == 422
+    assert "Ange vilken part som säger upp innan planen antas." in response.get_data(as_text=True)
+    response = client.post(
+        f"{detail}/andra",
+        data={
+            "version": "1",
+            "scope": "party",
+            "leaving_party_id": str(gagnef.id),
+            "notice_party_id": str(gagnef.id),
+            "notice_given_on": "2026-03-01",
+            "effective_on": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh(plan)
+    response = client.post(
+        f"{detail}/anta",
+        data={"version": str(plan.version), "adopted_on": "2026-03-02", "decision_ref": "KF § 12"},
+        follow_redirects=True,
+    )
+    assert "Samverkan fortsätter med 2 parter" in response.get_data(as_text=True)
+    session.refresh(plan)
+    task = plan.tasks[0]
+    response = client.post(
+        f"{detail}/uppgifter/{task.id}/klar",
+        data={"version": str(task.version)},
+        follow_redirects=True,
+    )
+    assert "är klar." in response.get_data(as_text=True)
+    response = client.post(f"{detail}/genomford", data={"version": str(plan.version)})
+    assert response.status_code == 409
+    assert "Avvecklingsplanen kan inte markeras som genomförd." in response.get_data(as_text=True)
+    print_page = client.get(f"{detail}/utskrift").get_data(as_text=True)
+    assert "print-only" in print_page and "print-memo.css" in print_page, print_page[
+        print_page.find("<main") :
+    ][:1500]
+    assert "Bilaga: avvecklingsplan" in print_page
+
+
+def test_task_form_saves_owner_and_due_date(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = activate(session, factory.agreement())
+    auth.login("e@vansbro.se")
+    client.post(f"/agreements/{agreement.id}/avveckling/ny", data={"scope": "agreement"})
+    plan = session.scalars(select(Exit)).one()
+    task = plan.tasks[0]
+    url = f"/agreements/{agreement.id}/avveckling/{plan.id}/uppgifter/{task.id}"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        data={
+            "version": "1",
+            "status": "in_progress",
+            "owner_name": "Per Ek",
+            "due_on": "2026-09-30",
+            "party_id": "",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh(task)
+    assert (task.owner_name, task.status, str(task.due_on)) == (
+        "Per Ek",
+        "in_progress",
+        "2026-09-30",
+    )
+    stale = client.post(url, data={"version": "1", "status": "done"})
+    assert stale.status_code == 409
