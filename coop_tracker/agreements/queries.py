@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from coop_tracker.agreements import dates
 from coop_tracker.agreements.models import Agreement, Party, Phase, agreement_area
 from coop_tracker.core.permissions import restrict_agreements
+from coop_tracker.core.validation import strip_control
 from coop_tracker.meetings.queries import MeetingIndex, meeting_index
 from coop_tracker.meetings.rules import deciding_body
 from coop_tracker.municipalities.models import Area, Municipality
@@ -107,7 +108,7 @@ def _filtered(query: Select[Any], filters: Filters) -> Select[Any]:
 
 
 def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return strip_control(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def with_children(query: Select[Any], *, contacts: bool = False) -> Select[Any]:

@@ -312,7 +312,9 @@ def _validate_areas(session: Session, slugs: Any, errors: v.Errors) -> list[Area
         errors.add("areas", "Välj minst ett samverkansområde.")
         return []
     unique = list(dict.fromkeys(slugs))
-    found = {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(unique)))}
+    # Only plausible slugs reach the database (PostgreSQL refuses NUL characters in text).
+    lookup = [s for s in unique if v.is_plain_key(s, 60)]
+    found = {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(lookup)))}
     unknown = [s for s in unique if s not in found]
     if unknown:
         errors.add("areas", "Okänt samverkansområde: " + ", ".join(s[:40] for s in unknown[:5]))
@@ -329,7 +331,11 @@ def _validate_parties(
     if len(parties) > MAX_PARTIES:
         errors.add("parties", f"En samverkan kan ha högst {MAX_PARTIES} parter.")
         return []
-    codes = [p.municipality_code for p in parties if isinstance(p.municipality_code, str)]
+    codes = [
+        p.municipality_code
+        for p in parties
+        if isinstance(p.municipality_code, str) and v.is_plain_key(p.municipality_code, 4)
+    ]
     known = set(session.scalars(select(Municipality.code).where(Municipality.code.in_(codes))))
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.validation import strip_control
 
 
 @dataclass
@@ -137,7 +138,7 @@ class AuditFilters:
 def _filtered(filters: AuditFilters) -> Select[Any]:
     query = select(AuditEvent)
     if filters.actor:
-        term = filters.actor.strip()
+        term = strip_control(filters.actor).strip()  # PostgreSQL cannot compare NUL
         conditions = [func.lower(AuditEvent.actor_name).contains(term.lower(), autoescape=True)]
         if term.isdigit():
             conditions.append(AuditEvent.actor_id == int(term))

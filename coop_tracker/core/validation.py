@@ -13,6 +13,16 @@ EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
+def strip_control(value: str) -> str:
+    """Search text without control characters (PostgreSQL cannot compare NUL)."""
+    return CONTROL_CHARS_SINGLE_LINE.sub("", value)
+
+
+def is_plain_key(value: str, max_length: int) -> bool:
+    """Whether a code or slug is short and free of control characters (safe to look up)."""
+    return len(value) <= max_length and not CONTROL_CHARS_SINGLE_LINE.search(value)
+
+
 def missing(verb: str, label: str) -> str:
     """ "Ange namn." or, for a prefixed label such as "Part 2: roll", "Part 2: välj roll."."""
     prefix, sep, rest = label.rpartition(": ")

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Party, Phase
+from coop_tracker.core.validation import strip_control
 from coop_tracker.municipalities.models import Area, County, Municipality
 
 LIVE_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
@@ -49,7 +50,7 @@ def search_municipalities(
     if county:
         query = query.where(Municipality.county_code == county)
     if q:
-        term = q.strip()[:80]
+        term = strip_control(q).strip()[:80]
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(
             Municipality.name.ilike(f"%{escaped}%", escape="\\")

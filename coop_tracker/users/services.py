@@ -136,7 +136,10 @@ def authenticate(
     generic = "Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat."
     email = str(email or "").strip().lower()[:254]
     password = str(password or "")[:200]
-    user = session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    plausible = bool(email) and v.is_plain_key(email, 254)  # PostgreSQL refuses NUL in text
+    user = (
+        session.scalar(select(User).where(func.lower(User.email) == email)) if plausible else None
+    )
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise LoginRefused(generic)

@@ -21,7 +21,7 @@ from coop_tracker.agreements.forms import ConfirmForm
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_row_id
+from coop_tracker.core.validation import is_row_id, strip_control
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db, limiter, login_manager
 from coop_tracker.municipalities.models import Municipality
@@ -244,7 +244,7 @@ def admin_users() -> Any:
     q = request.args.get("q", "").strip()[:100]
     query = select(User).order_by(User.is_active_account.desc(), User.name, User.id)
     if q:
-        term = q.lower()
+        term = strip_control(q).lower()  # PostgreSQL cannot compare NUL
         query = query.where(
             or_(
                 func.lower(User.name).contains(term, autoescape=True),

@@ -167,3 +167,19 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["database"] == "ok"
+
+
+def test_nul_characters_are_refused_not_a_server_error(client, factory, auth):
+    """PostgreSQL cannot store or compare NUL: every lookup must filter it out first."""
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    assert client.get("/agreements/?q=Vans%00bro").status_code == 200
+    response = client.post(
+        "/agreements/new",
+        data=_form(**{"parties-1-municipality_code": "20\x0023", "areas": ["miljo\x00"]}),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "okänd kommunkod" in page and "Okänt samverkansområde" in page
+    auth.logout()
+    assert auth.login("e@vans\x00bro.se").status_code == 401
