@@ -311,3 +311,26 @@ def test_reviews_and_checklists_show_when_their_capabilities_are_installed(
     assert "Senaste uppföljningen (2026-02-01) är röd." in table
     miljo_row = table.split("Miljötillsyn Vansbro")[1].split("</tr>")[0]
     assert "försenad" not in miljo_row
+
+
+def test_decide_by_is_the_kommuns_own_from_its_meeting_calendar(client, auth, register, session):
+    """Same date as the detail page: Vansbro's KF calendar, not the partner's or lead days."""
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+
+    system = Actor.system()
+    add_meeting(
+        session, "2021", MeetingInput("kf", "", date(2026, 3, 25), date(2026, 3, 10)), actor=system
+    )
+    add_meeting(
+        session, "2023", MeetingInput("kf", "", date(2026, 3, 16), date(2026, 2, 20)), actor=system
+    )
+    session.commit()
+    page = _page(client, auth).split("<tbody>")[1].split("</tbody>")[0]
+    assert "2026-03-10" in page
+    assert "2026-02-20" not in page  # the partner's date
+    assert "2026-01-30" not in page  # lead days without the calendar
+    auth.login("politiker@vansbro.se")
+    report = client.get("/municipalities/2021/oversight/report").get_data(as_text=True)
+    assert "2026-03-10" in report
+    assert "senast 2026-01-30" not in report  # ("Ändringar sedan 2026-01-30" is the since date)
+    assert "behöver tas senast 2026-03-10" in report
