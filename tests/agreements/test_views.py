@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from coop_tracker.agreements.models import Agreement
 
 
@@ -167,3 +169,26 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["database"] == "ok"
+
+
+def test_detail_names_the_period_a_passed_notice_deadline_moves_to(
+    client, factory, auth, monkeypatch
+):
+    from coop_tracker.agreements import views
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 7, 1))
+    agreement = factory.agreement(
+        phase="active",
+        start_on="2024-01-01",
+        end_on="2026-12-31",
+        notice_months=6,
+        renewal="tacit",
+        renewal_months=12,
+    )
+    factory.user("reader", "2021", email="r@vansbro.se")
+    auth.login("r@vansbro.se")
+    page = " ".join(client.get(f"/agreements/{agreement.id}").get_data(as_text=True).split())
+    assert "Första avtalsperioden slutar" in page
+    assert 'Nuvarande period slutar</dt><dd class="summary-list__value">2026-12-31' in page
+    assert "Uppsägning gäller perioden som slutar 2027-12-31" in page
+    assert "senast <strong>2027-06-30</strong>" in page
