@@ -20,6 +20,12 @@ from coop_tracker.extensions import db
 bp = Blueprint("core", __name__)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """Browsers ask for /favicon.ico; the icon is an SVG in static/."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def healthz() -> Any:
     """200 when the database answers."""

@@ -229,3 +229,9 @@ def test_red_latest_review_is_on_the_start_page(client, factory, auth, session):
     attention = start.split("Behöver uppmärksamhet")[1].split("</section>")[0]
     assert "Röd samverkan" in attention
     assert "Senaste uppföljningen är röd" in attention
+
+
+def test_favicon_ico_redirects_to_the_svg(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")
