@@ -201,6 +201,21 @@ def notice_deadline_on(terms: Terms, today: date) -> date | None:
     return add_months(_term_end(end_on, step, k), -lead)
 
 
+def term_end_for_deadline(terms: Terms, today: date) -> date | None:
+    """The term end that :func:`notice_deadline_on` (as of ``today``) belongs to.
+
+    Notice given by that deadline ends the agreement on this date. It is the current term
+    end while the current term's deadline has not passed, else a later term's end. Note
+    that ``add_months(deadline, notice_months)`` is not always this date (month ends).
+    ``None`` when there is no notice deadline.
+    """
+    if terms.end_on is None or terms.renewal == RENEWAL_NONE:
+        return None
+    lead = terms.notice_months or 0
+    end_on, step = _tacit_anchor(terms)
+    return _term_end(end_on, step, _first_term(end_on, step, today, lead))
+
+
 def earliest_end_on(terms: Terms, notice_given_on: date) -> date:
     """The day the agreement ends if notice is given on ``notice_given_on``.
 

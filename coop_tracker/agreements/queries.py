@@ -190,6 +190,7 @@ class DerivedDates:
     next_review_on: date | None
     latest_review: Any = None
     parties: dict[str, PartyDecideBy] = field(default_factory=dict)
+    notice_term_end_on: date | None = None  # the term end the notice deadline belongs to
 
     def decide_by_for(self, municipality_code: str | None) -> date | None:
         """The decide-by date of one kommun's party, else the agreement's earliest."""
@@ -246,6 +247,7 @@ def derived_dates(
         ),
         latest_review=latest_review,
         parties=parties,
+        notice_term_end_on=dates.term_end_for_deadline(terms, today),
     )
 
 

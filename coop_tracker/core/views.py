@@ -20,6 +20,12 @@ from coop_tracker.extensions import db
 bp = Blueprint("core", __name__)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """Browsers ask for /favicon.ico; the icon is an SVG in static/."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def healthz() -> Any:
     """200 when the database answers."""
@@ -54,7 +60,8 @@ def index() -> Any:
 
 
 def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[str, Any]]:
-    """Deadlines within 180 days, agreements ending soon, planned ones missing decisions."""
+    """Deadlines within 180 days, agreements ending soon, overdue or red reviews, planned
+    ones missing decisions."""
     items: list[dict[str, Any]] = []
     for agreement, derived in rows:
         if agreement.phase in ("ended", "abandoned"):
@@ -88,6 +95,26 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                     "agreement": agreement,
                     "on": agreement.end_on,
                     "what": "Avtalet upphör",
+                    "overdue": False,
+                }
+            )
+        review_due = derived.next_review_on
+        if agreement.phase in ("active", "exiting") and review_due and review_due < now:
+            items.append(
+                {
+                    "agreement": agreement,
+                    "on": review_due,
+                    "what": "Uppföljningen är försenad",
+                    "overdue": True,
+                }
+            )
+        latest = derived.latest_review
+        if latest is not None and getattr(latest, "rating", None) == "red":
+            items.append(
+                {
+                    "agreement": agreement,
+                    "on": latest.reviewed_on,
+                    "what": "Senaste uppföljningen är röd",
                     "overdue": False,
                 }
             )

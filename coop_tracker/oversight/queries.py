@@ -9,7 +9,7 @@ is party to at most a few hundred agreements.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements import dates
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.agreements.queries import DerivedDates, derived_dates, with_children
+from coop_tracker.agreements.queries import DerivedDates, derived_dates_for, with_children
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
@@ -305,12 +305,15 @@ def oversight(
     reviews = sources.latest_reviews(session, [a.id for a in agreements])
     checklists = sources.checklist_progress(session, agreements)
     horizon = dates.add_months(today, filters.months)
+    all_derived = derived_dates_for(session, agreements, today)
     rows: list[Row] = []
     for agreement in agreements:
         party = agreement.party_for(code)
         if party is None:  # pragma: no cover - the query guarantees a current party
             continue
-        derived = derived_dates(agreement, today)
+        # The kommun's own decide-by (its meeting calendar), as the detail page shows it.
+        derived = all_derived[agreement.id]
+        derived = replace(derived, decide_by_on=derived.decide_by_for(code))
         review = reviews.get(agreement.id) if reviews is not None else None
         next_review = derived.next_review_on
         if review is not None and agreement.start_on is not None:

@@ -605,3 +605,45 @@ if HAVE_HYPOTHESIS:
         else:
             assert chosen is None
             assert result == deadline - timedelta(days=lead or 0)
+
+
+def _tacit(end_on: date, notice: int | None, step: int = 12) -> dates.Terms:
+    return dates.Terms(
+        start_on=date(2024, 1, 1),
+        end_on=end_on,
+        notice_months=notice,
+        renewal="tacit",
+        renewal_months=step,
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "term_end"),
+    [
+        (date(2026, 6, 30), date(2026, 12, 31)),  # deadline day: still the current term
+        (date(2026, 7, 1), date(2027, 12, 31)),  # passed: the next term's end
+        (date(2027, 12, 31), date(2028, 12, 31)),  # last day of a renewed term
+    ],
+)
+def test_term_end_for_deadline(today: date, term_end: date) -> None:
+    terms = _tacit(date(2026, 12, 31), 6)
+    assert dates.term_end_for_deadline(terms, today) == term_end
+    deadline = dates.notice_deadline_on(terms, today)
+    assert deadline is not None
+    assert deadline == dates.add_months(term_end, -6)
+
+
+def test_term_end_for_deadline_month_ends_and_none() -> None:
+    # Term ends 2026-02-28, renewals end 2027-02-28, 2028-02-29; 3 months' notice.
+    terms = _tacit(date(2026, 2, 28), 3)
+    assert dates.term_end_for_deadline(terms, date(2026, 12, 1)) == date(2028, 2, 29)
+    assert dates.notice_deadline_on(terms, date(2026, 12, 1)) == date(2027, 11, 30)
+    assert dates.term_end_for_deadline(_tacit(date(2026, 2, 28), None), date(2026, 3, 1)) == (
+        date(2027, 2, 28)
+    )
+    fixed = dataclasses.replace(terms, renewal="none")
+    assert dates.term_end_for_deadline(fixed, date(2026, 1, 1)) is None
+    assert (
+        dates.term_end_for_deadline(dataclasses.replace(terms, end_on=None), date(2026, 1, 1))
+        is None
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from coop_tracker.agreements.models import Agreement
 
 
@@ -183,3 +185,69 @@ def test_nul_characters_are_refused_not_a_server_error(client, factory, auth):
     assert "okänd kommunkod" in page and "Okänt samverkansområde" in page
     auth.logout()
     assert auth.login("e@vans\x00bro.se").status_code == 401
+
+
+def test_detail_names_the_period_a_passed_notice_deadline_moves_to(
+    client, factory, auth, monkeypatch
+):
+    from coop_tracker.agreements import views
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 7, 1))
+    agreement = factory.agreement(
+        phase="active",
+        start_on="2024-01-01",
+        end_on="2026-12-31",
+        notice_months=6,
+        renewal="tacit",
+        renewal_months=12,
+    )
+    factory.user("reader", "2021", email="r@vansbro.se")
+    auth.login("r@vansbro.se")
+    page = " ".join(client.get(f"/agreements/{agreement.id}").get_data(as_text=True).split())
+    assert "Första avtalsperioden slutar" in page
+    assert 'Nuvarande period slutar</dt><dd class="summary-list__value">2026-12-31' in page
+    assert "Uppsägning gäller perioden som slutar 2027-12-31" in page
+    assert "senast <strong>2027-06-30</strong>" in page
+
+
+def test_overdue_review_is_flagged_on_detail_and_start_page(client, factory, auth):
+    agreement = factory.agreement(
+        title="Gammal uppföljning", phase="active", start_on="2020-01-01", review_interval_months=12
+    )
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    detail = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "nästa 2021-01-01" in detail
+    assert '<strong class="tag tag--red">försenad</strong>' in detail
+    start = client.get("/").get_data(as_text=True)
+    attention = start.split("Behöver uppmärksamhet")[1].split("</section>")[0]
+    assert "Gammal uppföljning" in attention
+    assert "Uppföljningen är försenad" in attention
+
+
+def test_red_latest_review_is_on_the_start_page(client, factory, auth, session):
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.core.clock import today
+    from coop_tracker.reviews.services import ReviewInput, create_review
+
+    agreement = factory.agreement(title="Röd samverkan", phase="active", start_on="2025-01-01")
+    editor = factory.user("editor", "2021", email="e@vansbro.se")
+    review = ReviewInput(
+        reviewed_on=today().isoformat(),
+        rating="red",
+        goal_attainment="not_met",
+        rating_comment="Bemanningen räcker inte.",
+    )
+    create_review(session, agreement, review, actor=Actor(editor, "web"))
+    session.commit()
+    auth.login("e@vansbro.se")
+    start = client.get("/").get_data(as_text=True)
+    attention = start.split("Behöver uppmärksamhet")[1].split("</section>")[0]
+    assert "Röd samverkan" in attention
+    assert "Senaste uppföljningen är röd" in attention
+
+
+def test_favicon_ico_redirects_to_the_svg(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")

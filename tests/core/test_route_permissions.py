@@ -59,6 +59,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # endpoint: row(anon, admin, editor own, editor other, reader)
     "static": row(200, 200, 200, 200, 200),
     "core.healthz": row(200, 200, 200, 200, 200),
+    "core.favicon": row(301, 301, 301, 301, 301),
     "core.index": row(LOGIN, 200, 200, 200, 200),
     "core.accessibility": row(200, 200, 200, 200, 200),
     "core.set_language": row(302, 302, 302, 302, 302),

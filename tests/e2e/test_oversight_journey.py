@@ -52,6 +52,10 @@ def test_politician_reviews_oversight_and_downloads_the_report(page, live_app):
     assert "Lönecenter Mora" in table.inner_text()
     assert "försenad" in table.inner_text()
     assert_accessible(page, "oversight-01-page")
+    # At 1280 px every column is visible: the table does not scroll sideways.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
 
     page.get_by_label("Kommunens roll").select_option("host")
     page.get_by_role("button", name="Visa").click()

@@ -51,5 +51,8 @@ def test_register_find_and_open_an_agreement(page, live_app):
     page.get_by_label("Sök").fill("Malung")
     page.get_by_role("button", name="Visa").click()
     assert_accessible(page, "05-list")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # no column hidden
     page.get_by_role("link", name="Miljö- och hälsoskydd Vansbro–Malung-Sälen").click()
     assert page.locator("h1").inner_text() == "Miljö- och hälsoskydd Vansbro–Malung-Sälen"

@@ -3,10 +3,12 @@ the PDF's text, and a constant number of queries."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -311,3 +313,56 @@ def test_reviews_and_checklists_show_when_their_capabilities_are_installed(
     assert "Senaste uppföljningen (2026-02-01) är röd." in table
     miljo_row = table.split("Miljötillsyn Vansbro")[1].split("</tr>")[0]
     assert "försenad" not in miljo_row
+
+
+def test_decide_by_is_the_kommuns_own_from_its_meeting_calendar(client, auth, register, session):
+    """Same date as the detail page: Vansbro's KF calendar, not the partner's or lead days."""
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+
+    system = Actor.system()
+    add_meeting(
+        session, "2021", MeetingInput("kf", "", date(2026, 3, 25), date(2026, 3, 10)), actor=system
+    )
+    add_meeting(
+        session, "2023", MeetingInput("kf", "", date(2026, 3, 16), date(2026, 2, 20)), actor=system
+    )
+    session.commit()
+    page = _page(client, auth).split("<tbody>")[1].split("</tbody>")[0]
+    assert "2026-03-10" in page
+    assert "2026-02-20" not in page  # the partner's date
+    assert "2026-01-30" not in page  # lead days without the calendar
+    auth.login("politiker@vansbro.se")
+    report = client.get("/municipalities/2021/oversight/report").get_data(as_text=True)
+    assert "2026-03-10" in report
+    assert "senast 2026-01-30" not in report  # ("Ändringar sedan 2026-01-30" is the since date)
+    assert "behöver tas senast 2026-03-10" in report
+
+
+def test_pdf_summary_pages_are_landscape_and_start_on_the_first_page(
+    client, auth, register, tmp_path
+):
+    if shutil.which("pdfinfo") is None:
+        skip_or_fail("pdfinfo saknas (apt-get install poppler-utils)")
+    auth.login("politiker@vansbro.se")
+    path = tmp_path / "uppsikt.pdf"
+    path.write_bytes(client.get("/municipalities/2021/oversight.pdf").data)
+    if os.environ.get("COOP_TRACKER_SCREENSHOTS"):
+        shutil.copy(path, Path(os.environ["COOP_TRACKER_SCREENSHOTS"]) / "uppsikt.pdf")
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "99", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    sizes = [
+        line.split(":", 1)[1].split("pts")[0].split()
+        for line in info.splitlines()
+        if line.startswith("Page") and "size" in line
+    ]
+    first = (float(sizes[0][0]), float(sizes[0][2]))
+    assert first[0] > first[1]  # landscape: the whole summary table fits
+    page1 = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert "Kostnad per" in page1  # the table starts on the cover page, not page 2
+    assert "Okänd" in page1  # ... and its last column (cost) is on the page
