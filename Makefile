@@ -70,11 +70,13 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Translations: Swedish is the source language; English lives in translations/en.
-# Locations name the file only, so that moving a line does not change the catalogue.
+# Locations name the file only, so that moving a line does not change the catalogue. Only dot
+# directories are skipped (Babel also skips _underscore ones by default, such as templates/_macros).
 # No fuzzy matching: a changed Swedish text comes back untranslated, and the i18n test says so.
 extract: install
 	@mkdir -p translations
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
+	  --add-location=file --sort-by-file \
 	  --width=100 --project=Samverkanskollen -o translations/messages.pot .
 	@if [ -d translations/en ]; then \
 	  $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --width=100 \

@@ -112,7 +112,9 @@ def role_rule_warnings(
     ]
     if larger:
         return [
-            "Värdkommunen är inte större än alla mottagande kommuner; kontrollera att "
-            "rollerna stämmer för en asymmetrisk samverkan."
+            _(
+                "Värdkommunen är inte större än alla mottagande kommuner; kontrollera att "
+                "rollerna stämmer för en asymmetrisk samverkan."
+            )
         ]
     return []

@@ -569,8 +569,11 @@ def _apply_parties(
             raise StaleVersion(
                 agreement_snapshot(agreement),
                 agreement.version,
-                f"Part {index + 1} har ändrats av någon annan sedan du öppnade "
-                "sidan. Ladda om och försök igen.",
+                _(
+                    "Part %(n)s har ändrats av någon annan sedan du öppnade sidan. "
+                    "Ladda om och försök igen.",
+                    n=index + 1,
+                ),
             )
         before = party_snapshot(party)
         for name in PARTY_FIELDS:

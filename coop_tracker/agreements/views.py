@@ -25,7 +25,7 @@ from coop_tracker.checklists.queries import current_progress, progress_by_agreem
 from coop_tracker.core.clock import today
 from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -105,12 +105,13 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             select(Municipality.code, Municipality.name).order_by(Municipality.name)
         )
     ]
+    area_label = Area.label_column(current_language())
     areas = [
         (slug, label)
         for slug, label in db.session.execute(
-            select(Area.slug, Area.label_sv)
+            select(Area.slug, area_label)
             .where(Area.is_active.is_(True))
-            .order_by(Area.sort_order, Area.label_sv)
+            .order_by(Area.sort_order, area_label)
         )
     ]
     return municipalities, areas

@@ -138,20 +138,20 @@ def index() -> Any:
 
 
 CSV_COLUMNS = (
-    "Tid",
-    "Vem",
-    "Användar-id",
-    "Via",
-    "Händelse",
-    "Typ",
-    "Objekt-id",
-    "Objekt",
-    "Samverkan",
-    "Kommun",
-    "Fält",
-    "Före",
-    "Efter",
-    "Begäran",
+    _l("Tid"),
+    _l("Vem"),
+    _l("Användar-id"),
+    _l("Via"),
+    _l("Händelse"),
+    _l("Typ"),
+    _l("Objekt-id"),
+    _l("Objekt"),
+    _l("Samverkan"),
+    _l("Kommun"),
+    _l("Fält"),
+    _l("Före"),
+    _l("Efter"),
+    _l("Begäran"),
 )
 
 
@@ -167,7 +167,7 @@ def _csv_rows(filters: AuditFilters) -> Iterator[str]:
         return value
 
     yield "\ufeff"  # Excel needs the BOM to read UTF-8
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     yield flush()
     for event in all_events(db.session, filters):
         view = describe(event)

@@ -299,7 +299,9 @@ def import_meetings(session: Session, code: str, raw: bytes, *, actor: Actor) ->
     if not cleaned and not errors:
         errors.add("file", _("Filen innehåller inga sammanträden."))
     if errors:
-        raise ValidationFailed(dict(errors), "Inget importerades. Rätta raderna och försök igen.")
+        raise ValidationFailed(
+            dict(errors), _("Inget importerades. Rätta raderna och försök igen.")
+        )
     return _save_all(session, code, cleaned, actor)
 
 

@@ -23,7 +23,7 @@ from coop_tracker.agreements.queries import DerivedDates, derived_dates, with_ch
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import restrict_agreements
 from coop_tracker.oversight import sources
 from coop_tracker.oversight.changes import Change, describe
@@ -282,7 +282,7 @@ def _totals(rows: list[Row]) -> tuple[list[Total], list[Total], Total]:
     for row in rows:
         buckets = [by_form[row.agreement.form], total]
         for area in row.agreement.areas:
-            buckets.append(by_area.setdefault(area.slug, Total(area.label_sv)))
+            buckets.append(by_area.setdefault(area.slug, Total(area.label(current_language()))))
         for bucket in buckets:
             bucket.count += 1
             if row.cost is None:

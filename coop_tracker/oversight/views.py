@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.core.clock import today
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
@@ -104,10 +104,9 @@ def _export_args(code: str, filters: OversightFilters) -> dict[str, str]:
 def page(code: str) -> Any:
     """Every agreement the kommun is in, what needs attention, costs and recent changes."""
     municipality, overview, filters, problems, now = _load(code)
+    area_label = Area.label_column(current_language())
     areas = list(
-        db.session.execute(
-            select(Area.slug, Area.label_sv).order_by(Area.sort_order, Area.label_sv)
-        )
+        db.session.execute(select(Area.slug, area_label).order_by(Area.sort_order, area_label))
     )
     return render_template(
         "oversight/page.html",

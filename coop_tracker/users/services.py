@@ -134,7 +134,7 @@ def authenticate(
     lockout_minutes: int,
 ) -> User:
     """Check a login; repeated failures lock the account for a while."""
-    generic = "Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat."
+    generic = _("Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat.")
     email = str(email or "").strip().lower()[:254]
     password = str(password or "")[:200]
     user = session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
