@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from coop_tracker.core.i18n import _l
 from coop_tracker.network.graph import (
     AgreementRow,
     GraphFilters,
@@ -22,15 +23,15 @@ from coop_tracker.network.graph import (
 )
 
 SKR_GROUP_LABELS: dict[str, str] = {
-    "A1": "Storstäder",
-    "A2": "Pendlingskommun nära storstad",
-    "B3": "Större stad",
-    "B4": "Pendlingskommun nära större stad",
-    "B5": "Lågpendlingskommun nära större stad",
-    "C6": "Mindre stad/tätort",
-    "C7": "Pendlingskommun nära mindre stad/tätort",
-    "C8": "Landsbygdskommun",
-    "C9": "Landsbygdskommun med besöksnäring",
+    "A1": _l("Storstäder"),
+    "A2": _l("Pendlingskommun nära storstad"),
+    "B3": _l("Större stad"),
+    "B4": _l("Pendlingskommun nära större stad"),
+    "B5": _l("Lågpendlingskommun nära större stad"),
+    "C6": _l("Mindre stad/tätort"),
+    "C7": _l("Pendlingskommun nära mindre stad/tätort"),
+    "C8": _l("Landsbygdskommun"),
+    "C9": _l("Landsbygdskommun med besöksnäring"),
 }
 WEIGHTS = {"group": 0.35, "population": 0.35, "areas": 0.30, "county": 0.30}
 SIMILAR_COUNT = 10
