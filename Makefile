@@ -19,8 +19,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP) translations
 
+# Compiled catalogues (.mo) are not in git: built here, before the app runs or the tests start.
+# Without them the pages are simply Swedish (the source language).
 translations: $(STAMP)
-	@if [ -d translations/en ]; then $(BIN)/pybabel compile -q -d translations; fi
+	@if [ -d translations/en ]; then $(BIN)/pybabel -q compile -d translations; fi
 
 # WeasyPrint (the PDF meeting report) needs Debian's Pango and a font; the tests read PDFs back
 # with poppler-utils. Installed when missing and we are root; otherwise the command is printed.
@@ -68,10 +70,18 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Translations: Swedish is the source language; English lives in translations/en.
+# Locations name the file only, so that moving a line does not change the catalogue. Only dot
+# directories are skipped (Babel also skips _underscore ones by default, such as templates/_macros).
+# No fuzzy matching: a changed Swedish text comes back untranslated, and the i18n test says so.
 extract: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	@if [ -d translations/en ]; then $(BIN)/pybabel update -q -i translations/messages.pot -d translations -l en; \
-	else $(BIN)/pybabel init -q -i translations/messages.pot -d translations -l en; fi
+	@mkdir -p translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
+	  --add-location=file --sort-by-file \
+	  --width=100 --project=Samverkanskollen -o translations/messages.pot .
+	@if [ -d translations/en ]; then \
+	  $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --width=100 \
+	    -i translations/messages.pot -d translations -l en; \
+	else $(BIN)/pybabel -q init --width=100 -i translations/messages.pot -d translations -l en; fi
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +14,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from coop_tracker.core.i18n import select_locale
 from coop_tracker.core.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -37,15 +38,6 @@ class CoopApi(Api):
 api = CoopApi()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; redis://… in production).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def select_locale() -> str:
-    """Swedish unless the user chose English (kept in the session) or asks via ?lang=."""
-    languages = ("sv", "en")
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return "sv"
 
 
 def register_extensions(app: Flask) -> None:

@@ -11,22 +11,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from coop_tracker.core.errors import DomainError, StaleVersion
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.web import add_security_headers, register_template_helpers, wants_json
 from coop_tracker.extensions import db
 
 log = logging.getLogger(__name__)
 
 HTTP_MESSAGES = {
-    400: "Felaktig begäran.",
-    401: "Du behöver logga in.",
-    403: "Du har inte behörighet till den här sidan.",
-    404: "Sidan eller uppgiften finns inte.",
-    405: "Metoden är inte tillåten här.",
-    409: "Konflikt med en annan ändring.",
-    413: "Filen eller begäran är för stor.",
-    422: "Uppgifterna kunde inte behandlas.",
-    429: "För många försök. Vänta en stund och försök igen.",
-    500: "Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta administratören.",
+    400: _l("Felaktig begäran."),
+    401: _l("Du behöver logga in."),
+    403: _l("Du har inte behörighet till den här sidan."),
+    404: _l("Sidan eller uppgiften finns inte."),
+    405: _l("Metoden är inte tillåten här."),
+    409: _l("Konflikt med en annan ändring."),
+    413: _l("Filen eller begäran är för stor."),
+    422: _l("Uppgifterna kunde inte behandlas."),
+    429: _l("För många försök. Vänta en stund och försök igen."),
+    500: _l("Ett oväntat fel inträffade. Försök igen; kvarstår felet, kontakta administratören."),
 }
 HTTP_CODES = {
     400: "bad_request",
@@ -80,11 +81,12 @@ def register_blueprints(app: Flask) -> None:
 
 def _error_response(
     status: int,
-    message: str,
+    message: Any,
     code: str,
     fields: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Any:
+    message = str(message)  # a lazy label from HTTP_MESSAGES, in the request's language
     if wants_json():
         body: dict[str, Any] = {"error": code, "message": message, "fields": fields or {}}
         body.update(extra or {})
@@ -110,15 +112,15 @@ def register_errorhandlers(app: Flask) -> None:
     def _stale(_error: StaleDataError) -> Any:
         db.session.rollback()
         return _error_response(
-            409, "Någon annan sparade samtidigt. Ladda om och försök igen.", "conflict"
+            409, _("Någon annan sparade samtidigt. Ladda om och försök igen."), "conflict"
         )
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> Any:
         db.session.rollback()
         if wants_json():
-            return _error_response(400, "CSRF-token saknas eller är ogiltig.", "csrf_failed")
-        flash("Formuläret hade gått ut eller saknade säkerhetstoken. Försök igen.", "warning")
+            return _error_response(400, _("CSRF-token saknas eller är ogiltig."), "csrf_failed")
+        flash(_("Formuläret hade gått ut eller saknade säkerhetstoken. Försök igen."), "warning")
         return redirect(request.referrer or url_for("core.index")), 303
 
     @app.errorhandler(HTTPException)
@@ -128,11 +130,13 @@ def register_errorhandlers(app: Flask) -> None:
         fields: dict[str, Any] = {}
         data = getattr(error, "data", None)  # flask-smorest / webargs validation errors
         if status == 400 and isinstance(data, dict) and "messages" in data:
-            message = "Begäran innehåller ogiltig JSON. Kontrollera syntaxen och teckenkodningen."
+            message = _(
+                "Begäran innehåller ogiltig JSON. Kontrollera syntaxen och teckenkodningen."
+            )
         elif isinstance(data, dict) and "messages" in data:
             fields = _flatten_messages(data["messages"])
             status = 422
-            message = "Uppgifterna innehåller fel. Rätta fälten som anges."
+            message = _("Uppgifterna innehåller fel. Rätta fälten som anges.")
         else:
             message = HTTP_MESSAGES.get(status, error.description or "")
         return _error_response(status, message, HTTP_CODES.get(status, "error"), fields)

@@ -27,6 +27,7 @@ from coop_tracker.agreements.rules import (
 )
 from coop_tracker.agreements.services import AgreementInput, ContactInput, PartyInput
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _l
 
 
 class PartyForm(Form):
@@ -34,63 +35,67 @@ class PartyForm(Form):
 
     id = HiddenField()
     version = HiddenField()
-    municipality_code = SelectField("Kommun", choices=[], validate_choice=False)
+    municipality_code = SelectField(_l("Kommun"), choices=[], validate_choice=False)
     role = SelectField(
-        "Roll", choices=choices([("", "Välj roll"), *ROLE_LABELS.items()]), validate_choice=False
+        _l("Roll"),
+        choices=choices([("", _l("Välj roll")), *ROLE_LABELS.items()]),
+        validate_choice=False,
     )
-    decision_body = StringField("Beslutande organ")
-    decision_on = StringField("Beslutsdatum")
-    decision_paragraph = StringField("Paragraf")
-    decision_ref = StringField("Diarienummer")
-    joined_on = StringField("Anslöt")
-    left_on = StringField("Lämnade")
-    cost_share_percent = StringField("Kostnadsandel (%)")
-    annual_cost = StringField("Årlig kostnad för kommunen (kr)")
-    remove = BooleanField("Ta bort den här parten")
+    decision_body = StringField(_l("Beslutande organ"))
+    decision_on = StringField(_l("Beslutsdatum"))
+    decision_paragraph = StringField(_l("Paragraf"))
+    decision_ref = StringField(_l("Diarienummer"))
+    joined_on = StringField(_l("Anslöt"))
+    left_on = StringField(_l("Lämnade"))
+    cost_share_percent = StringField(_l("Kostnadsandel (%)"))
+    annual_cost = StringField(_l("Årlig kostnad för kommunen (kr)"))
+    remove = BooleanField(_l("Ta bort den här parten"))
 
 
 class AgreementForm(FlaskForm):
     """The whole agreement with any number of parties."""
 
     version = HiddenField()
-    title = StringField("Namn på samverkan")
-    form = RadioField("Samverkansform", choices=choices(FORM_LABELS), validate_choice=False)
-    areas = SelectMultipleField("Samverkansområden", choices=[], validate_choice=False)
-    purpose = TextAreaField("Syfte")
-    goals = TextAreaField("Mål och förväntade effekter")
-    motive = TextAreaField("Motiv")
-    start_on = StringField("Startdatum")
-    end_on = StringField("Slutdatum")
-    notice_months = StringField("Uppsägningstid (månader)")
+    title = StringField(_l("Namn på samverkan"))
+    form = RadioField(_l("Samverkansform"), choices=choices(FORM_LABELS), validate_choice=False)
+    areas = SelectMultipleField(_l("Samverkansområden"), choices=[], validate_choice=False)
+    purpose = TextAreaField(_l("Syfte"))
+    goals = TextAreaField(_l("Mål och förväntade effekter"))
+    motive = TextAreaField(_l("Motiv"))
+    start_on = StringField(_l("Startdatum"))
+    end_on = StringField(_l("Slutdatum"))
+    notice_months = StringField(_l("Uppsägningstid (månader)"))
     renewal = RadioField(
-        "Förlängning",
+        _l("Förlängning"),
         choices=choices(RENEWAL_LABELS),
         default="none",
         validate_choice=False,
     )
-    renewal_months = StringField("Förlängningsperiod (månader)")
-    internal_lead_days = StringField("Intern förberedelsetid (dagar)")
-    review_interval_months = StringField("Uppföljningsintervall (månader)")
+    renewal_months = StringField(_l("Förlängningsperiod (månader)"))
+    internal_lead_days = StringField(_l("Intern förberedelsetid (dagar)"))
+    review_interval_months = StringField(_l("Uppföljningsintervall (månader)"))
     cost_basis = SelectField(
-        "Kostnadsfördelning",
-        choices=choices([("", "Inte angiven"), *COST_BASIS_LABELS.items()]),
+        _l("Kostnadsfördelning"),
+        choices=choices([("", _l("Inte angiven")), *COST_BASIS_LABELS.items()]),
         validate_choice=False,
     )
-    annual_cost = StringField("Total årlig kostnad (kr)")
-    cost_note = TextAreaField("Kommentar om kostnader")
-    document_ref = StringField("Diarienummer för avtalet")
-    document_url = StringField("Länk till avtalet")
-    internal_note = TextAreaField("Intern anteckning")
-    is_public = BooleanField("Visa i det publika registret")
+    annual_cost = StringField(_l("Total årlig kostnad (kr)"))
+    cost_note = TextAreaField(_l("Kommentar om kostnader"))
+    document_ref = StringField(_l("Diarienummer för avtalet"))
+    document_url = StringField(_l("Länk till avtalet"))
+    internal_note = TextAreaField(_l("Intern anteckning"))
+    is_public = BooleanField(_l("Visa i det publika registret"))
     parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=300)
-    add_party = SubmitField("Lägg till en part")
-    save = SubmitField("Spara")
+    add_party = SubmitField(_l("Lägg till en part"))
+    save = SubmitField(_l("Spara"))
 
     def set_choices(self, municipalities: list[tuple[str, str]], areas: list[tuple[str, str]]):
         """Fill the kommun and area choices (loaded once per request)."""
         self.areas.choices = choices(areas)
         for entry in self.parties:
-            entry.form.municipality_code.choices = choices([("", "Välj kommun"), *municipalities])
+            entry.form.municipality_code.choices = choices(
+                [("", _l("Välj kommun")), *municipalities]
+            )
 
     def to_input(self) -> AgreementInput:
         """Plain data for the service, leaving out parties marked for removal."""
@@ -149,12 +154,12 @@ class ContactForm(FlaskForm):
     """A contact person for one party."""
 
     version = HiddenField()
-    name = StringField("Namn")
-    title = StringField("Titel eller funktion")
-    email = StringField("E-post")
-    phone = StringField("Telefon")
-    is_carrier = BooleanField("Bär samverkan (nyckelperson)")
-    wants_reminders = BooleanField("Vill få påminnelser via e-post")
+    name = StringField(_l("Namn"))
+    title = StringField(_l("Titel eller funktion"))
+    email = StringField(_l("E-post"))
+    phone = StringField(_l("Telefon"))
+    is_carrier = BooleanField(_l("Bär samverkan (nyckelperson)"))
+    wants_reminders = BooleanField(_l("Vill få påminnelser via e-post"))
 
     def to_input(self) -> ContactInput:
         return ContactInput(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements import dates
 from coop_tracker.agreements.models import Agreement, Party, Phase, agreement_area
+from coop_tracker.core.i18n import current_language
 from coop_tracker.core.permissions import restrict_agreements
 from coop_tracker.core.validation import strip_control
 from coop_tracker.meetings.queries import MeetingIndex, meeting_index
@@ -327,13 +328,14 @@ def counts_by(session: Session, user: Any, municipality: str | None) -> dict[str
             .group_by(Agreement.phase)
         ).all()
     )
+    area_label = Area.label_column(current_language())
     by_area = dict(
         session.execute(
-            select(Area.label_sv, func.count())
+            select(area_label, func.count())
             .join(agreement_area, agreement_area.c.area_id == Area.id)
             .where(agreement_area.c.agreement_id.in_(select(ids.c.id)))
-            .group_by(Area.label_sv)
-            .order_by(func.count().desc(), Area.label_sv)
+            .group_by(area_label)
+            .order_by(func.count().desc(), area_label)
         ).all()
     )
     return {"form": by_form, "phase": by_phase, "area": by_area}

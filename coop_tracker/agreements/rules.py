@@ -6,47 +6,50 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from coop_tracker.agreements.models import CostBasis, Form, Phase, Renewal, Role
+from coop_tracker.core.i18n import _, _l
 
 FORM_LABELS: dict[str, str] = {
-    Form.AVTALSSAMVERKAN: "Avtalssamverkan",
-    Form.GEMENSAM_NAMND: "Gemensam nämnd",
-    Form.KOMMUNALFORBUND: "Kommunalförbund",
-    Form.ASYMMETRISK: "Asymmetrisk samverkan",
-    Form.OVRIG: "Övrig samverkan",
+    Form.AVTALSSAMVERKAN: _l("Avtalssamverkan"),
+    Form.GEMENSAM_NAMND: _l("Gemensam nämnd"),
+    Form.KOMMUNALFORBUND: _l("Kommunalförbund"),
+    Form.ASYMMETRISK: _l("Asymmetrisk samverkan"),
+    Form.OVRIG: _l("Övrig samverkan"),
 }
 FORM_HINTS: dict[str, str] = {
-    Form.AVTALSSAMVERKAN: "En kommun utför uppgifter åt en annan enligt avtal (KL 9 kap. 37 §).",
-    Form.GEMENSAM_NAMND: "En nämnd i värdkommunens organisation som flera kommuner delar.",
-    Form.KOMMUNALFORBUND: "En egen juridisk person som medlemskommunerna bildar.",
-    Form.ASYMMETRISK: "En större kommun utför uppgifter åt mindre kommuner.",
-    Form.OVRIG: "Bolag, föreningar, nätverk och annan samverkan.",
+    Form.AVTALSSAMVERKAN: _l(
+        "En kommun utför uppgifter åt en annan enligt avtal (KL 9 kap. 37 §)."
+    ),
+    Form.GEMENSAM_NAMND: _l("En nämnd i värdkommunens organisation som flera kommuner delar."),
+    Form.KOMMUNALFORBUND: _l("En egen juridisk person som medlemskommunerna bildar."),
+    Form.ASYMMETRISK: _l("En större kommun utför uppgifter åt mindre kommuner."),
+    Form.OVRIG: _l("Bolag, föreningar, nätverk och annan samverkan."),
 }
 ROLE_LABELS: dict[str, str] = {
-    Role.HOST: "Värdkommun / utförare",
-    Role.PURCHASER: "Beställare / mottagande kommun",
-    Role.MEMBER: "Medlem / samverkande kommun",
+    Role.HOST: _l("Värdkommun / utförare"),
+    Role.PURCHASER: _l("Beställare / mottagande kommun"),
+    Role.MEMBER: _l("Medlem / samverkande kommun"),
 }
 ROLE_SHORT: dict[str, str] = {
-    Role.HOST: "Värd",
-    Role.PURCHASER: "Beställare",
-    Role.MEMBER: "Medlem",
+    Role.HOST: _l("Värd"),
+    Role.PURCHASER: _l("Beställare"),
+    Role.MEMBER: _l("Medlem"),
 }
 PHASE_LABELS: dict[str, str] = {
-    Phase.PLANNED: "Planerad",
-    Phase.ACTIVE: "Pågående",
-    Phase.EXITING: "Avveckling",
-    Phase.ENDED: "Avslutad",
-    Phase.ABANDONED: "Avbruten",
+    Phase.PLANNED: _l("Planerad"),
+    Phase.ACTIVE: _l("Pågående"),
+    Phase.EXITING: _l("Avveckling"),
+    Phase.ENDED: _l("Avslutad"),
+    Phase.ABANDONED: _l("Avbruten"),
 }
 RENEWAL_LABELS: dict[str, str] = {
-    Renewal.NONE: "Ingen förlängning",
-    Renewal.TACIT: "Förlängs automatiskt (tyst förlängning)",
+    Renewal.NONE: _l("Ingen förlängning"),
+    Renewal.TACIT: _l("Förlängs automatiskt (tyst förlängning)"),
 }
 COST_BASIS_LABELS: dict[str, str] = {
-    CostBasis.PER_CAPITA: "Per invånare",
-    CostBasis.FIXED_SHARES: "Fasta andelar",
-    CostBasis.USAGE: "Efter användning",
-    CostBasis.OTHER: "Annan fördelning",
+    CostBasis.PER_CAPITA: _l("Per invånare"),
+    CostBasis.FIXED_SHARES: _l("Fasta andelar"),
+    CostBasis.USAGE: _l("Efter användning"),
+    CostBasis.OTHER: _l("Annan fördelning"),
 }
 
 
@@ -57,35 +60,37 @@ def role_rule_errors(form: str, roles: Iterable[str]) -> list[str]:
     host, purchaser, member = counts[Role.HOST], counts[Role.PURCHASER], counts[Role.MEMBER]
     errors: list[str] = []
     if total < 2:
-        errors.append("En samverkan måste ha minst två parter.")
+        errors.append(_("En samverkan måste ha minst två parter."))
     if form == Form.AVTALSSAMVERKAN:
         if host < 1:
-            errors.append("Avtalssamverkan behöver minst en utförande kommun (värd).")
+            errors.append(_("Avtalssamverkan behöver minst en utförande kommun (värd)."))
         if purchaser < 1:
-            errors.append("Avtalssamverkan behöver minst en beställande kommun.")
+            errors.append(_("Avtalssamverkan behöver minst en beställande kommun."))
         if member:
-            errors.append("Avtalssamverkan har inga medlemmar: välj utförare eller beställare.")
+            errors.append(_("Avtalssamverkan har inga medlemmar: välj utförare eller beställare."))
     elif form == Form.GEMENSAM_NAMND:
         if host != 1:
-            errors.append("En gemensam nämnd har exakt en värdkommun.")
+            errors.append(_("En gemensam nämnd har exakt en värdkommun."))
         if member < 1:
-            errors.append("En gemensam nämnd behöver minst en samverkande medlemskommun.")
+            errors.append(_("En gemensam nämnd behöver minst en samverkande medlemskommun."))
         if purchaser:
-            errors.append("En gemensam nämnd har inga beställare: välj värdkommun eller medlem.")
+            errors.append(_("En gemensam nämnd har inga beställare: välj värdkommun eller medlem."))
     elif form == Form.KOMMUNALFORBUND:
         if member < 2:
-            errors.append("Ett kommunalförbund behöver minst två medlemskommuner.")
+            errors.append(_("Ett kommunalförbund behöver minst två medlemskommuner."))
         if host or purchaser:
             errors.append(
-                "I ett kommunalförbund är alla kommuner medlemmar; förbundet självt utför."
+                _("I ett kommunalförbund är alla kommuner medlemmar; förbundet självt utför.")
             )
     elif form == Form.ASYMMETRISK:
         if host != 1:
-            errors.append("Asymmetrisk samverkan har exakt en ansvarig (värd)kommun.")
+            errors.append(_("Asymmetrisk samverkan har exakt en ansvarig (värd)kommun."))
         if purchaser < 1:
-            errors.append("Asymmetrisk samverkan behöver minst en mottagande kommun.")
+            errors.append(_("Asymmetrisk samverkan behöver minst en mottagande kommun."))
         if member:
-            errors.append("Asymmetrisk samverkan har inga medlemmar: välj värd eller beställare.")
+            errors.append(
+                _("Asymmetrisk samverkan har inga medlemmar: välj värd eller beställare.")
+            )
     return errors
 
 
@@ -107,7 +112,9 @@ def role_rule_warnings(
     ]
     if larger:
         return [
-            "Värdkommunen är inte större än alla mottagande kommuner; kontrollera att "
-            "rollerna stämmer för en asymmetrisk samverkan."
+            _(
+                "Värdkommunen är inte större än alla mottagande kommuner; kontrollera att "
+                "rollerna stämmer för en asymmetrisk samverkan."
+            )
         ]
     return []

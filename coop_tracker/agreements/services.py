@@ -35,6 +35,7 @@ from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can, is_party
 from coop_tracker.municipalities.models import Area, Municipality
 
@@ -176,30 +177,34 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
     errors = v.Errors()
     values: dict[str, Any] = {
         "title": v.text(
-            data.title, "title", "Namn", errors, max_length=200, required=True, min_length=3
+            data.title, "title", _("Namn"), errors, max_length=200, required=True, min_length=3
         ),
-        "form": v.choice(data.form, "form", "Samverkansform", errors, FORM_LABELS, required=True),
+        "form": v.choice(
+            data.form, "form", _("Samverkansform"), errors, FORM_LABELS, required=True
+        ),
         "purpose": v.text(
-            data.purpose, "purpose", "Syfte", errors, max_length=5000, multiline=True
+            data.purpose, "purpose", _("Syfte"), errors, max_length=5000, multiline=True
         ),
         "goals": v.text(
             data.goals,
             "goals",
-            "Mål och förväntade effekter",
+            _("Mål och förväntade effekter"),
             errors,
             max_length=5000,
             multiline=True,
         ),
-        "motive": v.text(data.motive, "motive", "Motiv", errors, max_length=2000, multiline=True),
-        "start_on": v.a_date(data.start_on, "start_on", "Startdatum", errors),
-        "end_on": v.a_date(data.end_on, "end_on", "Slutdatum", errors),
+        "motive": v.text(
+            data.motive, "motive", _("Motiv"), errors, max_length=2000, multiline=True
+        ),
+        "start_on": v.a_date(data.start_on, "start_on", _("Startdatum"), errors),
+        "end_on": v.a_date(data.end_on, "end_on", _("Slutdatum"), errors),
         "notice_months": v.integer(
-            data.notice_months, "notice_months", "Uppsägningstid", errors, minimum=0, maximum=60
+            data.notice_months, "notice_months", _("Uppsägningstid"), errors, minimum=0, maximum=60
         ),
         "renewal": v.choice(
             data.renewal or Renewal.NONE,
             "renewal",
-            "Förlängning",
+            _("Förlängning"),
             errors,
             RENEWAL_LABELS,
             required=True,
@@ -207,7 +212,7 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "renewal_months": v.integer(
             data.renewal_months,
             "renewal_months",
-            "Förlängningsperiod",
+            _("Förlängningsperiod"),
             errors,
             minimum=1,
             maximum=120,
@@ -215,7 +220,7 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "internal_lead_days": v.integer(
             60 if data.internal_lead_days in (None, "") else data.internal_lead_days,
             "internal_lead_days",
-            "Intern förberedelsetid",
+            _("Intern förberedelsetid"),
             errors,
             minimum=0,
             maximum=730,
@@ -223,7 +228,7 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "review_interval_months": v.integer(
             data.review_interval_months,
             "review_interval_months",
-            "Uppföljningsintervall",
+            _("Uppföljningsintervall"),
             errors,
             minimum=1,
             maximum=60,
@@ -231,7 +236,7 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "cost_basis": v.choice(
             data.cost_basis,
             "cost_basis",
-            "Kostnadsfördelning",
+            _("Kostnadsfördelning"),
             errors,
             COST_BASIS_LABELS,
             required=False,
@@ -239,7 +244,7 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "annual_cost": v.decimal(
             data.annual_cost,
             "annual_cost",
-            "Årlig kostnad",
+            _("Årlig kostnad"),
             errors,
             minimum=Decimal(0),
             maximum=Decimal("100000000000"),
@@ -247,19 +252,19 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "cost_note": v.text(
             data.cost_note,
             "cost_note",
-            "Kommentar om kostnader",
+            _("Kommentar om kostnader"),
             errors,
             max_length=2000,
             multiline=True,
         ),
         "document_ref": v.text(
-            data.document_ref, "document_ref", "Diarienummer", errors, max_length=100
+            data.document_ref, "document_ref", _("Diarienummer"), errors, max_length=100
         ),
-        "document_url": v.url(data.document_url, "document_url", "Länk till avtalet", errors),
+        "document_url": v.url(data.document_url, "document_url", _("Länk till avtalet"), errors),
         "internal_note": v.text(
             data.internal_note,
             "internal_note",
-            "Intern anteckning",
+            _("Intern anteckning"),
             errors,
             max_length=5000,
             multiline=True,
@@ -267,20 +272,20 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
         "is_public": bool(data.is_public),
     }
     if not isinstance(data.is_public, bool | None) and data.is_public not in ("y", "on", "1"):
-        errors.add("is_public", "Visas publikt måste vara sant eller falskt.")
+        errors.add("is_public", _("Visas publikt måste vara sant eller falskt."))
     start, end = values["start_on"], values["end_on"]
     if start and end and end <= start:
-        errors.add("end_on", "Slutdatum måste vara efter startdatum.")
+        errors.add("end_on", _("Slutdatum måste vara efter startdatum."))
     if values["renewal"] == Renewal.TACIT:
         if end is None:
             errors.add(
                 "end_on",
-                "Ange slutdatum för första avtalsperioden när avtalet förlängs automatiskt.",
+                _("Ange slutdatum för första avtalsperioden när avtalet förlängs automatiskt."),
             )
         if values["renewal_months"] is None:
-            errors.add("renewal_months", "Ange hur många månader varje förlängning gäller.")
+            errors.add("renewal_months", _("Ange hur många månader varje förlängning gäller."))
         if values["notice_months"] is None:
-            errors.add("notice_months", "Ange uppsägningstid när avtalet förlängs automatiskt.")
+            errors.add("notice_months", _("Ange uppsägningstid när avtalet förlängs automatiskt."))
     else:
         values["renewal_months"] = None
     if values["review_interval_months"] is None:
@@ -306,10 +311,10 @@ def _validate(session: Session, data: AgreementInput) -> _Clean:
 
 def _validate_areas(session: Session, slugs: Any, errors: v.Errors) -> list[Area]:
     if not isinstance(slugs, list | tuple) or not all(isinstance(s, str) for s in slugs):
-        errors.add("areas", "Områden ska anges som en lista.")
+        errors.add("areas", _("Områden ska anges som en lista."))
         return []
     if not slugs:
-        errors.add("areas", "Välj minst ett samverkansområde.")
+        errors.add("areas", _("Välj minst ett samverkansområde."))
         return []
     unique = list(dict.fromkeys(slugs))
     # Only plausible slugs reach the database (PostgreSQL refuses NUL characters in text).
@@ -317,7 +322,10 @@ def _validate_areas(session: Session, slugs: Any, errors: v.Errors) -> list[Area
     found = {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(lookup)))}
     unknown = [s for s in unique if s not in found]
     if unknown:
-        errors.add("areas", "Okänt samverkansområde: " + ", ".join(s[:40] for s in unknown[:5]))
+        errors.add(
+            "areas",
+            _("Okänt samverkansområde: %(slugs)s", slugs=", ".join(s[:40] for s in unknown[:5])),
+        )
         return []
     return [found[s] for s in unique]
 
@@ -326,10 +334,10 @@ def _validate_parties(
     session: Session, parties: Any, form: str | None, errors: v.Errors
 ) -> list[dict[str, Any]]:
     if not isinstance(parties, list | tuple):
-        errors.add("parties", "Parter ska anges som en lista.")
+        errors.add("parties", _("Parter ska anges som en lista."))
         return []
     if len(parties) > MAX_PARTIES:
-        errors.add("parties", f"En samverkan kan ha högst {MAX_PARTIES} parter.")
+        errors.add("parties", _("En samverkan kan ha högst %(n)s parter.", n=MAX_PARTIES))
         return []
     codes = [
         p.municipality_code
@@ -343,58 +351,69 @@ def _validate_parties(
         prefix = f"parties-{index}-"
         code = party.municipality_code
         if code in (None, ""):
-            errors.add(prefix + "municipality_code", f"Part {index + 1}: välj kommun.")
+            errors.add(prefix + "municipality_code", _("Part %(n)s: välj kommun.", n=index + 1))
         elif not isinstance(code, str) or code not in known:
             shown = str(code)[:10]
             errors.add(
                 prefix + "municipality_code",
-                f"Part {index + 1}: okänd kommunkod {shown!r} (fyra siffror, t.ex. 0180).",
+                _(
+                    "Part %(n)s: okänd kommunkod %(code)s (fyra siffror, t.ex. 0180).",
+                    n=index + 1,
+                    code=repr(shown),
+                ),
             )
         elif code in seen:
             errors.add(
                 prefix + "municipality_code",
-                f"Part {index + 1}: kommunen finns redan med som part.",
+                _("Part %(n)s: kommunen finns redan med som part.", n=index + 1),
             )
         else:
             seen.add(code)
-        label = f"Part {index + 1}"
+        label = _("Part %(n)s", n=index + 1)
         row = {
             "municipality_code": code,
             "role": v.choice(
-                party.role, prefix + "role", f"{label}: roll", errors, ROLE_LABELS, required=True
+                party.role,
+                prefix + "role",
+                label + ": " + _("roll"),
+                errors,
+                ROLE_LABELS,
+                required=True,
             ),
             "decision_body": v.text(
                 party.decision_body,
                 prefix + "decision_body",
-                f"{label}: beslutande organ",
+                label + ": " + _("beslutande organ"),
                 errors,
                 max_length=120,
             ),
             "decision_on": v.a_date(
-                party.decision_on, prefix + "decision_on", f"{label}: beslutsdatum", errors
+                party.decision_on, prefix + "decision_on", label + ": " + _("beslutsdatum"), errors
             ),
             "decision_paragraph": v.text(
                 party.decision_paragraph,
                 prefix + "decision_paragraph",
-                f"{label}: paragraf",
+                label + ": " + _("paragraf"),
                 errors,
                 max_length=40,
             ),
             "decision_ref": v.text(
                 party.decision_ref,
                 prefix + "decision_ref",
-                f"{label}: diarienummer",
+                label + ": " + _("diarienummer"),
                 errors,
                 max_length=60,
             ),
             "joined_on": v.a_date(
-                party.joined_on, prefix + "joined_on", f"{label}: anslöt", errors
+                party.joined_on, prefix + "joined_on", label + ": " + _("anslöt"), errors
             ),
-            "left_on": v.a_date(party.left_on, prefix + "left_on", f"{label}: lämnade", errors),
+            "left_on": v.a_date(
+                party.left_on, prefix + "left_on", label + ": " + _("lämnade"), errors
+            ),
             "cost_share_percent": v.decimal(
                 party.cost_share_percent,
                 prefix + "cost_share_percent",
-                f"{label}: kostnadsandel (%)",
+                label + ": " + _("kostnadsandel (%)"),
                 errors,
                 minimum=Decimal(0),
                 maximum=Decimal(100),
@@ -402,7 +421,7 @@ def _validate_parties(
             "annual_cost": v.decimal(
                 party.annual_cost,
                 prefix + "annual_cost",
-                f"{label}: årlig kostnad",
+                label + ": " + _("årlig kostnad"),
                 errors,
                 minimum=Decimal(0),
                 maximum=Decimal("100000000000"),
@@ -411,18 +430,21 @@ def _validate_parties(
             "version": party.version,
         }
         if row["joined_on"] and row["left_on"] and row["left_on"] < row["joined_on"]:
-            errors.add(prefix + "left_on", f"{label}: datum för utträde är före anslutning.")
+            errors.add(
+                prefix + "left_on",
+                _("%(party)s: datum för utträde är före anslutning.", party=label),
+            )
         cleaned.append(row)
     shares = [p["cost_share_percent"] for p in cleaned if p["cost_share_percent"] is not None]
     if shares and sum(shares) > Decimal("100.5"):
-        errors.add("parties", "Kostnadsandelarna är sammanlagt mer än 100 %.")
+        errors.add("parties", _("Kostnadsandelarna är sammanlagt mer än 100 %."))
     current_roles = [p["role"] for p in cleaned if p["role"] and not p["left_on"]]
     if form and len(cleaned) and not any(k.startswith("parties") for k in errors):
         problems = role_rule_errors(form, current_roles)
         if problems:
             errors.add("parties", " ".join(problems))
     elif len(parties) < 2 and "parties" not in errors:
-        errors.add("parties", "En samverkan måste ha minst två parter.")
+        errors.add("parties", _("En samverkan måste ha minst två parter."))
     return cleaned
 
 
@@ -436,7 +458,7 @@ def create_agreement(session: Session, data: AgreementInput, *, actor: Actor) ->
         own = user.municipality_code
         if own not in {p["municipality_code"] for p in clean.parties}:
             raise ValidationFailed(
-                {"parties": "Din egen kommun måste vara part i samverkan som du registrerar."}
+                {"parties": _("Din egen kommun måste vara part i samverkan som du registrerar.")}
             )
     agreement = Agreement(
         **clean.values,
@@ -474,7 +496,7 @@ def check_version(agreement: Agreement, expected_version: Any) -> None:
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != agreement.version:
         raise StaleVersion(agreement_snapshot(agreement), agreement.version)
 
@@ -497,7 +519,7 @@ def update_agreement(
         codes = {p["municipality_code"] for p in clean.parties}
         if user.municipality_code not in codes:
             raise ValidationFailed(
-                {"parties": "Du kan inte ta bort din egen kommun som part; be en administratör."}
+                {"parties": _("Du kan inte ta bort din egen kommun som part; be en administratör.")}
             )
     before = agreement_snapshot(agreement)
     for name, value in clean.values.items():
@@ -553,8 +575,11 @@ def _apply_parties(
             raise StaleVersion(
                 agreement_snapshot(agreement),
                 agreement.version,
-                f"Part {index + 1} har ändrats av någon annan sedan du öppnade "
-                "sidan. Ladda om och försök igen.",
+                _(
+                    "Part %(n)s har ändrats av någon annan sedan du öppnade sidan. "
+                    "Ladda om och försök igen.",
+                    n=index + 1,
+                ),
             )
         before = party_snapshot(party)
         for name in PARTY_FIELDS:
@@ -578,8 +603,10 @@ def _apply_parties(
             if agreement.phase != Phase.PLANNED:
                 raise ValidationFailed(
                     {
-                        "parties": "En part kan bara tas bort medan samverkan är planerad. "
-                        "Registrera i stället att kommunen lämnar (datum för utträde)."
+                        "parties": _(
+                            "En part kan bara tas bort medan samverkan är planerad. "
+                            "Registrera i stället att kommunen lämnar (datum för utträde)."
+                        )
                     }
                 )
             record(
@@ -656,10 +683,10 @@ class ContactInput:
 def _validate_contact(data: ContactInput) -> dict[str, Any]:
     errors = v.Errors()
     values = {
-        "name": v.text(data.name, "name", "Namn", errors, max_length=120, required=True),
-        "title": v.text(data.title, "title", "Titel", errors, max_length=120),
-        "email": v.text(data.email, "email", "E-post", errors, max_length=254),
-        "phone": v.text(data.phone, "phone", "Telefon", errors, max_length=40),
+        "name": v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True),
+        "title": v.text(data.title, "title", _("Titel"), errors, max_length=120),
+        "email": v.text(data.email, "email", _("E-post"), errors, max_length=254),
+        "phone": v.text(data.phone, "phone", _("Telefon"), errors, max_length=40),
         "is_carrier": bool(data.is_carrier),
         "wants_reminders": bool(data.wants_reminders),
     }
@@ -670,9 +697,9 @@ def _validate_contact(data: ContactInput) -> dict[str, Any]:
         or email.startswith("@")
         or "." not in email.rsplit("@", 1)[-1]
     ):
-        errors.add("email", "E-post måste vara en e-postadress, t.ex. namn@kommun.se.")
+        errors.add("email", _("E-post måste vara en e-postadress, t.ex. namn@kommun.se."))
     if values["wants_reminders"] and not email:
-        errors.add("email", "Ange e-post för att kontaktpersonen ska få påminnelser.")
+        errors.add("email", _("Ange e-post för att kontaktpersonen ska få påminnelser."))
     if errors:
         raise ValidationFailed(dict(errors))
     return values
@@ -756,7 +783,7 @@ def get_visible_agreement(session: Session, agreement_id: int, user: Any) -> Agr
     """Load an agreement the user may see, or raise NotFound (never reveals planned ones)."""
     agreement = session.get(Agreement, agreement_id) if v.is_row_id(agreement_id) else None
     if agreement is None or not can(user, "agreement.view", agreement):
-        raise NotFound("Samverkan hittades inte.")
+        raise NotFound(_("Samverkan hittades inte."))
     return agreement
 
 

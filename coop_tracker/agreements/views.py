@@ -25,6 +25,7 @@ from coop_tracker.checklists.queries import current_progress, progress_by_agreem
 from coop_tracker.core.clock import today
 from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -59,14 +60,16 @@ def filters_from_request(args: Any) -> tuple[Filters, dict[str, str]]:
         if raw == "":
             return default
         if not raw.isdigit() or not 1 <= int(raw) <= upper:
-            problems[name] = f"{name} måste vara ett heltal mellan 1 och {upper}."
+            problems[name] = _(
+                "%(name)s måste vara ett heltal mellan 1 och %(upper)s.", name=name, upper=upper
+            )
             return default
         return int(raw)
 
     def pick(name: str, allowed: Any) -> str | None:
         raw = args.get(name, "") or None
         if raw is not None and raw not in allowed:
-            problems[name] = f"Okänt värde för {name}."
+            problems[name] = _("Okänt värde för %(name)s.", name=name)
             return None
         return raw
 
@@ -74,11 +77,11 @@ def filters_from_request(args: Any) -> tuple[Filters, dict[str, str]]:
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in ("title", "form", "phase", "start_on", "end_on", "updated_at"):
-        problems["sort"] = "Okänd sortering."
+        problems["sort"] = _("Okänd sortering.")
         sort, descending = "title", False
     municipality = args.get("municipality", "") or None
     if municipality is not None and not (len(municipality) == 4 and municipality.isdigit()):
-        problems["municipality"] = "Kommunkod måste vara fyra siffror."
+        problems["municipality"] = _("Kommunkod måste vara fyra siffror.")
         municipality = None
     filters = Filters(
         municipality=municipality,
@@ -102,12 +105,13 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             select(Municipality.code, Municipality.name).order_by(Municipality.name)
         )
     ]
+    area_label = Area.label_column(current_language())
     areas = [
         (slug, label)
         for slug, label in db.session.execute(
-            select(Area.slug, Area.label_sv)
+            select(Area.slug, area_label)
             .where(Area.is_active.is_(True))
-            .order_by(Area.sort_order, Area.label_sv)
+            .order_by(Area.sort_order, area_label)
         )
     ]
     return municipalities, areas
@@ -184,7 +188,10 @@ def create() -> Any:
                 errors = failure.fields
             else:
                 db.session.commit()
-                flash(f"Samverkan ”{outcome.agreement.title}” är registrerad.", "success")
+                flash(
+                    _("Samverkan ”%(title)s” är registrerad.", title=outcome.agreement.title),
+                    "success",
+                )
                 for warning in outcome.warnings:
                     flash(warning, "warning")
                 return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
@@ -256,7 +263,7 @@ def edit(agreement_id: int) -> Any:
                 _refresh_party_versions(form, agreement)
             else:
                 db.session.commit()
-                flash("Ändringarna är sparade.", "success")
+                flash(_("Ändringarna är sparade."), "success")
                 for warning in outcome.warnings:
                     flash(warning, "warning")
                 return redirect(url_for("agreements.detail", agreement_id=agreement.id))
@@ -292,7 +299,7 @@ def archive(agreement_id: int) -> Any:
         abort(403)
     services.archive_agreement(db.session, agreement, actor=web_actor())
     db.session.commit()
-    flash("Samverkan är arkiverad. En administratör kan återställa den.", "success")
+    flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
@@ -305,7 +312,7 @@ def restore(agreement_id: int) -> Any:
         abort(403)
     services.restore_agreement(db.session, agreement, actor=web_actor())
     db.session.commit()
-    flash("Samverkan är återställd.", "success")
+    flash(_("Samverkan är återställd."), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
@@ -334,7 +341,7 @@ def contact_new(agreement_id: int, party_id: int) -> Any:
             errors = failure.fields
         else:
             db.session.commit()
-            flash("Kontaktpersonen är tillagd.", "success")
+            flash(_("Kontaktpersonen är tillagd."), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
         errors = {k: " ".join(v) for k, v in form.errors.items()}
@@ -379,7 +386,7 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
         try:
             if request.form.get("delete"):
                 services.delete_contact(db.session, contact, actor=web_actor())
-                message = "Kontaktpersonen är borttagen."
+                message = _("Kontaktpersonen är borttagen.")
             else:
                 services.update_contact(
                     db.session,
@@ -388,7 +395,7 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
                     expected_version=form.version.data,
                     actor=web_actor(),
                 )
-                message = "Kontaktpersonen är uppdaterad."
+                message = _("Kontaktpersonen är uppdaterad.")
         except ValidationFailed as failure:
             db.session.rollback()
             errors = failure.fields

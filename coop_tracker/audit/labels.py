@@ -16,102 +16,111 @@ from coop_tracker.agreements.rules import (
     RENEWAL_LABELS,
     ROLE_LABELS,
 )
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.users.services import ROLE_LABELS as USER_ROLE_LABELS
 
 OBJECT_LABELS: dict[str, str] = {
-    "agreement": "Samverkan",
-    "party": "Part",
-    "contact": "Kontaktperson",
-    "user": "Användare",
-    "api_token": "API-nyckel",
-    "area": "Samverkansområde",
-    "municipality": "Kommun",
-    "reference_data": "Referensdata",
-    "transition": "Fasbyte",
-    "checklist_item": "Checklistpunkt",
-    "review": "Uppföljning",
-    "exit": "Avveckling",
-    "exit_task": "Avvecklingsuppgift",
-    "meeting": "Sammanträde",
-    "reminder": "Påminnelse",
-    "import": "Import",
+    "agreement": _l("Samverkan"),
+    "party": _l("Part"),
+    "contact": _l("Kontaktperson"),
+    "user": _l("Användare"),
+    "api_token": _l("API-nyckel"),
+    "area": _l("Samverkansområde"),
+    "municipality": _l("Kommun"),
+    "reference_data": _l("Referensdata"),
+    "transition": _l("Fasbyte"),
+    "checklist_item": _l("Checklistpunkt"),
+    "review": _l("Uppföljning"),
+    "exit": _l("Avveckling"),
+    "exit_task": _l("Avvecklingsuppgift"),
+    "meeting": _l("Sammanträde"),
+    "reminder": _l("Påminnelse"),
+    "import": _l("Import"),
 }
 
 ACTION_LABELS: dict[str, str] = {
-    "create": "Skapad",
-    "update": "Ändrad",
-    "delete": "Borttagen",
-    "archive": "Arkiverad",
-    "restore": "Återställd",
-    "transition": "Fasbyte",
-    "lock": "Spärrad efter misslyckade inloggningar",
-    "revoke": "Återkallad",
-    "deactivate": "Inaktiverad",
-    "activate": "Aktiverad",
-    "reset_password": "Lösenord återställt",
-    "change_password": "Lösenord bytt",
-    "seed": "Inläst",
-    "import": "Importerad",
+    "create": _l("Skapad"),
+    "update": _l("Ändrad"),
+    "delete": _l("Borttagen"),
+    "archive": _l("Arkiverad"),
+    "restore": _l("Återställd"),
+    "transition": _l("Fasbyte"),
+    "lock": _l("Spärrad efter misslyckade inloggningar"),
+    "revoke": _l("Återkallad"),
+    "deactivate": _l("Inaktiverad"),
+    "activate": _l("Aktiverad"),
+    "reset_password": _l("Lösenord återställt"),
+    "change_password": _l("Lösenord bytt"),
+    "seed": _l("Inläst"),
+    "import": _l("Importerad"),
 }
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "agreement": {
-        "title": "Namn",
-        "form": "Samverkansform",
-        "phase": "Fas",
-        "purpose": "Syfte",
-        "goals": "Mål och förväntade effekter",
-        "motive": "Motiv",
-        "start_on": "Startdatum",
-        "end_on": "Slutdatum",
-        "notice_months": "Uppsägningstid (månader)",
-        "renewal": "Förlängning",
-        "renewal_months": "Förlängningsperiod (månader)",
-        "internal_lead_days": "Intern förberedelsetid (dagar)",
-        "review_interval_months": "Uppföljningsintervall (månader)",
-        "cost_basis": "Kostnadsfördelning",
-        "annual_cost": "Total årlig kostnad",
-        "cost_note": "Kommentar om kostnader",
-        "document_ref": "Diarienummer",
-        "document_url": "Länk till avtalet",
-        "internal_note": "Intern anteckning",
-        "is_public": "Visas i det publika registret",
-        "areas": "Samverkansområden",
-        "parties": "Parter",
-        "archived": "Arkiverad",
+        "title": _l("Namn"),
+        "form": _l("Samverkansform"),
+        "phase": _l("Fas"),
+        "purpose": _l("Syfte"),
+        "goals": _l("Mål och förväntade effekter"),
+        "motive": _l("Motiv"),
+        "start_on": _l("Startdatum"),
+        "end_on": _l("Slutdatum"),
+        "notice_months": _l("Uppsägningstid (månader)"),
+        "renewal": _l("Förlängning"),
+        "renewal_months": _l("Förlängningsperiod (månader)"),
+        "internal_lead_days": _l("Intern förberedelsetid (dagar)"),
+        "review_interval_months": _l("Uppföljningsintervall (månader)"),
+        "cost_basis": _l("Kostnadsfördelning"),
+        "annual_cost": _l("Total årlig kostnad"),
+        "cost_note": _l("Kommentar om kostnader"),
+        "document_ref": _l("Diarienummer"),
+        "document_url": _l("Länk till avtalet"),
+        "internal_note": _l("Intern anteckning"),
+        "is_public": _l("Visas i det publika registret"),
+        "areas": _l("Samverkansområden"),
+        "parties": _l("Parter"),
+        "archived": _l("Arkiverad"),
     },
     "party": {
-        "municipality_code": "Kommun",
-        "role": "Roll",
-        "decision_body": "Beslutande organ",
-        "decision_on": "Beslutsdatum",
-        "decision_paragraph": "Paragraf",
-        "decision_ref": "Diarienummer för beslutet",
-        "joined_on": "Anslöt",
-        "left_on": "Lämnade",
-        "cost_share_percent": "Kostnadsandel (%)",
-        "annual_cost": "Årlig kostnad för kommunen",
+        "municipality_code": _l("Kommun"),
+        "role": _l("Roll"),
+        "decision_body": _l("Beslutande organ"),
+        "decision_on": _l("Beslutsdatum"),
+        "decision_paragraph": _l("Paragraf"),
+        "decision_ref": _l("Diarienummer för beslutet"),
+        "joined_on": _l("Anslöt"),
+        "left_on": _l("Lämnade"),
+        "cost_share_percent": _l("Kostnadsandel (%)"),
+        "annual_cost": _l("Årlig kostnad för kommunen"),
     },
     "contact": {
-        "name": "Namn",
-        "title": "Titel eller funktion",
-        "email": "E-post",
-        "phone": "Telefon",
-        "is_carrier": "Bär samverkan",
-        "wants_reminders": "Vill få påminnelser",
+        "name": _l("Namn"),
+        "title": _l("Titel eller funktion"),
+        "email": _l("E-post"),
+        "phone": _l("Telefon"),
+        "is_carrier": _l("Bär samverkan"),
+        "wants_reminders": _l("Vill få påminnelser"),
     },
     "user": {
-        "email": "E-post",
-        "name": "Namn",
-        "role": "Roll",
-        "municipality_code": "Hemkommun",
-        "is_active": "Aktivt konto",
-        "locked_until": "Spärrad till",
-        "password": "Lösenord",
+        "email": _l("E-post"),
+        "name": _l("Namn"),
+        "role": _l("Roll"),
+        "municipality_code": _l("Hemkommun"),
+        "is_active": _l("Aktivt konto"),
+        "locked_until": _l("Spärrad till"),
+        "password": _l("Lösenord"),
     },
-    "api_token": {"prefix": "Början av nyckeln", "name": "Namn", "revoked": "Återkallad"},
-    "area": {"slug": "Kortnamn", "label_sv": "Namn (svenska)", "label_en": "Namn (engelska)"},
-    "reference_data": {"created": "Nya", "updated": "Uppdaterade"},
+    "api_token": {
+        "prefix": _l("Början av nyckeln"),
+        "name": _l("Namn"),
+        "revoked": _l("Återkallad"),
+    },
+    "area": {
+        "slug": _l("Kortnamn"),
+        "label_sv": _l("Namn (svenska)"),
+        "label_en": _l("Namn (engelska)"),
+    },
+    "reference_data": {"created": _l("Nya"), "updated": _l("Uppdaterade")},
 }
 
 # Fields whose stored value is a code: shown with its Swedish name.
@@ -145,15 +154,15 @@ def register_fields(
 
 
 def object_label(object_type: str) -> str:
-    return OBJECT_LABELS.get(object_type, object_type)
+    return str(OBJECT_LABELS.get(object_type, object_type))
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return str(ACTION_LABELS.get(action, action))
 
 
 def field_label(object_type: str, field: str) -> str:
-    return FIELD_LABELS.get(object_type, {}).get(field, field)
+    return str(FIELD_LABELS.get(object_type, {}).get(field, field))
 
 
 def value_text(object_type: str, field: str, value: Any) -> str:
@@ -161,13 +170,13 @@ def value_text(object_type: str, field: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
-        return "Ja" if value else "Nej"
+        return _("Ja") if value else _("Nej")
     if isinstance(value, list | tuple):
         return ", ".join(value_text(object_type, field, v) for v in value)
     mapping = _VALUE_LABELS.get((object_type, field))
     if mapping is not None and isinstance(value, str):
-        return mapping.get(value, value)
+        return str(mapping.get(value, value))
     if object_type == "agreement" and field == "parties" and isinstance(value, str):
-        code, _, role = value.partition(":")
+        code, _sep, role = value.partition(":")
         return f"{code} ({ROLE_LABELS.get(role, role).lower()})"
     return str(value)

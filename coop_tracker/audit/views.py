@@ -23,6 +23,7 @@ from coop_tracker.audit.queries import (
     known_values,
     search_events,
 )
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import format_date
 from coop_tracker.extensions import db
@@ -31,11 +32,11 @@ from coop_tracker.municipalities.models import Municipality
 bp = Blueprint("audit", __name__)
 
 SOURCE_LABELS = {
-    "web": "webbsidan",
-    "api": "API",
-    "cli": "kommandoraden",
-    "import": "import",
-    "scheduler": "schemaläggaren",
+    "web": _l("webbsidan"),
+    "api": _l("API"),
+    "cli": _l("kommandoraden"),
+    "import": _l("import"),
+    "scheduler": _l("schemaläggaren"),
 }
 MAX_PAGE = 1_000_000
 
@@ -50,7 +51,7 @@ def _page_number(args: Any, problems: dict[str, str]) -> int:
     if raw == "":
         return 1
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        problems["page"] = "Sida måste vara ett heltal från 1."
+        problems["page"] = _("Sida måste vara ett heltal från 1.")
         return 1
     return int(raw)
 
@@ -82,7 +83,7 @@ def filters_from_request(args: Any) -> tuple[AuditFilters, dict[str, str]]:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            problems[name] = f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD."
+            problems[name] = _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label)
             return None
 
     agreement_raw = args.get("agreement", "").strip()
@@ -91,23 +92,23 @@ def filters_from_request(args: Any) -> tuple[AuditFilters, dict[str, str]]:
         if agreement_raw.isdigit() and len(agreement_raw) <= 12:
             agreement_id = int(agreement_raw)
         else:
-            problems["agreement"] = "Samverkans nummer måste vara ett heltal."
+            problems["agreement"] = _("Samverkans nummer måste vara ett heltal.")
     municipality = args.get("municipality", "").strip() or None
     if municipality and not (len(municipality) == 4 and municipality.isdigit()):
-        problems["municipality"] = "Kommunkod måste vara fyra siffror."
+        problems["municipality"] = _("Kommunkod måste vara fyra siffror.")
         municipality = None
     filters = AuditFilters(
         actor=(args.get("actor", "").strip()[:120] or None),
         object_type=(args.get("object_type", "").strip()[:40] or None),
         action=(args.get("action", "").strip()[:40] or None),
-        date_from=a_date("date_from", "Från och med"),
-        date_to=a_date("date_to", "Till och med"),
+        date_from=a_date("date_from", _("Från och med")),
+        date_to=a_date("date_to", _("Till och med")),
         agreement_id=agreement_id,
         municipality=municipality,
         page=_page_number(args, problems),
     )
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        problems["date_to"] = "Till och med måste vara samma dag som eller efter från och med."
+        problems["date_to"] = _("Till och med måste vara samma dag som eller efter från och med.")
     return filters, problems
 
 
@@ -137,20 +138,20 @@ def index() -> Any:
 
 
 CSV_COLUMNS = (
-    "Tid",
-    "Vem",
-    "Användar-id",
-    "Via",
-    "Händelse",
-    "Typ",
-    "Objekt-id",
-    "Objekt",
-    "Samverkan",
-    "Kommun",
-    "Fält",
-    "Före",
-    "Efter",
-    "Begäran",
+    _l("Tid"),
+    _l("Vem"),
+    _l("Användar-id"),
+    _l("Via"),
+    _l("Händelse"),
+    _l("Typ"),
+    _l("Objekt-id"),
+    _l("Objekt"),
+    _l("Samverkan"),
+    _l("Kommun"),
+    _l("Fält"),
+    _l("Före"),
+    _l("Efter"),
+    _l("Begäran"),
 )
 
 
@@ -166,7 +167,7 @@ def _csv_rows(filters: AuditFilters) -> Iterator[str]:
         return value
 
     yield "\ufeff"  # Excel needs the BOM to read UTF-8
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     yield flush()
     for event in all_events(db.session, filters):
         view = describe(event)
@@ -174,7 +175,7 @@ def _csv_rows(filters: AuditFilters) -> Iterator[str]:
             format_date(event.created_at),
             event.actor_name,
             event.actor_id or "",
-            SOURCE_LABELS.get(event.source, event.source),
+            str(SOURCE_LABELS.get(event.source, event.source)),
             view.action_label,
             view.object_type_label,
             event.object_id,

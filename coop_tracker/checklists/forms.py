@@ -16,19 +16,20 @@ from wtforms import (
 from coop_tracker.agreements.rules import ROLE_LABELS
 from coop_tracker.checklists.services import ITEM_STATUS_LABELS, ItemInput, TemplateItemInput
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _l
 
 
 class ItemForm(FlaskForm):
     """Everything about one checklist item."""
 
     version = HiddenField()
-    status = RadioField("Status", choices=choices(ITEM_STATUS_LABELS), validate_choice=False)
-    not_applicable_reason = TextAreaField("Skäl till att punkten inte är tillämplig")
-    responsible_party_id = SelectField("Ansvarig part", choices=[], validate_choice=False)
-    responsible_person = StringField("Ansvarig person")
-    due_on = StringField("Klart senast")
-    note = TextAreaField("Anteckning")
-    evidence_url = StringField("Länk till underlag")
+    status = RadioField(_l("Status"), choices=choices(ITEM_STATUS_LABELS), validate_choice=False)
+    not_applicable_reason = TextAreaField(_l("Skäl till att punkten inte är tillämplig"))
+    responsible_party_id = SelectField(_l("Ansvarig part"), choices=[], validate_choice=False)
+    responsible_person = StringField(_l("Ansvarig person"))
+    due_on = StringField(_l("Klart senast"))
+    note = TextAreaField(_l("Anteckning"))
+    evidence_url = StringField(_l("Länk till underlag"))
 
     def to_input(self) -> ItemInput:
         return ItemInput(
@@ -52,15 +53,17 @@ class TemplateItemForm(FlaskForm):
     """A question in a checklist template, as an admin edits it."""
 
     revision = HiddenField()
-    text_sv = StringField("Fråga på svenska")
-    text_en = StringField("Fråga på engelska")
-    guidance_sv = TextAreaField("Vägledning på svenska")
-    guidance_en = TextAreaField("Vägledning på engelska")
-    is_required = BooleanField("Obligatorisk: måste vara klar eller inte tillämplig vid fasbyte")
-    roles = SelectMultipleField(
-        "Gäller roller", choices=choices(ROLE_LABELS), validate_choice=False
+    text_sv = StringField(_l("Fråga på svenska"))
+    text_en = StringField(_l("Fråga på engelska"))
+    guidance_sv = TextAreaField(_l("Vägledning på svenska"))
+    guidance_en = TextAreaField(_l("Vägledning på engelska"))
+    is_required = BooleanField(
+        _l("Obligatorisk: måste vara klar eller inte tillämplig vid fasbyte")
     )
-    per_party = BooleanField("En punkt per berörd part")
+    roles = SelectMultipleField(
+        _l("Gäller roller"), choices=choices(ROLE_LABELS), validate_choice=False
+    )
+    per_party = BooleanField(_l("En punkt per berörd part"))
 
     def to_input(self) -> TemplateItemInput:
         return TemplateItemInput(

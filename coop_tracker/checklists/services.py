@@ -39,17 +39,18 @@ from coop_tracker.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from coop_tracker.core.i18n import _, _l, swedish
 from coop_tracker.core.permissions import can
 
 CHECKLIST_PHASE_LABELS: dict[str, str] = {
-    ChecklistPhase.BEFORE: "Före",
-    ChecklistPhase.DURING: "Under",
-    ChecklistPhase.EXIT: "Avveckling",
+    ChecklistPhase.BEFORE: _l("Före"),
+    ChecklistPhase.DURING: _l("Under"),
+    ChecklistPhase.EXIT: _l("Avveckling"),
 }
 ITEM_STATUS_LABELS: dict[str, str] = {
-    ItemStatus.OPEN: "Att göra",
-    ItemStatus.DONE: "Klar",
-    ItemStatus.NOT_APPLICABLE: "Inte tillämplig",
+    ItemStatus.OPEN: _l("Att göra"),
+    ItemStatus.DONE: _l("Klar"),
+    ItemStatus.NOT_APPLICABLE: _l("Inte tillämplig"),
 }
 # Which checklist an agreement in a given phase works on (for progress in lists).
 PHASE_CHECKLIST: dict[str, str] = {
@@ -343,7 +344,9 @@ def instantiate(
             action="instantiate",
             object_type="checklist",
             object_id=agreement.id,
-            label=f"Checklista {CHECKLIST_PHASE_LABELS[phase].lower()} för {agreement.title}",
+            label=(
+                f"Checklista {swedish(CHECKLIST_PHASE_LABELS[phase]).lower()} för {agreement.title}"
+            ),
             agreement_id=agreement.id,
             changes={
                 "phase": [None, phase],
@@ -377,7 +380,7 @@ def bring_up_to_date(session: Session, agreement: Agreement, *, actor: Actor) ->
     """
     _check_edit(agreement, actor)
     if agreement.phase in CLOSED_PHASES:
-        raise DomainError("Samverkan är avslutad; checklistan kan inte längre ändras.")
+        raise DomainError(_("Samverkan är avslutad; checklistan kan inte längre ändras."))
     result = UpdateResult()
     left = {p.id for p in agreement.parties if p.left_on is not None}
     phases = REACHED[agreement.phase]
@@ -486,22 +489,26 @@ def _validate_item(item: ChecklistItem, agreement: Agreement, data: ItemInput) -
     errors = v.Errors()
     values: dict[str, Any] = {
         "status": v.choice(
-            data.status, "status", "Status", errors, ITEM_STATUS_LABELS, required=True
+            data.status, "status", _("Status"), errors, ITEM_STATUS_LABELS, required=True
         ),
         "not_applicable_reason": v.text(
             data.not_applicable_reason,
             "not_applicable_reason",
-            "Skäl",
+            _("Skäl"),
             errors,
             max_length=2000,
             multiline=True,
         ),
         "responsible_person": v.text(
-            data.responsible_person, "responsible_person", "Ansvarig person", errors, max_length=120
+            data.responsible_person,
+            "responsible_person",
+            _("Ansvarig person"),
+            errors,
+            max_length=120,
         ),
-        "due_on": v.a_date(data.due_on, "due_on", "Klart senast", errors),
-        "note": v.text(data.note, "note", "Anteckning", errors, max_length=5000, multiline=True),
-        "evidence_url": v.url(data.evidence_url, "evidence_url", "Länk till underlag", errors),
+        "due_on": v.a_date(data.due_on, "due_on", _("Klart senast"), errors),
+        "note": v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True),
+        "evidence_url": v.url(data.evidence_url, "evidence_url", _("Länk till underlag"), errors),
     }
     party_ids = {p.id for p in agreement.parties}
     raw_party = data.responsible_party_id
@@ -513,10 +520,12 @@ def _validate_item(item: ChecklistItem, agreement: Agreement, data: ItemInput) -
         except (TypeError, ValueError):
             party_id = None
         if party_id not in party_ids:
-            errors.add("responsible_party_id", "Ansvarig part måste vara en av samverkans parter.")
+            errors.add(
+                "responsible_party_id", _("Ansvarig part måste vara en av samverkans parter.")
+            )
         values["responsible_party_id"] = party_id
     if values["status"] == ItemStatus.NOT_APPLICABLE and not values["not_applicable_reason"]:
-        errors.add("not_applicable_reason", "Ange skäl till att punkten inte är tillämplig.")
+        errors.add("not_applicable_reason", _("Ange skäl till att punkten inte är tillämplig."))
     if values["status"] != ItemStatus.NOT_APPLICABLE and "not_applicable_reason" not in errors:
         values["not_applicable_reason"] = ""
     if errors:
@@ -537,13 +546,13 @@ def update_item(
     assert agreement is not None
     _check_edit(agreement, actor)
     if agreement.phase in CLOSED_PHASES:
-        raise DomainError("Samverkan är avslutad; checklistan kan inte längre ändras.")
+        raise DomainError(_("Samverkan är avslutad; checklistan kan inte längre ändras."))
     if item.retired_at is not None:
-        raise DomainError("Punkten finns inte längre i mallen och kan inte ändras.")
+        raise DomainError(_("Punkten finns inte längre i mallen och kan inte ändras."))
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != item.version:
         raise StaleVersion(item_snapshot(item), item.version)
     values = _validate_item(item, agreement, data)
@@ -587,7 +596,7 @@ def toggle_item(
 def get_item(session: Session, item_id: int) -> ChecklistItem:
     item = session.get(ChecklistItem, item_id) if v.is_row_id(item_id) else None
     if item is None:
-        raise NotFound("Checklistpunkten hittades inte.")
+        raise NotFound(_("Checklistpunkten hittades inte."))
     return item
 
 
@@ -611,13 +620,13 @@ def _validate_template_item(data: TemplateItemInput) -> dict[str, Any]:
     errors = v.Errors()
     values = {
         "text_sv": v.text(
-            data.text_sv, "text_sv", "Fråga på svenska", errors, max_length=300, required=True
+            data.text_sv, "text_sv", _("Fråga på svenska"), errors, max_length=300, required=True
         ),
-        "text_en": v.text(data.text_en, "text_en", "Fråga på engelska", errors, max_length=300),
+        "text_en": v.text(data.text_en, "text_en", _("Fråga på engelska"), errors, max_length=300),
         "guidance_sv": v.text(
             data.guidance_sv,
             "guidance_sv",
-            "Vägledning på svenska",
+            _("Vägledning på svenska"),
             errors,
             max_length=3000,
             multiline=True,
@@ -625,7 +634,7 @@ def _validate_template_item(data: TemplateItemInput) -> dict[str, Any]:
         "guidance_en": v.text(
             data.guidance_en,
             "guidance_en",
-            "Vägledning på engelska",
+            _("Vägledning på engelska"),
             errors,
             max_length=3000,
             multiline=True,
@@ -635,7 +644,7 @@ def _validate_template_item(data: TemplateItemInput) -> dict[str, Any]:
     }
     roles = data.roles or []
     if not isinstance(roles, list | tuple) or any(r not in ROLE_LABELS for r in roles):
-        errors.add("roles", "Roller måste vara värd, beställare eller medlem.")
+        errors.add("roles", _("Roller måste vara värd, beställare eller medlem."))
         roles = []
     values["roles"] = [r for r in Role if r in roles]
     if errors:
@@ -665,7 +674,7 @@ def current_template(session: Session, key: str) -> ChecklistTemplate:
         )
     )
     if template is None:
-        raise NotFound("Checklistmallen hittades inte.")
+        raise NotFound(_("Checklistmallen hittades inte."))
     return template
 
 
@@ -679,7 +688,7 @@ def _admin_revision(
     if actor.user is not None and not can(actor.user, "checklist_template.manage"):
         raise PermissionDenied()
     if not items:
-        raise ValidationFailed({"items": "En checklista måste ha minst en punkt."})
+        raise ValidationFailed({"items": _("En checklista måste ha minst en punkt.")})
     new = _new_revision(
         session,
         template.key,
@@ -722,7 +731,7 @@ def save_template_item(
         raise StaleVersion(
             {"revision": template.revision},
             template.revision,
-            "Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen.",
+            _("Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen."),
         )
     values = _validate_template_item(data)
     items = [_item_dict(i) for i in template.items]
@@ -736,7 +745,7 @@ def save_template_item(
     else:
         target = next((i for i in items if i["key"] == item_key), None)
         if target is None:
-            raise NotFound("Punkten finns inte i mallens senaste version.")
+            raise NotFound(_("Punkten finns inte i mallens senaste version."))
         changed = diff({k: target[k] for k in values}, values)
         if not changed:
             return template
@@ -760,12 +769,12 @@ def remove_template_item(
         raise StaleVersion(
             {"revision": template.revision},
             template.revision,
-            "Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen.",
+            _("Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen."),
         )
     items = [_item_dict(i) for i in template.items]
     target = next((i for i in items if i["key"] == item_key), None)
     if target is None:
-        raise NotFound("Punkten finns inte i mallens senaste version.")
+        raise NotFound(_("Punkten finns inte i mallens senaste version."))
     items.remove(target)
     return _admin_revision(
         session, template, items, f"Borttagen punkt: {target['text_sv'][:200]}", actor

@@ -17,6 +17,7 @@ from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
 from coop_tracker.checklists.queries import Progress, checklist_sections, progress_by_agreement
 from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import format_date, wants_json, web_actor
 from coop_tracker.extensions import db
@@ -28,40 +29,40 @@ def _audit_labels() -> None:
     """Swedish names for the checklists' audit events in the history pages."""
     audit_labels.register_fields(
         "checklist_item",
-        "Checklistpunkt",
+        _l("Checklistpunkt"),
         {
-            "status": "Status",
-            "not_applicable_reason": "Skäl till att punkten inte är tillämplig",
-            "responsible_party_id": "Ansvarig part",
-            "responsible_person": "Ansvarig person",
-            "due_on": "Klart senast",
-            "note": "Anteckning",
-            "evidence_url": "Länk till underlag",
+            "status": _l("Status"),
+            "not_applicable_reason": _l("Skäl till att punkten inte är tillämplig"),
+            "responsible_party_id": _l("Ansvarig part"),
+            "responsible_person": _l("Ansvarig person"),
+            "due_on": _l("Klart senast"),
+            "note": _l("Anteckning"),
+            "evidence_url": _l("Länk till underlag"),
         },
         {"status": services.ITEM_STATUS_LABELS},
     )
     audit_labels.register_fields(
         "checklist",
-        "Checklista",
+        _l("Checklista"),
         {
-            "phase": "Fas",
-            "items": "Punkter",
-            "templates": "Mallar",
-            "added": "Nya punkter",
-            "retired": "Borttagna punkter",
-            "updated": "Uppdaterade punkter",
+            "phase": _l("Fas"),
+            "items": _l("Punkter"),
+            "templates": _l("Mallar"),
+            "added": _l("Nya punkter"),
+            "retired": _l("Borttagna punkter"),
+            "updated": _l("Uppdaterade punkter"),
         },
         {"phase": services.CHECKLIST_PHASE_LABELS},
     )
     audit_labels.register_fields(
         "checklist_template",
-        "Checklistmall",
-        {"revision": "Version", "items": "Punkter", "note": "Ändring"},
+        _l("Checklistmall"),
+        {"revision": _l("Version"), "items": _l("Punkter"), "note": _l("Ändring")},
     )
     for action, label in {
-        "instantiate": "Checklista skapad",
-        "update_templates": "Uppdaterad till senaste mallarna",
-        "new_version": "Ny version",
+        "instantiate": _l("Checklista skapad"),
+        "update_templates": _l("Uppdaterad till senaste mallarna"),
+        "new_version": _l("Ny version"),
     }.items():
         audit_labels.ACTION_LABELS.setdefault(action, label)
 
@@ -125,13 +126,19 @@ def bring_up_to_date(agreement_id: int) -> Any:
     db.session.commit()
     if result.changed:
         flash(
-            f"Checklistan följer nu de senaste mallarna: {result.added} nya punkter, "
-            f"{result.updated} uppdaterade och {result.retired} borttagna "
-            f"({result.kept_done} av de borttagna var klara och visas kvar som historik).",
+            _(
+                "Checklistan följer nu de senaste mallarna: %(added)s nya punkter, "
+                "%(updated)s uppdaterade och %(retired)s borttagna (%(kept)s av de borttagna "
+                "var klara och visas kvar som historik).",
+                added=result.added,
+                updated=result.updated,
+                retired=result.retired,
+                kept=result.kept_done,
+            ),
             "success",
         )
     else:
-        flash("Checklistan följde redan de senaste mallarna.", "success")
+        flash(_("Checklistan följde redan de senaste mallarna."), "success")
     return redirect(_checklist_url(agreement.id))
 
 
@@ -191,8 +198,10 @@ def toggle(item_id: int) -> Any:
     except StaleVersion:
         db.session.rollback()
         flash(
-            "Någon annan har ändrat punkten sedan du öppnade sidan. Se hur den ser ut nu och "
-            "försök igen.",
+            _(
+                "Någon annan har ändrat punkten sedan du öppnade sidan. Se hur den ser ut nu och "
+                "försök igen."
+            ),
             "warning",
         )
     except DomainError as error:
@@ -200,8 +209,13 @@ def toggle(item_id: int) -> Any:
         flash(error.message, "warning")
     else:
         db.session.commit()
-        state = "klar" if item.is_resolved else "att göra igen"
-        flash(f"”{item.template_item.text_sv}” är {state}.", "success")
+        text = item.template_item.text_sv
+        flash(
+            _("”%(item)s” är klar.", item=text)
+            if item.is_resolved
+            else _("”%(item)s” är att göra igen.", item=text),
+            "success",
+        )
     return redirect(_checklist_url(agreement.id, item.id))
 
 
@@ -252,7 +266,7 @@ def item_edit(item_id: int) -> Any:
                 errors = {"status": error.message}
             else:
                 db.session.commit()
-                flash("Checklistpunkten är sparad.", "success")
+                flash(_("Checklistpunkten är sparad."), "success")
                 return redirect(_checklist_url(agreement.id, item.id))
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
@@ -357,12 +371,16 @@ def template_item(key: str, item_key: str | None = None) -> Any:
             else:
                 db.session.commit()
                 if new.id == template.id:
-                    flash("Inget ändrades; mallen har kvar sin version.", "success")
+                    flash(_("Inget ändrades; mallen har kvar sin version."), "success")
                 else:
                     flash(
-                        f"Mallen ”{new.title_sv}” har fått version {new.revision}. Samverkan "
-                        "som redan har checklistan behåller sin version tills någon uppdaterar "
-                        "den.",
+                        _(
+                            "Mallen ”%(title)s” har fått version %(revision)s. Samverkan som "
+                            "redan har checklistan behåller sin version tills någon uppdaterar "
+                            "den.",
+                            title=new.title_sv,
+                            revision=new.revision,
+                        ),
                         "success",
                     )
                 return redirect(url_for("checklists.template_detail", key=key))

@@ -1,8 +1,14 @@
-"""Domain errors with messages fit for the user (Swedish), mapped to HTTP statuses by views/API."""
+"""Domain errors with messages fit for the user, mapped to HTTP statuses by views/API.
+
+Messages are Swedish in the source and translated where they are raised (``_()``), so a refusal
+reaches the page in the language the user chose and the API (no session) in Swedish.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from coop_tracker.core.i18n import _
 
 
 class DomainError(Exception):
@@ -24,7 +30,9 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
     def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
-        super().__init__(message or "Uppgifterna innehåller fel. Rätta fälten som anges.", fields)
+        super().__init__(
+            message or _("Uppgifterna innehåller fel. Rätta fälten som anges."), fields
+        )
 
 
 class PermissionDenied(DomainError):
@@ -33,8 +41,8 @@ class PermissionDenied(DomainError):
     status = 403
     code = "forbidden"
 
-    def __init__(self, message: str = "Du har inte behörighet att göra detta.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Du har inte behörighet att göra detta."))
 
 
 class NotFound(DomainError):
@@ -43,8 +51,8 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "Hittades inte.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Hittades inte."))
 
 
 class StaleVersion(DomainError):
@@ -56,8 +64,10 @@ class StaleVersion(DomainError):
     def __init__(self, current: dict[str, Any], current_version: int, message: str | None = None):
         super().__init__(
             message
-            or "Någon annan har sparat ändringar sedan du öppnade sidan. "
-            "Jämför med deras version nedan och spara igen."
+            or _(
+                "Någon annan har sparat ändringar sedan du öppnade sidan. "
+                "Jämför med deras version nedan och spara igen."
+            )
         )
         self.current = current
         self.current_version = current_version
@@ -70,5 +80,5 @@ class TransitionRefused(DomainError):
     code = "transition_refused"
 
     def __init__(self, reasons: list[str], message: str | None = None) -> None:
-        super().__init__(message or "Fasbytet kan inte göras ännu.", {})
+        super().__init__(message or _("Fasbytet kan inte göras ännu."), {})
         self.reasons = reasons

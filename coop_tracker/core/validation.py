@@ -1,4 +1,8 @@
-"""Small validators shared by services: text, numbers, dates and URLs, with Swedish messages."""
+"""Small validators shared by services: text, numbers, dates and URLs.
+
+Messages are Swedish (the source language) and translated when raised, in the language of the
+request; callers pass their labels already translated (``_("Namn")``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from coop_tracker.core.i18n import _
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,8 +33,18 @@ def missing(verb: str, label: str) -> str:
     """ "Ange namn." or, for a prefixed label such as "Part 2: roll", "Part 2: välj roll."."""
     prefix, sep, rest = label.rpartition(": ")
     if sep:
-        return f"{prefix}: {verb} {rest.lower()}."
-    return f"{verb.capitalize()} {label.lower()}."
+        return f"{prefix}: {_asked(verb, rest.lower())}"
+    return _capitalised(_asked(verb, label.lower()))
+
+
+def _asked(verb: str, label: str) -> str:
+    if verb == "välj":
+        return _("välj %(label)s.", label=label)
+    return _("ange %(label)s.", label=label)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class Errors(dict[str, str]):
@@ -53,19 +69,27 @@ def text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.add(field, f"{label}: ange text.")
+        errors.add(field, _("%(label)s: ange text.", label=label))
         return ""
     value = value.replace("\r\n", "\n").strip()
     pattern = CONTROL_CHARS if multiline else CONTROL_CHARS_SINGLE_LINE
     if pattern.search(value):
-        errors.add(field, f"{label} innehåller otillåtna styrtecken.")
+        errors.add(field, _("%(label)s innehåller otillåtna styrtecken.", label=label))
         return value
     if required and not value:
         errors.add(field, missing("ange", label))
     elif value and len(value) < min_length:
-        errors.add(field, f"{label} måste ha minst {min_length} tecken.")
+        errors.add(field, _("%(label)s måste ha minst %(n)s tecken.", label=label, n=min_length))
     elif len(value) > max_length:
-        errors.add(field, f"{label} får vara högst {max_length} tecken (nu {len(value)}).")
+        errors.add(
+            field,
+            _(
+                "%(label)s får vara högst %(n)s tecken (nu %(length)s).",
+                label=label,
+                n=max_length,
+                length=len(value),
+            ),
+        )
     return value
 
 
@@ -85,18 +109,26 @@ def integer(
             errors.add(field, missing("ange", label))
         return None
     if isinstance(value, bool):
-        errors.add(field, f"{label} måste vara ett heltal.")
+        errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        errors.add(field, f"{label} måste vara ett heltal.")
+        errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
         return None
     if isinstance(value, float) and value != number:
-        errors.add(field, f"{label} måste vara ett heltal.")
+        errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
         return None
     if not minimum <= number <= maximum:
-        errors.add(field, f"{label} måste vara mellan {minimum} och {maximum}.")
+        errors.add(
+            field,
+            _(
+                "%(label)s måste vara mellan %(minimum)s och %(maximum)s.",
+                label=label,
+                minimum=minimum,
+                maximum=maximum,
+            ),
+        )
         return None
     return number
 
@@ -115,19 +147,27 @@ def decimal(
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        errors.add(field, f"{label} måste vara ett tal.")
+        errors.add(field, _("%(label)s måste vara ett tal.", label=label))
         return None
     raw = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        errors.add(field, f"{label} måste vara ett tal, till exempel 1234,50.")
+        errors.add(field, _("%(label)s måste vara ett tal, till exempel 1234,50.", label=label))
         return None
     if not number.is_finite():
-        errors.add(field, f"{label} måste vara ett tal.")
+        errors.add(field, _("%(label)s måste vara ett tal.", label=label))
         return None
     if not minimum <= number <= maximum:
-        errors.add(field, f"{label} måste vara mellan {_fmt(minimum)} och {_fmt(maximum)}.")
+        errors.add(
+            field,
+            _(
+                "%(label)s måste vara mellan %(minimum)s och %(maximum)s.",
+                label=label,
+                minimum=_fmt(minimum),
+                maximum=_fmt(maximum),
+            ),
+        )
         return None
     return number.quantize(Decimal(1).scaleb(-places))
 
@@ -144,13 +184,21 @@ def a_date(
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            errors.add(field, f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD.")
+            errors.add(field, _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label))
             return None
     if not isinstance(value, date):
-        errors.add(field, f"{label} måste vara ett datum i formen ÅÅÅÅ-MM-DD.")
+        errors.add(field, _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label))
         return None
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        errors.add(field, f"{label} måste ligga mellan {EARLIEST_DATE} och {LATEST_DATE}.")
+        errors.add(
+            field,
+            _(
+                "%(label)s måste ligga mellan %(earliest)s och %(latest)s.",
+                label=label,
+                earliest=EARLIEST_DATE,
+                latest=LATEST_DATE,
+            ),
+        )
         return None
     return value
 
@@ -160,7 +208,11 @@ def url(value: Any, field: str, label: str, errors: Errors) -> str:
     value = text(value, field, label, errors, max_length=500)
     if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
         errors.add(
-            field, f"{label} måste vara en webbadress som börjar med https:// eller http://."
+            field,
+            _(
+                "%(label)s måste vara en webbadress som börjar med https:// eller http://.",
+                label=label,
+            ),
         )
     return value
 
@@ -175,7 +227,7 @@ def choice(
         return None
     if not isinstance(value, str) or value not in allowed:
         names = ", ".join(allowed)
-        errors.add(field, f"{label} måste vara ett av: {names}.")
+        errors.add(field, _("%(label)s måste vara ett av: %(names)s.", label=label, names=names))
         return None
     return value
 

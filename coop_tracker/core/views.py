@@ -15,6 +15,7 @@ from coop_tracker.agreements.queries import (
     search_agreements,
 )
 from coop_tracker.core.clock import today
+from coop_tracker.core.i18n import LANGUAGES, _
 from coop_tracker.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -72,7 +73,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                 {
                     "agreement": agreement,
                     "on": decide_by,
-                    "what": "Sista dag för ärendet om uppsägning (beslut i tid)",
+                    "what": _("Sista dag för ärendet om uppsägning (beslut i tid)"),
                     "overdue": decide_by < now,
                 }
             )
@@ -81,7 +82,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                 {
                     "agreement": agreement,
                     "on": derived.notice_deadline_on,
-                    "what": "Sista dag för uppsägning",
+                    "what": _("Sista dag för uppsägning"),
                     "overdue": False,
                 }
             )
@@ -94,7 +95,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                 {
                     "agreement": agreement,
                     "on": agreement.end_on,
-                    "what": "Avtalet upphör",
+                    "what": _("Avtalet upphör"),
                     "overdue": False,
                 }
             )
@@ -125,7 +126,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                     {
                         "agreement": agreement,
                         "on": None,
-                        "what": "Beslut saknas för din kommun",
+                        "what": _("Beslut saknas för din kommun"),
                         "overdue": False,
                     }
                 )
@@ -136,7 +137,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
 @bp.get("/sprak/<lang>")
 def set_language(lang: str) -> Any:
     """Switch between Swedish and English; returns to the page the user came from."""
-    if lang in ("sv", "en"):
+    if lang in LANGUAGES:
         session["lang"] = lang
     target = request.args.get("next", "")
     if not target.startswith("/") or target.startswith("//"):

@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.i18n import current_language
 from coop_tracker.core.permissions import can
 
 CSP = (
@@ -82,6 +82,11 @@ def nl2br(value: str | None) -> Markup:
     return Markup("").join(Markup("<p>") + p + Markup("</p>") for p in paragraphs)
 
 
+def area_label(area: Any) -> str:
+    """A samverkansområde's name in the request's language."""
+    return area.label(current_language())
+
+
 def url_with(**changes: Any) -> str:
     """The current URL with some query arguments changed (None removes one)."""
     args = request.args.to_dict(flat=False)
@@ -96,13 +101,17 @@ def url_with(**changes: Any) -> str:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals for every template."""
     app.jinja_env.filters.update(
-        number=format_number, money=format_money, isodate=format_date, nl2br=nl2br
+        number=format_number,
+        money=format_money,
+        isodate=format_date,
+        nl2br=nl2br,
+        area_label=area_label,
     )
     app.jinja_env.globals.update(can=can, url_with=url_with)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"current_locale": str(get_locale() or "sv")}
+        return {"current_locale": current_language()}
 
 
 def add_security_headers(response: Any) -> Any:

@@ -13,14 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from coop_tracker.agreements import rules
 from coop_tracker.agreements.models import Agreement, Party
-from coop_tracker.agreements.rules import (
-    COST_BASIS_LABELS,
-    FORM_LABELS,
-    PHASE_LABELS,
-    RENEWAL_LABELS,
-)
 from coop_tracker.audit.services import plain
+from coop_tracker.core.i18n import in_swedish
 
 TEXT, DATE, INT, DECIMAL, BOOL, CHOICE, AREAS, PARTIES, ID = (
     "text",
@@ -33,6 +29,12 @@ TEXT, DATE, INT, DECIMAL, BOOL, CHOICE, AREAS, PARTIES, ID = (
     "parties",
     "id",
 )
+
+# The file format is Swedish whatever language the person exporting or importing has chosen.
+FORM_LABELS = in_swedish(rules.FORM_LABELS)
+PHASE_LABELS = in_swedish(rules.PHASE_LABELS)
+RENEWAL_LABELS = in_swedish(rules.RENEWAL_LABELS)
+COST_BASIS_LABELS = in_swedish(rules.COST_BASIS_LABELS)
 
 MAIN_SHEET = "Samverkan"
 PARTY_SHEET = "Parter"

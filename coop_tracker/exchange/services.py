@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Phase
 from coop_tracker.agreements.queries import with_children
-from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.agreements.services import (
     AgreementInput,
     PartyInput,
@@ -29,6 +28,7 @@ from coop_tracker.agreements.services import (
 from coop_tracker.audit.services import record as audit_record
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.exchange.columns import (
     AGREEMENT_COLUMNS,
@@ -44,6 +44,7 @@ from coop_tracker.exchange.columns import (
     PARTY_FIELD_COLUMNS,
     PARTY_FIELD_NAME,
     PARTY_SHEET,
+    PHASE_LABELS,
     ROLE_ALIASES,
     Column,
     canonical,
@@ -99,9 +100,11 @@ class ImportResult:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def summary(self) -> str:
-        return (
-            f"{self.count('create')} nya, {self.count('update')} ändrade, "
-            f"{self.count('unchanged')} oförändrade"
+        return _(
+            "%(created)s nya, %(updated)s ändrade, %(unchanged)s oförändrade",
+            created=self.count("create"),
+            updated=self.count("update"),
+            unchanged=self.count("unchanged"),
         )
 
 
@@ -139,11 +142,15 @@ def check_mapping(mapping: dict[str, str], headers: list[str], parsed: ParsedFil
         if not mapping.get(key):
             problems.append(f"Välj vilken kolumn i filen som innehåller {names[key]}.")
     if not mapping.get("parties") and parsed.parties is None:
-        problems.append("Välj vilken kolumn som innehåller Parter, eller lägg till fliken Parter.")
+        problems.append(
+            _("Välj vilken kolumn som innehåller Parter, eller lägg till fliken Parter.")
+        )
     if not mapping.get("external_id") and not mapping.get("id"):
         problems.append(
-            "Välj vilken kolumn som innehåller Externt id, så att raderna känns igen "
-            "vid nästa import."
+            _(
+                "Välj vilken kolumn som innehåller Externt id, så att raderna känns igen "
+                "vid nästa import."
+            )
         )
     return problems
 

@@ -27,6 +27,7 @@ from coop_tracker.agreements.queries import all_matching
 from coop_tracker.agreements.views import filters_from_request
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import today
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import request_id
 from coop_tracker.exchange.columns import AGREEMENT_COLUMNS
@@ -150,9 +151,11 @@ def upload() -> Any:
         data = storage.read() if storage else b""
         try:
             if not name:
-                raise FileRejected("Välj en fil att importera.")
+                raise FileRejected(_("Välj en fil att importera."))
             if not name.lower().endswith((".csv", ".txt", ".xlsx")):
-                raise FileRejected("Filen måste vara en CSV-fil (.csv) eller en Excel-fil (.xlsx).")
+                raise FileRejected(
+                    _("Filen måste vara en CSV-fil (.csv) eller en Excel-fil (.xlsx).")
+                )
             parsed = read_upload(data, name, max_rows=_max_rows())
         except FileRejected as rejected:
             errors["file"] = rejected.message
@@ -182,7 +185,7 @@ def mapping() -> Any:
     _require_import()
     pending = _pending()
     if pending is None:
-        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
     form = ConfirmForm()
@@ -224,7 +227,7 @@ def preview() -> Any:
     _require_import()
     pending = _pending()
     if pending is None:
-        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
     result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
@@ -247,16 +250,16 @@ def apply() -> Any:
         abort(400)
     pending = _pending()
     if pending is None:
-        flash("Ladda upp filen igen; den sparade importen finns inte längre.", "warning")
+        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
     result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
     if not result.ok:
         db.session.rollback()
-        flash("Inget har sparats: filen innehåller fel. Se listan nedan.", "warning")
+        flash(_("Inget har sparats: filen innehåller fel. Se listan nedan."), "warning")
         return redirect(url_for("exchange.preview"))
     db.session.commit()
     _stored_path(state["token"]).unlink(missing_ok=True)
     session.pop(SESSION_KEY, None)
-    flash(f"Importen är klar: {result.summary()}.", "success")
+    flash(_("Importen är klar: %(summary)s.", summary=result.summary()), "success")
     return redirect(url_for("agreements.index"))

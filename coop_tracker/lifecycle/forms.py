@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _l
 from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS, TASK_STATUS_LABELS
 from coop_tracker.lifecycle.services import ExitInput, TaskInput
 
@@ -14,8 +15,8 @@ class TransitionForm(FlaskForm):
     """One phase change: the target phase, a reason, and (admins) an override."""
 
     to_phase = HiddenField()
-    reason = TextAreaField("Motivering")
-    override = BooleanField("Gå förbi villkoren (administratör)")
+    reason = TextAreaField(_l("Motivering"))
+    override = BooleanField(_l("Gå förbi villkoren (administratör)"))
 
 
 class ExitForm(FlaskForm):
@@ -23,24 +24,24 @@ class ExitForm(FlaskForm):
 
     version = HiddenField()
     scope = RadioField(
-        "Vad ska avvecklas?",
+        _l("Vad ska avvecklas?"),
         choices=choices(EXIT_SCOPE_LABELS),
         default="agreement",
         validate_choice=False,
     )
-    leaving_party_id = SelectField("Part som lämnar", choices=[], validate_choice=False)
-    title = StringField("Namn på planen")
-    background = TextAreaField("Bakgrund och skäl")
-    notice_party_id = SelectField("Part som säger upp", choices=[], validate_choice=False)
-    notice_given_on = StringField("Uppsägningen lämnades")
-    effective_on = StringField("Samverkan upphör från")
-    transition_starts_on = StringField("Övergången börjar")
-    transition_ends_on = StringField("Övergången är klar")
-    has_joint_organisation = BooleanField("Parterna har en gemensam övergångsorganisation")
+    leaving_party_id = SelectField(_l("Part som lämnar"), choices=[], validate_choice=False)
+    title = StringField(_l("Namn på planen"))
+    background = TextAreaField(_l("Bakgrund och skäl"))
+    notice_party_id = SelectField(_l("Part som säger upp"), choices=[], validate_choice=False)
+    notice_given_on = StringField(_l("Uppsägningen lämnades"))
+    effective_on = StringField(_l("Samverkan upphör från"))
+    transition_starts_on = StringField(_l("Övergången börjar"))
+    transition_ends_on = StringField(_l("Övergången är klar"))
+    has_joint_organisation = BooleanField(_l("Parterna har en gemensam övergångsorganisation"))
 
     def set_parties(self, parties: list[tuple[str, str]]) -> None:
-        self.leaving_party_id.choices = choices([("", "Välj part"), *parties])
-        self.notice_party_id.choices = choices([("", "Inte bestämt ännu"), *parties])
+        self.leaving_party_id.choices = choices([("", _l("Välj part")), *parties])
+        self.notice_party_id.choices = choices([("", _l("Inte bestämt ännu")), *parties])
 
     def to_input(self) -> ExitInput:
         return ExitInput(
@@ -61,15 +62,15 @@ class AdoptForm(FlaskForm):
     """Adopting a plan: when, and by which decision."""
 
     version = HiddenField()
-    adopted_on = StringField("Beslutsdatum")
-    decision_ref = StringField("Beslut (paragraf eller diarienummer)")
+    adopted_on = StringField(_l("Beslutsdatum"))
+    decision_ref = StringField(_l("Beslut (paragraf eller diarienummer)"))
 
 
 class WithdrawForm(FlaskForm):
     """Withdrawing a plan and its notice."""
 
     version = HiddenField()
-    withdrawn_reason = TextAreaField("Skäl till att planen återkallas")
+    withdrawn_reason = TextAreaField(_l("Skäl till att planen återkallas"))
 
 
 class VersionForm(FlaskForm):
@@ -82,11 +83,11 @@ class TaskForm(FlaskForm):
     """An exit task: party, owner, due date, status and note."""
 
     version = HiddenField()
-    party_id = SelectField("Part", choices=[], validate_choice=False)
-    owner_name = StringField("Ansvarig person")
-    due_on = StringField("Klart senast")
-    status = RadioField("Status", choices=choices(TASK_STATUS_LABELS), validate_choice=False)
-    note = TextAreaField("Anteckning")
+    party_id = SelectField(_l("Part"), choices=[], validate_choice=False)
+    owner_name = StringField(_l("Ansvarig person"))
+    due_on = StringField(_l("Klart senast"))
+    status = RadioField(_l("Status"), choices=choices(TASK_STATUS_LABELS), validate_choice=False)
+    note = TextAreaField(_l("Anteckning"))
 
     def to_input(self) -> TaskInput:
         return TaskInput(

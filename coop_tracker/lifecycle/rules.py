@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from coop_tracker.agreements.models import Phase, Role
 from coop_tracker.checklists.models import ChecklistPhase
+from coop_tracker.core.i18n import _l
 from coop_tracker.lifecycle.models import ExitScope, ExitStatus, TaskStatus
 
 
@@ -32,41 +33,48 @@ TRANSITIONS: dict[tuple[str, str], TransitionRule] = {
         TransitionRule(
             Phase.PLANNED,
             Phase.ACTIVE,
-            "Starta samverkan",
-            "Kräver beslut från varje part och att obligatoriska punkter i före-checklistan är "
-            "klara eller inte tillämpliga.",
+            _l("Starta samverkan"),
+            _l(
+                "Kräver beslut från varje part och att obligatoriska punkter i före-checklistan är "
+                "klara eller inte tillämpliga."
+            ),
             gates=("decisions", "before_checklist"),
             instantiates=(ChecklistPhase.DURING,),
         ),
         TransitionRule(
             Phase.PLANNED,
             Phase.ABANDONED,
-            "Avbryt planeringen",
-            "Samverkan blir inte av. Skriv varför.",
+            _l("Avbryt planeringen"),
+            _l("Samverkan blir inte av. Skriv varför."),
             needs_reason=True,
         ),
         TransitionRule(
             Phase.ACTIVE,
             Phase.EXITING,
-            "Påbörja avveckling",
-            "Kräver en registrerad uppsägning (vem, när, från vilket datum) i en avvecklingsplan.",
+            _l("Påbörja avveckling"),
+            _l(
+                "Kräver en registrerad uppsägning (vem, när, från vilket datum) i en "
+                "avvecklingsplan."
+            ),
             gates=("notice",),
             instantiates=(ChecklistPhase.EXIT,),
         ),
         TransitionRule(
             Phase.EXITING,
             Phase.ACTIVE,
-            "Återgå till pågående",
-            "När uppsägningen har återkallats. Skriv varför.",
+            _l("Återgå till pågående"),
+            _l("När uppsägningen har återkallats. Skriv varför."),
             needs_reason=True,
             gates=("notice_withdrawn",),
         ),
         TransitionRule(
             Phase.EXITING,
             Phase.ENDED,
-            "Avsluta samverkan",
-            "Kräver att obligatoriska punkter i avvecklingschecklistan och avvecklingsplanens "
-            "uppgifter är klara.",
+            _l("Avsluta samverkan"),
+            _l(
+                "Kräver att obligatoriska punkter i avvecklingschecklistan och avvecklingsplanens "
+                "uppgifter är klara."
+            ),
             gates=("exit_checklist", "exit_plan"),
         ),
     )
@@ -79,20 +87,20 @@ def rules_from(phase: str) -> list[TransitionRule]:
 
 
 EXIT_SCOPE_LABELS: dict[str, str] = {
-    ExitScope.AGREEMENT: "Hela samverkan avslutas",
-    ExitScope.PARTY: "En part lämnar, de andra fortsätter (utträde)",
+    ExitScope.AGREEMENT: _l("Hela samverkan avslutas"),
+    ExitScope.PARTY: _l("En part lämnar, de andra fortsätter (utträde)"),
 }
 EXIT_STATUS_LABELS: dict[str, str] = {
-    ExitStatus.DRAFT: "Utkast",
-    ExitStatus.ADOPTED: "Antagen",
-    ExitStatus.COMPLETED: "Genomförd",
-    ExitStatus.WITHDRAWN: "Återkallad",
+    ExitStatus.DRAFT: _l("Utkast"),
+    ExitStatus.ADOPTED: _l("Antagen"),
+    ExitStatus.COMPLETED: _l("Genomförd"),
+    ExitStatus.WITHDRAWN: _l("Återkallad"),
 }
 TASK_STATUS_LABELS: dict[str, str] = {
-    TaskStatus.OPEN: "Att göra",
-    TaskStatus.IN_PROGRESS: "Pågår",
-    TaskStatus.DONE: "Klar",
-    TaskStatus.NOT_APPLICABLE: "Inte tillämplig",
+    TaskStatus.OPEN: _l("Att göra"),
+    TaskStatus.IN_PROGRESS: _l("Pågår"),
+    TaskStatus.DONE: _l("Klar"),
+    TaskStatus.NOT_APPLICABLE: _l("Inte tillämplig"),
 }
 
 

@@ -32,6 +32,7 @@ from coop_tracker.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.lifecycle.models import (
     Exit,
@@ -107,7 +108,7 @@ def _gate_decisions(session: Session, agreement: Agreement, today: date) -> list
 def _gate_before_checklist(session: Session, agreement: Agreement, today: date) -> list[str]:
     exists, reasons = _unresolved_required(session, agreement, ChecklistPhase.BEFORE)
     if not exists:
-        return ["Före-checklistan saknas. Skapa den under fliken Checklista."]
+        return [_("Före-checklistan saknas. Skapa den under fliken Checklista.")]
     return reasons
 
 
@@ -235,7 +236,7 @@ def transition(
     if user is not None and not can(user, "lifecycle.transition", agreement):
         raise PermissionDenied()
     if override and user is not None and not can(user, "transition.override"):
-        raise PermissionDenied("Bara en administratör kan gå förbi villkoren för ett fasbyte.")
+        raise PermissionDenied(_("Bara en administratör kan gå förbi villkoren för ett fasbyte."))
     from_phase = agreement.phase
     if to_phase not in PHASE_LABELS:
         raise TransitionRefused([f"Okänd fas: {str(to_phase)[:30]!r}."])
@@ -248,7 +249,7 @@ def transition(
             ]
         )
     errors = v.Errors()
-    reason = v.text(reason, "reason", "Motivering", errors, max_length=2000, multiline=True)
+    reason = v.text(reason, "reason", _("Motivering"), errors, max_length=2000, multiline=True)
     if errors:
         raise ValidationFailed(dict(errors))
     unmet = unmet_conditions(session, agreement, rule, today)
@@ -260,7 +261,7 @@ def transition(
         raise TransitionRefused(unmet)
     if override and unmet and not reason:
         raise TransitionRefused(
-            ["En administratör som går förbi villkoren måste skriva en motivering."]
+            [_("En administratör som går förbi villkoren måste skriva en motivering.")]
         )
     is_override = bool(override and unmet)
     agreement.phase = to_phase
@@ -394,21 +395,21 @@ def _validate_exit(agreement: Agreement, data: ExitInput) -> dict[str, Any]:
     errors = v.Errors()
     values: dict[str, Any] = {
         "scope": v.choice(
-            data.scope, "scope", "Omfattning", errors, EXIT_SCOPE_LABELS, required=True
+            data.scope, "scope", _("Omfattning"), errors, EXIT_SCOPE_LABELS, required=True
         ),
-        "title": v.text(data.title, "title", "Namn på planen", errors, max_length=200),
+        "title": v.text(data.title, "title", _("Namn på planen"), errors, max_length=200),
         "background": v.text(
-            data.background, "background", "Bakgrund", errors, max_length=5000, multiline=True
+            data.background, "background", _("Bakgrund"), errors, max_length=5000, multiline=True
         ),
         "notice_given_on": v.a_date(
-            data.notice_given_on, "notice_given_on", "Uppsägningen lämnades", errors
+            data.notice_given_on, "notice_given_on", _("Uppsägningen lämnades"), errors
         ),
-        "effective_on": v.a_date(data.effective_on, "effective_on", "Upphör från", errors),
+        "effective_on": v.a_date(data.effective_on, "effective_on", _("Upphör från"), errors),
         "transition_starts_on": v.a_date(
-            data.transition_starts_on, "transition_starts_on", "Övergången börjar", errors
+            data.transition_starts_on, "transition_starts_on", _("Övergången börjar"), errors
         ),
         "transition_ends_on": v.a_date(
-            data.transition_ends_on, "transition_ends_on", "Övergången är klar", errors
+            data.transition_ends_on, "transition_ends_on", _("Övergången är klar"), errors
         ),
         "has_joint_organisation": bool(data.has_joint_organisation),
     }
@@ -420,15 +421,15 @@ def _validate_exit(agreement: Agreement, data: ExitInput) -> dict[str, Any]:
     )
     if values["scope"] == ExitScope.PARTY:
         if values["leaving_party_id"] is None and "leaving_party_id" not in errors:
-            errors.add("leaving_party_id", "Välj vilken part som lämnar samverkan.")
+            errors.add("leaving_party_id", _("Välj vilken part som lämnar samverkan."))
     else:
         values["leaving_party_id"] = None
     given, effective = values["notice_given_on"], values["effective_on"]
     if given and effective and effective < given:
-        errors.add("effective_on", "Datum då samverkan upphör kan inte vara före uppsägningen.")
+        errors.add("effective_on", _("Datum då samverkan upphör kan inte vara före uppsägningen."))
     start, end = values["transition_starts_on"], values["transition_ends_on"]
     if start and end and end < start:
-        errors.add("transition_ends_on", "Övergången kan inte vara klar innan den börjar.")
+        errors.add("transition_ends_on", _("Övergången kan inte vara klar innan den börjar."))
     if errors:
         raise ValidationFailed(dict(errors))
     if not values["title"]:
@@ -471,8 +472,10 @@ def create_exit(
     _check_exit_edit(agreement, actor)
     if agreement.phase not in (Phase.ACTIVE, Phase.EXITING):
         raise DomainError(
-            "En avvecklingsplan kan bara göras för pågående samverkan eller samverkan under "
-            "avveckling."
+            _(
+                "En avvecklingsplan kan bara göras för pågående samverkan eller samverkan under "
+                "avveckling."
+            )
         )
     values = _validate_exit(agreement, data)
     _refuse_duplicate(session, agreement, values)
@@ -496,7 +499,7 @@ def create_exit(
         agreement_id=agreement.id,
         changes=diff({}, exit_snapshot(plan)),
     )
-    outcome = ExitOutcome(plan, ["Avvecklingsplanen är sparad som utkast."])
+    outcome = ExitOutcome(plan, [_("Avvecklingsplanen är sparad som utkast.")])
     warning = late_notice_warning(plan)
     if warning:
         outcome.warnings.append(warning)
@@ -518,7 +521,11 @@ def _refuse_duplicate(
     if session.scalar(query.limit(1)) is not None:
         field_name = "leaving_party_id" if values["scope"] == ExitScope.PARTY else "scope"
         raise ValidationFailed(
-            {field_name: "Det finns redan en öppen avvecklingsplan för detta. Ändra den i stället."}
+            {
+                field_name: _(
+                    "Det finns redan en öppen avvecklingsplan för detta. Ändra den i stället."
+                )
+            }
         )
 
 
@@ -536,18 +543,20 @@ def update_exit(
     _check_exit_edit(agreement, actor)
     _check_exit_version(plan, expected_version)
     if not plan.is_open:
-        raise DomainError("En genomförd eller återkallad plan kan inte ändras.")
+        raise DomainError(_("En genomförd eller återkallad plan kan inte ändras."))
     values = _validate_exit(agreement, data)
     if plan.status == ExitStatus.ADOPTED and (
         values["scope"] != plan.scope or values["leaving_party_id"] != plan.leaving_party_id
     ):
         raise ValidationFailed(
-            {"scope": "Omfattningen kan inte ändras efter att planen har antagits."}
+            {"scope": _("Omfattningen kan inte ändras efter att planen har antagits.")}
         )
     if plan.status == ExitStatus.ADOPTED and not all(
         values[n] for n in ("notice_party_id", "notice_given_on", "effective_on")
     ):
-        raise ValidationFailed({"notice_party_id": "En antagen plan måste ha kvar sin uppsägning."})
+        raise ValidationFailed(
+            {"notice_party_id": _("En antagen plan måste ha kvar sin uppsägning.")}
+        )
     _refuse_duplicate(session, agreement, values, own_id=plan.id)
     before = exit_snapshot(plan)
     scope_changed = values["scope"] != plan.scope or (
@@ -574,7 +583,7 @@ def update_exit(
             agreement_id=agreement.id,
             changes=changes,
         )
-    outcome = ExitOutcome(plan, ["Avvecklingsplanen är sparad."])
+    outcome = ExitOutcome(plan, [_("Avvecklingsplanen är sparad.")])
     warning = late_notice_warning(plan)
     if warning:
         outcome.warnings.append(warning)
@@ -591,7 +600,7 @@ def _check_exit_version(plan: Exit, expected_version: Any) -> None:
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != plan.version:
         raise StaleVersion(exit_snapshot(plan), plan.version)
 
@@ -621,18 +630,22 @@ def adopt_exit(
     _check_exit_edit(agreement, actor)
     _check_exit_version(plan, expected_version)
     if plan.status != ExitStatus.DRAFT:
-        raise DomainError("Bara ett utkast kan antas.")
+        raise DomainError(_("Bara ett utkast kan antas."))
     errors = v.Errors()
-    adopted = v.a_date(adopted_on, "adopted_on", "Beslutsdatum", errors, required=True)
+    adopted = v.a_date(adopted_on, "adopted_on", _("Beslutsdatum"), errors, required=True)
     ref = v.text(
-        decision_ref, "decision_ref", "Beslut (paragraf eller diarienummer)", errors, max_length=100
+        decision_ref,
+        "decision_ref",
+        _("Beslut (paragraf eller diarienummer)"),
+        errors,
+        max_length=100,
     )
     if not plan.notice_party_id:
-        errors.add("notice_party_id", "Ange vilken part som säger upp innan planen antas.")
+        errors.add("notice_party_id", _("Ange vilken part som säger upp innan planen antas."))
     if not plan.notice_given_on:
-        errors.add("notice_given_on", "Ange när uppsägningen lämnades innan planen antas.")
+        errors.add("notice_given_on", _("Ange när uppsägningen lämnades innan planen antas."))
     if not plan.effective_on:
-        errors.add("effective_on", "Ange från vilket datum samverkan upphör innan planen antas.")
+        errors.add("effective_on", _("Ange från vilket datum samverkan upphör innan planen antas."))
     if errors:
         raise ValidationFailed(dict(errors))
     before = exit_snapshot(plan)
@@ -688,9 +701,9 @@ def adopt_exit(
                 today=today,
                 exit=plan,
             )
-            outcome.messages.append("Planen är antagen och samverkan är under avveckling.")
+            outcome.messages.append(_("Planen är antagen och samverkan är under avveckling."))
         else:
-            outcome.messages.append("Planen är antagen.")
+            outcome.messages.append(_("Planen är antagen."))
     warning = late_notice_warning(plan)
     if warning:
         outcome.warnings.append(warning)
@@ -708,14 +721,14 @@ def complete_exit(
     _check_exit_edit(agreement, actor)
     _check_exit_version(plan, expected_version)
     if plan.status != ExitStatus.ADOPTED:
-        raise DomainError("Bara en antagen plan kan markeras som genomförd.")
+        raise DomainError(_("Bara en antagen plan kan markeras som genomförd."))
     open_tasks = [
         f"Uppgiften ”{t.title}” ({_party_name(t.party)}) är inte klar."
         for t in plan.tasks
         if not t.is_resolved
     ]
     if open_tasks:
-        raise TransitionRefused(open_tasks, "Avvecklingsplanen kan inte markeras som genomförd.")
+        raise TransitionRefused(open_tasks, _("Avvecklingsplanen kan inte markeras som genomförd."))
     before = exit_snapshot(plan)
     plan.status = ExitStatus.COMPLETED
     plan.completed_on = today
@@ -743,7 +756,7 @@ def complete_exit(
         )
     else:
         outcome.messages.append(
-            "Avvecklingsplanen är genomförd. Avsluta samverkan under fliken Livscykel."
+            _("Avvecklingsplanen är genomförd. Avsluta samverkan under fliken Livscykel.")
         )
     session.flush()
     record(
@@ -773,10 +786,16 @@ def withdraw_exit(
     _check_exit_edit(agreement, actor)
     _check_exit_version(plan, expected_version)
     if not plan.is_open:
-        raise DomainError("Planen är redan genomförd eller återkallad.")
+        raise DomainError(_("Planen är redan genomförd eller återkallad."))
     errors = v.Errors()
     text = v.text(
-        reason, "withdrawn_reason", "Skäl", errors, max_length=2000, multiline=True, required=True
+        reason,
+        "withdrawn_reason",
+        _("Skäl"),
+        errors,
+        max_length=2000,
+        multiline=True,
+        required=True,
     )
     if errors:
         raise ValidationFailed(dict(errors))
@@ -797,7 +816,7 @@ def withdraw_exit(
         agreement_id=agreement.id,
         changes={**diff(before, exit_snapshot(plan)), "reason": [None, text]},
     )
-    outcome = ExitOutcome(plan, ["Avvecklingsplanen är återkallad."])
+    outcome = ExitOutcome(plan, [_("Avvecklingsplanen är återkallad.")])
     if (
         was_adopted
         and plan.scope == ExitScope.AGREEMENT
@@ -813,7 +832,7 @@ def withdraw_exit(
             today=today,
             exit=plan,
         )
-        outcome.messages.append("Samverkan är pågående igen.")
+        outcome.messages.append(_("Samverkan är pågående igen."))
     return outcome
 
 
@@ -924,23 +943,23 @@ def update_task(
     agreement = _agreement_of(session, plan)
     _check_exit_edit(agreement, actor)
     if not plan.is_open:
-        raise DomainError("Uppgifterna i en genomförd eller återkallad plan kan inte ändras.")
+        raise DomainError(_("Uppgifterna i en genomförd eller återkallad plan kan inte ändras."))
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != task.version:
         raise StaleVersion(task_snapshot(task), task.version)
     errors = v.Errors()
     values: dict[str, Any] = {
         "owner_name": v.text(
-            data.owner_name, "owner_name", "Ansvarig person", errors, max_length=120
+            data.owner_name, "owner_name", _("Ansvarig person"), errors, max_length=120
         ),
-        "due_on": v.a_date(data.due_on, "due_on", "Klart senast", errors),
+        "due_on": v.a_date(data.due_on, "due_on", _("Klart senast"), errors),
         "status": v.choice(
-            data.status, "status", "Status", errors, TASK_STATUS_LABELS, required=True
+            data.status, "status", _("Status"), errors, TASK_STATUS_LABELS, required=True
         ),
-        "note": v.text(data.note, "note", "Anteckning", errors, max_length=5000, multiline=True),
+        "note": v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True),
     }
     if data.party_id in (None, ""):
         values["party_id"] = None
@@ -950,7 +969,7 @@ def update_task(
         except (TypeError, ValueError):
             values["party_id"] = -1
         if values["party_id"] not in {p.id for p in agreement.parties}:
-            errors.add("party_id", "Ansvarig part måste vara en av samverkans parter.")
+            errors.add("party_id", _("Ansvarig part måste vara en av samverkans parter."))
     if errors:
         raise ValidationFailed(dict(errors))
     before = task_snapshot(task)
@@ -982,14 +1001,14 @@ def update_task(
 def get_exit(session: Session, exit_id: int) -> Exit:
     plan = session.get(Exit, exit_id) if v.is_row_id(exit_id) else None
     if plan is None:
-        raise NotFound("Avvecklingsplanen hittades inte.")
+        raise NotFound(_("Avvecklingsplanen hittades inte."))
     return plan
 
 
 def get_task(session: Session, task_id: int) -> ExitTask:
     task = session.get(ExitTask, task_id) if v.is_row_id(task_id) else None
     if task is None:
-        raise NotFound("Uppgiften hittades inte.")
+        raise NotFound(_("Uppgiften hittades inte."))
     return task
 
 

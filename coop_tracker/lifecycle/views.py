@@ -21,6 +21,7 @@ from coop_tracker.core.errors import (
     ValidationFailed,
 )
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_row_id
 from coop_tracker.core.web import web_actor
@@ -48,49 +49,51 @@ bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>
 def _audit_labels() -> None:
     """Swedish names for the lifecycle's audit events in the history pages."""
     audit_labels.register_fields(
-        "agreement", "Samverkan", {"reason": "Motivering", "override": "Villkor som förbigicks"}
+        "agreement",
+        _l("Samverkan"),
+        {"reason": _l("Motivering"), "override": _l("Villkor som förbigicks")},
     )
     audit_labels.register_fields(
         "exit",
-        "Avveckling",
+        _l("Avveckling"),
         {
-            "scope": "Omfattning",
-            "status": "Status",
-            "title": "Namn på planen",
-            "background": "Bakgrund",
-            "leaving_party_id": "Part som lämnar",
-            "notice_party_id": "Part som säger upp",
-            "notice_given_on": "Uppsägningen lämnades",
-            "effective_on": "Upphör från",
-            "earliest_end_on": "Tidigast möjliga slut",
-            "is_notice_late": "Sen uppsägning",
-            "transition_starts_on": "Övergången börjar",
-            "transition_ends_on": "Övergången är klar",
-            "has_joint_organisation": "Gemensam övergångsorganisation",
-            "adopted_on": "Beslutsdatum",
-            "decision_ref": "Beslut",
-            "reason": "Skäl",
+            "scope": _l("Omfattning"),
+            "status": _l("Status"),
+            "title": _l("Namn på planen"),
+            "background": _l("Bakgrund"),
+            "leaving_party_id": _l("Part som lämnar"),
+            "notice_party_id": _l("Part som säger upp"),
+            "notice_given_on": _l("Uppsägningen lämnades"),
+            "effective_on": _l("Upphör från"),
+            "earliest_end_on": _l("Tidigast möjliga slut"),
+            "is_notice_late": _l("Sen uppsägning"),
+            "transition_starts_on": _l("Övergången börjar"),
+            "transition_ends_on": _l("Övergången är klar"),
+            "has_joint_organisation": _l("Gemensam övergångsorganisation"),
+            "adopted_on": _l("Beslutsdatum"),
+            "decision_ref": _l("Beslut"),
+            "reason": _l("Skäl"),
         },
         {"scope": EXIT_SCOPE_LABELS, "status": EXIT_STATUS_LABELS},
     )
     audit_labels.register_fields(
         "exit_task",
-        "Avvecklingsuppgift",
+        _l("Avvecklingsuppgift"),
         {
-            "owner_name": "Ansvarig person",
-            "due_on": "Klart senast",
-            "status": "Status",
-            "note": "Anteckning",
-            "party_id": "Part",
+            "owner_name": _l("Ansvarig person"),
+            "due_on": _l("Klart senast"),
+            "status": _l("Status"),
+            "note": _l("Anteckning"),
+            "party_id": _l("Part"),
         },
         {"status": TASK_STATUS_LABELS},
     )
     for action, label in {
-        "override_transition": "Fasbyte förbi villkoren",
-        "adopt": "Antagen",
-        "complete": "Genomförd",
-        "withdraw": "Återkallad",
-        "leave": "Lämnade samverkan",
+        "override_transition": _l("Fasbyte förbi villkoren"),
+        "adopt": _l("Antagen"),
+        "complete": _l("Genomförd"),
+        "withdraw": _l("Återkallad"),
+        "leave": _l("Lämnade samverkan"),
     }.items():
         audit_labels.ACTION_LABELS.setdefault(action, label)
 
@@ -179,9 +182,9 @@ def change_phase(agreement_id: int) -> Any:
         db.session.rollback()
         return _overview(agreement, errors=failure.fields, attempted=to_phase, status=422)
     db.session.commit()
-    message = f"Samverkan är nu {PHASE_LABELS[change.to_phase].lower()}."
+    message = _("Samverkan är nu %(phase)s.", phase=str(PHASE_LABELS[change.to_phase]).lower())
     if change.is_override:
-        message += " Villkoren förbigicks; det är antecknat i historiken."
+        message += " " + _("Villkoren förbigicks; det är antecknat i historiken.")
     flash(message, "success")
     return redirect(url_for("lifecycle.overview", agreement_id=agreement.id))
 
@@ -487,7 +490,7 @@ def _act(agreement: Agreement, plan: Exit, action: Any) -> Any:
     except StaleVersion:
         db.session.rollback()
         flash(
-            "Någon annan har ändrat planen sedan du öppnade sidan. Se över den och försök igen.",
+            _("Någon annan har ändrat planen sedan du öppnade sidan. Se över den och försök igen."),
             "warning",
         )
         return redirect(
@@ -550,7 +553,7 @@ def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
                 errors = {"status": error.message}
             else:
                 db.session.commit()
-                flash(f"Uppgiften ”{task.title}” är sparad.", "success")
+                flash(_("Uppgiften ”%(title)s” är sparad.", title=task.title), "success")
                 return redirect(
                     url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
                     + f"#task-{task.id}"
@@ -592,14 +595,18 @@ def task_done(agreement_id: int, exit_id: int, task_id: int) -> Any:
         )
     except StaleVersion:
         db.session.rollback()
-        flash("Någon annan har ändrat uppgiften. Se över den och försök igen.", "warning")
+        flash(_("Någon annan har ändrat uppgiften. Se över den och försök igen."), "warning")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "warning")
     else:
         db.session.commit()
-        label = "klar" if task.is_resolved else "öppen igen"
-        flash(f"Uppgiften ”{task.title}” är {label}.", "success")
+        flash(
+            _("Uppgiften ”%(title)s” är klar.", title=task.title)
+            if task.is_resolved
+            else _("Uppgiften ”%(title)s” är öppen igen.", title=task.title),
+            "success",
+        )
     return redirect(
         url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
         + f"#task-{task.id}"

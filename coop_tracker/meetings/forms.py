@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _l
 from coop_tracker.meetings.rules import BODY_LABELS
 from coop_tracker.meetings.services import MeetingInput
 
@@ -14,10 +15,10 @@ from coop_tracker.meetings.services import MeetingInput
 class MeetingForm(FlaskForm):
     """Enter one meeting."""
 
-    body = SelectField("Organ", choices=choices(BODY_LABELS), validate_choice=False)
-    body_name = StringField("Nämndens namn")
-    meeting_on = StringField("Sammanträdesdag")
-    case_deadline_on = StringField("Sista dag för ärenden")
+    body = SelectField(_l("Organ"), choices=choices(BODY_LABELS), validate_choice=False)
+    body_name = StringField(_l("Nämndens namn"))
+    meeting_on = StringField(_l("Sammanträdesdag"))
+    case_deadline_on = StringField(_l("Sista dag för ärenden"))
 
     def to_input(self) -> MeetingInput:
         return MeetingInput(
@@ -31,7 +32,7 @@ class MeetingForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload a CSV file of meetings."""
 
-    file = FileField("CSV-fil med sammanträden")
+    file = FileField(_l("CSV-fil med sammanträden"))
 
 
 class ConfirmForm(FlaskForm):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from coop_tracker.core.i18n import _l
 from coop_tracker.meetings.models import Body
 
 BODY_LABELS: dict[str, str] = {
-    Body.KF: "Kommunfullmäktige (KF)",
-    Body.KS: "Kommunstyrelsen (KS)",
-    Body.NAMND: "Nämnd",
+    Body.KF: _l("Kommunfullmäktige (KF)"),
+    Body.KS: _l("Kommunstyrelsen (KS)"),
+    Body.NAMND: _l("Nämnd"),
 }
-BODY_SHORT: dict[str, str] = {Body.KF: "KF", Body.KS: "KS", Body.NAMND: "Nämnd"}
+BODY_SHORT: dict[str, str] = {Body.KF: _l("KF"), Body.KS: _l("KS"), Body.NAMND: _l("Nämnd")}
 # What a CSV file may say in the body column.
 BODY_ALIASES: dict[str, str] = {
     "kf": Body.KF,

@@ -15,6 +15,7 @@ from coop_tracker.audit.services import diff, plain, record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
+from coop_tracker.core.i18n import _, swedish
 from coop_tracker.core.permissions import can
 from coop_tracker.meetings.models import Body, Meeting
 from coop_tracker.meetings.queries import meetings_for
@@ -56,7 +57,7 @@ def meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
 
 
 def _label(code: str, values: dict[str, Any]) -> str:
-    body = BODY_LABELS.get(values["body"], values["body"])
+    body = swedish(BODY_LABELS.get(values["body"], values["body"]))
     name = f" {values['body_name']}" if values.get("body_name") else ""
     return f"{body}{name} {values['meeting_on']} ({code})"
 
@@ -71,38 +72,38 @@ def _validate_one(data: MeetingInput, errors: v.Errors, prefix: str = "", label:
     body = data.body.strip().lower() if isinstance(data.body, str) else data.body
     body = BODY_ALIASES.get(body, body) if isinstance(body, str) else body
     values = {
-        "body": v.choice(body, name("body"), lab("Organ"), errors, BODY_LABELS, required=True),
+        "body": v.choice(body, name("body"), lab(_("Organ")), errors, BODY_LABELS, required=True),
         "body_name": v.text(
-            data.body_name, name("body_name"), lab("Nämndens namn"), errors, max_length=120
+            data.body_name, name("body_name"), lab(_("Nämndens namn")), errors, max_length=120
         ),
         "meeting_on": v.a_date(
-            data.meeting_on, name("meeting_on"), lab("Sammanträdesdag"), errors, required=True
+            data.meeting_on, name("meeting_on"), lab(_("Sammanträdesdag")), errors, required=True
         ),
         "case_deadline_on": v.a_date(
             data.case_deadline_on,
             name("case_deadline_on"),
-            lab("Sista dag för ärenden"),
+            lab(_("Sista dag för ärenden")),
             errors,
             required=True,
         ),
     }
     if values["body"] == Body.NAMND and not values["body_name"]:
-        errors.add(name("body_name"), f"{label + ': ' if label else ''}Ange vilken nämnd.")
+        errors.add(name("body_name"), (f"{label}: " if label else "") + _("Ange vilken nämnd."))
     if values["body"] != Body.NAMND:
         values["body_name"] = ""
     meeting_on, deadline = values["meeting_on"], values["case_deadline_on"]
     if meeting_on and deadline and deadline > meeting_on:
         errors.add(
             name("case_deadline_on"),
-            f"{label + ': ' if label else ''}Sista dag för ärenden kan inte vara efter "
-            "sammanträdet.",
+            (f"{label}: " if label else "")
+            + _("Sista dag för ärenden kan inte vara efter sammanträdet."),
         )
     return values
 
 
 def _check(code: str, actor: Actor) -> None:
     if actor.user is not None and not can(actor.user, "meeting.manage", code):
-        raise PermissionDenied("Du kan bara ändra din egen kommuns sammanträdesplan.")
+        raise PermissionDenied(_("Du kan bara ändra din egen kommuns sammanträdesplan."))
 
 
 def _key(values: dict[str, Any]) -> tuple[str, str, date]:
@@ -164,7 +165,7 @@ def add_meeting(session: Session, code: str, data: MeetingInput, *, actor: Actor
             Meeting.meeting_on == values["meeting_on"],
         )
     ):
-        errors.add("meeting_on", "Det finns redan ett sammanträde för organet den dagen.")
+        errors.add("meeting_on", _("Det finns redan ett sammanträde för organet den dagen."))
     if errors:
         raise ValidationFailed(dict(errors))
     return _save_all(session, code, [values], actor).meetings[0]
@@ -194,7 +195,7 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationFailed({"file": "Filen kunde inte läsas: spara den som CSV i UTF-8."})
+    raise ValidationFailed({"file": _("Filen kunde inte läsas: spara den som CSV i UTF-8.")})
 
 
 def parse_csv(raw: bytes) -> list[MeetingInput]:
@@ -205,7 +206,7 @@ def parse_csv(raw: bytes) -> list[MeetingInput]:
     """
     text = _decode(raw)
     if not text.strip():
-        raise ValidationFailed({"file": "Filen är tom."})
+        raise ValidationFailed({"file": _("Filen är tom.")})
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -222,9 +223,11 @@ def parse_csv(raw: bytes) -> list[MeetingInput]:
     if missing:
         raise ValidationFailed(
             {
-                "file": "Rad 1: kolumner saknas: "
-                + ", ".join(missing)
-                + ". Första raden ska vara: organ;sammantradesdag;sista_dag_for_arenden;namnd"
+                "file": _(
+                    "Rad 1: kolumner saknas: %(columns)s. Första raden ska vara: "
+                    "organ;sammantradesdag;sista_dag_for_arenden;namnd",
+                    columns=", ".join(missing),
+                )
             }
         )
     rows: list[MeetingInput] = []
@@ -246,7 +249,7 @@ def parse_csv(raw: bytes) -> list[MeetingInput]:
             )
         )
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ValidationFailed({"file": f"Filen får ha högst {MAX_IMPORT_ROWS} rader."})
+        raise ValidationFailed({"file": _("Filen får ha högst %(n)s rader.", n=MAX_IMPORT_ROWS)})
     return rows
 
 
@@ -269,7 +272,12 @@ def import_meetings(session: Session, code: str, raw: bytes, *, actor: Actor) ->
         for field_name, message in row_errors.items():
             errors.add(
                 f"row-{index}-{field_name}",
-                f"Rad {index}, kolumn {column_names[field_name]}: {message}",
+                _(
+                    "Rad %(row)s, kolumn %(column)s: %(message)s",
+                    row=index,
+                    column=column_names[field_name],
+                    message=message,
+                ),
             )
         if row_errors:
             continue
@@ -277,16 +285,23 @@ def import_meetings(session: Session, code: str, raw: bytes, *, actor: Actor) ->
         if key in seen:
             errors.add(
                 f"row-{index}-meeting_on",
-                f"Rad {index}, kolumn {column_names['meeting_on']}: samma organ och dag finns "
-                f"redan på rad {seen[key]}.",
+                _(
+                    "Rad %(row)s, kolumn %(column)s: samma organ och dag finns redan på rad "
+                    "%(other)s.",
+                    row=index,
+                    column=column_names["meeting_on"],
+                    other=seen[key],
+                ),
             )
             continue
         seen[key] = index
         cleaned.append(values)
     if not cleaned and not errors:
-        errors.add("file", "Filen innehåller inga sammanträden.")
+        errors.add("file", _("Filen innehåller inga sammanträden."))
     if errors:
-        raise ValidationFailed(dict(errors), "Inget importerades. Rätta raderna och försök igen.")
+        raise ValidationFailed(
+            dict(errors), _("Inget importerades. Rätta raderna och försök igen.")
+        )
     return _save_all(session, code, cleaned, actor)
 
 
@@ -327,18 +342,22 @@ def save_meetings(
     places = positions if positions is not None else list(range(len(rows)))
     for place, row in zip(places, rows, strict=True):
         number = place + 1
-        values = _validate_one(row, errors, prefix=f"rows-{place}-", label=f"Rad {number}")
+        values = _validate_one(row, errors, prefix=f"rows-{place}-", label=_("Rad %(n)s", n=number))
         if values["meeting_on"] and values["body"]:
             key = _key(values)
             if key in seen:
                 errors.add(
                     f"rows-{place}-meeting_on",
-                    f"Rad {number}: samma organ och dag som rad {seen[key]}.",
+                    _(
+                        "Rad %(row)s: samma organ och dag som rad %(other)s.",
+                        row=number,
+                        other=seen[key],
+                    ),
                 )
             seen[key] = number
         cleaned.append(values)
     if not rows:
-        errors.add("rows", "Välj minst ett sammanträde att spara.")
+        errors.add("rows", _("Välj minst ett sammanträde att spara."))
     if errors:
         raise ValidationFailed(dict(errors))
     return _save_all(session, code, cleaned, actor)

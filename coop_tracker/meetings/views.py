@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -58,7 +59,7 @@ def index(code: str) -> Any:
                 errors = failure.fields
             else:
                 db.session.commit()
-                flash(f"Sammanträdet {meeting.meeting_on} är tillagt.", "success")
+                flash(_("Sammanträdet %(date)s är tillagt.", date=meeting.meeting_on), "success")
                 return redirect(url_for("meetings.index", code=code, year=meeting.meeting_on.year))
     year = _year()
     years = sorted({*years_with_meetings(db.session, code), today().year, year}, reverse=True)
@@ -88,7 +89,7 @@ def delete(code: str, meeting_id: int) -> Any:
     year = meeting.meeting_on.year
     services.delete_meeting(db.session, meeting, actor=web_actor())
     db.session.commit()
-    flash("Sammanträdet är borttaget.", "success")
+    flash(_("Sammanträdet är borttaget."), "success")
     return redirect(url_for("meetings.index", code=code, year=year))
 
 
@@ -106,11 +107,11 @@ def import_file(code: str) -> Any:
         raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
         name = (getattr(upload, "filename", "") or "").lower()
         if not upload or not name:
-            errors = {"file": "Välj en CSV-fil."}
+            errors = {"file": _("Välj en CSV-fil.")}
         elif not name.endswith((".csv", ".txt")):
-            errors = {"file": "Filen måste vara en CSV-fil (.csv)."}
+            errors = {"file": _("Filen måste vara en CSV-fil (.csv).")}
         elif len(raw) > MAX_UPLOAD_BYTES:
-            errors = {"file": "Filen är för stor (högst 512 kB)."}
+            errors = {"file": _("Filen är för stor (högst 512 kB).")}
         else:
             try:
                 result = services.import_meetings(db.session, code, raw, actor=web_actor())
@@ -120,8 +121,11 @@ def import_file(code: str) -> Any:
             else:
                 db.session.commit()
                 flash(
-                    f"Importen är klar: {result.created} nya och {result.updated} ändrade "
-                    "sammanträden.",
+                    _(
+                        "Importen är klar: %(created)s nya och %(updated)s ändrade sammanträden.",
+                        created=result.created,
+                        updated=result.updated,
+                    ),
                     "success",
                 )
                 return redirect(url_for("meetings.index", code=code))
@@ -173,8 +177,18 @@ def copy(code: str) -> Any:
         else:
             db.session.commit()
             flash(
-                f"{result.created} sammanträden är tillagda för {from_year + 1}"
-                + (f" och {result.updated} ändrade." if result.updated else "."),
+                _(
+                    "%(created)s sammanträden är tillagda för %(year)s och %(updated)s ändrade.",
+                    created=result.created,
+                    year=from_year + 1,
+                    updated=result.updated,
+                )
+                if result.updated
+                else _(
+                    "%(created)s sammanträden är tillagda för %(year)s.",
+                    created=result.created,
+                    year=from_year + 1,
+                ),
                 "success",
             )
             return redirect(url_for("meetings.index", code=code, year=from_year + 1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,3 +55,8 @@ class Area(Base):
     def label(self, locale: str) -> str:
         """The label in the given locale (Swedish unless English is asked for)."""
         return self.label_en if locale == "en" else self.label_sv
+
+    @classmethod
+    def label_column(cls, locale: str) -> Any:
+        """The label column for a locale, for queries that list or count areas by name."""
+        return cls.label_en if locale == "en" else cls.label_sv

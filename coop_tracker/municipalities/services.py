@@ -15,6 +15,7 @@ from coop_tracker.audit.services import diff, record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Area, County, Municipality
 
@@ -100,17 +101,27 @@ def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area
     if actor.user is not None and not can(actor.user, "reference.manage"):
         raise PermissionDenied()
     errors = v.Errors()
-    slug = v.text(data.get("slug"), "slug", "Kortnamn", errors, max_length=60, required=True)
+    slug = v.text(data.get("slug"), "slug", _("Kortnamn"), errors, max_length=60, required=True)
     label_sv = v.text(
-        data.get("label_sv"), "label_sv", "Namn på svenska", errors, max_length=120, required=True
+        data.get("label_sv"),
+        "label_sv",
+        _("Namn på svenska"),
+        errors,
+        max_length=120,
+        required=True,
     )
     label_en = v.text(
-        data.get("label_en"), "label_en", "Namn på engelska", errors, max_length=120, required=True
+        data.get("label_en"),
+        "label_en",
+        _("Namn på engelska"),
+        errors,
+        max_length=120,
+        required=True,
     )
     if slug and not re.fullmatch(r"[a-z0-9-]+", slug):
-        errors.add("slug", "Kortnamn får bara innehålla a–z, siffror och bindestreck.")
+        errors.add("slug", _("Kortnamn får bara innehålla a–z, siffror och bindestreck."))
     elif slug and session.scalar(select(Area.id).where(Area.slug == slug)):
-        errors.add("slug", "Det finns redan ett område med det kortnamnet.")
+        errors.add("slug", _("Det finns redan ett område med det kortnamnet."))
     if errors:
         raise ValidationFailed(dict(errors))
     area = Area(slug=slug, label_sv=label_sv, label_en=label_en, sort_order=1000)

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
+from coop_tracker.core.i18n import _l
 from coop_tracker.network.graph import ACTIVE_PHASES, GraphFilters
 
 VIEWS = ("graph", "bipartite")
@@ -89,6 +90,6 @@ def parse_display(get: Any) -> Display:
 class AdoptForm(FlaskForm):
     """Confirm a planned agreement started from an example."""
 
-    title = StringField("Namn på den nya samverkan")
-    partner_code = SelectField("Kommun att samverka med", choices=[], validate_choice=False)
-    own_role = RadioField("Din kommuns roll", choices=[], validate_choice=False)
+    title = StringField(_l("Namn på den nya samverkan"))
+    partner_code = SelectField(_l("Kommun att samverka med"), choices=[], validate_choice=False)
+    own_role = RadioField(_l("Din kommuns roll"), choices=[], validate_choice=False)

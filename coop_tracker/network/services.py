@@ -17,6 +17,7 @@ from coop_tracker.agreements.services import (
 )
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import NotFound, PermissionDenied, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
 
@@ -65,21 +66,21 @@ def adopt_example(
     user = actor.user
     own = data.municipality_code
     if user is not None and not can(user, "network.adopt", own):
-        raise PermissionDenied("Bara redigerare i kommunen kan starta samverkan åt den.")
+        raise PermissionDenied(_("Bara redigerare i kommunen kan starta samverkan åt den."))
     if user is not None and not can(user, "agreement.view", example):
-        raise NotFound("Samverkan hittades inte.")
+        raise NotFound(_("Samverkan hittades inte."))
     errors: dict[str, str] = {}
     pairs = ROLE_PAIRS.get(example.form, {Role.MEMBER: Role.MEMBER})
     role = data.own_role or next(iter(pairs))
     if role not in pairs:
-        errors["own_role"] = "Välj en roll för din kommun som passar samverkansformen."
+        errors["own_role"] = _("Välj en roll för din kommun som passar samverkansformen.")
     partner = data.partner_code or ""
     if not partner:
-        errors["partner_code"] = "Välj vilken kommun ni vill samverka med."
+        errors["partner_code"] = _("Välj vilken kommun ni vill samverka med.")
     elif partner == own:
-        errors["partner_code"] = "Välj en annan kommun än din egen."
+        errors["partner_code"] = _("Välj en annan kommun än din egen.")
     elif session.get(Municipality, partner) is None:
-        errors["partner_code"] = "Kommunen finns inte. Välj en kommun i listan."
+        errors["partner_code"] = _("Kommunen finns inte. Välj en kommun i listan.")
     if errors:
         raise ValidationFailed(errors)
     origin = (

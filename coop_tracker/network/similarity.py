@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.network.graph import (
     AgreementRow,
     GraphFilters,
@@ -22,15 +23,15 @@ from coop_tracker.network.graph import (
 )
 
 SKR_GROUP_LABELS: dict[str, str] = {
-    "A1": "Storstäder",
-    "A2": "Pendlingskommun nära storstad",
-    "B3": "Större stad",
-    "B4": "Pendlingskommun nära större stad",
-    "B5": "Lågpendlingskommun nära större stad",
-    "C6": "Mindre stad/tätort",
-    "C7": "Pendlingskommun nära mindre stad/tätort",
-    "C8": "Landsbygdskommun",
-    "C9": "Landsbygdskommun med besöksnäring",
+    "A1": _l("Storstäder"),
+    "A2": _l("Pendlingskommun nära storstad"),
+    "B3": _l("Större stad"),
+    "B4": _l("Pendlingskommun nära större stad"),
+    "B5": _l("Lågpendlingskommun nära större stad"),
+    "C6": _l("Mindre stad/tätort"),
+    "C7": _l("Pendlingskommun nära mindre stad/tätort"),
+    "C8": _l("Landsbygdskommun"),
+    "C9": _l("Landsbygdskommun med besöksnäring"),
 }
 WEIGHTS = {"group": 0.35, "population": 0.35, "areas": 0.30, "county": 0.30}
 SIMILAR_COUNT = 10
@@ -142,17 +143,19 @@ def find_similar(
     if target.skr_group:
         basis.append("group")
     else:
-        notes.append("Kommungruppen är inte hämtad för kommunen.")
+        notes.append(_("Kommungruppen är inte hämtad för kommunen."))
     if target.population:
         basis.append("population")
     else:
-        notes.append("Folkmängden är inte hämtad för kommunen.")
+        notes.append(_("Folkmängden är inte hämtad för kommunen."))
     basis.append("areas")
     if len(basis) < 3:
         basis.append("county")
         notes.append(
-            "Jämförelsen bygger därför på samverkansområden och län i stället. "
-            "Uppgifterna fylls i när SKR:s kommungrupper och befolkning hämtats från Kolada."
+            _(
+                "Jämförelsen bygger därför på samverkansområden och län i stället. "
+                "Uppgifterna fylls i när SKR:s kommungrupper och befolkning hämtats från Kolada."
+            )
         )
     total_weight = sum(WEIGHTS[part] for part in basis)
     candidates: list[Similar] = []
@@ -164,11 +167,16 @@ def find_similar(
         if "group" in basis:
             parts["group"] = _group_closeness(target.skr_group or "", other.skr_group)
             if parts["group"] == 1.0:
-                reasons.append(f"Samma kommungrupp: {group_label(other.skr_group)}.")
+                reasons.append(
+                    _("Samma kommungrupp: %(group)s.", group=group_label(other.skr_group))
+                )
             elif parts["group"] > 0:
                 reasons.append(
-                    f"Närliggande kommungrupp: {group_label(other.skr_group)} "
-                    f"(er: {group_label(target.skr_group)})."
+                    _(
+                        "Närliggande kommungrupp: %(group)s (er: %(own)s).",
+                        group=group_label(other.skr_group),
+                        own=group_label(target.skr_group),
+                    )
                 )
         if "population" in basis:
             parts["population"] = population_closeness(
@@ -176,23 +184,34 @@ def find_similar(
             )
             if parts["population"] >= 0.7:
                 reasons.append(
-                    f"Liknande folkmängd: {_swedish_int(other.population or 0)} invånare "
-                    f"(er: {_swedish_int(target.population or 0)})."
+                    _(
+                        "Liknande folkmängd: %(population)s invånare (er: %(own)s).",
+                        population=_swedish_int(other.population or 0),
+                        own=_swedish_int(target.population or 0),
+                    )
                 )
         theirs = areas.get(other.code, set())
         shared = sorted(own & theirs, key=lambda slug: _order(labels, slug))
         parts["areas"] = jaccard(own, theirs)
         if shared:
             names = ", ".join(labels.get(slug, slug) for slug in shared[:5])
-            more = f" och {len(shared) - 5} till" if len(shared) > 5 else ""
+            if len(shared) > 5:
+                names += " " + _("och %(n)s till", n=len(shared) - 5)
             reasons.append(
-                f"Samverkar inom samma områden: {names}{more} "
-                f"({len(shared)} av {len(own | theirs)} områden hos er två)."
+                _(
+                    "Samverkar inom samma områden: %(names)s (%(shared)s av %(total)s områden "
+                    "hos er två).",
+                    names=names,
+                    shared=len(shared),
+                    total=len(own | theirs),
+                )
             )
         if "county" in basis:
             parts["county"] = 1.0 if other.county_code == target.county_code else 0.0
             if parts["county"]:
-                reasons.append(f"Samma län: {other.county_name or other.county_code}.")
+                reasons.append(
+                    _("Samma län: %(county)s.", county=other.county_name or other.county_code)
+                )
         score = sum(WEIGHTS[part] * value for part, value in parts.items()) / total_weight
         if score > 0:
             candidates.append(Similar(other, round(score, 4), reasons, shared, parts))

@@ -24,6 +24,7 @@ from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -138,7 +139,7 @@ def edge_rows(network: Network) -> list[dict[str, Any]]:
             "a_name": names[a],
             "b_name": names[b],
             "weight": attrs["weight"],
-            "forms": [FORM_LABELS.get(f, f) for f in attrs["forms"]],
+            "forms": [str(FORM_LABELS.get(f, f)) for f in attrs["forms"]],
             "areas": [labels.get(s, s) for s in attrs["areas"]],
         }
         for a, b, attrs in network.graph.edges(data=True)
@@ -170,7 +171,7 @@ def _agreement_rows(network: Network) -> list[dict[str, Any]]:
             {
                 "id": agreement.id,
                 "title": agreement.title,
-                "form": FORM_LABELS.get(agreement.form, agreement.form),
+                "form": str(FORM_LABELS.get(agreement.form, agreement.form)),
                 "phase": agreement.phase,
                 "areas": [labels.get(s, s) for s in agreement.areas],
                 "parties": [
@@ -194,9 +195,10 @@ def index() -> Any:
     network = get_network(db.session, current_user, filters, reference=reference).complete()
     sort = TableSort(request.args.get("sort"))
     nodes = network.memoised(
-        f"nodes:{sort.sort}:{sort.descending}", lambda: sort.apply(node_rows(network))
+        f"nodes:{sort.sort}:{sort.descending}:{current_language()}",
+        lambda: sort.apply(node_rows(network)),
     )
-    edges = network.memoised("edges", lambda: edge_rows(network))
+    edges = network.memoised(f"edges:{current_language()}", lambda: edge_rows(network))
     edge_pages = max(1, ceil(len(edges) / EDGES_PER_PAGE))
     edge_page = _page_number("epage", edge_pages)
     agreements: list[dict[str, Any]] = []
@@ -268,10 +270,10 @@ def graph_json() -> Any:
             )
         else:
             payload = g.canvas_payload(network.graph, network.measures, filters.municipality)
-            payload["group_labels"] = SKR_GROUP_LABELS
+            payload["group_labels"] = {k: str(v) for k, v in SKR_GROUP_LABELS.items()}
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    body = network.memoised(f"canvas:{display.view}", build)
+    body = network.memoised(f"canvas:{display.view}:{current_language()}", build)
     return Response(body, mimetype="application/json")
 
 
@@ -303,8 +305,8 @@ def panel_payload(network: Network, code: str, reference: Reference) -> dict[str
                 "id": agreement.id,
                 "title": agreement.title,
                 "url": url_for("agreements.detail", agreement_id=agreement.id),
-                "form": FORM_LABELS.get(agreement.form, agreement.form),
-                "phase": PHASE_LABELS.get(agreement.phase, agreement.phase),
+                "form": str(FORM_LABELS.get(agreement.form, agreement.form)),
+                "phase": str(PHASE_LABELS.get(agreement.phase, agreement.phase)),
                 "role": role,
                 "areas": [labels.get(s, s) for s in agreement.areas],
                 "partners": [
@@ -436,8 +438,11 @@ def adopt(code: str, agreement_id: int) -> Any:
         else:
             db.session.commit()
             flash(
-                f"Den planerade samverkan ”{outcome.agreement.title}” är skapad utifrån "
-                "exemplet. Komplettera uppgifterna innan den går vidare.",
+                _(
+                    "Den planerade samverkan ”%(title)s” är skapad utifrån exemplet. "
+                    "Komplettera uppgifterna innan den går vidare.",
+                    title=outcome.agreement.title,
+                ),
                 "success",
             )
             for warning in outcome.warnings:

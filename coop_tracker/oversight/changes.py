@@ -15,41 +15,42 @@ from coop_tracker.agreements.rules import (
 )
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.i18n import _, _l, ngettext
 
 FIELD_NAMES: dict[str, str] = {
-    "title": "namnet",
-    "form": "samverkansformen",
-    "phase": "fasen",
-    "purpose": "syftet",
-    "goals": "målen",
-    "motive": "motivet",
-    "start_on": "startdatum",
-    "end_on": "slutdatum",
-    "notice_months": "uppsägningstiden (månader)",
-    "renewal": "förlängningen",
-    "renewal_months": "förlängningsperioden (månader)",
-    "internal_lead_days": "den interna förberedelsetiden (dagar)",
-    "review_interval_months": "uppföljningsintervallet (månader)",
-    "cost_basis": "kostnadsfördelningen",
-    "annual_cost": "den årliga kostnaden",
-    "cost_note": "kommentaren om kostnader",
-    "document_ref": "diarienumret",
-    "document_url": "länken till avtalet",
-    "internal_note": "den interna anteckningen",
-    "is_public": "om den visas publikt",
-    "areas": "områdena",
-    "parties": "parterna",
-    "role": "rollen",
-    "decision_body": "beslutande organ",
-    "decision_on": "beslutsdatum",
-    "decision_paragraph": "paragraf",
-    "decision_ref": "diarienummer för beslutet",
-    "joined_on": "anslutningsdatum",
-    "left_on": "datum för utträde",
-    "cost_share_percent": "kostnadsandelen (%)",
-    "archived": "arkivering",
-    "rating": "betyget",
-    "status": "status",
+    "title": _l("namnet"),
+    "form": _l("samverkansformen"),
+    "phase": _l("fasen"),
+    "purpose": _l("syftet"),
+    "goals": _l("målen"),
+    "motive": _l("motivet"),
+    "start_on": _l("startdatum"),
+    "end_on": _l("slutdatum"),
+    "notice_months": _l("uppsägningstiden (månader)"),
+    "renewal": _l("förlängningen"),
+    "renewal_months": _l("förlängningsperioden (månader)"),
+    "internal_lead_days": _l("den interna förberedelsetiden (dagar)"),
+    "review_interval_months": _l("uppföljningsintervallet (månader)"),
+    "cost_basis": _l("kostnadsfördelningen"),
+    "annual_cost": _l("den årliga kostnaden"),
+    "cost_note": _l("kommentaren om kostnader"),
+    "document_ref": _l("diarienumret"),
+    "document_url": _l("länken till avtalet"),
+    "internal_note": _l("den interna anteckningen"),
+    "is_public": _l("om den visas publikt"),
+    "areas": _l("områdena"),
+    "parties": _l("parterna"),
+    "role": _l("rollen"),
+    "decision_body": _l("beslutande organ"),
+    "decision_on": _l("beslutsdatum"),
+    "decision_paragraph": _l("paragraf"),
+    "decision_ref": _l("diarienummer för beslutet"),
+    "joined_on": _l("anslutningsdatum"),
+    "left_on": _l("datum för utträde"),
+    "cost_share_percent": _l("kostnadsandelen (%)"),
+    "archived": _l("arkivering"),
+    "rating": _l("betyget"),
+    "status": _l("status"),
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "form": FORM_LABELS,
@@ -57,27 +58,27 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "renewal": RENEWAL_LABELS,
     "cost_basis": COST_BASIS_LABELS,
     "role": ROLE_SHORT,
-    "rating": {"green": "grön", "yellow": "gul", "red": "röd"},
+    "rating": {"green": _l("grön"), "yellow": _l("gul"), "red": _l("röd")},
 }
 LONG_TEXT = {"purpose", "goals", "motive", "cost_note", "internal_note"}
 OBJECTS: dict[str, str] = {
-    "review": "en uppföljning",
-    "checklist_item": "en punkt i checklistan",
-    "transition": "ett fasbyte",
-    "exit": "en avveckling",
-    "exit_task": "en uppgift i avvecklingen",
-    "contact": "en kontaktperson",
-    "party": "en part",
+    "review": _l("en uppföljning"),
+    "checklist_item": _l("en punkt i checklistan"),
+    "transition": _l("ett fasbyte"),
+    "exit": _l("en avveckling"),
+    "exit_task": _l("en uppgift i avvecklingen"),
+    "contact": _l("en kontaktperson"),
+    "party": _l("en part"),
 }
 VERBS = {
-    "create": "lade till",
-    "update": "ändrade",
-    "delete": "tog bort",
-    "archive": "arkiverade",
-    "restore": "återställde",
-    "transition": "bytte fas på",
+    "create": _l("lade till"),
+    "update": _l("ändrade"),
+    "delete": _l("tog bort"),
+    "archive": _l("arkiverade"),
+    "restore": _l("återställde"),
+    "transition": _l("bytte fas på"),
 }
-SOURCES = {"import": " (genom import)", "api": " (via API)"}
+SOURCES = {"import": _l(" (genom import)"), "api": _l(" (via API)")}
 MAX_FIELDS = 3
 
 
@@ -94,50 +95,61 @@ class Change:
 
 def _value(field: str, value: Any) -> str:
     if value is None or value == "" or value == []:
-        return "tomt"
+        return _("tomt")
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return _("ja") if value else _("nej")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     labels = VALUE_LABELS.get(field)
     if labels and value in labels:
-        return labels[value]
+        return str(labels[value])
     return str(value)
 
 
 def _fields(changes: dict[str, Any]) -> str:
     parts = []
     for field, pair in list(changes.items())[:MAX_FIELDS]:
-        name = FIELD_NAMES.get(field, field.replace("_", " "))
+        name = str(FIELD_NAMES.get(field, field.replace("_", " ")))
         if field in LONG_TEXT or not isinstance(pair, list) or len(pair) != 2:
             parts.append(name)
         else:
-            parts.append(f"{name} från {_value(field, pair[0])} till {_value(field, pair[1])}")
+            parts.append(
+                _(
+                    "%(field)s från %(old)s till %(new)s",
+                    field=name,
+                    old=_value(field, pair[0]),
+                    new=_value(field, pair[1]),
+                )
+            )
     rest = len(changes) - MAX_FIELDS
     text = ", ".join(parts)
     if rest > 0:
-        text += f" och {rest} {'uppgift' if rest == 1 else 'uppgifter'} till"
+        text += " " + ngettext("och %(num)d uppgift till", "och %(num)d uppgifter till", rest)
     return text
 
 
 def describe(event: AuditEvent, title: str) -> Change:
     """ "Anna Berg ändrade uppsägningstiden (månader) från 6 till 3." and the like."""
-    verb = VERBS.get(event.action, event.action)
+    verb = str(VERBS.get(event.action, event.action))
     changes = event.changes or {}
     if event.object_type == "agreement":
         if event.action == "create":
-            text = "registrerade samverkan"
+            text = _("registrerade samverkan")
         elif event.action == "update" and changes:
-            text = f"ändrade {_fields(changes)}"
+            text = _("ändrade %(fields)s", fields=_fields(changes))
         else:
-            text = f"{verb} samverkan"
+            text = _("%(verb)s samverkan", verb=verb)
     elif event.object_type == "party":
         if event.action == "update" and changes:
-            text = f"ändrade för {event.object_label}: {_fields(changes)}"
+            text = _(
+                "ändrade för %(party)s: %(fields)s",
+                party=event.object_label,
+                fields=_fields(changes),
+            )
         elif event.action == "create":
-            text = f"lade till {event.object_label} som part"
+            text = _("lade till %(party)s som part", party=event.object_label)
         elif event.action == "delete":
-            text = f"tog bort {event.object_label} som part"
+            text = _("tog bort %(party)s som part", party=event.object_label)
         else:
             text = f"{verb} {event.object_label}"
     else:
@@ -147,7 +159,7 @@ def describe(event: AuditEvent, title: str) -> Change:
             text += f" ({event.object_label})"
         if event.action == "update" and changes:
             text += f": {_fields(changes)}"
-    text += SOURCES.get(event.source, "")
+    text += str(SOURCES.get(event.source, ""))
     at = event.created_at
     if at.tzinfo is None:  # SQLite returns naive UTC
         at = at.replace(tzinfo=UTC)

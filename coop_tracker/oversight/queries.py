@@ -23,6 +23,7 @@ from coop_tracker.agreements.queries import DerivedDates, derived_dates_for, wit
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import restrict_agreements
 from coop_tracker.oversight import sources
 from coop_tracker.oversight.changes import Change, describe
@@ -132,17 +133,23 @@ def _reasons(row: Row, today: date, horizon: date) -> list[tuple[str, str]]:
         return []
     reasons: list[tuple[str, str]] = []
     if row.review is not None and row.review.rating in ("red", "yellow"):
-        colour = "röd" if row.review.rating == "red" else "gul"
-        reasons.append(
-            (row.review.rating, f"Senaste uppföljningen ({row.review.reviewed_on}) är {colour}.")
+        text = (
+            _("Senaste uppföljningen (%(date)s) är röd.", date=row.review.reviewed_on)
+            if row.review.rating == "red"
+            else _("Senaste uppföljningen (%(date)s) är gul.", date=row.review.reviewed_on)
         )
+        reasons.append((row.review.rating, text))
     if row.review_overdue and row.next_review_on is not None:
         days = (today - row.next_review_on).days
         reasons.append(
             (
                 "red",
-                f"Uppföljningen är försenad: den skulle ha gjorts {row.next_review_on} "
-                f"({days} dagar sedan).",
+                _(
+                    "Uppföljningen är försenad: den skulle ha gjorts %(date)s "
+                    "(%(days)s dagar sedan).",
+                    date=row.next_review_on,
+                    days=days,
+                ),
             )
         )
     deadline, decide_by = row.derived.notice_deadline_on, row.derived.decide_by_on
@@ -151,20 +158,30 @@ def _reasons(row: Row, today: date, horizon: date) -> list[tuple[str, str]]:
             reasons.append(
                 (
                     "red",
-                    f"Beslut om uppsägning skulle ha förberetts senast {decide_by}; "
-                    f"sista dag att säga upp är {deadline}.",
+                    _(
+                        "Beslut om uppsägning skulle ha förberetts senast %(decide_by)s; "
+                        "sista dag att säga upp är %(deadline)s.",
+                        decide_by=decide_by,
+                        deadline=deadline,
+                    ),
                 )
             )
         elif decide_by is not None and decide_by <= horizon:
             reasons.append(
                 (
                     "yellow",
-                    f"Beslut om avtalet ska fortsätta behöver tas senast {decide_by} "
-                    f"(uppsägning senast {deadline}).",
+                    _(
+                        "Beslut om avtalet ska fortsätta behöver tas senast %(decide_by)s "
+                        "(uppsägning senast %(deadline)s).",
+                        decide_by=decide_by,
+                        deadline=deadline,
+                    ),
                 )
             )
         elif deadline <= horizon:
-            reasons.append(("yellow", f"Sista dag att säga upp avtalet är {deadline}."))
+            reasons.append(
+                ("yellow", _("Sista dag att säga upp avtalet är %(date)s.", date=deadline))
+            )
     end_on = agreement.end_on
     if (
         deadline is None
@@ -172,12 +189,18 @@ def _reasons(row: Row, today: date, horizon: date) -> list[tuple[str, str]]:
         and today <= end_on <= horizon
         and agreement.phase != Phase.PLANNED
     ):
-        reasons.append(("yellow", f"Avtalet upphör {end_on}."))
+        reasons.append(("yellow", _("Avtalet upphör %(date)s.", date=end_on)))
     if agreement.phase == Phase.PLANNED:
         missing = [p.municipality.name for p in agreement.current_parties if not p.has_decision]
         if missing:
             reasons.append(
-                ("yellow", "Planerad samverkan där beslut saknas för " + ", ".join(missing) + ".")
+                (
+                    "yellow",
+                    _(
+                        "Planerad samverkan där beslut saknas för %(names)s.",
+                        names=", ".join(missing),
+                    ),
+                )
             )
     return reasons
 
@@ -228,9 +251,9 @@ def _sort_key(sort: str) -> Any:
         agreement = row.agreement
         value: Any
         if sort == "form":
-            value = FORM_LABELS.get(agreement.form, agreement.form)
+            value = str(FORM_LABELS.get(agreement.form, agreement.form))
         elif sort == "role":
-            value = ROLE_LABELS.get(row.party.role, row.party.role)
+            value = str(ROLE_LABELS.get(row.party.role, row.party.role))
         elif sort == "phase":
             value = list(PHASE_LABELS).index(agreement.phase)
         elif sort == "status":
@@ -255,11 +278,11 @@ def _sort_key(sort: str) -> Any:
 def _totals(rows: list[Row]) -> tuple[list[Total], list[Total], Total]:
     by_area: dict[str, Total] = {}
     by_form: dict[str, Total] = defaultdict(lambda: Total(""))
-    total = Total("Totalt")
+    total = Total(_("Totalt"))
     for row in rows:
         buckets = [by_form[row.agreement.form], total]
         for area in row.agreement.areas:
-            buckets.append(by_area.setdefault(area.slug, Total(area.label_sv)))
+            buckets.append(by_area.setdefault(area.slug, Total(area.label(current_language()))))
         for bucket in buckets:
             bucket.count += 1
             if row.cost is None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.core.clock import today
+from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
@@ -33,7 +34,7 @@ def filters_from_request(args: Any, now: date) -> tuple[OversightFilters, dict[s
     def pick(name: str, allowed: Any, label: str) -> str | None:
         raw = args.get(name, "") or None
         if raw is not None and raw not in allowed:
-            problems[name] = f"Okänt värde för {label}."
+            problems[name] = _("Okänt värde för %(name)s.", name=label)
             return None
         return raw
 
@@ -41,11 +42,11 @@ def filters_from_request(args: Any, now: date) -> tuple[OversightFilters, dict[s
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in SORTS:
-        problems["sort"] = "Okänd sortering."
+        problems["sort"] = _("Okänd sortering.")
         sort, descending = "status", False
     months = args.get("months", "6")
     if not months.isdigit() or int(months) not in MONTH_CHOICES:
-        problems["months"] = "Tidshorisonten måste vara 3, 6, 12 eller 24 månader."
+        problems["months"] = _("Tidshorisonten måste vara 3, 6, 12 eller 24 månader.")
         months = "6"
     since = None
     raw_since = args.get("since", "").strip()
@@ -53,10 +54,12 @@ def filters_from_request(args: Any, now: date) -> tuple[OversightFilters, dict[s
         try:
             since = date.fromisoformat(raw_since)
         except ValueError:
-            problems["since"] = "Datumet för ändringar måste skrivas ÅÅÅÅ-MM-DD."
+            problems["since"] = _("Datumet för ändringar måste skrivas ÅÅÅÅ-MM-DD.")
         else:
             if not date(2000, 1, 1) <= since <= now:
-                problems["since"] = "Datumet för ändringar måste ligga mellan 2000-01-01 och idag."
+                problems["since"] = _(
+                    "Datumet för ändringar måste ligga mellan 2000-01-01 och idag."
+                )
                 since = None
     filters = OversightFilters(
         form=pick("form", FORM_LABELS, "form"),
@@ -101,10 +104,9 @@ def _export_args(code: str, filters: OversightFilters) -> dict[str, str]:
 def page(code: str) -> Any:
     """Every agreement the kommun is in, what needs attention, costs and recent changes."""
     municipality, overview, filters, problems, now = _load(code)
+    area_label = Area.label_column(current_language())
     areas = list(
-        db.session.execute(
-            select(Area.slug, Area.label_sv).order_by(Area.sort_order, Area.label_sv)
-        )
+        db.session.execute(select(Area.slug, area_label).order_by(Area.sort_order, area_label))
     )
     return render_template(
         "oversight/page.html",

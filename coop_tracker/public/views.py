@@ -18,6 +18,7 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.queries import derived_dates, search_agreements
 from coop_tracker.agreements.views import filters_from_request
 from coop_tracker.core.clock import today
+from coop_tracker.core.i18n import current_language
 from coop_tracker.core.permissions import is_public_record
 from coop_tracker.core.validation import is_row_id
 from coop_tracker.extensions import db
@@ -35,11 +36,12 @@ def index() -> Any:
     municipalities = list(
         db.session.execute(select(Municipality.code, Municipality.name).order_by(Municipality.name))
     )
+    area_label = Area.label_column(current_language())
     areas = list(
         db.session.execute(
-            select(Area.slug, Area.label_sv)
+            select(Area.slug, area_label)
             .where(Area.is_active.is_(True))
-            .order_by(Area.sort_order, Area.label_sv)
+            .order_by(Area.sort_order, area_label)
         )
     )
     now = today()

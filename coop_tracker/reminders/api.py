@@ -82,7 +82,7 @@ class Upcoming(MethodView):
             {
                 "id": item.reminder_id,
                 "kind": item.kind,
-                "kind_label": KIND_LABELS.get(item.kind, item.kind),
+                "kind_label": str(KIND_LABELS.get(item.kind, item.kind)),
                 "agreement_id": item.agreement_id,
                 "agreement_url": f"{base}/agreements/{item.agreement_id}",
                 "title": item.title,

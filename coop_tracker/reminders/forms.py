@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from coop_tracker.core.i18n import _l
+
 
 class SettingsForm(FlaskForm):
     """The days before a deadline on which the user is reminded."""
 
-    lead_days = StringField("Påminnelsedagar")
+    lead_days = StringField(_l("Påminnelsedagar"))
 
 
 class SnoozeForm(FlaskForm):
     """Hide a deadline until a date."""
 
-    until = StringField("Påminn igen")
+    until = StringField(_l("Påminn igen"))
 
 
 class ConfirmForm(FlaskForm):

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event
 
+from coop_tracker.core.i18n import swedish
 from coop_tracker.reminders.planner import Deadline
 from coop_tracker.reminders.rules import KIND_LABELS, OVERDUE_KINDS
 
@@ -52,7 +53,7 @@ def build_calendar(
     positive = sorted(d for d in lead_days if d > 0)
     trigger = -timedelta(days=positive[0]) if positive else timedelta(hours=9)
     for deadline in sorted(deadlines, key=lambda d: (d.due_on, d.uid)):
-        label = KIND_LABELS.get(deadline.kind, deadline.kind)
+        label = swedish(KIND_LABELS.get(deadline.kind, deadline.kind))
         link = f"{base}/agreements/{deadline.agreement_id}"
         event = Event()
         event.add("uid", f"{deadline.uid}@{host}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from coop_tracker.core.i18n import swedish
 from coop_tracker.reminders.models import OVERDUE
 from coop_tracker.reminders.rules import KIND_LABELS
 
@@ -95,7 +96,7 @@ def build_digest(
     html_items = []
     for item in items:
         link = f"{base}/agreements/{item.agreement_id}"
-        label = KIND_LABELS.get(item.kind, item.kind)
+        label = swedish(KIND_LABELS.get(item.kind, item.kind))
         lines.append(f"* {label}, {_when(item, today)}: {item.title}")
         if item.detail:
             lines.append(f"  {item.detail}")

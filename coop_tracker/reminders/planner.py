@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from coop_tracker.agreements.models import Agreement, Party, Phase
 from coop_tracker.agreements.queries import DerivedDates, derived_dates_for
 from coop_tracker.core.clock import utcnow
+from coop_tracker.core.i18n import swedish
 from coop_tracker.meetings.rules import BODY_SHORT
 from coop_tracker.reminders.models import OVERDUE, Kind, Reminder
 from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS, OVERDUE_KINDS, lead_days_of
@@ -151,7 +152,7 @@ def deadlines_of(agreement: Agreement, derived: DerivedDates) -> Iterator[Deadli
                 continue
             if party.from_calendar:
                 detail = (
-                    f"Sista dag för ärenden till {BODY_SHORT.get(party.body, party.body)} "
+                    f"Sista dag för ärenden till {swedish(BODY_SHORT.get(party.body, party.body))} "
                     f"{party.meeting_on}; uppsägning senast {derived.notice_deadline_on}."
                 )
             else:

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.reminders.models import OVERDUE, Reminder
 
 MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    _l("januari"), _l("februari"), _l("mars"), _l("april"), _l("maj"), _l("juni"),
+    _l("juli"), _l("augusti"), _l("september"), _l("oktober"), _l("november"), _l("december"),
 )  # fmt: skip
 
 
@@ -92,7 +93,7 @@ def by_week(items: list[TodoItem], today: date) -> list[WeekGroup]:
     groups: list[WeekGroup] = []
     overdue = [i for i in items if i.is_overdue(today)]
     if overdue:
-        groups.append(WeekGroup("overdue", "Försenat", overdue))
+        groups.append(WeekGroup("overdue", _("Försenat"), overdue))
     upcoming = [i for i in items if not i.is_overdue(today)]
     for (year, week), chunk in groupby(upcoming, key=lambda i: i.due_on.isocalendar()[:2]):
         monday = date.fromisocalendar(year, week, 1)
@@ -103,9 +104,9 @@ def by_week(items: list[TodoItem], today: date) -> list[WeekGroup]:
             span = (
                 f"{monday.day} {MONTHS[monday.month - 1]}–{sunday.day} {MONTHS[sunday.month - 1]}"
             )
-        label = f"Vecka {week}, {year} ({span})"
+        label = _("Vecka %(week)s, %(year)s (%(span)s)", week=week, year=year, span=span)
         if (year, week) == today.isocalendar()[:2]:
-            label = f"Denna vecka – {label}"
+            label = _("Denna vecka – %(label)s", label=label)
         groups.append(WeekGroup(f"{year}-W{week:02d}", label, list(chunk)))
     return groups
 

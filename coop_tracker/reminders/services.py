@@ -13,6 +13,7 @@ from coop_tracker.audit.services import record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import NotFound, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.rules import parse_lead_days
 from coop_tracker.users.models import User
@@ -84,18 +85,18 @@ def snooze(
     Neither the Att göra page nor the e-mail mentions it again before ``until``.
     """
     errors = v.Errors()
-    snooze_until = v.a_date(until, "until", "Påminn igen", errors, required=True)
+    snooze_until = v.a_date(until, "until", _("Påminn igen"), errors, required=True)
     if snooze_until is not None and snooze_until <= today:
-        errors.add("until", "Påminn igen måste vara ett datum efter i dag.")
+        errors.add("until", _("Påminn igen måste vara ett datum efter i dag."))
     elif snooze_until is not None and snooze_until > today + timedelta(days=MAX_SNOOZE_DAYS):
-        errors.add("until", f"Du kan skjuta upp högst {MAX_SNOOZE_DAYS} dagar.")
+        errors.add("until", _("Du kan skjuta upp högst %(n)s dagar.", n=MAX_SNOOZE_DAYS))
     try:
         row_id = int(reminder_id)
     except (TypeError, ValueError):
         row_id = 0
     reminder = session.get(Reminder, row_id) if row_id else None
     if reminder is None or reminder.recipient_user_id != user.id:
-        raise NotFound("Påminnelsen hittades inte.")
+        raise NotFound(_("Påminnelsen hittades inte."))
     if errors:
         raise ValidationFailed(dict(errors))
     assert snooze_until is not None

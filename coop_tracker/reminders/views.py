@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.reminders import services
@@ -101,7 +102,7 @@ def snooze(reminder_id: int) -> Any:
         flash(failure.fields.get("until", failure.message), "warning")
         return redirect(url_for("reminders.todo") + f"#item-{reminder_id}")
     db.session.commit()
-    flash(f"Påminnelsen är uppskjuten till {until}.", "success")
+    flash(_("Påminnelsen är uppskjuten till %(date)s.", date=until), "success")
     return redirect(url_for("reminders.todo"))
 
 
@@ -123,7 +124,7 @@ def settings() -> Any:
             errors = failure.fields
         else:
             db.session.commit()
-            flash("Påminnelsedagarna är sparade.", "success")
+            flash(_("Påminnelsedagarna är sparade."), "success")
             return redirect(url_for("reminders.settings"))
     else:
         errors = {k: " ".join(v) for k, v in form.errors.items()}
@@ -146,7 +147,7 @@ def regenerate_calendar() -> Any:
         abort(400)
     services.regenerate_calendar_secret(db.session, current_user, actor=web_actor())
     db.session.commit()
-    flash("Du har fått en ny kalenderadress. Den gamla fungerar inte längre.", "success")
+    flash(_("Du har fått en ny kalenderadress. Den gamla fungerar inte längre."), "success")
     return redirect(url_for("reminders.settings") + "#kalender")
 
 

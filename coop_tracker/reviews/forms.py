@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, HiddenField, RadioField, StringField, TextAreaField
 
 from coop_tracker.core.forms import choices
+from coop_tracker.core.i18n import _l
 from coop_tracker.reviews.models import Review
 from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
 from coop_tracker.reviews.services import REVIEW_FIELDS, AnswerInput, ReviewInput
 
 
-def _answer_form(number: int, question: str) -> type[Form]:
+def _answer_form(number: int, question: Any) -> type[Form]:
     """A sub-form for one question: the answer (legend = the question) and a comment."""
     attributes = {
         "answer": RadioField(
-            f"{number}. {question}", choices=choices(ANSWER_LABELS), validate_choice=False
+            LazyString(lambda: f"{number}. {question}"),
+            choices=choices(ANSWER_LABELS),
+            validate_choice=False,
         ),
-        "comment": TextAreaField(f"Kommentar till fråga {number}"),
+        "comment": TextAreaField(_l("Kommentar till fråga %(number)s", number=number)),
     }
     return type("AnswerForm", (Form,), attributes)
 
@@ -38,20 +42,20 @@ class ReviewForm(FlaskForm):
     """Record (or change) a review."""
 
     version = HiddenField()
-    reviewed_on = StringField("Datum för uppföljningen")
-    rating = RadioField("Bedömning", choices=choices(RATING_LABELS), validate_choice=False)
-    rating_comment = TextAreaField("Kommentar till bedömningen")
+    reviewed_on = StringField(_l("Datum för uppföljningen"))
+    rating = RadioField(_l("Bedömning"), choices=choices(RATING_LABELS), validate_choice=False)
+    rating_comment = TextAreaField(_l("Kommentar till bedömningen"))
     goal_attainment = RadioField(
-        "Måluppfyllelse", choices=choices(GOAL_LABELS), validate_choice=False
+        _l("Måluppfyllelse"), choices=choices(GOAL_LABELS), validate_choice=False
     )
-    goal_comment = TextAreaField("Kommentar om måluppfyllelse")
-    cost_budget = StringField("Budget för året (kr)")
-    cost_outcome = StringField("Kostnadsutfall (kr)")
-    cost_comment = TextAreaField("Kommentar om kostnader")
+    goal_comment = TextAreaField(_l("Kommentar om måluppfyllelse"))
+    cost_budget = StringField(_l("Budget för året (kr)"))
+    cost_outcome = StringField(_l("Kostnadsutfall (kr)"))
+    cost_comment = TextAreaField(_l("Kommentar om kostnader"))
     answers = FormField(AnswersForm)
-    reported_to = StringField("Rapporterad till")
-    reported_on = StringField("Rapporterad datum")
-    next_review_on = StringField("Nästa uppföljning")
+    reported_to = StringField(_l("Rapporterad till"))
+    reported_on = StringField(_l("Rapporterad datum"))
+    next_review_on = StringField(_l("Nästa uppföljning"))
 
     def fill_from(self, review: Review) -> None:
         """Show a saved review's values."""

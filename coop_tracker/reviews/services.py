@@ -13,6 +13,7 @@ from coop_tracker.audit.services import diff, plain, record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.reviews.models import Rating, Review, ReviewAnswer
 from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
@@ -71,15 +72,15 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
     errors = v.Errors()
     values: dict[str, Any] = {
         "reviewed_on": v.a_date(
-            data.reviewed_on, "reviewed_on", "Datum för uppföljningen", errors, required=True
+            data.reviewed_on, "reviewed_on", _("Datum för uppföljningen"), errors, required=True
         ),
         "rating": v.choice(
-            data.rating, "rating", "Bedömning", errors, RATING_LABELS, required=True
+            data.rating, "rating", _("Bedömning"), errors, RATING_LABELS, required=True
         ),
         "rating_comment": v.text(
             data.rating_comment,
             "rating_comment",
-            "Kommentar till bedömningen",
+            _("Kommentar till bedömningen"),
             errors,
             max_length=5000,
             multiline=True,
@@ -87,7 +88,7 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         "goal_attainment": v.choice(
             data.goal_attainment,
             "goal_attainment",
-            "Måluppfyllelse",
+            _("Måluppfyllelse"),
             errors,
             GOAL_LABELS,
             required=True,
@@ -95,7 +96,7 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         "goal_comment": v.text(
             data.goal_comment,
             "goal_comment",
-            "Kommentar om måluppfyllelse",
+            _("Kommentar om måluppfyllelse"),
             errors,
             max_length=5000,
             multiline=True,
@@ -103,7 +104,7 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         "cost_budget": v.decimal(
             data.cost_budget,
             "cost_budget",
-            "Budget",
+            _("Budget"),
             errors,
             minimum=Decimal(0),
             maximum=MAX_AMOUNT,
@@ -111,7 +112,7 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         "cost_outcome": v.decimal(
             data.cost_outcome,
             "cost_outcome",
-            "Kostnadsutfall",
+            _("Kostnadsutfall"),
             errors,
             minimum=Decimal(0),
             maximum=MAX_AMOUNT,
@@ -119,49 +120,55 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         "cost_comment": v.text(
             data.cost_comment,
             "cost_comment",
-            "Kommentar om kostnader",
+            _("Kommentar om kostnader"),
             errors,
             max_length=5000,
             multiline=True,
         ),
         "reported_to": v.text(
-            data.reported_to, "reported_to", "Rapporterad till", errors, max_length=200
+            data.reported_to, "reported_to", _("Rapporterad till"), errors, max_length=200
         ),
-        "reported_on": v.a_date(data.reported_on, "reported_on", "Rapporterad datum", errors),
+        "reported_on": v.a_date(data.reported_on, "reported_on", _("Rapporterad datum"), errors),
         "next_review_on": v.a_date(
-            data.next_review_on, "next_review_on", "Nästa uppföljning", errors
+            data.next_review_on, "next_review_on", _("Nästa uppföljning"), errors
         ),
     }
     if values["rating"] in (Rating.YELLOW, Rating.RED) and not values["rating_comment"]:
-        colour = "gul" if values["rating"] == Rating.YELLOW else "röd"
         errors.add(
             "rating_comment",
-            f"Skriv en kommentar till bedömningen: vid {colour} bedömning ska ni förklara varför.",
+            _("Skriv en kommentar till bedömningen: vid gul bedömning ska ni förklara varför.")
+            if values["rating"] == Rating.YELLOW
+            else _(
+                "Skriv en kommentar till bedömningen: vid röd bedömning ska ni förklara varför."
+            ),
         )
     reviewed = values["reviewed_on"]
     if reviewed and values["next_review_on"] and values["next_review_on"] <= reviewed:
-        errors.add("next_review_on", "Nästa uppföljning måste vara efter uppföljningens datum.")
+        errors.add("next_review_on", _("Nästa uppföljning måste vara efter uppföljningens datum."))
     if reviewed and values["reported_on"] and values["reported_on"] < reviewed:
-        errors.add("reported_on", "Rapporterad datum kan inte vara före uppföljningens datum.")
+        errors.add("reported_on", _("Rapporterad datum kan inte vara före uppföljningens datum."))
     if values["reported_on"] and not values["reported_to"]:
-        errors.add("reported_to", "Ange vem uppföljningen rapporterades till.")
+        errors.add("reported_to", _("Ange vem uppföljningen rapporterades till."))
     answers: dict[str, tuple[str, str]] = {}
     raw_answers = data.answers if isinstance(data.answers, dict) else None
     if raw_answers is None:
-        errors.add("answers", "Svaren ska anges per fråga.")
+        errors.add("answers", _("Svaren ska anges per fråga."))
         raw_answers = {}
     unknown = [key for key in raw_answers if key not in QUESTIONS]
     if unknown:
-        errors.add("answers", "Okänd fråga: " + ", ".join(str(k)[:40] for k in unknown[:5]))
+        errors.add(
+            "answers",
+            _("Okänd fråga: %(keys)s", keys=", ".join(str(k)[:40] for k in unknown[:5])),
+        )
     for number, key in enumerate(QUESTIONS, start=1):
         given = raw_answers.get(key)
         if given is None:
             continue
-        label = f"Fråga {number}"
+        label = _("Fråga %(n)s", n=number)
         answer = v.choice(
             given.answer,
             f"answers-{key}-answer",
-            f"{label}: svar",
+            label + ": " + _("svar"),
             errors,
             ANSWER_LABELS,
             required=False,
@@ -169,13 +176,13 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
         comment = v.text(
             given.comment,
             f"answers-{key}-comment",
-            f"{label}: kommentar",
+            label + ": " + _("kommentar"),
             errors,
             max_length=2000,
             multiline=True,
         )
         if comment and not answer:
-            errors.add(f"answers-{key}-answer", f"{label}: välj ja, delvis eller nej.")
+            errors.add(f"answers-{key}-answer", label + ": " + _("välj ja, delvis eller nej."))
         if answer:
             answers[key] = (answer, comment)
     if errors:
@@ -185,7 +192,7 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
 
 def _check_permission(agreement: Agreement, actor: Actor) -> None:
     if actor.user is not None and not can(actor.user, "review.create", agreement):
-        raise PermissionDenied("Du kan bara följa upp samverkan som din kommun är part i.")
+        raise PermissionDenied(_("Du kan bara följa upp samverkan som din kommun är part i."))
 
 
 def create_review(
@@ -228,7 +235,7 @@ def update_review(
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationFailed({"version": "Versionsnummer saknas eller är ogiltigt."}) from None
+        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != review.version:
         raise StaleVersion(review_snapshot(review), review.version)
     values, answers = _validate(data)

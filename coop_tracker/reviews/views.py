@@ -11,6 +11,7 @@ from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -108,7 +109,7 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
             conflict = stale
         else:
             db.session.commit()
-            flash(f"Uppföljningen den {saved.reviewed_on} är sparad.", "success")
+            flash(_("Uppföljningen den %(date)s är sparad.", date=saved.reviewed_on), "success")
             return redirect(url_for("reviews.index", agreement_id=agreement.id))
     status = 409 if conflict else (422 if errors else 200)
     return render_template(

@@ -17,14 +17,15 @@ from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users.models import ApiToken, User, UserRole
 
 ROLE_LABELS = {
-    UserRole.ADMIN: "Administratör",
-    UserRole.EDITOR: "Redaktör",
-    UserRole.READER: "Läsare",
+    UserRole.ADMIN: _l("Administratör"),
+    UserRole.EDITOR: _l("Redaktör"),
+    UserRole.READER: _l("Läsare"),
 }
 MIN_PASSWORD_LENGTH = 12
 # Werkzeug's default (scrypt). The test suite swaps in a cheap method to stay fast.
@@ -41,17 +42,17 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     """What is wrong with a new password (empty list when acceptable)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+        problems.append(_("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH))
     if len(password) > 200:
-        problems.append("Lösenordet får vara högst 200 tecken.")
+        problems.append(_("Lösenordet får vara högst 200 tecken."))
     lowered = password.lower()
     if email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) >= 4:
-        problems.append("Lösenordet får inte innehålla din e-postadress.")
+        problems.append(_("Lösenordet får inte innehålla din e-postadress."))
     if len(set(password)) < 5:
-        problems.append("Lösenordet har för få olika tecken.")
+        problems.append(_("Lösenordet har för få olika tecken."))
     if lowered in {"samverkanskollen", "lösenordlösenord", "password1234", "123456789012"}:
-        problems.append("Lösenordet är för vanligt.")
-    _ = name
+        problems.append(_("Lösenordet är för vanligt."))
+    del name  # kept in the signature for callers; not checked yet
     return problems
 
 
@@ -67,9 +68,9 @@ class UserInput:
 
 
 def _normalise_email(value: Any, errors: v.Errors) -> str:
-    email = v.text(value, "email", "E-post", errors, max_length=254, required=True).lower()
+    email = v.text(value, "email", _("E-post"), errors, max_length=254, required=True).lower()
     if email and (email.count("@") != 1 or "." not in email.split("@")[1] or " " in email):
-        errors.add("email", "E-post måste vara en e-postadress, t.ex. namn@kommun.se.")
+        errors.add("email", _("E-post måste vara en e-postadress, t.ex. namn@kommun.se."))
     return email
 
 
@@ -79,18 +80,18 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
         raise PermissionDenied()
     errors = v.Errors()
     email = _normalise_email(data.email, errors)
-    name = v.text(data.name, "name", "Namn", errors, max_length=120, required=True)
-    role = v.choice(data.role, "role", "Roll", errors, ROLE_LABELS, required=True)
+    name = v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True)
+    role = v.choice(data.role, "role", _("Roll"), errors, ROLE_LABELS, required=True)
     code = data.municipality_code or None
     if code is not None and session.get(Municipality, code) is None:
-        errors.add("municipality_code", f"Okänd kommunkod {str(code)[:10]!r}.")
+        errors.add("municipality_code", _("Okänd kommunkod %(code)s.", code=repr(str(code)[:10])))
     if role in (UserRole.EDITOR, UserRole.READER) and code is None:
-        errors.add("municipality_code", "Välj hemkommun för redaktörer och läsare.")
+        errors.add("municipality_code", _("Välj hemkommun för redaktörer och läsare."))
     password = data.password if isinstance(data.password, str) else ""
     for problem in password_problems(password, email=email):
         errors.add("password", problem)
     if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        errors.add("email", "Det finns redan en användare med den e-postadressen.")
+        errors.add("email", _("Det finns redan en användare med den e-postadressen."))
     if errors:
         raise ValidationFailed(dict(errors))
     user = User(
@@ -133,7 +134,7 @@ def authenticate(
     lockout_minutes: int,
 ) -> User:
     """Check a login; repeated failures lock the account for a while."""
-    generic = "Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat."
+    generic = _("Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat.")
     email = str(email or "").strip().lower()[:254]
     password = str(password or "")[:200]
     plausible = bool(email) and v.is_plain_key(email, 254)  # PostgreSQL refuses NUL in text
@@ -190,7 +191,7 @@ def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tu
     if actor.user is not None and actor.user.id != user.id and not can(actor.user, "users.manage"):
         raise PermissionDenied()
     errors = v.Errors()
-    name = v.text(name, "name", "Namn på nyckeln", errors, max_length=80)
+    name = v.text(name, "name", _("Namn på nyckeln"), errors, max_length=80)
     if errors:
         raise ValidationFailed(dict(errors))
     plain_token = "ck_" + secrets.token_urlsafe(32)
@@ -279,16 +280,19 @@ def update_user(
             user.version,
         )
     errors = v.Errors()
-    name = v.text(data.name, "name", "Namn", errors, max_length=120, required=True)
-    role = v.choice(data.role, "role", "Roll", errors, ROLE_LABELS, required=True)
+    name = v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True)
+    role = v.choice(data.role, "role", _("Roll"), errors, ROLE_LABELS, required=True)
     code = data.municipality_code or None
     if code is not None and (not isinstance(code, str) or session.get(Municipality, code) is None):
-        errors.add("municipality_code", f"Hemkommun: okänd kommunkod {str(code)[:10]!r}.")
+        errors.add(
+            "municipality_code",
+            _("Hemkommun: okänd kommunkod %(code)s.", code=repr(str(code)[:10])),
+        )
         code = None
     if role in (UserRole.EDITOR, UserRole.READER) and code is None:
-        errors.add("municipality_code", "Välj hemkommun för redaktörer och läsare.")
+        errors.add("municipality_code", _("Välj hemkommun för redaktörer och läsare."))
     if actor.user is not None and actor.user.id == user.id and role != user.role:
-        errors.add("role", "Du kan inte ändra din egen roll; be en annan administratör.")
+        errors.add("role", _("Du kan inte ändra din egen roll; be en annan administratör."))
     if errors:
         raise ValidationFailed(dict(errors))
     before = {"name": user.name, "role": user.role, "municipality_code": user.municipality_code}
@@ -316,7 +320,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> U
     """Deactivate (every session and token stops working) or reactivate an account."""
     _require_manager(actor)
     if not active and actor.user is not None and actor.user.id == user.id:
-        raise ValidationFailed({"active": "Du kan inte inaktivera ditt eget konto."})
+        raise ValidationFailed({"active": _("Du kan inte inaktivera ditt eget konto.")})
     if user.is_active_account == active:
         return user
     user.is_active_account = active
@@ -365,9 +369,11 @@ def change_password(session: Session, user: User, current: Any, new: Any, *, act
         raise PermissionDenied()
     current = current if isinstance(current, str) else ""
     if not check_password_hash(user.password_hash, current[:200]):
-        raise ValidationFailed({"current_password": "Nuvarande lösenord stämmer inte."})
+        raise ValidationFailed({"current_password": _("Nuvarande lösenord stämmer inte.")})
     if isinstance(new, str) and new == current:
-        raise ValidationFailed({"password": "Det nya lösenordet måste skilja sig från det gamla."})
+        raise ValidationFailed(
+            {"password": _("Det nya lösenordet måste skilja sig från det gamla.")}
+        )
     _set_password(user, new)
     session.flush()
     record(
@@ -387,7 +393,7 @@ def _set_password(user: User, password: Any) -> None:
     password = password if isinstance(password, str) else ""
     problems = password_problems(password, email=user.email)
     if v.CONTROL_CHARS_SINGLE_LINE.search(password):
-        problems.append("Lösenordet innehåller otillåtna styrtecken.")
+        problems.append(_("Lösenordet innehåller otillåtna styrtecken."))
     if problems:
         raise ValidationFailed({"password": " ".join(problems)})
     user.password_hash = _hash(password)

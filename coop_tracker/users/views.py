@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from coop_tracker.agreements.forms import ConfirmForm
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_row_id, strip_control
 from coop_tracker.core.web import web_actor
@@ -42,7 +43,7 @@ bp = Blueprint("users", __name__)
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Sessions carry "id:session_token"; a new token (logout) invalidates old sessions."""
-    raw_id, _, token = user_id.partition(":")
+    raw_id, _sep, token = user_id.partition(":")
     if not raw_id.isdigit() or not is_row_id(int(raw_id)):
         return None
     user = db.session.get(User, int(raw_id))
@@ -54,8 +55,8 @@ def load_user(user_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized() -> Any:
     if request.path.startswith("/api/"):
-        return {"error": "unauthorized", "message": "Inloggning krävs.", "fields": {}}, 401
-    flash("Logga in för att se sidan.", "info")
+        return {"error": "unauthorized", "message": _("Inloggning krävs."), "fields": {}}, 401
+    flash(_("Logga in för att se sidan."), "info")
     return redirect(url_for("users.login", next=request.full_path.rstrip("?")))
 
 
@@ -97,7 +98,7 @@ def login() -> Any:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
-        errors["email"] = "Ange e-post och lösenord."
+        errors["email"] = _("Ange e-post och lösenord.")
         status = 400
     return render_template("users/login.html", form=form, errors=errors), status
 
@@ -109,7 +110,7 @@ def logout() -> Any:
     end_sessions(db.session, current_user)
     db.session.commit()
     logout_user()
-    flash("Du är utloggad.", "success")
+    flash(_("Du är utloggad."), "success")
     return redirect(url_for("users.login"))
 
 
@@ -178,7 +179,7 @@ def revoke_token(token_id: int) -> Any:
         abort(400)
     services.revoke_token(db.session, token, actor=web_actor())
     db.session.commit()
-    flash(f"API-nyckeln ”{token.name}” är återkallad.", "success")
+    flash(_("API-nyckeln ”%(name)s” är återkallad.", name=token.name), "success")
     return redirect(url_for("users.tokens"))
 
 
@@ -203,7 +204,7 @@ def change_password() -> Any:
         else:
             db.session.commit()
             login_user(current_user)  # the new session token keeps this session only
-            flash("Lösenordet är bytt. Andra inloggningar har avslutats.", "success")
+            flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
             return redirect(url_for("users.tokens"))
     elif form.is_submitted():
         errors = _form_errors(form)
@@ -285,7 +286,7 @@ def admin_user_new() -> Any:
             errors = failure.fields
         else:
             db.session.commit()
-            flash(f"Kontot för {user.name} är skapat.", "success")
+            flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
             return redirect(url_for("users.admin_users"))
     elif form.is_submitted():
         errors = _form_errors(form)
@@ -327,7 +328,7 @@ def admin_user_edit(user_id: int) -> Any:
             conflict = stale
         else:
             db.session.commit()
-            flash("Ändringarna är sparade.", "success")
+            flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("users.admin_users"))
     elif form.is_submitted():
         errors = _form_errors(form)
@@ -360,7 +361,9 @@ def admin_user_active(user_id: int) -> Any:
         return redirect(url_for("users.admin_user_edit", user_id=user.id))
     db.session.commit()
     flash(
-        f"Kontot för {user.name} är {'aktiverat' if active else 'inaktiverat'}.",
+        _("Kontot för %(name)s är aktiverat.", name=user.name)
+        if active
+        else _("Kontot för %(name)s är inaktiverat.", name=user.name),
         "success",
     )
     return redirect(url_for("users.admin_user_edit", user_id=user.id))
@@ -384,7 +387,7 @@ def admin_user_password(user_id: int) -> Any:
             db.session.commit()
             if user.id == current_user.id:
                 login_user(user)
-            flash(f"Nytt lösenord är satt för {user.name}.", "success")
+            flash(_("Nytt lösenord är satt för %(name)s.", name=user.name), "success")
             return redirect(url_for("users.admin_user_edit", user_id=user.id))
     elif form.is_submitted():
         errors = _form_errors(form)
