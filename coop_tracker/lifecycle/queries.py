@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import PHASE_LABELS
+from coop_tracker.core.i18n import _
 from coop_tracker.lifecycle.models import Exit, ExitScope, ExitTask, PhaseChange
 from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS
 
@@ -43,7 +44,7 @@ def timeline(
             TimelineEvent(
                 on=agreement.created_at.date(),
                 at=agreement.created_at,
-                title="Samverkan registrerades (planerad)",
+                title=_("Samverkan registrerades (planerad)"),
                 kind="created",
             )
         )
@@ -52,12 +53,13 @@ def timeline(
         .where(PhaseChange.agreement_id == agreement.id)
         .order_by(PhaseChange.changed_at, PhaseChange.id)
     ):
-        tags = [("red", "Villkor förbigångna av administratör")] if change.is_override else []
+        tags = [("red", _("Villkor förbigångna av administratör"))] if change.is_override else []
         body = change.reason
         if change.is_override and change.overridden_reasons:
             body = (
                 (body + "\n" if body else "")
-                + "Ej uppfyllt: "
+                + _("Ej uppfyllt:")
+                + " "
                 + " ".join(change.overridden_reasons)
             )
         events.append(
@@ -88,7 +90,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.created_at.date(),
                     at=plan.created_at,
-                    title=f"Avvecklingsplan upprättad: {plan.title}",
+                    title=_("Avvecklingsplan upprättad: %(title)s", title=plan.title),
                     kind="exit",
                     who=plan.created_by_name,
                     body=scope,
@@ -96,13 +98,13 @@ def timeline(
                 )
             )
         if plan.notice_given_on and plan.notice_party is not None and plan.adopted_on:
-            tags = [("yellow", "Sen uppsägning")] if plan.is_notice_late else []
+            tags = [("yellow", _("Sen uppsägning"))] if plan.is_notice_late else []
             events.append(
                 TimelineEvent(
                     on=plan.notice_given_on,
-                    title=f"{_name(plan.notice_party)} sade upp samverkan",
+                    title=_("%(party)s sade upp samverkan", party=_name(plan.notice_party)),
                     kind="notice",
-                    body=f"Upphör från {plan.effective_on}.",
+                    body=_("Upphör från %(date)s.", date=plan.effective_on),
                     tags=tags,
                     exit_id=plan.id,
                 )
@@ -112,7 +114,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.adopted_on,
                     at=plan.adopted_at,
-                    title=f"Avvecklingsplanen antogs: {plan.title}",
+                    title=_("Avvecklingsplanen antogs: %(title)s", title=plan.title),
                     kind="adopted",
                     who=plan.adopted_by_name,
                     body=plan.decision_ref,
@@ -124,7 +126,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.completed_on,
                     at=plan.completed_at,
-                    title=f"Avvecklingsplanen genomförd: {plan.title}",
+                    title=_("Avvecklingsplanen genomförd: %(title)s", title=plan.title),
                     kind="completed",
                     who=plan.completed_by_name,
                     exit_id=plan.id,
@@ -135,7 +137,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.withdrawn_on,
                     at=plan.withdrawn_at,
-                    title=f"Avvecklingsplanen återkallades: {plan.title}",
+                    title=_("Avvecklingsplanen återkallades: %(title)s", title=plan.title),
                     kind="withdrawn",
                     body=plan.withdrawn_reason,
                     exit_id=plan.id,
@@ -154,7 +156,7 @@ def timeline(
             events.append(
                 TimelineEvent(
                     on=party.left_on,
-                    title=f"{_name(party)} lämnade samverkan",
+                    title=_("%(party)s lämnade samverkan", party=_name(party)),
                     kind="left",
                     exit_id=left_via,
                 )
