@@ -14,7 +14,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from coop_tracker.core.i18n import select_locale
+from coop_tracker.core.i18n import install_template_gettext, select_locale
 from coop_tracker.core.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(_project_root() / "translations"),
     )
+    install_template_gettext(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())
 
 

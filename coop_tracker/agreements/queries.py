@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from math import ceil
@@ -92,10 +93,13 @@ def _filtered(query: Select[Any], filters: Filters) -> Select[Any]:
         )
     if filters.q:
         term = f"%{_escape_like(filters.q.strip()[:100])}%"
+        # The kommun names are few: match them once (an uncorrelated subquery the database
+        # evaluates a single time), then look for parties of those kommuner.
+        named = select(Municipality.code).where(Municipality.name.ilike(term, escape="\\"))
         by_party = exists(
-            select(Party.id)
-            .join(Municipality, Municipality.code == Party.municipality_code)
-            .where(Party.agreement_id == Agreement.id, Municipality.name.ilike(term, escape="\\"))
+            select(Party.id).where(
+                Party.agreement_id == Agreement.id, Party.municipality_code.in_(named)
+            )
         )
         query = query.where(
             or_(
@@ -132,21 +136,39 @@ def search_agreements(
     restrict: bool = True,
     load_contacts: bool = False,
 ) -> Page:
-    """A page of agreements the user may see, matching the filters."""
-    base = select(Agreement)
+    """A page of agreements the user may see, matching the filters.
+
+    A deferred join: the first query walks only ids and the sort column and counts every
+    match in the same pass (a window count), the second loads the page's rows and children.
+    A page past the end falls back to a plain count so the pagination still knows the total.
+    """
+    base = select(Agreement.id)
     if restrict:
         base = restrict_agreements(base, user)
     base = _filtered(base, filters)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     column = SORTS.get(filters.sort, Agreement.title)
     order = column.desc() if filters.descending else column.asc()
-    query = with_children(
-        base.order_by(order, Agreement.id)
+    window = (
+        base.add_columns(func.count().over().label("total"))
+        .order_by(order, Agreement.id)
         .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page),
-        contacts=load_contacts,
+        .limit(filters.per_page)
     )
-    items = list(session.scalars(query).unique())
+    rows = session.execute(window).all()
+    if rows:
+        total = rows[0].total
+    elif filters.page > 1:
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    else:
+        total = 0
+    ids = [row.id for row in rows]
+    items: list[Agreement] = []
+    if ids:
+        loaded = session.scalars(
+            with_children(select(Agreement).where(Agreement.id.in_(ids)), contacts=load_contacts)
+        ).unique()
+        by_id = {agreement.id: agreement for agreement in loaded}
+        items = [by_id[i] for i in ids]
     return Page(items=items, total=total, page=filters.page, per_page=filters.per_page)
 
 
@@ -256,17 +278,28 @@ MEETING_LOOKBACK_DAYS = 400
 
 
 def derived_dates_for(
-    session: Session, agreements: list[Agreement], today: date
+    session: Session,
+    agreements: list[Agreement],
+    today: date,
+    *,
+    calendars: Iterable[str] | None = None,
 ) -> dict[int, DerivedDates]:
     """Derived dates for a page of agreements in a constant number of queries.
 
     One grouped query for the latest reviews and one for the meeting calendars of every
     party's kommun (parties must already be loaded, as :func:`with_children` does).
+
+    ``calendars`` narrows which kommuner's meeting calendars are read: a list page that shows
+    only notice deadlines passes ``()`` (no calendar query), a page about one kommun passes
+    its code. Parties whose calendar was not read get the fallback decide-by (the internal
+    lead time), so a caller must only show the decide-by of the kommuner it asked for.
     """
     if not agreements:
         return {}
     latest = latest_reviews(session, [a.id for a in agreements])
     codes = {p.municipality_code for a in agreements for p in a.parties if p.left_on is None}
+    if calendars is not None:
+        codes &= set(calendars)
     deadlines = [
         dates.notice_deadline_on(terms_of(a), today)
         for a in agreements
@@ -274,7 +307,7 @@ def derived_dates_for(
     ]
     deadlines = [d for d in deadlines if d is not None]
     meetings: MeetingIndex = {}
-    if deadlines:
+    if deadlines and codes:
         meetings = meeting_index(
             session,
             codes,

@@ -124,7 +124,8 @@ def index() -> Any:
     filters, problems = filters_from_request(request.args)
     page = search_agreements(db.session, filters, current_user)
     municipalities, areas = _choices()
-    derived = derived_dates_for(db.session, page.items, today())
+    # The list shows notice deadlines, not decide-by dates: no meeting calendars needed.
+    derived = derived_dates_for(db.session, page.items, today(), calendars=())
     return render_template(
         "agreements/index.html",
         page=page,

@@ -45,7 +45,8 @@ def index() -> Any:
     filters = Filters(municipality=code, per_page=200, sort="title")
     page = search_agreements(db.session, filters, current_user)
     now = today()
-    derived = derived_dates_for(db.session, page.items, now)
+    # Only the user's own kommun's decide-by is shown (in "Behöver uppmärksamhet").
+    derived = derived_dates_for(db.session, page.items, now, calendars=(code,) if code else None)
     rows = [(a, derived[a.id]) for a in page.items]
     attention = _needs_attention(rows, now, code)
     counts = counts_by(db.session, current_user, code)

@@ -41,7 +41,7 @@ def detail(code: str) -> Any:
     page = search_agreements(
         db.session, Filters(municipality=code, per_page=1000, sort="title"), current_user
     )
-    derived = derived_dates_for(db.session, page.items, today())
+    derived = derived_dates_for(db.session, page.items, today(), calendars=())
     by_role: dict[str, list[Any]] = {"host": [], "purchaser": [], "member": []}
     for agreement in page.items:
         party = agreement.party_for(code)

@@ -328,7 +328,7 @@ def oversight(
     reviews = sources.latest_reviews(session, [a.id for a in agreements])
     checklists = sources.checklist_progress(session, agreements)
     horizon = dates.add_months(today, filters.months)
-    all_derived = derived_dates_for(session, agreements, today)
+    all_derived = derived_dates_for(session, agreements, today, calendars=(code,))
     rows: list[Row] = []
     for agreement in agreements:
         party = agreement.party_for(code)

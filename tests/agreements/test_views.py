@@ -133,6 +133,23 @@ def test_list_filters_and_search(client, factory, auth):
     assert "Några filter kunde inte användas" in page
 
 
+def test_list_pages_keep_sort_order_and_total(client, factory, auth):
+    """The list loads a page by ids first: order, count and a page past the end must hold."""
+    for year in range(2011, 2018):  # seven agreements, started one year apart
+        factory.agreement(title=f"Start {year}", phase="active", start_on=f"{year}-01-01")
+    factory.user("reader", "2021", email="r@vansbro.se")
+    auth.login("r@vansbro.se")
+    first = client.get("/agreements/?sort=-start_on&per_page=3").get_data(as_text=True)
+    assert first.index("Start 2017") < first.index("Start 2016") < first.index("Start 2015")
+    assert "Start 2014" not in first
+    assert "7 träffar" in first and "sida 1 av 3" in first
+    third = client.get("/agreements/?sort=-start_on&per_page=3&page=3").get_data(as_text=True)
+    assert "Start 2011" in third and "Start 2012" not in third
+    beyond = client.get("/agreements/?sort=-start_on&per_page=3&page=9").get_data(as_text=True)
+    assert "Start 20" not in beyond.split("<main")[1]
+    assert "7 träffar" in beyond
+
+
 def test_municipality_page_groups_by_role(client, factory, auth):
     factory.agreement(title="Värdskap", phase="active")
     factory.user("reader", "2023", email="r@malung.se")
