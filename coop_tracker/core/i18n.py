@@ -14,12 +14,12 @@ from typing import Any
 
 from flask import Flask, has_request_context, session
 from flask.globals import _cv_app
-from flask_babel import force_locale, get_babel, get_locale, get_translations, lazy_gettext
+from flask_babel import force_locale, get_babel, get_locale, get_translations
+from flask_babel.speaklater import LazyString
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
-_l = lazy_gettext
 __all__ = [
     "LANGUAGES",
     "_",
@@ -70,6 +70,14 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
 
 
 _ = gettext
+
+
+def _l(string: str, **variables: Any) -> LazyString:
+    """A lazy translation: translated each time it is rendered, in that request's language."""
+    return LazyString(gettext, string, **variables)
+
+
+lazy_gettext = _l
 
 
 def install_template_gettext(app: Flask) -> None:
