@@ -24,7 +24,7 @@ class DefaultConfig:
     REMEMBER_COOKIE_SECURE: bool | None = None
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
@@ -36,7 +36,7 @@ class DefaultConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Samverkanskollen <noreply@localhost>"
     PAGE_SIZE = 50
-    IMPORT_MAX_ROWS = 2000
+    IMPORT_MAX_ROWS = 5000
     KOLADA_BASE_URL = "https://api.kolada.se/v3"
     KOLADA_TIMEOUT = 20
     MAX_PAGE_SIZE = 200

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement, Form, Phase, Role
 from coop_tracker.agreements.rules import ROLE_LABELS
@@ -270,7 +270,11 @@ def current_templates(
     session: Session, phases: Iterable[str] | None = None, form: str | None = None
 ) -> list[ChecklistTemplate]:
     """The current version of every set (optionally for some phases and one form)."""
-    query = select(ChecklistTemplate).where(ChecklistTemplate.is_current.is_(True))
+    query = (
+        select(ChecklistTemplate)
+        .where(ChecklistTemplate.is_current.is_(True))
+        .options(selectinload(ChecklistTemplate.items))
+    )
     if phases is not None:
         query = query.where(ChecklistTemplate.phase.in_(list(phases)))
     if form is not None:
@@ -282,7 +286,7 @@ def current_templates(
 
 
 def plan_items(
-    templates: Iterable[ChecklistTemplate], parties: Sequence[tuple[int, str]]
+    templates: Iterable[Any], parties: Sequence[tuple[int, str]]
 ) -> list[dict[str, Any]]:
     """The item rows a set of templates gives an agreement with these (party id, role) pairs.
 
@@ -316,11 +320,79 @@ def _current_party_roles(agreement: Agreement) -> list[tuple[int, str]]:
     return [(p.id, p.role) for p in agreement.parties if p.left_on is None]
 
 
-def instantiate(
-    session: Session, agreement: Agreement, phase: str, *, actor: Actor
-) -> list[ChecklistItem]:
-    """Add the current template items of ``phase`` to the agreement (skips those it has)."""
-    templates = current_templates(session, [phase], agreement.form)
+@dataclass(frozen=True)
+class _PlanItem:
+    id: int
+    key: str
+    roles: list[str]
+    is_required: bool
+    per_party: bool
+
+
+@dataclass(frozen=True)
+class _PlanTemplate:
+    key: str
+    revision: int
+    phase: str
+    items: tuple[_PlanItem, ...]
+
+
+def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTemplate]:
+    """The current templates of a phase as plain data, items remembered per template id.
+
+    A template version never changes once written (an edit is a new version with a new id),
+    so its items can be kept for the session: an import of 5,000 agreements then reads one
+    short row per template instead of loading every template's items 5,000 times.
+    """
+    cache: dict[int, _PlanTemplate] = session.info.setdefault("coop_tracker.plan_templates", {})
+    current = session.execute(
+        select(ChecklistTemplate.id, ChecklistTemplate.key, ChecklistTemplate.revision)
+        .where(
+            ChecklistTemplate.is_current.is_(True),
+            ChecklistTemplate.phase == phase,
+            (ChecklistTemplate.form.is_(None)) | (ChecklistTemplate.form == form),
+        )
+        .order_by(ChecklistTemplate.sort_order)
+    ).all()
+    missing = [
+        row.id
+        for row in current
+        if row.id not in cache
+        or (cache[row.id].key, cache[row.id].revision) != (row.key, row.revision)
+    ]
+    if missing:
+        for template in current_templates_by_id(session, missing):
+            cache[template.id] = _PlanTemplate(
+                key=template.key,
+                revision=template.revision,
+                phase=template.phase,
+                items=tuple(
+                    _PlanItem(i.id, i.key, list(i.roles or []), i.is_required, i.per_party)
+                    for i in template.items
+                ),
+            )
+    return [cache[row.id] for row in current]
+
+
+def current_templates_by_id(session: Session, ids: list[int]) -> list[ChecklistTemplate]:
+    """Templates with their items, by id."""
+    query = (
+        select(ChecklistTemplate)
+        .where(ChecklistTemplate.id.in_(ids))
+        .options(selectinload(ChecklistTemplate.items))
+    )
+    return list(session.scalars(query))
+
+
+def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Actor) -> int:
+    """Add the current template items of ``phase`` to the agreement (skips those it has).
+
+    Returns how many items were added. The rows go in as one multi-row insert: an agreement
+    gets some 30 items, and one ORM flush per item made a 5,000-row import take minutes.
+    """
+    if agreement.id is None or any(p.id is None for p in agreement.parties):
+        session.flush()  # the agreement and its parties need their ids first
+    templates = _plan_templates(session, phase, agreement.form)
     existing = {
         (key, party_id)
         for key, party_id in session.execute(
@@ -329,15 +401,23 @@ def instantiate(
             )
         )
     }
-    added: list[ChecklistItem] = []
-    for row in plan_items(templates, _current_party_roles(agreement)):
-        if (row["key"], row["party_id"]) in existing:
-            continue
-        item = ChecklistItem(agreement_id=agreement.id, status=ItemStatus.OPEN, **row)
-        session.add(item)
-        added.append(item)
-    if added:
-        session.flush()
+    rows = [
+        {
+            **row,
+            "agreement_id": agreement.id,
+            "status": ItemStatus.OPEN,
+            "not_applicable_reason": "",
+            "responsible_person": "",
+            "note": "",
+            "evidence_url": "",
+            "done_by_name": "",
+            "version": 1,
+        }
+        for row in plan_items(templates, _current_party_roles(agreement))
+        if (row["key"], row["party_id"]) not in existing
+    ]
+    if rows:
+        session.execute(insert(ChecklistItem), rows)
         record(
             session,
             actor,
@@ -350,11 +430,11 @@ def instantiate(
             agreement_id=agreement.id,
             changes={
                 "phase": [None, phase],
-                "items": [None, len(added)],
+                "items": [None, len(rows)],
                 "templates": [None, sorted(f"{t.key} v{t.revision}" for t in templates)],
             },
         )
-    return added
+    return len(rows)
 
 
 @dataclass

@@ -21,7 +21,9 @@ from typing import Any
 from coop_tracker.core.errors import DomainError
 from coop_tracker.exchange.columns import MAIN_SHEET, PARTY_SHEET
 
-MAX_ROWS = 2000
+# The command line takes a whole register (moving 10,000 agreements to PostgreSQL, say);
+# uploads through the web page are limited further by IMPORT_MAX_ROWS.
+MAX_ROWS = 20_000
 MAX_COLUMNS = 3000
 MAX_CELL_CHARS = 20_000
 MAX_UNZIPPED_MEMBER = 40 * 1024 * 1024

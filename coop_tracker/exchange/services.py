@@ -496,8 +496,7 @@ def _apply_row(
                 agreement_id=agreement.id,
                 changes={"phase": [agreement.phase, row.phase]},
             )
-            agreement.phase = row.phase
-            session.flush()
+            agreement.phase = row.phase  # written with the next flush
         return RowOutcome(
             row.number, "create", agreement.title, agreement.external_id, agreement.id
         )

@@ -141,7 +141,7 @@ def test_per_party_items_are_one_per_concerned_party(factory, session):
 def test_instantiate_twice_adds_nothing(factory, session):
     agreement = factory.agreement()
     count = len(_items(session, agreement))
-    assert services.instantiate(session, agreement, "before", actor=SYSTEM) == []
+    assert services.instantiate(session, agreement, "before", actor=SYSTEM) == 0
     assert len(_items(session, agreement)) == count
 
 
