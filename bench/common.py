@@ -216,3 +216,30 @@ class Client:
         )
         if status not in (302, 303):
             raise RuntimeError(f"login as {email} failed with {status}")
+
+
+class MailSink:
+    """An SMTP server on loopback (aiosmtpd, a dev dependency) that counts what arrives."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.received += 1
+        return "250 OK"
+
+    def start(self) -> tuple[str, str]:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+        return "127.0.0.1", str(self.controller.port)
+
+    def take(self) -> int:
+        count, self.received = self.received, 0
+        return count
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()

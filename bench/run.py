@@ -7,18 +7,21 @@ same layout and no data access (the accessibility statement) measured in the sam
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
 import re
 import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Client, Server, flask, prepare_database  # noqa: E402
+from bench.common import Client, MailSink, Server, flask, prepare_database  # noqa: E402
 
 # (name, path, who, target p95 in ms). {agreement} is replaced by a real agreement id.
 PAGES: list[tuple[str, str, str, float]] = [
@@ -117,9 +120,18 @@ def main() -> int:
         results["peak_worker_memory_mb"] = server.peak_worker_memory_mb()
         print(f"  peak worker memory {results['peak_worker_memory_mb']:.0f} MB (target ≤ 300)")
 
-    for name, command, target in commands(workdir):
+    import_file = workdir / "import-5000.csv"
+    try:
+        make_import_file(uri, workdir, import_file, rows=5000)
+    except RuntimeError as error:  # the import row then reports the failure
+        print(f"  could not build the import file: {error}", flush=True)
+    sink = MailSink()  # the sweep sends real e-mail over SMTP to a local sink
+    os.environ["COOP_TRACKER_MAIL_SERVER"], os.environ["COOP_TRACKER_MAIL_PORT"] = sink.start()
+    for name, command, target in commands(workdir, import_file):
         try:
             seconds, _out = flask(command, uri)
+            if command[:2] == ["reminders", "send-due"]:
+                name = f"{name}: {_out.splitlines()[-1] if _out else ''}"
             row = {
                 "name": name,
                 "seconds": seconds,
@@ -134,9 +146,12 @@ def main() -> int:
                 "meets_target": False,
             }
         results["commands"].append(row)
+        if name.startswith("Reminder sweep"):
+            row["emails_received"] = sink.take()
         shown = f"{row['seconds']:.1f} s" if "seconds" in row else "FAILED"
         print(f"  {'ok ' if row['meets_target'] else 'MISS'} {name:45s} {shown}", flush=True)
 
+    sink.stop()
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False))
@@ -144,16 +159,51 @@ def main() -> int:
     return 0
 
 
-def commands(workdir: Path) -> list[tuple[str, list[str], float]]:
+def commands(workdir: Path, import_file: Path) -> list[tuple[str, list[str], float]]:
     """The command-line measurements (name, flask arguments, target seconds)."""
     return [
-        ("Reminder sweep (send-due, dry run)", ["reminders", "send-due", "--dry-run"], 10),
+        # The first sweep over the national data plans every deadline and sends the whole
+        # backlog (every reminder already due, some 2,000 digests); the second is the next
+        # day's ordinary sweep: plan again (nothing new) and send what fell due.
+        ("Reminder sweep, first run (backlog)", ["reminders", "send-due"], 10),
+        (
+            "Reminder sweep, next day",
+            ["reminders", "send-due", "--today", tomorrow()],
+            10,
+        ),
         (
             "XLSX export of everything",
             ["exchange", "export", "--format", "xlsx", "-o", str(workdir / "all.xlsx")],
             15,
         ),
+        ("Import of 5,000 new agreements (CSV)", ["exchange", "import", str(import_file)], 30),
     ]
+
+
+def tomorrow() -> str:
+    """The next day in Sweden (the sweep's own calendar)."""
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("Europe/Stockholm")).date() + timedelta(days=1)).isoformat()
+
+
+def make_import_file(uri: str, workdir: Path, target: Path, rows: int) -> None:
+    """A CSV of ``rows`` new agreements in the exchange format: the first rows of a full CSV
+    export with fresh external ids and no Samverkanskollen id, so each row creates one."""
+    export = workdir / "all.csv"
+    flask(["exchange", "export", "--format", "csv", "-o", str(export)], uri)
+    with export.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = next(reader)
+        external, own_id = header.index("Externt id"), header.index("Id")
+        with target.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(header)
+            for number, row in enumerate(reader, start=1):
+                if number > rows:
+                    break
+                row[external], row[own_id] = f"BENCH-{number:05d}", ""
+                writer.writerow(row)
 
 
 if __name__ == "__main__":

@@ -121,11 +121,18 @@ def current_language() -> str:
 
 def in_swedish(labels: Mapping[str, Any]) -> dict[str, str]:
     """A label mapping with every (possibly lazy) label as its Swedish text."""
-    with force_locale(DEFAULT_LANGUAGE):
-        return {key: str(label) for key, label in labels.items()}
+    return {key: swedish(label) for key, label in labels.items()}
 
 
 def swedish(label: Any) -> str:
-    """One (possibly lazy) label as Swedish text: for stored text such as audit labels."""
+    """One (possibly lazy) label as Swedish text: for stored text such as audit labels.
+
+    Swedish is the source language, so a lazy label of ours is its own message id (with its
+    placeholders filled); no catalogue is consulted. The reminder sweep asks this thousands
+    of times, and switching locale for each was a quarter of its planning time.
+    """
+    if isinstance(label, LazyString) and label._func is gettext and len(label._args) == 1:
+        text = label._args[0]
+        return text % label._kwargs if label._kwargs else text
     with force_locale(DEFAULT_LANGUAGE):
         return str(label)

@@ -110,9 +110,9 @@ def _write_sheet(sheet: Any, columns: Sequence[Column], rows: Sequence[dict[str,
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for values in rows:
-        sheet.append([None] * len(columns))
-        row_number = sheet.max_row
+    # Row numbers are counted here: openpyxl's max_row scans every cell, which made the
+    # export of 10,000 agreements quadratic (minutes instead of seconds).
+    for row_number, values in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             value = _xlsx_value(values.get(column.name))
             cell = sheet.cell(row=row_number, column=index)
@@ -127,7 +127,7 @@ def _write_sheet(sheet: Any, columns: Sequence[Column], rows: Sequence[dict[str,
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 1)}"
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
 
 
 def _workbook_bytes(workbook: Any) -> bytes:
