@@ -17,7 +17,7 @@ from coop_tracker.api.schemas import (
     envelope,
     page_schema,
 )
-from coop_tracker.audit.queries import agreement_events, describe
+from coop_tracker.audit.queries import agreement_events, describe_all
 from coop_tracker.core.permissions import can
 from coop_tracker.extensions import db
 
@@ -92,8 +92,8 @@ class History(MethodView):
             db.session, agreement.id, page=args["page"], per_page=args["per_page"]
         )
         items = []
-        for event in page.items:
-            view = describe(event, show_internal=show_internal)
+        views = describe_all(db.session, page.items, show_internal=show_internal)
+        for event, view in zip(page.items, views, strict=True):
             raw = event.changes or {}
             items.append(
                 {

@@ -2,11 +2,16 @@
 
 Other domains add their own object types with ``register_fields`` (checklist items, reviews,
 exits…); a field without a name falls back to its technical key so nothing is hidden.
+
+Some stored values point at other rows (a kommunkod, a party id, an area slug, a party written
+as ``"2021:purchaser"``). The log keeps them as they were; they are named when shown, from a
+``Names`` lookup the caller builds once for a whole page of events (``audit.queries.names_for``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from coop_tracker.agreements.rules import (
@@ -15,6 +20,7 @@ from coop_tracker.agreements.rules import (
     PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_LABELS,
+    ROLE_SHORT,
 )
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.users.services import ROLE_LABELS as USER_ROLE_LABELS
@@ -36,6 +42,7 @@ OBJECT_LABELS: dict[str, str] = {
     "meeting": _l("Sammanträde"),
     "reminder": _l("Påminnelse"),
     "import": _l("Import"),
+    "demo": _l("Demodata"),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -53,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     "change_password": _l("Lösenord bytt"),
     "seed": _l("Inläst"),
     "import": _l("Importerad"),
+    "demo_load": _l("Demodata inläst"),
 }
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -80,6 +88,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "areas": _l("Samverkansområden"),
         "parties": _l("Parter"),
         "archived": _l("Arkiverad"),
+        "archive_reason": _l("Skäl till arkiveringen"),
     },
     "party": {
         "municipality_code": _l("Kommun"),
@@ -121,6 +130,28 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "label_en": _l("Namn (engelska)"),
     },
     "reference_data": {"created": _l("Nya"), "updated": _l("Uppdaterade")},
+    "municipality": {
+        "population": _l("Folkmängd"),
+        "population_year": _l("Folkmängd avser år"),
+        "population_source": _l("Källa för folkmängd"),
+        "skr_group": _l("SKR:s kommungrupp"),
+        "skr_group_year": _l("Kommungrupp avser år"),
+    },
+    "demo": {
+        "agreements": _l("Samverkan"),
+        "parties": _l("Parter"),
+        "contacts": _l("Kontaktpersoner"),
+        "checklist_items": _l("Besvarade checklistpunkter"),
+        "phase_changes": _l("Fasbyten"),
+        "exits": _l("Avvecklingsplaner"),
+        "exit_tasks": _l("Avvecklingsuppgifter"),
+        # The demo's summary counts, keyed by their Swedish names.
+        "uppföljningar": _l("Uppföljningar"),
+        "sammanträden": _l("Sammanträden"),
+        "checklistpunkter": _l("Besvarade checklistpunkter"),
+        "fasbyten": _l("Fasbyten"),
+        "avvecklingsplaner": _l("Avvecklingsplaner"),
+    },
 }
 
 # Fields whose stored value is a code: shown with its Swedish name.
@@ -137,7 +168,30 @@ _VALUE_LABELS: dict[tuple[str, str], Mapping[str, str]] = {
 # Fields only people who may edit the agreement see (the detail page hides them too).
 INTERNAL_FIELDS: set[tuple[str, str]] = {("agreement", "internal_note")}
 
-_extra_formatters: list[Callable[[str, str, Any], str | None]] = []
+# Fields whose stored value points at another row, by kind:
+#   municipality – a kommunkod; party – a party's id; area – an area's slug;
+#   party_role – a party as "kommunkod:role" (the agreement's list of parties).
+REFERENCE_KINDS = ("municipality", "party", "area", "party_role")
+_REFERENCES: dict[tuple[str, str], str] = {
+    ("agreement", "parties"): "party_role",
+    ("agreement", "areas"): "area",
+    ("party", "municipality_code"): "municipality",
+    ("user", "municipality_code"): "municipality",
+}
+# Fields whose stored value needs its own formatting (e.g. a review answer "yes: comment").
+_FORMATTERS: dict[tuple[str, str], Callable[[Any], str]] = {}
+
+
+@dataclass
+class Names:
+    """Names for the rows that stored values point at, looked up once per page of events."""
+
+    municipalities: Mapping[str, str] = field(default_factory=dict)
+    parties: Mapping[int, str] = field(default_factory=dict)
+    areas: Mapping[str, str] = field(default_factory=dict)
+
+
+NO_NAMES = Names()
 
 
 def register_fields(
@@ -145,12 +199,33 @@ def register_fields(
     object_label: str,
     fields: Mapping[str, str],
     values: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    references: Mapping[str, str] | None = None,
+    formatters: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> None:
-    """Let another domain name its object type, its fields and coded values."""
+    """Let another domain name its object type, its fields, coded values, the fields that
+    point at other rows (``references``: field → one of ``REFERENCE_KINDS``) and fields with
+    their own value formatting."""
     OBJECT_LABELS.setdefault(object_type, object_label)
     FIELD_LABELS.setdefault(object_type, {}).update(fields)
-    for field, mapping in (values or {}).items():
-        _VALUE_LABELS[(object_type, field)] = mapping
+    for name, mapping in (values or {}).items():
+        _VALUE_LABELS[(object_type, name)] = mapping
+    for name, kind in (references or {}).items():
+        if kind not in REFERENCE_KINDS:
+            raise ValueError(f"unknown reference kind {kind!r}")
+        _REFERENCES[(object_type, name)] = kind
+    for name, formatter in (formatters or {}).items():
+        _FORMATTERS[(object_type, name)] = formatter
+
+
+def reference_kind(object_type: str, field_name: str) -> str | None:
+    """What a field's stored value points at, if anything (see ``REFERENCE_KINDS``)."""
+    return _REFERENCES.get((object_type, field_name))
+
+
+def has_value_labels(object_type: str, field_name: str) -> bool:
+    """Whether the field stores a code that is shown by its name."""
+    return (object_type, field_name) in _VALUE_LABELS
 
 
 def object_label(object_type: str) -> str:
@@ -161,22 +236,61 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
-def field_label(object_type: str, field: str) -> str:
-    return str(FIELD_LABELS.get(object_type, {}).get(field, field))
+def field_label(object_type: str, field_name: str) -> str:
+    return str(FIELD_LABELS.get(object_type, {}).get(field_name, field_name))
 
 
-def value_text(object_type: str, field: str, value: Any) -> str:
-    """A stored value as a person reads it: Ja/Nej, names for codes, lists joined."""
+def party_role_text(value: str, names: Names = NO_NAMES) -> str:
+    """A party stored as "2021:purchaser", read as "Vansbro (beställare)"."""
+    code, _sep, role = value.partition(":")
+    name = names.municipalities.get(code, code)
+    if not role:
+        return name
+    return f"{name} ({str(ROLE_SHORT.get(role, role)).lower()})"
+
+
+def reference_text(kind: str, value: Any, names: Names = NO_NAMES) -> str:
+    """The name of the row a stored value points at (the value itself when it is unknown)."""
+    if kind == "party_role" and isinstance(value, str):
+        return party_role_text(value, names)
+    if kind == "municipality":
+        return names.municipalities.get(str(value), str(value))
+    if kind == "area":
+        return names.areas.get(str(value), str(value))
+    if kind == "party":
+        party_id = row_id(value)
+        if party_id is not None and party_id in names.parties:
+            return names.parties[party_id]
+        return _("part %(id)s", id=value)
+    return str(value)
+
+
+def row_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return None
+
+
+def value_text(object_type: str, field_name: str, value: Any, names: Names = NO_NAMES) -> str:
+    """A stored value as a person reads it: Ja/Nej, names for codes and references, lists
+    joined."""
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(object_type, field, v) for v in value)
-    mapping = _VALUE_LABELS.get((object_type, field))
+        return ", ".join(value_text(object_type, field_name, v, names) for v in value)
+    formatter = _FORMATTERS.get((object_type, field_name))
+    if formatter is not None:
+        return formatter(value)
+    kind = _REFERENCES.get((object_type, field_name))
+    if kind is not None:
+        return reference_text(kind, value, names)
+    mapping = _VALUE_LABELS.get((object_type, field_name))
     if mapping is not None and isinstance(value, str):
         return str(mapping.get(value, value))
-    if object_type == "agreement" and field == "parties" and isinstance(value, str):
-        code, _sep, role = value.partition(":")
-        return f"{code} ({ROLE_LABELS.get(role, role).lower()})"
     return str(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import ceil
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.i18n import current_language
 from coop_tracker.core.validation import strip_control
 
 
@@ -62,7 +63,74 @@ class EventPage:
         return max(1, ceil(self.total / self.per_page))
 
 
-def describe(event: AuditEvent, *, show_internal: bool = True) -> EventView:
+def names_for(session: Session, events: Iterable[AuditEvent]) -> labels.Names:
+    """Names of every kommun, party and area the events' values point at: one query per kind
+    for the whole page, never one per event."""
+    from coop_tracker.agreements.models import Party
+    from coop_tracker.municipalities.models import Area, Municipality
+
+    wanted: dict[str, set[Any]] = {kind: set() for kind in labels.REFERENCE_KINDS}
+    for event in events:
+        for key, pair in (event.changes or {}).items():
+            kind = labels.reference_kind(event.object_type, key)
+            if kind is None:
+                continue
+            for value in _stored_values(pair):
+                if kind == "party_role" and isinstance(value, str):
+                    wanted["municipality"].add(value.partition(":")[0])
+                elif kind == "party":
+                    party_id = labels.row_id(value)
+                    if party_id is not None:
+                        wanted["party"].add(party_id)
+                elif value is not None:
+                    wanted[kind].add(str(value))
+    names = labels.Names()
+    if wanted["municipality"]:
+        names.municipalities = dict(
+            session.execute(
+                select(Municipality.code, Municipality.name).where(
+                    Municipality.code.in_(sorted(wanted["municipality"]))
+                )
+            ).all()
+        )
+    if wanted["party"]:
+        names.parties = dict(
+            session.execute(
+                select(Party.id, Municipality.name)
+                .join(Municipality, Municipality.code == Party.municipality_code)
+                .where(Party.id.in_(sorted(wanted["party"])))
+            ).all()
+        )
+    if wanted["area"]:
+        names.areas = dict(
+            session.execute(
+                select(Area.slug, Area.label_column(current_language())).where(
+                    Area.slug.in_(sorted(wanted["area"]))
+                )
+            ).all()
+        )
+    return names
+
+
+def _stored_values(pair: Any) -> list[Any]:
+    """The single values in a stored [old, new] pair (lists of values flattened)."""
+    values: list[Any] = []
+    for value in pair if isinstance(pair, list) else [pair]:
+        values.extend(value if isinstance(value, list | tuple) else [value])
+    return values
+
+
+def describe_all(
+    session: Session, events: list[AuditEvent], *, show_internal: bool = True
+) -> list[EventView]:
+    """``describe`` for a page of events, with the names their values point at."""
+    names = names_for(session, events)
+    return [describe(e, show_internal=show_internal, names=names) for e in events]
+
+
+def describe(
+    event: AuditEvent, *, show_internal: bool = True, names: labels.Names = labels.NO_NAMES
+) -> EventView:
     """Name the action, object type and every changed field in Swedish."""
     changes = []
     order = list(labels.FIELD_LABELS.get(event.object_type, {}))
@@ -78,8 +146,8 @@ def describe(event: AuditEvent, *, show_internal: bool = True) -> EventView:
         change = Change(
             field=key,
             label=labels.field_label(event.object_type, key),
-            old=labels.value_text(event.object_type, key, old),
-            new=labels.value_text(event.object_type, key, new),
+            old=labels.value_text(event.object_type, key, old, names),
+            new=labels.value_text(event.object_type, key, new, names),
         )
         if change.old != change.new:  # e.g. an empty field at creation: nothing to show
             changes.append(change)

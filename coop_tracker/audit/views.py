@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -14,11 +15,12 @@ from sqlalchemy import select
 
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels
+from coop_tracker.audit.models import AuditEvent
 from coop_tracker.audit.queries import (
     AuditFilters,
     agreement_events,
     all_events,
-    describe,
+    describe_all,
     group_by_request,
     known_values,
     search_events,
@@ -39,6 +41,7 @@ SOURCE_LABELS = {
     "scheduler": _l("schemaläggaren"),
 }
 MAX_PAGE = 1_000_000
+CSV_BATCH = 500
 
 
 @bp.record_once
@@ -66,7 +69,7 @@ def agreement_history(agreement_id: int) -> Any:
     problems: dict[str, str] = {}
     page = agreement_events(db.session, agreement.id, page=_page_number(request.args, problems))
     show_internal = can(current_user, "agreement.edit", agreement) or current_user.is_admin
-    groups = group_by_request([describe(e, show_internal=show_internal) for e in page.items])
+    groups = group_by_request(describe_all(db.session, page.items, show_internal=show_internal))
     return render_template(
         "audit/history.html", agreement=agreement, groups=groups, page=page, problems=problems
     )
@@ -120,7 +123,7 @@ def index() -> Any:
         abort(403)
     filters, problems = filters_from_request(request.args)
     page = search_events(db.session, filters)
-    views = [describe(e) for e in page.items]
+    views = describe_all(db.session, page.items)
     types, actions = known_values(db.session)
     municipalities = list(
         db.session.execute(select(Municipality.code, Municipality.name).order_by(Municipality.name))
@@ -169,8 +172,14 @@ def _csv_rows(filters: AuditFilters) -> Iterator[str]:
     yield "\ufeff"  # Excel needs the BOM to read UTF-8
     writer.writerow([str(column) for column in CSV_COLUMNS])
     yield flush()
-    for event in all_events(db.session, filters):
-        view = describe(event)
+    events = all_events(db.session, filters)
+    while batch := list(islice(events, CSV_BATCH)):
+        yield from _csv_batch(writer, flush, batch)
+
+
+def _csv_batch(writer: Any, flush: Callable[[], str], events: list[AuditEvent]) -> Iterator[str]:
+    """One batch of events as CSV lines (the names their values point at looked up once)."""
+    for event, view in zip(events, describe_all(db.session, events), strict=True):
         base = [
             format_date(event.created_at),
             event.actor_name,

@@ -40,6 +40,7 @@ def _audit_labels() -> None:
             "evidence_url": _l("Länk till underlag"),
         },
         {"status": services.ITEM_STATUS_LABELS},
+        references={"responsible_party_id": "party"},
     )
     audit_labels.register_fields(
         "checklist",

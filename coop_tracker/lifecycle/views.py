@@ -75,6 +75,7 @@ def _audit_labels() -> None:
             "reason": _l("Skäl"),
         },
         {"scope": EXIT_SCOPE_LABELS, "status": EXIT_STATUS_LABELS},
+        references={"leaving_party_id": "party", "notice_party_id": "party"},
     )
     audit_labels.register_fields(
         "exit_task",
@@ -87,6 +88,7 @@ def _audit_labels() -> None:
             "party_id": _l("Part"),
         },
         {"status": TASK_STATUS_LABELS},
+        references={"party_id": "party"},
     )
     for action, label in {
         "override_transition": _l("Fasbyte förbi villkoren"),
@@ -94,6 +96,7 @@ def _audit_labels() -> None:
         "complete": _l("Genomförd"),
         "withdraw": _l("Återkallad"),
         "leave": _l("Lämnade samverkan"),
+        "demo_lifecycle": _l("Demodata inläst"),
     }.items():
         audit_labels.ACTION_LABELS.setdefault(action, label)
 

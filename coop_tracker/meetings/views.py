@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -17,11 +18,28 @@ from coop_tracker.meetings import services
 from coop_tracker.meetings.forms import ConfirmForm, ImportForm, MeetingForm
 from coop_tracker.meetings.models import Meeting
 from coop_tracker.meetings.queries import meetings_for, years_with_meetings
+from coop_tracker.meetings.rules import BODY_LABELS
 from coop_tracker.municipalities.models import Municipality
 
 bp = Blueprint("meetings", __name__, url_prefix="/municipalities")
 
 MAX_UPLOAD_BYTES = 512 * 1024
+
+
+@bp.record_once
+def _audit_labels(state: Any) -> None:
+    """Swedish names for the meeting calendar's audit events in the admin log."""
+    audit_labels.register_fields(
+        "meeting",
+        _l("Sammanträde"),
+        {
+            "body": _l("Organ"),
+            "body_name": _l("Nämndens namn"),
+            "meeting_on": _l("Sammanträdesdag"),
+            "case_deadline_on": _l("Sista dag för ärenden"),
+        },
+        {"body": BODY_LABELS},
+    )
 
 
 def _municipality(code: str) -> Municipality:

@@ -13,6 +13,7 @@ from coop_tracker.agreements.rules import (
     RENEWAL_LABELS,
     ROLE_SHORT,
 )
+from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.i18n import _, _l, ngettext
@@ -60,7 +61,22 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": ROLE_SHORT,
     "rating": {"green": _l("grön"), "yellow": _l("gul"), "red": _l("röd")},
 }
-LONG_TEXT = {"purpose", "goals", "motive", "cost_note", "internal_note"}
+LONG_TEXT = {
+    "purpose",
+    "goals",
+    "motive",
+    "cost_note",
+    "internal_note",
+    "reason",
+    "override",
+    "background",
+    "note",
+    "not_applicable_reason",
+    "rating_comment",
+    "goal_comment",
+    "cost_comment",
+    "archive_reason",
+}
 OBJECTS: dict[str, str] = {
     "review": _l("en uppföljning"),
     "checklist_item": _l("en punkt i checklistan"),
@@ -69,6 +85,8 @@ OBJECTS: dict[str, str] = {
     "exit_task": _l("en uppgift i avvecklingen"),
     "contact": _l("en kontaktperson"),
     "party": _l("en part"),
+    "checklist": _l("checklistan"),
+    "reminder": _l("en påminnelse"),
 }
 VERBS = {
     "create": _l("lade till"),
@@ -77,6 +95,15 @@ VERBS = {
     "archive": _l("arkiverade"),
     "restore": _l("återställde"),
     "transition": _l("bytte fas på"),
+    "override_transition": _l("bytte fas, förbi villkoren, på"),
+    "adopt": _l("antog"),
+    "complete": _l("markerade som genomförd"),
+    "withdraw": _l("återkallade"),
+    "leave": _l("registrerade utträdet för"),
+    "instantiate": _l("skapade"),
+    "update_templates": _l("uppdaterade efter de senaste mallarna"),
+    "snooze": _l("sköt upp"),
+    "send": _l("skickade"),
 }
 SOURCES = {"import": _l(" (genom import)"), "api": _l(" (via API)")}
 MAX_FIELDS = 3
@@ -93,23 +120,41 @@ class Change:
     text: str
 
 
-def _value(field: str, value: Any) -> str:
+def _lower_first(text: str) -> str:
+    """ "Klart senast" → "klart senast", but "KS" and "SKR:s grupp" keep their capitals."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _value(object_type: str, field: str, value: Any, names: labels.Names) -> str:
     if value is None or value == "" or value == []:
         return _("tomt")
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    labels = VALUE_LABELS.get(field)
-    if labels and value in labels:
-        return str(labels[value])
+        return ", ".join(_value(object_type, field, v, names) for v in value)
+    own = VALUE_LABELS.get(field)
+    if own and value in own:
+        return str(own[value])
+    if labels.reference_kind(object_type, field):
+        return labels.value_text(object_type, field, value, names)
+    if labels.has_value_labels(object_type, field):
+        return _lower_first(labels.value_text(object_type, field, value, names))
     return str(value)
 
 
-def _fields(changes: dict[str, Any]) -> str:
+def _field_name(object_type: str, field: str) -> str:
+    if field in FIELD_NAMES:
+        return str(FIELD_NAMES[field])
+    label = labels.field_label(object_type, field)
+    return _lower_first(label) if label != field else field.replace("_", " ")
+
+
+def _fields(object_type: str, changes: dict[str, Any], names: labels.Names) -> str:
     parts = []
     for field, pair in list(changes.items())[:MAX_FIELDS]:
-        name = str(FIELD_NAMES.get(field, field.replace("_", " ")))
+        name = _field_name(object_type, field)
         if field in LONG_TEXT or not isinstance(pair, list) or len(pair) != 2:
             parts.append(name)
         else:
@@ -117,8 +162,8 @@ def _fields(changes: dict[str, Any]) -> str:
                 _(
                     "%(field)s från %(old)s till %(new)s",
                     field=name,
-                    old=_value(field, pair[0]),
-                    new=_value(field, pair[1]),
+                    old=_value(object_type, field, pair[0], names),
+                    new=_value(object_type, field, pair[1], names),
                 )
             )
     rest = len(changes) - MAX_FIELDS
@@ -128,15 +173,23 @@ def _fields(changes: dict[str, Any]) -> str:
     return text
 
 
-def describe(event: AuditEvent, title: str) -> Change:
-    """ "Anna Berg ändrade uppsägningstiden (månader) från 6 till 3." and the like."""
-    verb = str(VERBS.get(event.action, event.action))
+def describe(event: AuditEvent, title: str, names: labels.Names = labels.NO_NAMES) -> Change:
+    """ "Anna Berg ändrade uppsägningstiden (månader) från 6 till 3." and the like.
+
+    ``names`` names the kommuner, parties and areas that stored values point at (built once
+    for all the events shown, see ``audit.queries.names_for``)."""
+    verb = str(VERBS.get(event.action) or labels.action_label(event.action).lower())
     changes = event.changes or {}
-    if event.object_type == "agreement":
+    kind = event.object_type
+    if kind == "agreement":
         if event.action == "create":
             text = _("registrerade samverkan")
         elif event.action == "update" and changes:
-            text = _("ändrade %(fields)s", fields=_fields(changes))
+            text = _("ändrade %(fields)s", fields=_fields(kind, changes, names))
+        elif event.action in ("transition", "override_transition") and changes:
+            text = _(
+                "%(verb)s samverkan: %(fields)s", verb=verb, fields=_fields(kind, changes, names)
+            )
         else:
             text = _("%(verb)s samverkan", verb=verb)
     elif event.object_type == "party":
@@ -144,7 +197,7 @@ def describe(event: AuditEvent, title: str) -> Change:
             text = _(
                 "ändrade för %(party)s: %(fields)s",
                 party=event.object_label,
-                fields=_fields(changes),
+                fields=_fields(kind, changes, names),
             )
         elif event.action == "create":
             text = _("lade till %(party)s som part", party=event.object_label)
@@ -158,7 +211,7 @@ def describe(event: AuditEvent, title: str) -> Change:
         if event.object_label and event.object_label != title:
             text += f" ({event.object_label})"
         if event.action == "update" and changes:
-            text += f": {_fields(changes)}"
+            text += f": {_fields(kind, changes, names)}"
     text += str(SOURCES.get(event.source, ""))
     at = event.created_at
     if at.tzinfo is None:  # SQLite returns naive UTC

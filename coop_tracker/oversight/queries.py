@@ -22,6 +22,7 @@ from coop_tracker.agreements.models import Agreement, Party, Phase
 from coop_tracker.agreements.queries import DerivedDates, derived_dates_for, with_children
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.audit.queries import names_for
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import restrict_agreements
@@ -316,7 +317,9 @@ def changes_since(
         )
     )
     titles = {a.id: a.title for a in agreements}
-    changes = [describe(e, titles.get(e.agreement_id or 0, "")) for e in events[:MAX_CHANGES]]
+    shown = events[:MAX_CHANGES]
+    names = names_for(session, shown)
+    changes = [describe(e, titles.get(e.agreement_id or 0, ""), names) for e in shown]
     return changes, len(events) > MAX_CHANGES
 
 

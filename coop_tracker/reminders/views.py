@@ -18,9 +18,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.reminders import services
@@ -33,8 +34,38 @@ from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of
 bp = Blueprint("reminders", __name__)
 
 
+def _audit_labels() -> None:
+    """Swedish names for the reminders' audit events in the history pages."""
+    audit_labels.register_fields(
+        "reminder",
+        _l("Påminnelse"),
+        {
+            "kind": _l("Slag"),
+            "due_on": _l("Datum"),
+            "lead_days": _l("Dagar före"),
+            "recipient": _l("Mottagare"),
+            "subject": _l("Ämne"),
+            "snoozed_until": _l("Skjuten upp till"),
+        },
+        {"kind": KIND_LABELS},
+    )
+    audit_labels.register_fields(
+        "calendar_feed", _l("Kalenderadress"), {"calendar_secret": _l("Hemlig adress")}
+    )
+    audit_labels.register_fields(
+        "user", _l("Användare"), {"reminder_lead_days": _l("Påminnelser, dagar före")}
+    )
+    for action, label in {
+        "send": _l("Skickad"),
+        "snooze": _l("Uppskjuten"),
+        "regenerate": _l("Ny adress"),
+    }.items():
+        audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
 @bp.record_once
 def _globals(state: Any) -> None:
+    _audit_labels()
     state.app.jinja_env.globals.update({"KIND_LABELS": KIND_LABELS, "todo_count": todo_count})
 
 

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -32,9 +33,49 @@ from coop_tracker.reviews.rules import (
 bp = Blueprint("reviews", __name__, url_prefix="/agreements")
 
 
+def answer_text(stored: Any) -> str:
+    """An answer as the audit log stores it ("partly: comment"), read as "Delvis: comment"."""
+    answer, _sep, comment = str(stored).partition(": ")
+    label = str(ANSWER_LABELS.get(answer, answer))
+    return f"{label}: {comment}" if comment else label
+
+
+def _audit_labels() -> None:
+    """Swedish names for the reviews' audit events in the history pages."""
+    questions = {
+        f"answers.{key}": _l("Fråga %(n)s: %(question)s", n=number, question=question)
+        for number, (key, question) in enumerate(QUESTIONS.items(), start=1)
+    }
+    audit_labels.register_fields(
+        "review",
+        _l("Uppföljning"),
+        {
+            "reviewed_on": _l("Datum för uppföljningen"),
+            "rating": _l("Bedömning"),
+            "rating_comment": _l("Kommentar till bedömningen"),
+            "goal_attainment": _l("Måluppfyllelse"),
+            "goal_comment": _l("Kommentar om måluppfyllelse"),
+            "cost_budget": _l("Budget för året (kr)"),
+            "cost_outcome": _l("Kostnadsutfall (kr)"),
+            "cost_comment": _l("Kommentar om kostnader"),
+            "reported_to": _l("Rapporterad till"),
+            "reported_on": _l("Rapporterad datum"),
+            "next_review_on": _l("Nästa uppföljning"),
+            **questions,
+            # The demo's summary event counts what it loaded.
+            "reviews": _l("Uppföljningar"),
+            "meetings": _l("Sammanträden"),
+        },
+        {"rating": RATING_LABELS, "goal_attainment": GOAL_LABELS},
+        formatters={key: answer_text for key in questions},
+    )
+    audit_labels.ACTION_LABELS.setdefault("demo_followup", _l("Demodata inläst"))
+
+
 @bp.record_once
 def _labels(state: Any) -> None:
     """Rating and meeting-body labels as Jinja globals (list pages use them too)."""
+    _audit_labels()
     state.app.jinja_env.globals.update(
         {
             "RATING_LABELS": RATING_LABELS,
