@@ -93,6 +93,14 @@ def test_admin_manages_users_and_reads_the_log(page, live_app):
     page.get_by_label("Vem").fill("Ada")
     page.get_by_role("button", name="Visa").click()
     assert "Inaktiverad" in page.content()
+    # At 1280 px the changes get half the table: field names and values on one line each,
+    # not a word (or a syllable) per line.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    diff = page.locator("td .diff").first
+    assert diff.bounding_box()["width"] > 450
+    label = diff.locator("tbody th").first
+    assert label.inner_text() == "Aktivt konto"
+    assert label.bounding_box()["height"] < 2 * 24  # one line
     assert_accessible(page, "trust-07-audit-log")
 
 
