@@ -172,5 +172,11 @@ class ContactForm(FlaskForm):
         )
 
 
+class ArchiveForm(FlaskForm):
+    """Confirming an archive: why the agreement is archived (kept in the audit log)."""
+
+    reason = TextAreaField(_l("Skäl till arkiveringen"))
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF for a single-button action."""

@@ -628,10 +628,28 @@ def _party_label(party: Party, agreement: Agreement) -> str:
     return f"{name} i {agreement.title}"
 
 
-def archive_agreement(session: Session, agreement: Agreement, *, actor: Actor) -> Agreement:
-    """Hide an agreement from every list; nothing is deleted and an admin can restore it."""
+ARCHIVE_REASON_MAX = 2000
+
+
+def archive_agreement(
+    session: Session, agreement: Agreement, reason: Any, *, actor: Actor
+) -> Agreement:
+    """Hide an agreement from everyone but administrators; nothing is deleted and an admin can
+    restore it. The reason is required and kept in the audit log."""
     if actor.user is not None and not can(actor.user, "agreement.archive", agreement):
         raise PermissionDenied()
+    errors = v.Errors()
+    reason = v.text(
+        reason,
+        "reason",
+        _("Skäl till arkiveringen"),
+        errors,
+        max_length=ARCHIVE_REASON_MAX,
+        required=True,
+        multiline=True,
+    )
+    if errors:
+        raise ValidationFailed(dict(errors))
     if agreement.archived_at is None:
         agreement.archived_at = utcnow()
         session.flush()
@@ -643,7 +661,7 @@ def archive_agreement(session: Session, agreement: Agreement, *, actor: Actor) -
             object_id=agreement.id,
             label=agreement.title,
             agreement_id=agreement.id,
-            changes={"archived": [False, True]},
+            changes={"archived": [False, True], "archive_reason": [None, reason]},
         )
     return agreement
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coop_tracker.agreements import conflicts, services
-from coop_tracker.agreements.forms import AgreementForm, ConfirmForm, ContactForm
+from coop_tracker.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, ContactForm
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
 from coop_tracker.agreements.rules import (
@@ -291,17 +291,33 @@ def _refresh_party_versions(form: AgreementForm, agreement: Agreement) -> None:
             entry.form.version.data = versions[int(party_id)]
 
 
-@bp.post("/<int:agreement_id>/archive")
+@bp.route("/<int:agreement_id>/archive", methods=["GET", "POST"])
 @login_required
 def archive(agreement_id: int) -> Any:
-    """Archive (admins only); nothing is deleted."""
+    """Archive (admins only) after a confirmation with a reason; nothing is deleted."""
     agreement = _get(agreement_id)
-    if not can(current_user, "agreement.archive", agreement) or not ConfirmForm().validate():
+    if not can(current_user, "agreement.archive", agreement):
         abort(403)
-    services.archive_agreement(db.session, agreement, actor=web_actor())
-    db.session.commit()
-    flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    if agreement.is_archived:
+        flash(_("Samverkan är redan arkiverad."), "info")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    form = ArchiveForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            services.archive_agreement(db.session, agreement, form.reason.data, actor=web_actor())
+        except ValidationFailed as failure:
+            db.session.rollback()
+            errors = failure.fields
+        else:
+            db.session.commit()
+            flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    elif form.is_submitted():
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+    return render_template(
+        "agreements/archive.html", agreement=agreement, form=form, errors=errors
+    ), (422 if errors else 200)
 
 
 @bp.post("/<int:agreement_id>/restore")

@@ -211,7 +211,22 @@ def test_asymmetric_host_smaller_than_purchaser_warns_but_saves(session, factory
 def test_archive_hides_but_keeps(session, factory):
     agreement = factory.agreement()
     admin = factory.user("admin", None)
-    archive_agreement(session, agreement, actor=Actor(admin, "web"))
+    archive_agreement(session, agreement, "Registrerad två gånger", actor=Actor(admin, "web"))
     session.commit()
     assert agreement.archived_at is not None
     assert session.get(type(agreement), agreement.id) is not None
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "archive")).one()
+    assert event.changes["archive_reason"] == [None, "Registrerad två gånger"]
+
+
+def test_archive_needs_a_reason(session, factory):
+    agreement = factory.agreement()
+    admin = factory.user("admin", None)
+    for reason in (None, "", "   "):
+        with pytest.raises(ValidationFailed) as refused:
+            archive_agreement(session, agreement, reason, actor=Actor(admin, "web"))
+        assert refused.value.fields == {"reason": "Ange skäl till arkiveringen."}
+    assert agreement.archived_at is None
+    with pytest.raises(ValidationFailed) as refused:
+        archive_agreement(session, agreement, "x" * 2001, actor=Actor(admin, "web"))
+    assert "högst 2000 tecken" in refused.value.fields["reason"]

@@ -191,7 +191,7 @@ def test_archived_agreements_are_for_admins_only(api_as, factory, session):
     agreement = factory.agreement(phase="active")
     from coop_tracker.agreements.services import archive_agreement
 
-    archive_agreement(session, agreement, actor=Actor.system())
+    archive_agreement(session, agreement, "Dubblett", actor=Actor.system())
     session.commit()
     editor = api_as("editor", "2021")
     _refusal(editor.get(f"/api/v1/agreements/{agreement.id}"), 404)

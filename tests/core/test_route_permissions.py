@@ -80,7 +80,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "agreements.create": row(LOGIN, 200, 200, 200, 403),
     "agreements.detail": row(LOGIN, 200, 200, 200, 200),
     "agreements.edit": row(LOGIN, 200, 200, 403, 403),
-    "agreements.archive": row(LOGIN, 302, 403, 403, 403),
+    "agreements.archive": row(LOGIN, 200, 403, 403, 403),
     "agreements.restore": row(LOGIN, 302, 403, 403, 403),
     "agreements.contact_new": row(LOGIN, 200, 200, 403, 403),
     "agreements.contact_edit": row(LOGIN, 200, 200, 403, 403),

@@ -104,6 +104,31 @@ def test_admin_manages_users_and_reads_the_log(page, live_app):
     assert_accessible(page, "trust-07-audit-log")
 
 
+def test_admin_archives_with_a_reason_and_restores(page, live_app):
+    agreement_id = _world(live_app)
+    login(page, "admin@example.se")
+    page.wait_for_url("**/")
+    page.goto(f"/agreements/{agreement_id}")
+    page.get_by_role("link", name="Arkivera", exact=True).click()
+    page.wait_for_url(f"**/agreements/{agreement_id}/archive")
+    page.get_by_role("button", name="Arkivera samverkan").click()
+    assert "Ange skäl till arkiveringen." in page.locator(".error-summary").inner_text()
+    assert_accessible(page, "trust-10-archive-reason")
+    page.get_by_label("Skäl till arkiveringen").fill("Registrerad två gånger.")
+    page.get_by_role("button", name="Arkivera samverkan").click()
+    assert "Samverkan är arkiverad." in page.locator(".flash-list").inner_text()
+    page.goto("/agreements/")
+    row = page.locator("tr", has_text="Överförmyndare Vansbro–Malung-Sälen")
+    assert row.locator(".tag", has_text="Arkiverad").count() == 1
+    page.goto(f"/agreements/{agreement_id}/history")
+    assert page.locator(".diff__new", has_text="Registrerad två gånger.").count() == 1
+    page.goto(f"/agreements/{agreement_id}")
+    page.get_by_role("button", name="Återställ").click()
+    assert "Samverkan är återställd." in page.locator(".flash-list").inner_text()
+    page.goto(f"/agreements/{agreement_id}/history")
+    assert "Återställd:" in page.locator(".timeline").inner_text()
+
+
 def test_public_register_without_login(page, live_app):
     agreement_id = _world(live_app)
     page.goto("/login")

@@ -33,7 +33,12 @@ def test_parties_that_have_left_do_not_count(network, factory, session):
 
 
 def test_archived_agreements_are_left_out_even_for_admins(network, factory, session):
-    archive_agreement(session, network["Överförmyndare Stockholm–Väsby"], actor=Actor.system())
+    archive_agreement(
+        session,
+        network["Överförmyndare Stockholm–Väsby"],
+        "Avtalet ersattes av ett nytt",
+        actor=Actor.system(),
+    )
     session.commit()
     admin = factory.user("admin", None)
     graph = get_network(session, admin, GraphFilters()).graph
