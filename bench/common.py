@@ -99,7 +99,7 @@ class Server:
                 "--access-logfile",
                 "/dev/null",
                 "--error-logfile",
-                "-",
+                str(self.log_path) if self.log_path else "-",
                 "--log-level",
                 "warning",
                 "--timeout",
@@ -108,6 +108,9 @@ class Server:
             ],
             cwd=ROOT,
             env=env_for(self.database_uri),
+            # The application's own log (a 500's traceback, "database is locked") goes to the
+            # same file as gunicorn's when one is given.
+            stderr=self.log_path.open("ab") if self.log_path else None,
         )
         deadline = time.time() + 60
         while time.time() < deadline:

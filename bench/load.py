@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -37,11 +36,19 @@ CODES = ["2062", "2034", "2039", "2021", "2023", "0180", "1480", "1280", "2480",
 
 
 def worker(
-    index: int, port: int, token: str, ids: list[int], stop: float, out: list[dict[str, Any]]
+    index: int,
+    port: int,
+    token: str,
+    cookies: dict[str, str],
+    ids: list[int],
+    stop: float,
+    out: list[dict[str, Any]],
 ) -> None:
     rng = random.Random(index)
     web = Client("127.0.0.1", port)
-    web.login("bench-editor@example.se")
+    # One logged-in session shared by every client: fifty logins from one address in a second
+    # would (rightly) trip the login rate limit.
+    web.cookies = dict(cookies)
     api = Client("127.0.0.1", port, token=token)
     own = ids[index::50][:20] or ids[:1]
     while time.time() < stop:
@@ -82,13 +89,20 @@ def worker(
 def run(database_uri: str, token: str, seconds: int, clients: int) -> dict[str, Any]:
     log = Path(tempfile.mkstemp(prefix="coop-load-", suffix=".log")[1])
     with Server(database_uri, workers=4, log_path=log) as server:
+        browser = Client("127.0.0.1", server.port)
+        browser.login("bench-editor@example.se")
         probe = Client("127.0.0.1", server.port, token=token)
         _, body = probe.get("/api/v1/agreements?per_page=200&phase=active")
-        ids = [int(x) for x in re.findall(rb'"id":\s*(\d+),\s*"title"', body)] or [1]
+        ids = [item["id"] for item in json.loads(body)["items"]]
+        if len(ids) < clients:
+            raise RuntimeError("the load run needs an active agreement per client")
         results: list[dict[str, Any]] = []
         stop = time.time() + seconds
         threads = [
-            threading.Thread(target=worker, args=(i, server.port, token, ids, stop, results))
+            threading.Thread(
+                target=worker,
+                args=(i, server.port, token, browser.cookies, ids, stop, results),
+            )
             for i in range(clients)
         ]
         started = time.time()

@@ -10,7 +10,6 @@ import argparse
 import csv
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -100,8 +99,7 @@ def main() -> int:
         clients["editor"].login("bench-editor@example.se")
         clients["reader"].login("bench-reader@example.se")
         _, body = clients["api"].get("/api/v1/agreements?municipality=2062&per_page=1")
-        ids = re.findall(rb'"id":\s*(\d+)', body)
-        agreement = ids[0].decode() if ids else "1"
+        agreement = str(json.loads(body)["items"][0]["id"])
         bare = None
         for name, path, who, target in PAGES:
             row = {"name": name, "path": path.format(agreement=agreement), "target_p95_ms": target}
