@@ -18,6 +18,21 @@
       field.focus({ preventScroll: true });
     });
   });
+  // The main menu: always open on wide screens (for browsers without ::details-content),
+  // folded again when the window narrows; Escape folds it and returns to the button.
+  var menu = document.querySelector("[data-site-menu]");
+  if (menu && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 641px)");
+    var fit = function () { menu.open = wide.matches; };
+    fit();
+    if (wide.addEventListener) { wide.addEventListener("change", fit); }
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open && !wide.matches) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
   // Open the details of a party row that contains an error.
   document.querySelectorAll("details").forEach(function (details) {
     if (details.querySelector(".form-group--error")) { details.open = true; }
