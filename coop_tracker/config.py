@@ -35,6 +35,8 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Samverkanskollen <noreply@localhost>"
+    # Named on the accessibility statement (/tillganglighet): where to report problems.
+    ACCESSIBILITY_CONTACT_EMAIL: str | None = None
     PAGE_SIZE = 50
     IMPORT_MAX_ROWS = 5000
     KOLADA_BASE_URL = "https://api.kolada.se/v3"

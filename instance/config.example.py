@@ -9,3 +9,4 @@
 # MAIL_USERNAME = "samverkanskollen"
 # MAIL_PASSWORD = "..."
 # MAIL_SENDER = "Samverkanskollen <noreply@example.se>"
+# ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@example.se"

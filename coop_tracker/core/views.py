@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -149,4 +149,5 @@ def set_language(lang: str) -> Any:
 @bp.get("/tillganglighet")
 def accessibility() -> Any:
     """The accessibility statement (tillgänglighetsredogörelse)."""
-    return render_template("core/accessibility.html")
+    contact = str(current_app.config.get("ACCESSIBILITY_CONTACT_EMAIL") or "").strip()
+    return render_template("core/accessibility.html", contact_email=contact)

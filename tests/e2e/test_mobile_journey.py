@@ -61,6 +61,7 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
             is_public=True,
         )
         agreement_id = agreement.id
+    live_app.config["ACCESSIBILITY_CONTACT_EMAIL"] = "tillganglighet@vansbro.se"
 
     page.set_viewport_size(PHONE)
     login(page, "anna@vansbro.se")
@@ -100,6 +101,7 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
         ("/network", "mobile-07-network"),
         ("/public/", "mobile-08-public"),
         (f"/public/{agreement_id}", "mobile-09-public-detail"),
+        ("/tillganglighet", "mobile-10-accessibility"),
     ]
     too_wide = {}
     for path, name in pages:
@@ -121,6 +123,9 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
             snooze = page.get_by_role("button", name="Skjut upp").first
             assert snooze.bounding_box()["x"] + snooze.bounding_box()["width"] <= PHONE["width"]
     assert too_wide == {}, f"pages wider than {PHONE['width']} px: {too_wide}"
+    # The last page, the accessibility statement, names whom to write to.
+    contact = page.get_by_role("link", name="tillganglighet@vansbro.se")
+    assert contact.get_attribute("href") == "mailto:tillganglighet@vansbro.se"
 
     # On a wide screen the links show without the button.
     page.set_viewport_size({"width": 1280, "height": 900})
