@@ -4,6 +4,9 @@
   "use strict";
   var COLOURS = { open: "grey", done: "green", not_applicable: "purple" };
   var live = document.querySelector("[data-live]");
+  // Texts in the page's language, from the template (texts.js); keys as a last resort.
+  var t = typeof window.pageTexts === "function"
+    ? window.pageTexts("lifecycle-texts") : function (key) { return key; };
 
   function announce(text) {
     if (!live) { return; }
@@ -61,7 +64,7 @@
           if (response.ok) {
             update(form, body);
           } else {
-            announce(body.message || "Det gick inte att spara.");
+            announce(body.message || t("saveFailed"));
             var item = form.closest("li");
             var note = item && item.querySelector("[data-toggle-error]");
             if (!note && item) {
@@ -71,8 +74,8 @@
               form.parentNode.insertBefore(note, form);
             }
             if (note) {
-              note.textContent = (body.message || "Det gick inte att spara.") +
-                (response.status === 409 ? " Ladda om sidan för att se den senaste versionen." : "");
+              note.textContent = (body.message || t("saveFailed")) +
+                (response.status === 409 ? " " + t("reload") : "");
             }
           }
         });

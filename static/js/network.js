@@ -6,6 +6,8 @@
   var root = document.querySelector("[data-network]");
   var container = document.getElementById("network-canvas");
   if (!root || !container || typeof window.cytoscape !== "function") { return; }
+  if (typeof window.pageTexts !== "function") { return; }
+  var t = window.pageTexts("network-texts"); // the page's language, from the template
 
   var panel = document.getElementById("network-panel");
   var legend = document.getElementById("network-legend");
@@ -37,7 +39,7 @@
   var MISSING_COLOUR = "#d0d5da";
   var MISSING_SHAPE = "triangle";
   var MAX_DRAWN_EDGES = 3000;
-  var ROLE_NAMES = { host: "värd", purchaser: "beställare", member: "medlem" };
+  var ROLE_NAMES = { host: t("roleHost"), purchaser: t("rolePurchaser"), member: t("roleMember") };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -216,32 +218,31 @@
 
   function buildLegend(data, extra) {
     legend.textContent = "";
-    var heading = el("h3", {}, "Teckenförklaring");
+    var heading = el("h3", {}, t("legend"));
     legend.appendChild(heading);
-    var list = el("ul", { "class": "network__legend", "aria-label": "Teckenförklaring" });
+    var list = el("ul", { "class": "network__legend", "aria-label": t("legend") });
     if (view === "bipartite") {
-      list.appendChild(legendItem("ellipse", "#4e79a7", "Kommun"));
-      list.appendChild(legendItem("round-rectangle", "#ffffff", "Samverkan"));
-      list.appendChild(legendItem("line", "2", "Linje: kommunen är part i samverkan"));
+      list.appendChild(legendItem("ellipse", "#4e79a7", t("legendKommun")));
+      list.appendChild(legendItem("round-rectangle", "#ffffff", t("legendAgreement")));
+      list.appendChild(legendItem("line", "2", t("legendPartyLine")));
     } else if (colourBy === "group") {
       var labels = data.group_labels || {};
       Object.keys(GROUP_COLOURS).forEach(function (group) {
         list.appendChild(legendItem(GROUP_SHAPES[group.charAt(0)], GROUP_COLOURS[group], group + " " + (labels[group] || "")));
       });
-      list.appendChild(legendItem(MISSING_SHAPE, MISSING_COLOUR, "Kommungrupp inte hämtad"));
+      list.appendChild(legendItem(MISSING_SHAPE, MISSING_COLOUR, t("legendNoGroup")));
     } else {
       extra.counties.forEach(function (code) {
         list.appendChild(legendItem("ellipse", countyColour(code), extra.countyNames[code] || code));
       });
     }
     if (view !== "bipartite") {
-      list.appendChild(legendItem("ellipse", "#ffffff", "Större figur: fler partner"));
-      list.appendChild(legendItem("line", "1", "Tunn linje: 1 gemensam samverkan"));
-      list.appendChild(legendItem("line", "5", "Tjock linje: upp till " + data.max_weight + " gemensamma"));
+      list.appendChild(legendItem("ellipse", "#ffffff", t("legendSize")));
+      list.appendChild(legendItem("line", "1", t("legendThin")));
+      list.appendChild(legendItem("line", "5", t("legendThick", { n: data.max_weight })));
       if (colourBy === "county" && !data.focus) {
-        list.appendChild(el("li", { "class": "legend__item" }, layoutBy === "communities"
-          ? "Kommunerna är samlade i sina samverkansgrupper (rubrikerna i grafen)."
-          : "Kommunerna är samlade per län, ungefär där länet ligger på kartan (länsnamnen i grafen)."));
+        list.appendChild(el("li", { "class": "legend__item" },
+          t(layoutBy === "communities" ? "legendCommunities" : "legendCounties")));
       }
     }
     legend.appendChild(list);
@@ -258,50 +259,52 @@
     panel.appendChild(el("h3", { id: "network-panel-title" }, info.name));
     var facts = [info.county];
     if (info.group) { facts.push(info.group); }
-    if (info.population) { facts.push(numberSv(info.population) + " invånare"); }
+    if (info.population) { facts.push(t("population", { n: numberSv(info.population) })); }
     panel.appendChild(el("p", { "class": "muted" }, facts.join(" · ")));
     var m = info.measures;
     var dl = el("dl", { "class": "network__facts" });
     var rows = [
-      ["Partner", numberSv(m.partners)],
-      ["Samverkan", numberSv(m.agreements)],
-      ["– som värd", numberSv(m.as_host)],
-      ["– som beställare", numberSv(m.as_purchaser)],
-      ["– som medlem", numberSv(m.as_member)],
-      ["Beroende av värd", m.depends_on ? m.depends_on + " (mest " + m.main_host + ", " + m.main_host_count + ")" : "0"],
-      ["Värd åt", numberSv(m.serves) + " kommuner"],
-      ["Brobyggare", numberSv(m.betweenness, 3)],
-      ["Grupp", m.community ? String(m.community) : "–"]
+      [t("partners"), numberSv(m.partners)],
+      [t("agreements"), numberSv(m.agreements)],
+      [t("asHost"), numberSv(m.as_host)],
+      [t("asPurchaser"), numberSv(m.as_purchaser)],
+      [t("asMember"), numberSv(m.as_member)],
+      [t("dependsOn"), m.depends_on
+        ? t("dependsOnValue", { n: m.depends_on, host: m.main_host, count: m.main_host_count })
+        : "0"],
+      [t("serves"), t("servesValue", { n: numberSv(m.serves) }, m.serves)],
+      [t("bridge"), numberSv(m.betweenness, 3)],
+      [t("group"), m.community ? String(m.community) : "–"]
     ];
     rows.forEach(function (row) {
       dl.appendChild(el("dt", {}, row[0]));
       dl.appendChild(el("dd", {}, row[1]));
     });
     panel.appendChild(dl);
-    panel.appendChild(el("h4", {}, "Samverkan (" + info.agreement_total + ")"));
+    panel.appendChild(el("h4", {}, t("agreementsHeading", { n: info.agreement_total })));
     if (info.agreements.length) {
       var list = el("ul", { "data-panel-agreements": "" });
       info.agreements.forEach(function (a) {
         var li = el("li");
         li.appendChild(el("a", { href: a.url }, a.title));
         var detail = " – " + a.form + ", " + (ROLE_NAMES[a.role] || a.role);
-        if (a.partners.length) { detail += "; med " + a.partners.join(", "); }
+        if (a.partners.length) { detail += "; " + t("withPartners", { names: a.partners.join(", ") }); }
         li.appendChild(el("span", { "class": "muted" }, detail));
         list.appendChild(li);
       });
       panel.appendChild(list);
       if (info.agreement_total > info.agreements.length) {
         var more = el("p");
-        more.appendChild(el("a", { href: info.urls.all_agreements }, "Visa alla i listan över samverkan"));
+        more.appendChild(el("a", { href: info.urls.all_agreements }, t("showAll")));
         panel.appendChild(more);
       }
     } else {
-      panel.appendChild(el("p", {}, "Ingen samverkan med filtren."));
+      panel.appendChild(el("p", {}, t("noAgreements")));
     }
     var links = el("ul");
-    [[info.urls.neighbourhood, "Visa kommunens grannskap"],
-     [info.urls.similar, "Liknande kommuner"],
-     [info.urls.municipality, "Kommunens sida"]].forEach(function (pair) {
+    [[info.urls.neighbourhood, t("neighbourhood")],
+     [info.urls.similar, t("similar")],
+     [info.urls.municipality, t("municipalityPage")]].forEach(function (pair) {
       var li = el("li");
       li.appendChild(el("a", { href: pair[0] }, pair[1]));
       links.appendChild(li);
@@ -310,7 +313,7 @@
   }
 
   function openPanel(code, moveFocus) {
-    showPanelMessage("Hämtar …", "");
+    showPanelMessage(t("loading"), "");
     fetch(container.dataset.panel.replace("CODE", encodeURIComponent(code)), {
       headers: { "Accept": "application/json" }, credentials: "same-origin"
     }).then(function (response) {
@@ -320,7 +323,7 @@
       renderPanel(info);
       if (moveFocus) { panel.focus(); }
     }).catch(function () {
-      showPanelMessage("Kunde inte hämta kommunen", "Försök igen, eller använd tabellen nedan.");
+      showPanelMessage(t("loadFailedTitle"), t("loadFailed"));
     });
   }
 
@@ -371,7 +374,7 @@
 
   function draw(data) {
     if (data.too_many) {
-      status.textContent = "För många samverkan (" + data.agreement_count + ") för att rita som kommun – samverkan. Välj en kommun, ett län eller ett område, eller använd tabellen.";
+      status.textContent = t("tooMany", { n: numberSv(data.agreement_count) });
       container.hidden = true;
       return;
     }
@@ -400,13 +403,15 @@
     });
     var kommuner = cy.nodes(".kommun").length;
     if (view === "bipartite") {
-      status.textContent = "Grafen är ritad: " + kommuner + " kommuner och " + cy.nodes(".agreement").length + " samverkan.";
+      var agreements = cy.nodes(".agreement").length;
+      status.textContent = t("drawnBipartite", { kommuner: numberSv(kommuner), n: numberSv(agreements) }, agreements);
     } else if (built.drawnEdges < data.edges.length) {
-      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och de " +
-        numberSv(built.drawnEdges) + " starkaste av " + numberSv(data.edges.length) +
-        " kopplingar (minst " + built.minWeight + " gemensamma samverkan). Välj ett län, ett område eller en kommun för att se alla, eller se tabellerna nedan.";
+      status.textContent = t("drawnStrongest", {
+        kommuner: numberSv(kommuner), drawn: numberSv(built.drawnEdges),
+        n: numberSv(data.edges.length), min: built.minWeight
+      });
     } else {
-      status.textContent = "Grafen är ritad: " + numberSv(kommuner) + " kommuner och " + numberSv(data.edges.length) + " kopplingar.";
+      status.textContent = t("drawn", { kommuner: numberSv(kommuner), n: numberSv(data.edges.length) }, data.edges.length);
     }
     container.dataset.ready = "true";
     if (focus) {
@@ -433,7 +438,7 @@
       var node = findNode(input.value);
       if (!node) {
         searchError.hidden = false;
-        searchError.textContent = "Hittade ingen kommun som heter ”" + input.value + "” i grafen.";
+        searchError.textContent = t("notFound", { name: input.value });
         input.setAttribute("aria-invalid", "true");
         input.setAttribute("aria-describedby", "network-search-hint network-search-error");
         return;
@@ -447,7 +452,7 @@
   }
 
   root.hidden = false;
-  status.textContent = "Ritar grafen …";
+  status.textContent = t("drawing");
   fetch(container.dataset.src, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
@@ -455,6 +460,6 @@
     })
     .then(draw)
     .catch(function () {
-      status.textContent = "Grafen kunde inte ritas. Samma uppgifter finns i tabellerna nedan.";
+      status.textContent = t("drawFailed");
     });
 })();
