@@ -102,6 +102,15 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
         ("/public/", "mobile-08-public"),
         (f"/public/{agreement_id}", "mobile-09-public-detail"),
         ("/tillganglighet", "mobile-10-accessibility"),
+        ("/agreements/new", "mobile-11-agreement-form"),
+        (f"/agreements/{agreement_id}/livscykel", "mobile-12-lifecycle"),
+        (f"/agreements/{agreement_id}/checklista", "mobile-13-checklist"),
+        (f"/agreements/{agreement_id}/reviews", "mobile-14-reviews"),
+        (f"/agreements/{agreement_id}/history", "mobile-15-history"),
+        ("/municipalities/", "mobile-16-municipalities"),
+        ("/municipalities/2021/similar", "mobile-17-similar"),
+        ("/municipalities/2021/meetings", "mobile-18-meetings"),
+        ("/installningar", "mobile-19-settings"),
     ]
     too_wide = {}
     for path, name in pages:
@@ -122,12 +131,37 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
             # On a phone each deadline is a block: its agreement and button are on screen.
             snooze = page.get_by_role("button", name="Skjut upp").first
             assert snooze.bounding_box()["x"] + snooze.bounding_box()["width"] <= PHONE["width"]
+        if path == "/tillganglighet":
+            contact = page.get_by_role("link", name="tillganglighet@vansbro.se")
+            assert contact.get_attribute("href") == "mailto:tillganglighet@vansbro.se"
     assert too_wide == {}, f"pages wider than {PHONE['width']} px: {too_wide}"
-    # The last page, the accessibility statement, names whom to write to.
-    contact = page.get_by_role("link", name="tillganglighet@vansbro.se")
-    assert contact.get_attribute("href") == "mailto:tillganglighet@vansbro.se"
 
     # On a wide screen the links show without the button.
     page.set_viewport_size({"width": 1280, "height": 900})
     assert nav.get_by_role("link", name="Samverkan").is_visible()
     assert not toggle.is_visible()
+
+
+def test_the_menu_works_without_javascript(browser, live_server, live_app):
+    from coop_tracker.extensions import db
+    from tests.factories import Factory
+
+    with live_app.app_context():
+        Factory(db.session).user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=PHONE
+    )
+    page = context.new_page()
+    login(page, "anna@vansbro.se")
+    page.wait_for_url("**/")
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    assert not nav.get_by_role("link", name="Nätverk").is_visible()
+    nav.locator("summary").click()
+    nav.get_by_role("link", name="Nätverk").click()
+    page.wait_for_url("**/network")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # On a wide screen the links show at once, with no button in the way.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert nav.get_by_role("link", name="Samverkan").is_visible()
+    assert not nav.locator("summary").is_visible()
+    context.close()
