@@ -9,8 +9,10 @@ through ``create_agreement``, which adds the "before" list) keep them; only thei
 filled in.
 
 The small register gets every checklist an agreement has passed through. The national load
-stands for a register of cooperations that mostly ran long before they were registered, so each
-agreement gets only the checklist of its current phase (about 20 items each, ~200,000 in all).
+stands for a register of cooperations that mostly ran long before they were registered: an
+agreement that started more than three years ago gets only the checklist of its current phase;
+younger ones were prepared in the register and keep every list they passed through (about
+200,000 items in all).
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ class _Party:
     left_on: date | None
 
 
+def _registered_from_the_start(agreement: DemoAgreementLike, today: date) -> bool:
+    """Started within the last three years (or not yet): prepared in the register."""
+    three_years_ago = date(today.year - 3, today.month, min(today.day, 28))
+    return agreement.start_on is None or agreement.start_on >= three_years_ago
+
+
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -109,7 +117,7 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
         current = [(p.id, p.role) for p in parties[agreement.id] if p.left_on is None]
         phases = (
             REACHED[agreement.phase]
-            if context.scale == "small"
+            if context.scale == "small" or _registered_from_the_start(agreement, today)
             else (PHASE_CHECKLIST[agreement.phase],)
         )
         for phase in phases:

@@ -123,14 +123,28 @@ def test_flask_demo_runs_the_lifecycle_extension(session):
 
 
 def test_national_demo_gets_the_current_phase_checklist(session):
+    """Old cooperations get the list of their current phase only; those that started in the
+    last three years were prepared in the register and keep every list they passed through."""
     from coop_tracker.agreements.demo import load_demo
+    from coop_tracker.agreements.models import Agreement
 
     national = load_demo(session, scale="national", seed=1, today=TODAY, agreements=300)
     per_agreement = national.extras["checklistpunkter"] / national.agreements
     assert 10 < per_agreement < 30  # ~200,000 items for the full 10,000 agreements
-    phases = session.execute(
-        select(ChecklistItem.agreement_id, func.count(func.distinct(ChecklistItem.phase))).group_by(
-            ChecklistItem.agreement_id
+    rows = session.execute(
+        select(
+            Agreement.id,
+            Agreement.phase,
+            Agreement.start_on,
+            func.count(func.distinct(ChecklistItem.phase)),
         )
+        .join(ChecklistItem, ChecklistItem.agreement_id == Agreement.id)
+        .group_by(Agreement.id, Agreement.phase, Agreement.start_on)
     ).all()
-    assert {n for _id, n in phases} == {1}
+    recent = date(TODAY.year - 3, TODAY.month, min(TODAY.day, 28))
+    old = [n for _id, phase, start, n in rows if start is not None and start < recent]
+    young_active = [
+        n for _id, phase, start, n in rows if phase == "active" and start and start >= recent
+    ]
+    assert old and set(old) == {1}
+    assert young_active and set(young_active) == {2}  # before + during
