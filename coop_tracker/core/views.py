@@ -106,7 +106,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                 {
                     "agreement": agreement,
                     "on": review_due,
-                    "what": "Uppföljningen är försenad",
+                    "what": _("Uppföljningen är försenad"),
                     "overdue": True,
                 }
             )
@@ -116,7 +116,7 @@ def _needs_attention(rows: list[Any], now: Any, code: str | None) -> list[dict[s
                 {
                     "agreement": agreement,
                     "on": latest.reviewed_on,
-                    "what": "Senaste uppföljningen är röd",
+                    "what": _("Senaste uppföljningen är röd"),
                     "overdue": False,
                 }
             )
