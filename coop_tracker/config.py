@@ -8,6 +8,10 @@ from typing import Any
 
 from flask import Flask
 
+# Where links in e-mails point when COOP_TRACKER_BASE_URL is unset and there is no request to
+# take the address from (CLI, scheduler); in a request the request's own address is used.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
 
 class DefaultConfig:
     """Defaults fit for a single-kommun installation on SQLite."""
@@ -28,7 +32,7 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
-    BASE_URL = "http://127.0.0.1:5000"
+    BASE_URL: str | None = None  # None: the request's address, else DEFAULT_BASE_URL
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from coop_tracker.config import DEFAULT_BASE_URL
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.i18n import current_language
@@ -40,6 +41,21 @@ def request_id() -> str:
         valid = incoming.isascii() and incoming.isalnum() and len(incoming) <= 40
         environ["coop_tracker.request_id"] = incoming if valid else uuid.uuid4().hex
     return environ["coop_tracker.request_id"]
+
+
+def public_base_url() -> str:
+    """The address absolute links start with, without a trailing slash.
+
+    ``BASE_URL`` when it is configured; otherwise, in a request, the address the request came
+    to (``request.host_url``, which honours X-Forwarded-* when the app is wrapped in Werkzeug's
+    ``ProxyFix``); otherwise (CLI, scheduler) ``DEFAULT_BASE_URL``.
+    """
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return DEFAULT_BASE_URL
 
 
 def format_number(value: Any, decimals: int = 0) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -20,6 +19,7 @@ from coop_tracker.api.schemas import (
     page_schema,
 )
 from coop_tracker.core.clock import today
+from coop_tracker.core.web import public_base_url
 from coop_tracker.extensions import db
 from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.queries import todo_items
@@ -77,7 +77,7 @@ class Upcoming(MethodView):
             plan_reminders(db.session, now, municipality_codes=[user.municipality_code])
             db.session.commit()
         horizon = now + timedelta(days=args["days"])
-        base = current_app.config["BASE_URL"].rstrip("/")
+        base = public_base_url()
         items = [
             {
                 "id": item.reminder_id,

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from coop_tracker.audit.services import record
+from coop_tracker.config import DEFAULT_BASE_URL
 from coop_tracker.core.actor import Actor
 from coop_tracker.reminders.mail import Mailer, build_digest, items_from_rows
 from coop_tracker.reminders.models import Reminder
@@ -196,7 +197,7 @@ def _send_one(
         to_email=digest.email,
         to_name=digest.name,
         items=items,
-        base_url=config.get("BASE_URL", "http://127.0.0.1:5000"),
+        base_url=config.get("BASE_URL") or DEFAULT_BASE_URL,
         today=today,
         now=now,
     )

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +21,7 @@ from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import public_base_url, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.reminders import services
 from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm
@@ -82,9 +81,8 @@ def todo_count() -> int:
 
 
 def calendar_url(secret: str) -> str:
-    """The absolute feed address (BASE_URL + path)."""
-    path = url_for("reminders.calendar_feed", secret=secret)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    """The absolute feed address (the public base address + path)."""
+    return public_base_url() + url_for("reminders.calendar_feed", secret=secret)
 
 
 def refresh_plan_for(user: Any) -> None:
@@ -205,7 +203,7 @@ def calendar_feed(secret: str) -> Any:
     body = build_calendar(
         deadlines,
         calendar_name=name,
-        base_url=current_app.config["BASE_URL"],
+        base_url=public_base_url(),
         lead_days=lead_days_of(user.reminder_lead_days),
         now=utcnow(),
     )

@@ -50,7 +50,7 @@ def me_payload(user: User) -> dict[str, Any]:
 
 
 def calendar_url_for(user: User) -> str:
-    """The user's feed address (BASE_URL + path); the secret is created on first use."""
+    """The user's absolute feed address; the secret is created on first use."""
     from coop_tracker.core.actor import Actor
     from coop_tracker.reminders.services import ensure_calendar_secret
     from coop_tracker.reminders.views import calendar_url

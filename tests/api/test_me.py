@@ -25,3 +25,9 @@ def test_me_for_an_admin_without_home_kommun(api_as):
     body = admin.get("/api/v1/me").get_json()
     assert body["role"] == "admin"
     assert body["municipality"] is None and body["municipality_name"] is None
+
+
+def test_me_calendar_url_takes_the_request_address_when_base_url_is_unset(app, api):
+    app.config["BASE_URL"] = None  # COOP_TRACKER_BASE_URL not set
+    body = api.get("/api/v1/me", base_url="https://samverkan.vansbro.se").get_json()
+    assert body["calendar_url"].startswith("https://samverkan.vansbro.se/calendar/")

@@ -84,6 +84,15 @@ def test_one_swedish_digest_per_recipient_with_links(app, session, scenario, smt
     assert again.sent_emails == 0 and len(smtp.inbox.envelopes) == 3
 
 
+def test_digest_links_use_the_default_address_outside_a_request(app, session, scenario, smtp):
+    app.config["BASE_URL"] = None  # unset, and a sweep has no request to take an address from
+    _plan(session)
+    _sweep(app)
+    [anna] = smtp.inbox.to("anna@vansbro.se")
+    plain = anna.get_body(("plain",)).get_content()
+    assert f"http://127.0.0.1:5000/agreements/{scenario.agreement.id}" in plain
+
+
 def test_dry_run_sends_and_claims_nothing(app, session, scenario, smtp):
     _plan(session)
     result = _sweep(app, dry_run=True)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 from sqlalchemy import event, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coop_tracker.extensions import db
 from coop_tracker.reminders.models import Reminder
@@ -140,6 +141,42 @@ def test_calendar_feed_parses_with_stable_uids_and_can_be_replaced(app, client, 
     assert anonymous.get(path).status_code == 404
     assert anonymous.get(new_path).status_code == 200
     assert anonymous.get("/calendar/gissning.ics").status_code == 404
+
+
+def _feed_url(page: str) -> str:
+    start = page.index('id="feed-url"')
+    value = page.index('value="', start) + len('value="')
+    return page[value : page.index('"', value)]
+
+
+def test_links_take_the_request_address_when_base_url_is_unset(app, client, scenario):
+    app.config["BASE_URL"] = None  # COOP_TRACKER_BASE_URL not set
+    site = "https://samverkan.vansbro.se"
+    login = {"email": "anna@vansbro.se", "password": "ett-langt-losenord-123"}
+    assert client.post("/login", data=login, base_url=site).status_code == 302
+    page = client.get("/installningar", base_url=site).get_data(as_text=True)
+    feed = _feed_url(page)
+    assert feed.startswith(f"{site}/calendar/") and feed.endswith(".ics")
+    assert "127.0.0.1" not in page
+    calendar = Calendar.from_ical(client.get(feed.removeprefix(site), base_url=site).data)
+    urls = {str(e["URL"]) for e in calendar.walk("VEVENT")}
+    assert urls and all(u.startswith(f"{site}/agreements/") for u in urls)
+
+
+def test_upcoming_api_links_follow_a_proxy_when_base_url_is_unset(app, client, factory, scenario):
+    app.config["BASE_URL"] = None
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    headers = {
+        "Authorization": f"Bearer {factory.token(scenario.vansbro_editor)}",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kollen.example.se",
+    }
+    body = client.get("/api/v1/reminders/upcoming", headers=headers).get_json()
+    urls = [item["agreement_url"] for item in body["items"]]
+    assert urls and all(u.startswith("https://kollen.example.se/agreements/") for u in urls)
+    app.config["BASE_URL"] = "https://samverkan.example.se/"  # a configured address wins
+    body = client.get("/api/v1/reminders/upcoming", headers=headers).get_json()
+    assert body["items"][0]["agreement_url"].startswith("https://samverkan.example.se/agreements/")
 
 
 def test_reminders_upcoming_api(client, factory, scenario):
