@@ -36,7 +36,15 @@ dates = st.one_of(
     st.sampled_from(["0001-01-01", "9999-12-31", "2024-02-30", "2024-13-01", "31/12/2024", ""]),
     nasty_text,
 )
-numbers = st.one_of(st.integers(-(10**20), 10**20).map(str), nasty_text)
+# Amounts as people in Sweden type them: grouped with plain, no-break or thin spaces, with a
+# decimal comma, a stray "kr" or an English thousands comma.
+swedish_amounts = st.builds(
+    lambda number, space, tail: f"{number:,.2f}".replace(",", space).replace(".", ",") + tail,
+    st.decimals(min_value=-(10**12), max_value=10**13, places=2, allow_nan=False),
+    st.sampled_from([" ", "\u00a0", "\u202f", "\u2009", "", ",", "."]),
+    st.sampled_from(["", " kr", ",5", " "]),
+)
+numbers = st.one_of(st.integers(-(10**20), 10**20).map(str), swedish_amounts, nasty_text)
 codes = st.one_of(
     st.sampled_from(["2021", "2023", "0180", "2021", "9999", "0000", "", "20211", "abcd"]),
     nasty_text,
@@ -217,6 +225,72 @@ def test_duplicate_parties_and_unknown_codes_are_named(client, factory):
     assert "Part 2: kommunen finns redan med som part." in html
     assert "Part 3: okänd kommunkod" in html
     assert_refusal_names_fields(html, AGREEMENT_LABELS)
+
+
+REVIEW_LABELS = {
+    "reviewed_on": "Datum för uppföljningen",
+    "rating": "Bedömning",
+    "rating_comment": "bedömningen",
+    "goal_attainment": "Måluppfyllelse",
+    "goal_comment": "måluppfyllelse",
+    "cost_budget": "Budget",
+    "cost_outcome": "Kostnadsutfall",
+    "cost_comment": "kostnader",
+    "reported_to": "rapporterad",
+    "reported_on": "Rapporterad datum",
+    "next_review_on": "Nästa uppföljning",
+}
+
+
+@SETTINGS
+@given(
+    reviewed_on=dates,
+    rating=st.one_of(st.sampled_from(["green", "yellow", "red", ""]), nasty_text),
+    rating_comment=nasty_text,
+    goal=st.one_of(st.sampled_from(["met", "partly", "not_met", ""]), nasty_text),
+    budget=numbers,
+    outcome=numbers,
+    reported_to=nasty_text,
+    reported_on=dates,
+    next_review_on=dates,
+    answer=st.one_of(st.sampled_from(["yes", "partly", "no", ""]), nasty_text),
+)
+def test_review_form(
+    app,
+    client,
+    factory,
+    reviewed_on,
+    rating,
+    rating_comment,
+    goal,
+    budget,
+    outcome,
+    reported_to,
+    reported_on,
+    next_review_on,
+    answer,
+):
+    if not hasattr(app, "_fuzz_agreement"):
+        factory.user("editor", "2021", email="fuzz@vansbro.se")
+        app._fuzz_agreement = factory.agreement(phase="active")
+        _login(client, "fuzz@vansbro.se")
+    data = {
+        "reviewed_on": reviewed_on,
+        "rating": rating,
+        "rating_comment": rating_comment,
+        "goal_attainment": goal,
+        "cost_budget": budget,
+        "cost_outcome": outcome,
+        "reported_to": reported_to,
+        "reported_on": reported_on,
+        "next_review_on": next_review_on,
+        "answers-carrier_left-answer": answer,
+    }
+    response = client.post(f"/agreements/{app._fuzz_agreement.id}/reviews/new", data=data)
+    html = assert_safe(response)
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert_refusal_names_fields(html, REVIEW_LABELS)
 
 
 contact_labels = {"name": "Namn", "title": "Titel", "email": "E-post", "phone": "Telefon"}

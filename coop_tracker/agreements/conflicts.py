@@ -18,8 +18,10 @@ from coop_tracker.agreements.services import (
 from coop_tracker.audit import labels
 from coop_tracker.audit.services import plain
 from coop_tracker.core.conflicts import ConflictRow, conflict_rows
+from coop_tracker.core.validation import normalised_amount
 from coop_tracker.municipalities.models import Municipality
 
+AMOUNT_FIELDS = frozenset({"annual_cost", "cost_share_percent"})
 PARTY_DETAIL_FIELDS = tuple(f for f in PARTY_FIELDS if f != "municipality_code")
 
 
@@ -35,14 +37,18 @@ def agreement_edit_snapshot(agreement: Agreement) -> dict[str, Any]:
 
 
 def agreement_input_snapshot(data: AgreementInput) -> dict[str, Any]:
-    """What the user typed, in the same shape."""
-    typed: dict[str, Any] = {name: getattr(data, name) for name in AGREEMENT_FIELDS}
+    """What the user typed, in the same shape (amounts as stored: "1 450 000" is 1450000.00)."""
+    typed: dict[str, Any] = {name: _typed(name, getattr(data, name)) for name in AGREEMENT_FIELDS}
     typed["areas"] = sorted(str(s) for s in data.area_slugs)
     typed["parties"] = sorted(str(p.municipality_code) for p in data.parties)
     for party in data.parties:
         for name in PARTY_DETAIL_FIELDS:
-            typed[f"party:{party.municipality_code}:{name}"] = getattr(party, name)
+            typed[f"party:{party.municipality_code}:{name}"] = _typed(name, getattr(party, name))
     return typed
+
+
+def _typed(name: str, value: Any) -> Any:
+    return normalised_amount(value) if name in AMOUNT_FIELDS else value
 
 
 def agreement_conflict_rows(

@@ -25,6 +25,7 @@ from coop_tracker.checklists.queries import current_progress, progress_by_agreem
 from coop_tracker.core.clock import today
 from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.forms import amount_text, field_text
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
@@ -219,14 +220,14 @@ def edit(agreement_id: int) -> Any:
         original = encode(conflicts.agreement_edit_snapshot(agreement))
         form = AgreementForm(obj=agreement)
         form.version.data = agreement.version
+        form.annual_cost.data = amount_text(agreement.annual_cost)
         form.areas.data = [a.slug for a in agreement.areas]
         while len(form.parties):
             form.parties.pop_entry()
         for party in agreement.parties:
             entry = form.parties.append_entry()
             for name in services.PARTY_FIELDS:
-                value = getattr(party, name)
-                getattr(entry.form, name).data = "" if value is None else str(value)
+                getattr(entry.form, name).data = field_text(getattr(party, name))
             entry.form.id.data = party.id
             entry.form.version.data = party.version
     else:

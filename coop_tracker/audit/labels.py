@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coop_tracker.agreements.rules import (
@@ -22,7 +23,9 @@ from coop_tracker.agreements.rules import (
     ROLE_LABELS,
     ROLE_SHORT,
 )
+from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.web import format_money
 from coop_tracker.users.services import ROLE_LABELS as USER_ROLE_LABELS
 
 OBJECT_LABELS: dict[str, str] = {
@@ -180,6 +183,37 @@ _REFERENCES: dict[tuple[str, str], str] = {
 }
 # Fields whose stored value needs its own formatting (e.g. a review answer "yes: comment").
 _FORMATTERS: dict[tuple[str, str], Callable[[Any], str]] = {}
+
+
+def amount_value_text(value: Any) -> str:
+    """An amount stored as "1450000.00", shown as "1 450 000 kr" (history, edit conflicts)."""
+    number = _finite_decimal(value)
+    return format_money(number) if number is not None else str(value)
+
+
+def percent_value_text(value: Any) -> str:
+    """A share stored as "33.33", shown as "33,33 %"."""
+    number = _finite_decimal(value)
+    return f"{amount_text(number)}\u00a0%" if number is not None else str(value)
+
+
+def _finite_decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+_FORMATTERS.update(
+    {
+        ("agreement", "annual_cost"): amount_value_text,
+        ("party", "annual_cost"): amount_value_text,
+        ("party", "cost_share_percent"): percent_value_text,
+        ("review", "cost_budget"): amount_value_text,
+        ("review", "cost_outcome"): amount_value_text,
+    }
+)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 
 from coop_tracker.core.i18n import _
 
+WHITESPACE = re.compile(r"\s+")  # any Unicode space: a no-break or thin one copied from Excel
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_DATE = date(1950, 1, 1)
@@ -143,17 +144,19 @@ def decimal(
     maximum: Decimal,
     places: int = 2,
 ) -> Decimal | None:
-    """A non-negative amount or share; accepts a Swedish decimal comma and spaces."""
+    """A non-negative amount or share as typed in Sweden: "1 450 000", "1450000,50" (spaces,
+    no-break spaces and a decimal comma are fine; the API sends plain numbers)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         errors.add(field, _("%(label)s måste vara ett tal.", label=label))
         return None
-    raw = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        number = Decimal(raw)
+        number = Decimal(number_text(value))
     except InvalidOperation:
-        errors.add(field, _("%(label)s måste vara ett tal, till exempel 1234,50.", label=label))
+        errors.add(
+            field, _("%(label)s måste vara ett tal, till exempel 1 234 567,50.", label=label)
+        )
         return None
     if not number.is_finite():
         errors.add(field, _("%(label)s måste vara ett tal.", label=label))
@@ -170,6 +173,25 @@ def decimal(
         )
         return None
     return number.quantize(Decimal(1).scaleb(-places))
+
+
+def number_text(value: Any) -> str:
+    """Typed number text made readable for ``Decimal``: no spaces, a decimal point."""
+    return WHITESPACE.sub("", str(value)).replace(",", ".")
+
+
+def normalised_amount(value: Any, places: int = 2) -> Any:
+    """A typed amount in its stored form ("1 450 000" → "1450000.00"), to compare with saved
+    values; text that is not a number comes back unchanged."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value
+    try:
+        number = Decimal(number_text(value))
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    return str(number.quantize(Decimal(1).scaleb(-places)))
 
 
 def a_date(

@@ -76,6 +76,15 @@ def format_money(value: Any) -> str:
     return f"{format_number(number, decimals)}\u00a0kr"
 
 
+def format_signed_money(value: Any) -> str:
+    """An amount with its sign always shown: +12 500 kr, −3 000 kr (a true minus sign), 0 kr."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    sign = "+" if number > 0 else ("\u2212" if number < 0 else "")
+    return sign + format_money(abs(number))
+
+
 def format_date(value: Any) -> str:
     """ISO dates (2026-03-31); datetimes in Swedish local time."""
     if value is None:
@@ -119,6 +128,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         number=format_number,
         money=format_money,
+        signed_money=format_signed_money,
         isodate=format_date,
         nl2br=nl2br,
         area_label=area_label,

@@ -156,6 +156,7 @@ def demo_followup(session: Session, context: Any) -> None:
                         reported_on=day + timedelta(days=21),
                     ),
                     actor=context.actor,
+                    today=today,
                 )
             review_count += 1
     if review_rows:

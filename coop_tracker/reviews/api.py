@@ -163,7 +163,11 @@ class Reviews(MethodView):
         }
         try:
             review = create_review(
-                db.session, agreement, ReviewInput(**data, answers=answers), actor=web_actor()
+                db.session,
+                agreement,
+                ReviewInput(**data, answers=answers),
+                actor=web_actor(),
+                today=today(),
             )
         except ValidationFailed as error:
             db.session.rollback()

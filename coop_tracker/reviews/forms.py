@@ -8,7 +8,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, HiddenField, RadioField, StringField, TextAreaField
 
-from coop_tracker.core.forms import choices
+from coop_tracker.core.forms import choices, field_text
 from coop_tracker.core.i18n import _l
 from coop_tracker.reviews.models import Review
 from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
@@ -60,8 +60,7 @@ class ReviewForm(FlaskForm):
     def fill_from(self, review: Review) -> None:
         """Show a saved review's values."""
         for name in REVIEW_FIELDS:
-            value = getattr(review, name)
-            getattr(self, name).data = "" if value is None else str(value)
+            getattr(self, name).data = field_text(getattr(review, name))
         for key in QUESTIONS:
             answer = review.answer_to(key)
             sub = self.answers.form[key].form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +69,7 @@ def review_snapshot(review: Review) -> dict[str, Any]:
     return data
 
 
-def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+def _validate(data: ReviewInput, today: date) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
     errors = v.Errors()
     values: dict[str, Any] = {
         "reviewed_on": v.a_date(
@@ -143,6 +144,15 @@ def _validate(data: ReviewInput) -> tuple[dict[str, Any], dict[str, tuple[str, s
             ),
         )
     reviewed = values["reviewed_on"]
+    if reviewed and reviewed > today:
+        errors.add(
+            "reviewed_on",
+            _(
+                "Datum för uppföljningen kan inte vara i framtiden: ange i dag (%(today)s) "
+                "eller ett tidigare datum.",
+                today=today.isoformat(),
+            ),
+        )
     if reviewed and values["next_review_on"] and values["next_review_on"] <= reviewed:
         errors.add("next_review_on", _("Nästa uppföljning måste vara efter uppföljningens datum."))
     if reviewed and values["reported_on"] and values["reported_on"] < reviewed:
@@ -196,11 +206,11 @@ def _check_permission(agreement: Agreement, actor: Actor) -> None:
 
 
 def create_review(
-    session: Session, agreement: Agreement, data: ReviewInput, *, actor: Actor
+    session: Session, agreement: Agreement, data: ReviewInput, *, actor: Actor, today: date
 ) -> Review:
-    """Record a review; yellow and red ratings need a comment."""
+    """Record a review made on or before ``today``; yellow and red ratings need a comment."""
     _check_permission(agreement, actor)
-    values, answers = _validate(data)
+    values, answers = _validate(data, today)
     review = Review(agreement_id=agreement.id, created_by_id=actor.user_id, **values)
     review.answers = [
         ReviewAnswer(question=key, answer=answer, comment=comment)
@@ -229,6 +239,7 @@ def update_review(
     *,
     expected_version: Any,
     actor: Actor,
+    today: date,
 ) -> Review:
     """Change a review; a stale version is refused with the current values."""
     _check_permission(agreement, actor)
@@ -238,7 +249,7 @@ def update_review(
         raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
     if expected != review.version:
         raise StaleVersion(review_snapshot(review), review.version)
-    values, answers = _validate(data)
+    values, answers = _validate(data, today)
     before = review_snapshot(review)
     for name, value in values.items():
         setattr(review, name, value)

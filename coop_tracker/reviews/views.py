@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,9 +13,10 @@ from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import format_signed_money, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings.rules import BODY_LABELS, BODY_SHORT
 from coop_tracker.reviews import services
@@ -88,6 +90,19 @@ def _labels(state: Any) -> None:
             "BODY_SHORT": BODY_SHORT,
         }
     )
+    state.app.jinja_env.filters["cost_deviation"] = cost_deviation_text
+
+
+def cost_deviation_text(deviation: Decimal | None) -> str:
+    """Outcome minus budget in words: "+12 500 kr över budget", "−3 000 kr under budget"."""
+    if deviation is None:
+        return ""
+    amount = format_signed_money(deviation)
+    if deviation > 0:
+        return _("%(amount)s över budget", amount=amount)
+    if deviation < 0:
+        return _("%(amount)s under budget", amount=amount)
+    return _("%(amount)s, enligt budget", amount=amount)
 
 
 def _replan(agreement_id: int) -> None:
@@ -123,14 +138,14 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
         else:
             form.reviewed_on.data = today().isoformat()
             if agreement.annual_cost is not None:
-                form.cost_budget.data = str(agreement.annual_cost)
+                form.cost_budget.data = amount_text(agreement.annual_cost)
     elif not form.validate():
         errors = {k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"}
     else:
         try:
             if review is None:
                 saved = services.create_review(
-                    db.session, agreement, form.to_input(), actor=web_actor()
+                    db.session, agreement, form.to_input(), actor=web_actor(), today=today()
                 )
             else:
                 saved = services.update_review(
@@ -140,6 +155,7 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
                     form.to_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
+                    today=today(),
                 )
             _replan(agreement.id)
         except ValidationFailed as failure:
@@ -150,7 +166,13 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
             conflict = stale
         else:
             db.session.commit()
-            flash(_("Uppföljningen den %(date)s är sparad.", date=saved.reviewed_on), "success")
+            message = _("Uppföljningen den %(date)s är sparad.", date=saved.reviewed_on)
+            if saved.cost_deviation is not None:
+                message += " " + _(
+                    "Kostnadsutfallet: %(deviation)s.",
+                    deviation=cost_deviation_text(saved.cost_deviation),
+                )
+            flash(message, "success")
             return redirect(url_for("reviews.index", agreement_id=agreement.id))
     status = 409 if conflict else (422 if errors else 200)
     return render_template(

@@ -110,3 +110,24 @@ def test_contact_conflict_shows_both_values(app, factory, session):
     assert '<del class="diff__old">Miljöchef</del>' in html
     assert "Förvaltningschef" in html
     assert main_form(html)["phone"] == "0281-123 45"
+
+
+def test_an_amount_left_as_shown_is_not_called_my_change(app, factory):
+    factory.user("editor", "2021", email="anna@vansbro.se")
+    factory.user("editor", "2023", email="bo@malung.se")
+    agreement = factory.agreement(annual_cost="1450000")
+    first, second = _browser(app, "anna@vansbro.se"), _browser(app, "bo@malung.se")
+    url = f"/agreements/{agreement.id}/edit"
+    form_one = main_form(first.get(url).get_data(as_text=True))
+    form_two = main_form(second.get(url).get_data(as_text=True))
+    assert form_two["annual_cost"] == "1 450 000"
+    form_one.update({"annual_cost": "1 500 000", "save": "1"})
+    assert first.post(url, data=form_one).status_code == 302
+    form_two.update({"title": "Ett nytt namn från Bo", "save": "1"})
+    html = second.post(url, data=form_two).get_data(as_text=True)
+    row = re.search(r'<tr class="conflict__row" data-field="annual_cost">(.*?)</tr>', html, re.S)
+    assert row, "Anna's new amount must be shown"
+    assert "1\u00a0500\u00a0000\u00a0kr" in row.group(
+        1
+    ) and "1\u00a0450\u00a0000\u00a0kr" in row.group(1)
+    assert "du ändrade också" not in row.group(1)  # Bo left the amount as it was shown

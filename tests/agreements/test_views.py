@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from coop_tracker.agreements.models import Agreement
+from tests.html import main_form
 
 
 def _form(**changes):
@@ -255,7 +257,7 @@ def test_red_latest_review_is_on_the_start_page(client, factory, auth, session):
         goal_attainment="not_met",
         rating_comment="Bemanningen räcker inte.",
     )
-    create_review(session, agreement, review, actor=Actor(editor, "web"))
+    create_review(session, agreement, review, actor=Actor(editor, "web"), today=today())
     session.commit()
     auth.login("e@vansbro.se")
     start = client.get("/").get_data(as_text=True)
@@ -268,3 +270,41 @@ def test_favicon_ico_redirects_to_the_svg(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/static/favicon.svg")
+
+
+def test_edit_form_shows_amounts_in_swedish_and_reads_them_back(client, factory, auth, session):
+    agreement = factory.agreement(annual_cost="1450000")
+    agreement.parties[0].annual_cost = Decimal("725000.50")
+    agreement.parties[0].cost_share_percent = Decimal("33.33")
+    agreement.parties[1].cost_share_percent = Decimal("50")
+    session.commit()
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    url = f"/agreements/{agreement.id}/edit"
+    form = main_form(client.get(url).get_data(as_text=True))
+    assert form["annual_cost"] == "1 450 000"
+    assert form["parties-0-annual_cost"] == "725 000,50"
+    assert form["parties-0-cost_share_percent"] == "33,33"
+    assert form["parties-1-cost_share_percent"] == "50"
+    version = agreement.version
+    assert client.post(url, data={**form, "save": "1"}).status_code == 302  # saved as shown
+    session.expire_all()
+    assert agreement.version == version  # nothing changed
+    assert agreement.annual_cost == Decimal("1450000.00")
+
+    form = main_form(client.get(url).get_data(as_text=True))
+    form.update({"annual_cost": "1\u00a0500\u00a0000,75", "parties-1-annual_cost": "1 000"})
+    assert client.post(url, data={**form, "save": "1"}).status_code == 302
+    session.expire_all()
+    assert agreement.annual_cost == Decimal("1500000.75")
+    assert agreement.parties[1].annual_cost == Decimal("1000.00")
+    assert main_form(client.get(url).get_data(as_text=True))["annual_cost"] == "1 500 000,75"
+
+    form = main_form(client.get(url).get_data(as_text=True))
+    form.update({"annual_cost": "1 500 000 kr", "parties-0-annual_cost": "7,25,0", "save": "1"})
+    response = client.post(url, data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#annual_cost"' in page and "Årlig kostnad måste vara ett tal" in page
+    assert 'id="parties-0-annual_cost-error"' in page
+    assert "årlig kostnad måste vara ett tal" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from coop_tracker.audit.models import AuditEvent
@@ -94,3 +96,16 @@ def test_agreement_json_has_each_partys_decide_by(api, factory):
             "case_deadline_on": None,
             "from_calendar": False,
         }
+
+
+def test_a_review_dated_in_the_future_is_refused(api, factory, monkeypatch):
+    monkeypatch.setattr("coop_tracker.reviews.api.today", lambda: date(2026, 4, 15))
+    agreement = _agreement(factory)
+    url = f"/api/v1/agreements/{agreement.id}/reviews"
+    body = {"reviewed_on": "2026-04-16", "rating": "green", "goal_attainment": "met"}
+    refused = api.post(url, json=body)
+    assert refused.status_code == 422
+    assert refused.get_json()["fields"]["reviewed_on"].startswith(
+        "Datum för uppföljningen kan inte vara i framtiden"
+    )
+    assert api.post(url, json={**body, "reviewed_on": "2026-04-15"}).status_code == 201

@@ -64,6 +64,19 @@ def test_history_tab_shows_field_diffs_newest_first_grouped_by_request(app, clie
     assert {e.object_type for e in events} == {"agreement", "party"}
 
 
+def test_history_shows_amounts_in_swedish(client, factory):
+    factory.user("editor", "2021", email="anna@vansbro.se")
+    agreement = factory.agreement(annual_cost="1450000")
+    _login(client, "anna@vansbro.se")
+    _edit(
+        client, agreement.id, annual_cost="1 500 000,50", **{"parties-0-cost_share_percent": "40"}
+    )
+    html = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    assert '<del class="diff__old">1\u00a0450\u00a0000\u00a0kr</del>' in html
+    assert '<ins class="diff__new">1\u00a0500\u00a0000,50\u00a0kr</ins>' in html
+    assert '<ins class="diff__new">40\u00a0%</ins>' in html
+
+
 def test_history_hides_internal_note_from_readers(app, client, factory):
     factory.user("reader", "2021", email="politiker@vansbro.se")
     agreement = factory.agreement(internal_note="Hemlig förhandlingsposition", phase="active")

@@ -83,6 +83,7 @@ def _follow_up_objects(agreement, user):
         agreement,
         ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
         actor=Actor.system(),
+        today=date(2026, 4, 15),
     )
     reminder = Reminder(
         kind="review_due",

@@ -288,6 +288,7 @@ def _follow_up(agreement: Any, code: str, user: Any) -> dict[str, Any]:
         agreement,
         ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
         actor=Actor.system(),
+        today=date(2026, 4, 15),
     )
     reminder = Reminder(
         kind="review_due",

@@ -82,6 +82,7 @@ def test_a_recorded_review_cancels_the_overdue_reminder(session, scenario):
         scenario.agreement,
         ReviewInput(reviewed_on="2026-04-10", rating="green", goal_attainment="met"),
         actor=Actor.system(),
+        today=TODAY,
     )
     result = plan_reminders(session, TODAY, agreement_ids=[scenario.agreement.id])
     session.commit()

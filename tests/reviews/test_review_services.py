@@ -16,6 +16,8 @@ from coop_tracker.extensions import db
 from coop_tracker.reviews.queries import latest_reviews
 from coop_tracker.reviews.services import AnswerInput, ReviewInput, create_review, update_review
 
+TODAY = date(2026, 4, 15)
+
 
 def _review(**changes):
     base = dict(reviewed_on="2026-03-01", rating="green", goal_attainment="met")
@@ -28,7 +30,9 @@ def test_yellow_and_red_need_a_comment(session, factory, rating):
     agreement = factory.agreement(phase="active")
     editor = factory.user("editor", "2021")
     with pytest.raises(ValidationFailed) as failure:
-        create_review(session, agreement, _review(rating=rating), actor=Actor(editor, "web"))
+        create_review(
+            session, agreement, _review(rating=rating), actor=Actor(editor, "web"), today=TODAY
+        )
     assert "rating_comment" in failure.value.fields
     assert "kommentar" in failure.value.fields["rating_comment"].lower()
     review = create_review(
@@ -36,6 +40,7 @@ def test_yellow_and_red_need_a_comment(session, factory, rating):
         agreement,
         _review(rating=rating, rating_comment="Bemanningen räcker inte."),
         actor=Actor(editor, "web"),
+        today=TODAY,
     )
     assert review.rating == rating
 
@@ -58,6 +63,7 @@ def test_green_needs_no_comment_and_answers_are_stored(session, factory):
             reported_on="2026-03-15",
         ),
         actor=Actor(editor, "web"),
+        today=TODAY,
     )
     session.commit()
     assert review.cost_deviation == Decimal("12500.50")
@@ -85,6 +91,7 @@ def test_bad_input_names_every_field(session, factory):
                 answers={"carrier_left": AnswerInput("kanske", ""), "x": AnswerInput("yes")},
             ),
             actor=Actor.system(),
+            today=TODAY,
         )
     fields = failure.value.fields
     assert {"reviewed_on", "rating", "goal_attainment", "cost_outcome", "reported_to"} <= set(
@@ -100,12 +107,12 @@ def test_only_editors_of_a_party_may_record(session, factory):
     reader = factory.user("reader", "2021")
     for user in (outsider, reader):
         with pytest.raises(PermissionDenied):
-            create_review(session, agreement, _review(), actor=Actor(user, "web"))
+            create_review(session, agreement, _review(), actor=Actor(user, "web"), today=TODAY)
 
 
 def test_stale_update_is_refused(session, factory):
     agreement = factory.agreement(phase="active")
-    review = create_review(session, agreement, _review(), actor=Actor.system())
+    review = create_review(session, agreement, _review(), actor=Actor.system(), today=TODAY)
     session.commit()
     version = review.version
     update_review(
@@ -115,11 +122,18 @@ def test_stale_update_is_refused(session, factory):
         _review(rating="yellow", rating_comment="Sämre"),
         expected_version=version,
         actor=Actor.system(),
+        today=TODAY,
     )
     session.commit()
     with pytest.raises(StaleVersion) as stale:
         update_review(
-            session, agreement, review, _review(), expected_version=version, actor=Actor.system()
+            session,
+            agreement,
+            review,
+            _review(),
+            expected_version=version,
+            actor=Actor.system(),
+            today=TODAY,
         )
     assert stale.value.current["rating"] == "yellow"
 
@@ -131,7 +145,9 @@ def test_next_review_uses_the_latest_review(session, factory):
     assert derived.next_review_on == date(2025, 1, 31)  # start + interval, no review yet
     assert derived.latest_review is None
 
-    create_review(session, agreement, _review(reviewed_on="2025-02-28"), actor=Actor.system())
+    create_review(
+        session, agreement, _review(reviewed_on="2025-02-28"), actor=Actor.system(), today=TODAY
+    )
     session.commit()
     derived = derived_dates_for(session, [agreement], today)[agreement.id]
     assert derived.next_review_on == date(2026, 2, 28)  # last + 12 months (month end kept)
@@ -143,6 +159,7 @@ def test_next_review_uses_the_latest_review(session, factory):
             reviewed_on="2025-11-30", rating="red", rating_comment="x", next_review_on="2026-02-01"
         ),
         actor=Actor.system(),
+        today=TODAY,
     )
     session.commit()
     derived = derived_dates_for(session, [agreement], today)[agreement.id]
@@ -163,6 +180,7 @@ def test_latest_reviews_is_one_query_for_any_number_of_agreements(session, facto
                     rating_comment="ok",
                 ),
                 actor=Actor.system(),
+                today=TODAY,
             )
     session.commit()
     ids = [a.id for a in agreements]
@@ -177,3 +195,27 @@ def test_latest_reviews_is_one_query_for_any_number_of_agreements(session, facto
     assert len(statements) == 1
     assert {r.rating for r in latest.values()} == {"yellow"}
     assert len(latest) == 6
+
+
+def test_a_review_cannot_be_dated_after_today(session, factory):
+    agreement = factory.agreement(phase="active")
+    with pytest.raises(ValidationFailed) as failure:
+        create_review(
+            session, agreement, _review(reviewed_on="2026-04-16"), actor=Actor.system(), today=TODAY
+        )
+    assert failure.value.fields["reviewed_on"].startswith("Datum för uppföljningen kan inte")
+    review = create_review(
+        session, agreement, _review(reviewed_on="2026-04-15"), actor=Actor.system(), today=TODAY
+    )
+    session.commit()
+    with pytest.raises(ValidationFailed) as failure:
+        update_review(
+            session,
+            agreement,
+            review,
+            _review(reviewed_on="2027-01-01"),
+            expected_version=review.version,
+            actor=Actor.system(),
+            today=TODAY,
+        )
+    assert "i framtiden" in failure.value.fields["reviewed_on"]
