@@ -172,13 +172,21 @@ def search_agreements(
 
 
 def all_matching(
-    session: Session, filters: Filters, user: Any = None, *, restrict: bool = True
+    session: Session,
+    filters: Filters,
+    user: Any = None,
+    *,
+    restrict: bool = True,
+    contacts: bool = False,
 ) -> list[Agreement]:
-    """Every agreement matching the filters (for exports), children loaded."""
+    """Every agreement matching the filters (for exports), children loaded (``contacts``: the
+    parties' contacts too, for the JSON export)."""
     base = select(Agreement)
     if restrict:
         base = restrict_agreements(base, user)
-    query = with_children(_filtered(base, filters).order_by(Agreement.title, Agreement.id))
+    query = with_children(
+        _filtered(base, filters).order_by(Agreement.title, Agreement.id), contacts=contacts
+    )
     return list(session.scalars(query).unique())
 
 

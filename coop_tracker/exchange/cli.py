@@ -34,7 +34,7 @@ def export_command(fmt: str, municipality: str | None, output: str) -> None:
     if municipality is not None and not (len(municipality) == 4 and municipality.isdigit()):
         raise click.ClickException("Kommunkoden ska vara fyra siffror, t.ex. 2021.")
     agreements = all_matching(db.session, Filters(municipality=municipality), restrict=False)
-    body, _mime = render(fmt, agreements, today())
+    body, _mime = render(db.session, fmt, agreements, today())
     Path(output).write_bytes(body)
     click.echo(f"{len(agreements)} samverkan skrivna till {output} ({fmt}).")
 

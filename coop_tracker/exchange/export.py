@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates
+from coop_tracker.agreements.queries import DerivedDates, derived_dates, derived_dates_for
 from coop_tracker.exchange.columns import (
     AGREEMENT_COLUMNS,
     DATE,
@@ -70,13 +72,31 @@ def _csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_csv(agreements: Sequence[Agreement], today: date) -> bytes:
-    """One row per agreement, Excel-ready for Swedish settings."""
+Derived = Mapping[int, DerivedDates]
+
+
+def _derived_or_pure(
+    agreements: Sequence[Agreement], today: date, derived: Derived | None
+) -> Derived:
+    """``derived`` as given (from :func:`render`); without it, the dates from the agreements'
+    own terms alone — no meeting calendars, no reviews — which needs no database."""
+    if derived is not None:
+        return derived
+    return {a.id: derived_dates(a, today) for a in agreements}
+
+
+def to_csv(agreements: Sequence[Agreement], today: date, derived: Derived | None = None) -> bytes:
+    """One row per agreement, Excel-ready for Swedish settings.
+
+    ``derived``: each agreement's dates from :func:`derived_dates_for` (as :func:`render`
+    passes them), so the notice and decide-by columns match the agreement page.
+    """
+    derived = _derived_or_pure(agreements, today, derived)
     width = max((len(a.parties) for a in agreements), default=0)
     headers = _headers(width)
     rows: list[list[str]] = [headers]
     for agreement in agreements:
-        values = agreement_values(agreement, derived_dates(agreement, today))
+        values = agreement_values(agreement, derived[agreement.id])
         for index, party in enumerate(agreement.parties, start=1):
             details = party_values(party)
             for column in PARTY_FIELD_COLUMNS:
@@ -136,15 +156,19 @@ def _workbook_bytes(workbook: Any) -> bytes:
     return buffer.getvalue()
 
 
-def to_xlsx(agreements: Sequence[Agreement], today: date) -> bytes:
-    """Two sheets: Samverkan (one row per agreement) and Parter (one row per party)."""
+def to_xlsx(agreements: Sequence[Agreement], today: date, derived: Derived | None = None) -> bytes:
+    """Two sheets: Samverkan (one row per agreement) and Parter (one row per party).
+
+    ``derived`` as in :func:`to_csv`.
+    """
     from openpyxl import Workbook
 
+    derived = _derived_or_pure(agreements, today, derived)
     workbook = Workbook()
     main = workbook.active
     main.title = MAIN_SHEET
     columns = (*AGREEMENT_COLUMNS, *DERIVED_COLUMNS)
-    _write_sheet(main, columns, [agreement_values(a, derived_dates(a, today)) for a in agreements])
+    _write_sheet(main, columns, [agreement_values(a, derived[a.id]) for a in agreements])
     parties = workbook.create_sheet(PARTY_SHEET)
     _write_sheet(
         parties, PARTY_SHEET_COLUMNS, [party_values(p) for a in agreements for p in a.parties]
@@ -190,16 +214,19 @@ def template_xlsx() -> bytes:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def to_json(agreements: Sequence[Agreement], today: date, user: Any = None) -> bytes:
+def to_json(
+    agreements: Sequence[Agreement], today: date, user: Any = None, derived: Derived | None = None
+) -> bytes:
     """``{"items": [...], "total": N}``: each agreement exactly as the API shows it to ``user``,
-    plus its ``external_id``."""
+    plus its ``external_id``. Without ``derived`` each agreement's dates are loaded one by one."""
     from coop_tracker.agreements.api import agreement_payload
     from coop_tracker.api.schemas import AgreementSchema
 
     schema = AgreementSchema()
     items = []
     for agreement in agreements:
-        item = schema.dump(agreement_payload(agreement, user, today))
+        dates = derived.get(agreement.id) if derived is not None else None
+        item = schema.dump(agreement_payload(agreement, user, today, derived=dates))
         item["external_id"] = agreement.external_id
         items.append(item)
     body = {"items": items, "total": len(items), "exported_on": today.isoformat()}
@@ -207,13 +234,20 @@ def to_json(agreements: Sequence[Agreement], today: date, user: Any = None) -> b
 
 
 def render(
-    fmt: str, agreements: Sequence[Agreement], today: date, user: Any = None
+    session: Session, fmt: str, agreements: Sequence[Agreement], today: date, user: Any = None
 ) -> tuple[bytes, str]:
-    """The export in a format (csv, xlsx, json) and its MIME type."""
+    """The export in a format (csv, xlsx, json) and its MIME type.
+
+    The derived dates (notice deadline, decide-by from the parties' meeting calendars, next
+    review from the latest review) are loaded once for every agreement, in a fixed number of
+    queries, so they match the agreement page and the oversight report. Load ``agreements``
+    with their children (``all_matching``; for JSON shown to a user, with ``contacts=True``).
+    """
+    if fmt not in ("csv", "xlsx", "json"):
+        raise ValueError(f"unknown export format {fmt!r}")
+    derived = derived_dates_for(session, list(agreements), today)
     if fmt == "csv":
-        return to_csv(agreements, today), CSV_MIME
+        return to_csv(agreements, today, derived), CSV_MIME
     if fmt == "xlsx":
-        return to_xlsx(agreements, today), XLSX_MIME
-    if fmt == "json":
-        return to_json(agreements, today, user), JSON_MIME
-    raise ValueError(f"unknown export format {fmt!r}")
+        return to_xlsx(agreements, today, derived), XLSX_MIME
+    return to_json(agreements, today, user, derived), JSON_MIME

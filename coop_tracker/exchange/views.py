@@ -76,8 +76,8 @@ def export(fmt: str) -> Any:
     if not can(current_user, "exchange.export"):
         abort(403)
     filters, _problems = filters_from_request(request.args)
-    agreements = all_matching(db.session, filters, current_user)
-    body, mimetype = render(fmt, agreements, today(), current_user)
+    agreements = all_matching(db.session, filters, current_user, contacts=fmt == "json")
+    body, mimetype = render(db.session, fmt, agreements, today(), current_user)
     suffix = f"-{filters.municipality}" if filters.municipality else ""
     return _download(body, mimetype, f"samverkan{suffix}-{today().isoformat()}.{fmt}")
 

@@ -3,6 +3,7 @@ CLI, and hostile or malformed uploads that must give a Swedish message, never a 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -251,3 +252,105 @@ def test_duplicate_header_is_named():
     with pytest.raises(FileRejected) as rejected:
         read_upload(b"Namn;namn\r\na;b\r\n", "fil.csv")
     assert "två gånger" in rejected.value.message
+
+
+def _calendar_agreement(factory, **fields):
+    """A tacitly renewed agreement whose notice deadline is 2026-06-30 (as of 2026-04-15)."""
+    return factory.agreement(
+        phase="active",
+        end_on="2026-12-31",
+        notice_months=6,
+        renewal="tacit",
+        renewal_months=12,
+        internal_lead_days=14,
+        **fields,
+    )
+
+
+def test_export_dates_use_meeting_calendars_like_the_agreement_page(
+    client, auth, factory, session, monkeypatch
+):
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+
+    monkeypatch.setattr("coop_tracker.exchange.views.today", lambda: date(2026, 4, 15))
+    _calendar_agreement(factory, title="Tillsyn med sammanträdesplan")
+    # Vansbro's fullmäktige meets 2026-06-15; matters must be in by 2026-05-25. Without the
+    # calendar the decide-by date would be the deadline less 14 days: 2026-06-16.
+    add_meeting(
+        session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    )
+    session.commit()
+    factory.user("reader", "2021", email="las@vansbro.se")
+    auth.login("las@vansbro.se")
+
+    text = client.get("/exchange/export.csv").data.decode("utf-8-sig")
+    [values] = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
+    assert values["Uppsägning senast"] == "2026-06-30"
+    assert values["Beslut senast"] == "2026-05-25"
+
+    book = load_workbook(io.BytesIO(client.get("/exchange/export.xlsx").data))
+    sheet = book["Samverkan"]
+    headers = [c.value for c in sheet[1]]
+    cells = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
+    assert cells["Beslut senast"].date() == date(2026, 5, 25)
+
+    item = json.loads(client.get("/exchange/export.json").data)["items"][0]
+    assert item["decide_by_on"] == "2026-05-25"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_export_queries_do_not_grow_with_the_number_of_agreements(
+    client, auth, factory, session, fmt
+):
+    from sqlalchemy import event
+
+    from coop_tracker.agreements.services import ContactInput, add_contact
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.extensions import db
+    from coop_tracker.meetings.services import MeetingInput, add_meeting
+    from coop_tracker.reviews.services import ReviewInput, create_review
+
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    codes = iter(["2023", "2062", "2034", "2039", "2061", "2080", "2081", "2082", "2083"])
+
+    def add(n):
+        for _ in range(n):
+            code = next(codes)
+            agreement = _calendar_agreement(
+                factory, parties=[("2021", "host"), (code, "purchaser")]
+            )
+            add_meeting(
+                session,
+                code,
+                MeetingInput("kf", "", "2026-06-01", "2026-05-11"),
+                actor=Actor.system(),
+            )
+            create_review(
+                session,
+                agreement,
+                ReviewInput(reviewed_on="2026-01-10", rating="green", goal_attainment="met"),
+                actor=Actor.system(),
+                today=date(2026, 4, 15),
+            )
+            for party in agreement.parties:
+                add_contact(session, party, ContactInput(name="Kim"), actor=Actor.system())
+        session.commit()
+
+    def count_queries():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(f"/exchange/export.{fmt}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200
+        return len(statements)
+
+    add(2)
+    few = count_queries()
+    add(6)
+    many = count_queries()
+    assert many == few, f"{fmt}: {few} queries for 2 agreements, {many} for 8"
