@@ -13,7 +13,7 @@ timeout = 60
 keepalive = 2
 
 
-def post_worker_init(worker):  # noqa: ARG001 - gunicorn's hook signature
+def post_worker_init(worker):
     """Move everything loaded at start-up (modules, templates, reference data) out of the
     garbage collector's sight.
 
@@ -25,3 +25,4 @@ def post_worker_init(worker):  # noqa: ARG001 - gunicorn's hook signature
     """
     gc.collect()
     gc.freeze()
+    worker.wsgi.config["GC_FREEZE"] = True  # the network cache freezes its entries too
