@@ -114,3 +114,24 @@ def test_similar_is_cached_until_the_data_changes(network, factory, session):
     factory.agreement([("2039", "host"), ("2062", "purchaser")], phase="active", areas=["lon"])
     second = get_similar(session, reader, "2034")
     assert "lon" in {s.area for s in second.suggestions}
+
+
+def test_a_new_network_is_frozen_out_of_the_collectors_sight_in_production(
+    app, network, factory, session
+):
+    """With GC_FREEZE (set by gunicorn.conf.py) a freshly built network is not scanned by
+    later full collections; without it (tests, flask run) nothing is frozen."""
+    import gc
+
+    reader = factory.user("reader")
+    gc.unfreeze()
+    get_network(session, reader, GraphFilters())
+    assert gc.get_freeze_count() == 0
+    app.config["GC_FREEZE"] = True
+    factory.agreement(phase="active")  # a change: the next request builds a new network
+    try:
+        network = get_network(session, reader, GraphFilters())
+        assert gc.get_freeze_count() > 1000
+        assert not any(obj is network.graph for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
