@@ -101,6 +101,9 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     assert "Ärendet om uppsägning" in content
     assert case_deadline.isoformat() in content
     badge = page.locator(".site-nav .badge")
+    # Waits (up to 5 s) for the page to settle: the menu is a <details> that CSS opens on wide
+    # screens; once, on PostgreSQL, the check ran before that had taken effect.
+    badge.wait_for(state="visible", timeout=5000)
     assert badge.is_visible()
     assert_accessible(page, "followup-08-todo")
 
