@@ -25,4 +25,6 @@ def post_worker_init(worker):
     """
     gc.collect()
     gc.freeze()
-    worker.wsgi.config["GC_FREEZE"] = True  # the network cache freezes its entries too
+    config = getattr(worker.wsgi, "config", None)  # None when wrapped (ProxyFix, say)
+    if config is not None:
+        config["GC_FREEZE"] = True  # the network cache freezes its entries too

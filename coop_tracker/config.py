@@ -42,7 +42,9 @@ class DefaultConfig:
     # Named on the accessibility statement (/tillganglighet): where to report problems.
     ACCESSIBILITY_CONTACT_EMAIL: str | None = None
     PAGE_SIZE = 50
-    IMPORT_MAX_ROWS = 5000
+    # A web import runs in one request (preview, then again to save) and holds the write lock
+    # meanwhile: 2,000 rows take about 10 s. Larger files: `flask exchange import` (20,000).
+    IMPORT_MAX_ROWS = 2000
     KOLADA_BASE_URL = "https://api.kolada.se/v3"
     KOLADA_TIMEOUT = 20
     MAX_PAGE_SIZE = 200

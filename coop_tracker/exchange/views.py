@@ -130,7 +130,7 @@ def _pending() -> tuple[dict[str, Any], ParsedFile] | None:
 
 
 def _max_rows() -> int:
-    return int(current_app.config.get("IMPORT_MAX_ROWS", 5000))
+    return int(current_app.config.get("IMPORT_MAX_ROWS", 2000))
 
 
 def _require_import() -> None:
