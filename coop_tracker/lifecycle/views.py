@@ -408,17 +408,11 @@ def exit_print(agreement_id: int, exit_id: int) -> Any:
 @login_required
 def exit_adopt(agreement_id: int, exit_id: int) -> Any:
     """Adopt the plan (the notice must be recorded)."""
-    agreement = _get(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = _exit(agreement, exit_id)
-    form = AdoptForm()
-    if not form.validate():
-        abort(400)
-    return _act(
-        agreement,
-        plan,
-        lambda: services.adopt_exit(
+    return _exit_action(
+        agreement_id,
+        exit_id,
+        AdoptForm,
+        lambda plan, form: services.adopt_exit(
             db.session,
             plan,
             expected_version=form.version.data,
@@ -434,17 +428,11 @@ def exit_adopt(agreement_id: int, exit_id: int) -> Any:
 @login_required
 def exit_complete(agreement_id: int, exit_id: int) -> Any:
     """Mark the plan carried out (every task done or not applicable)."""
-    agreement = _get(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = _exit(agreement, exit_id)
-    form = VersionForm()
-    if not form.validate():
-        abort(400)
-    return _act(
-        agreement,
-        plan,
-        lambda: services.complete_exit(
+    return _exit_action(
+        agreement_id,
+        exit_id,
+        VersionForm,
+        lambda plan, form: services.complete_exit(
             db.session,
             plan,
             expected_version=form.version.data,
@@ -458,17 +446,11 @@ def exit_complete(agreement_id: int, exit_id: int) -> Any:
 @login_required
 def exit_withdraw(agreement_id: int, exit_id: int) -> Any:
     """Withdraw the plan and its notice."""
-    agreement = _get(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = _exit(agreement, exit_id)
-    form = WithdrawForm()
-    if not form.validate():
-        abort(400)
-    return _act(
-        agreement,
-        plan,
-        lambda: services.withdraw_exit(
+    return _exit_action(
+        agreement_id,
+        exit_id,
+        WithdrawForm,
+        lambda plan, form: services.withdraw_exit(
             db.session,
             plan,
             expected_version=form.version.data,
@@ -477,6 +459,18 @@ def exit_withdraw(agreement_id: int, exit_id: int) -> Any:
             today=today(),
         ),
     )
+
+
+def _exit_action(agreement_id: int, exit_id: int, form_class: Any, action: Any) -> Any:
+    """The shared steps of a button on an exit plan: load, check, validate, act."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "exit.edit", agreement):
+        abort(403)
+    plan = _exit(agreement, exit_id)
+    form = form_class()
+    if not form.validate():
+        abort(400)
+    return _act(agreement, plan, lambda: action(plan, form))
 
 
 def _act(agreement: Agreement, plan: Exit, action: Any) -> Any:
