@@ -19,7 +19,7 @@ from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import format_date, wants_json, web_actor
+from coop_tracker.core.web import format_date, save, wants_json, web_actor
 from coop_tracker.extensions import db
 
 bp = Blueprint("checklists", __name__)
@@ -248,27 +248,20 @@ def item_edit(item_id: int) -> Any:
         if not form.validate():
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
-            try:
-                services.update_item(
+            saved = save(
+                lambda: services.update_item(
                     db.session,
                     item,
                     form.to_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
-                )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-            except DomainError as error:
-                db.session.rollback()
-                errors = {"status": error.message}
-            else:
-                db.session.commit()
+                ),
+                domain_error_field="status",
+            )
+            if saved.ok:
                 flash(_("Checklistpunkten är sparad."), "success")
                 return redirect(_checklist_url(agreement.id, item.id))
+            errors, conflict = saved.errors, saved.conflict
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "checklists/item_form.html",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +16,7 @@ from markupsafe import Markup
 from coop_tracker.config import DEFAULT_BASE_URL
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import current_language
 from coop_tracker.core.permissions import can
 
@@ -30,6 +33,43 @@ def web_actor() -> Actor:
     source = "api" if request.path.startswith("/api/") else "web"
     user = getattr(g, "api_user", None) or user
     return Actor(user=user, source=source, request_id=request_id())
+
+
+@dataclass
+class Saved:
+    """What a form's service call came to: its result, or the field errors or the conflict."""
+
+    result: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+    conflict: StaleVersion | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.conflict is None
+
+
+def save(call: Callable[[], Any], *, domain_error_field: str | None = None) -> Saved:
+    """Run a form's service call as the request's one transaction: commit when it succeeds,
+    roll back when it refuses. A refusal comes back as field errors (``ValidationFailed``) or
+    as the conflict (``StaleVersion``: someone saved first); with ``domain_error_field`` any
+    other ``DomainError`` is shown under that field, otherwise it propagates."""
+    from coop_tracker.extensions import db
+
+    try:
+        result = call()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        return Saved(errors=failure.fields)
+    except StaleVersion as stale:
+        db.session.rollback()
+        return Saved(conflict=stale)
+    except DomainError as error:
+        if domain_error_field is None:
+            raise
+        db.session.rollback()
+        return Saved(errors={domain_error_field: error.message})
+    db.session.commit()
+    return Saved(result=result)
 
 
 def request_id() -> str:

@@ -24,7 +24,7 @@ from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_row_id
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle import services
 from coop_tracker.lifecycle.forms import (
@@ -530,31 +530,24 @@ def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
         if not form.validate():
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
-            try:
-                services.update_task(
+            saved = save(
+                lambda: services.update_task(
                     db.session,
                     task,
                     form.to_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
                     today=today(),
-                )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-            except DomainError as error:
-                db.session.rollback()
-                errors = {"status": error.message}
-            else:
-                db.session.commit()
+                ),
+                domain_error_field="status",
+            )
+            if saved.ok:
                 flash(_("Uppgiften ”%(title)s” är sparad.", title=task.title), "success")
                 return redirect(
                     url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
                     + f"#task-{task.id}"
                 )
+            errors, conflict = saved.errors, saved.conflict
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "lifecycle/task_form.html",

@@ -12,11 +12,11 @@ from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import StaleVersion, ValidationFailed
+from coop_tracker.core.errors import StaleVersion
 from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import format_signed_money, web_actor
+from coop_tracker.core.web import format_signed_money, save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings.rules import BODY_LABELS, BODY_SHORT
 from coop_tracker.reviews import services
@@ -142,13 +142,14 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
     elif not form.validate():
         errors = {k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"}
     else:
-        try:
+
+        def write() -> Any:
             if review is None:
-                saved = services.create_review(
+                written = services.create_review(
                     db.session, agreement, form.to_input(), actor=web_actor(), today=today()
                 )
             else:
-                saved = services.update_review(
+                written = services.update_review(
                     db.session,
                     agreement,
                     review,
@@ -158,14 +159,12 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
                     today=today(),
                 )
             _replan(agreement.id)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        except StaleVersion as stale:
-            db.session.rollback()
-            conflict = stale
-        else:
-            db.session.commit()
+            return written
+
+        outcome = save(write)
+        errors, conflict = outcome.errors, outcome.conflict
+        if outcome.ok:
+            saved = outcome.result
             message = _("Uppföljningen den %(date)s är sparad.", date=saved.reviewed_on)
             if saved.cost_deviation is not None:
                 message += " " + _(

@@ -23,7 +23,7 @@ from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_row_id, strip_control
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db, limiter, login_manager
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users import services
@@ -308,8 +308,8 @@ def admin_user_edit(user_id: int) -> Any:
     errors: dict[str, str] = {}
     conflict: StaleVersion | None = None
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        saved = save(
+            lambda: services.update_user(
                 db.session,
                 user,
                 services.UserChange(
@@ -320,16 +320,11 @@ def admin_user_edit(user_id: int) -> Any:
                 expected_version=form.version.data,
                 actor=web_actor(),
             )
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        except StaleVersion as stale:
-            db.session.rollback()
-            conflict = stale
-        else:
-            db.session.commit()
+        )
+        if saved.ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("users.admin_users"))
+        errors, conflict = saved.errors, saved.conflict
     elif form.is_submitted():
         errors = _form_errors(form)
     status = 409 if conflict else (422 if errors else 200)
