@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from coop_tracker.agreements.queries import (
     Filters,
+    all_matching,
     counts_by,
     derived_dates_for,
     search_agreements,
@@ -42,19 +43,25 @@ def healthz() -> Any:
 def index() -> Any:
     """The user's kommun at a glance: its agreements, counts and what needs attention."""
     code = current_user.municipality_code
-    filters = Filters(municipality=code, per_page=200, sort="title")
-    page = search_agreements(db.session, filters, current_user)
+    if code:
+        # Every agreement of the kommun: "Behöver uppmärksamhet" must not miss one because
+        # the kommun has many (the table below shows the first 50).
+        agreements = all_matching(db.session, Filters(municipality=code), current_user)
+        total = len(agreements)
+    else:  # no home kommun: the first 200 of everything visible
+        page = search_agreements(db.session, Filters(per_page=200), current_user)
+        agreements, total = page.items, page.total
     now = today()
     # Only the user's own kommun's decide-by is shown (in "Behöver uppmärksamhet").
-    derived = derived_dates_for(db.session, page.items, now, calendars=(code,) if code else None)
-    rows = [(a, derived[a.id]) for a in page.items]
+    derived = derived_dates_for(db.session, agreements, now, calendars=(code,) if code else None)
+    rows = [(a, derived[a.id]) for a in agreements]
     attention = _needs_attention(rows, now, code)
     counts = counts_by(db.session, current_user, code)
     return render_template(
         "core/index.html",
         municipality=current_user.municipality,
         rows=rows,
-        total=page.total,
+        total=total,
         counts=counts,
         attention=attention,
         today=now,

@@ -184,6 +184,30 @@ def test_start_page_flags_a_notice_deadline_soon(client, factory, auth):
     assert "Snart uppsägning" in attention
 
 
+def test_start_page_attention_covers_every_agreement_of_a_large_kommun(client, factory, auth):
+    """A kommun with more agreements than the table shows still gets every deadline flagged."""
+    from coop_tracker.core.clock import today
+
+    now = today()
+    for n in range(205):
+        factory.agreement(title=f"Avtal {n:03d}", phase="active", start_on="2020-01-01")
+    factory.agreement(
+        title="Örnsköldsviks avtal med kort uppsägning",  # sorts last by title
+        phase="active",
+        start_on="2020-01-01",
+        end_on=(now.replace(day=1).replace(year=now.year + 1)).isoformat(),
+        notice_months=9,
+        renewal="tacit",
+        renewal_months=12,
+    )
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    page = client.get("/").get_data(as_text=True)
+    assert "206 samverkansavtal" in page.replace("\u00a0", " ")
+    attention = page.split("Behöver uppmärksamhet")[1].split("</section>")[0]
+    assert "Örnsköldsviks avtal med kort uppsägning" in attention
+
+
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
