@@ -361,7 +361,12 @@ def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTempla
         or (cache[row.id].key, cache[row.id].revision) != (row.key, row.revision)
     ]
     if missing:
-        for template in current_templates_by_id(session, missing):
+        loaded = session.scalars(
+            select(ChecklistTemplate)
+            .where(ChecklistTemplate.id.in_(missing))
+            .options(selectinload(ChecklistTemplate.items))
+        )
+        for template in loaded:
             cache[template.id] = _PlanTemplate(
                 key=template.key,
                 revision=template.revision,
@@ -372,16 +377,6 @@ def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTempla
                 ),
             )
     return [cache[row.id] for row in current]
-
-
-def current_templates_by_id(session: Session, ids: list[int]) -> list[ChecklistTemplate]:
-    """Templates with their items, by id."""
-    query = (
-        select(ChecklistTemplate)
-        .where(ChecklistTemplate.id.in_(ids))
-        .options(selectinload(ChecklistTemplate.items))
-    )
-    return list(session.scalars(query))
 
 
 def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Actor) -> int:
