@@ -15,7 +15,7 @@ from coop_tracker.checklists import services
 from coop_tracker.checklists.forms import ItemForm, TemplateItemForm, ToggleForm
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
 from coop_tracker.checklists.queries import Progress, checklist_sections, progress_by_agreement
-from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
+from coop_tracker.core.errors import DomainError, StaleVersion
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
@@ -338,17 +338,19 @@ def template_item(key: str, item_key: str | None = None) -> Any:
         if not form.validate():
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
-            try:
-                if request.form.get("remove") and item_key:
-                    new = services.remove_template_item(
+            if request.form.get("remove") and item_key:
+                saved = save(
+                    lambda: services.remove_template_item(
                         db.session,
                         template,
                         item_key,
                         expected_revision=form.revision.data,
                         actor=web_actor(),
                     )
-                else:
-                    new = services.save_template_item(
+                )
+            else:
+                saved = save(
+                    lambda: services.save_template_item(
                         db.session,
                         template,
                         item_key,
@@ -356,14 +358,10 @@ def template_item(key: str, item_key: str | None = None) -> Any:
                         expected_revision=form.revision.data,
                         actor=web_actor(),
                     )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-            else:
-                db.session.commit()
+                )
+            errors, conflict = saved.errors, saved.conflict
+            if saved.ok:
+                new = saved.result
                 if new.id == template.id:
                     flash(_("Inget ändrades; mallen har kvar sin version."), "success")
                 else:

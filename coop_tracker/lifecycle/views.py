@@ -297,8 +297,8 @@ def exit_edit(agreement_id: int, exit_id: int) -> Any:
         if not form.validate():
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
-            try:
-                outcome = services.update_exit(
+            saved = save(
+                lambda: services.update_exit(
                     db.session,
                     plan,
                     form.to_input(),
@@ -306,15 +306,10 @@ def exit_edit(agreement_id: int, exit_id: int) -> Any:
                     actor=web_actor(),
                     today=today(),
                 )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-            else:
-                db.session.commit()
-                _flash_outcome(outcome)
+            )
+            errors, conflict = saved.errors, saved.conflict
+            if saved.ok:
+                _flash_outcome(saved.result)
                 return redirect(
                     url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
                 )
