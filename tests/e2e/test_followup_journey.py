@@ -43,6 +43,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     login(page, "anna@vansbro.se")
     page.goto(f"/agreements/{agreement_id}")
     page.get_by_role("link", name="Uppföljning", exact=True).click()
+    page.wait_for_url(f"**/agreements/{agreement_id}/reviews")
     assert "Ingen uppföljning är registrerad ännu." in page.content()
     assert_accessible(page, "followup-01-reviews-empty")
 
@@ -53,6 +54,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     page.locator("#answers-carrier_left-answer-yes").check()
     page.get_by_label("Kommentar till fråga 2").fill("Överförmyndarhandläggaren har slutat.")
     page.get_by_role("button", name="Spara uppföljningen").click()
+    page.wait_for_load_state()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "Skriv en kommentar till bedömningen" in summary.inner_text()
@@ -81,11 +83,13 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     assert_accessible(page, "followup-05-meeting-error")
     page.get_by_label("Sista dag för ärenden").fill(case_deadline.isoformat())
     page.get_by_role("button", name="Lägg till sammanträdet").click()
+    page.wait_for_load_state()
     assert "är tillagt" in page.content()
     # A KF meeting after the notice deadline is too late and must not be chosen.
     page.get_by_label("Sammanträdesdag").fill((notice_deadline + timedelta(days=7)).isoformat())
     page.get_by_label("Sista dag för ärenden").fill(notice_deadline.isoformat())
     page.get_by_role("button", name="Lägg till sammanträdet").click()
+    page.wait_for_load_state()
     assert "är tillagt" in page.content()
     assert_accessible(page, "followup-06-meetings")
 
@@ -97,14 +101,13 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     assert_accessible(page, "followup-07-agreement-decide-by")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Att göra").click()
+    # content() does not wait: without this it could read the page still being left behind
+    # (once it came back empty, once without the badge).
+    page.wait_for_url("**/att-gora")
     content = page.content()
     assert "Ärendet om uppsägning" in content
     assert case_deadline.isoformat() in content
-    badge = page.locator(".site-nav .badge")
-    # Waits (up to 5 s) for the page to settle: the menu is a <details> that CSS opens on wide
-    # screens; once, on PostgreSQL, the check ran before that had taken effect.
-    badge.wait_for(state="visible", timeout=5000)
-    assert badge.is_visible()
+    assert page.locator(".site-nav .badge").is_visible()
     assert_accessible(page, "followup-08-todo")
 
     page.get_by_role("link", name="Ändra påminnelsedagar eller prenumerera i din kalender").click()
