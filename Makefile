@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app coop_tracker
 PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint fmt translations install clean extract bench load system-deps
+.PHONY: run test test-fast lint fmt translations install clean extract bench bench-report load system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,12 +55,21 @@ run: install system-deps
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# One pytest process per core (pytest-xdist); each has its own app, SQLite files or PostgreSQL
+# database (test_gw0, test_gw1, … made from the configured URL). JOBS=0 runs in one process.
+JOBS ?= auto
+
 test: install system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS)
+
+# The suite without the slow browser journeys, for a quick check while working (CI runs all).
+test-fast: install system-deps
+	$(BIN)/python -m pytest -q -n $(JOBS) -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format .
@@ -85,6 +94,11 @@ extract: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The meeting report made anew in one process: CPU and wall time per render, pages, peak memory.
+# DATABASE=sqlite:////path/to/national.sqlite3 reuses a prepared national data set.
+bench-report: install
+	$(BIN)/python bench/report.py $(if $(DATABASE),--database $(DATABASE))
 
 load: install
 	$(BIN)/python bench/load.py

@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 FLASK = [str(VENV_BIN / "flask"), "--app", "coop_tracker"]
-PASSWORD = "bench-losenord-2026"  # noqa: S105 - a throwaway benchmark account
+PASSWORD = "matning-losenord-2026"  # noqa: S105 - a throwaway benchmark account
 
 
 def env_for(database_uri: str) -> dict[str, str]:

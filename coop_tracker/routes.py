@@ -1,19 +1,36 @@
-"""Blueprint, error-handler and request-hook registration, called by ``create_app``."""
+"""Blueprint (web and API), error-handler and request-hook registration, called by
+``create_app``."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import DomainError, StaleVersion
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.web import add_security_headers, register_template_helpers, wants_json
-from coop_tracker.extensions import db
+from coop_tracker.core.web import (
+    add_security_headers,
+    register_template_helpers,
+    request_id,
+    wants_json,
+)
+from coop_tracker.extensions import api, csrf, db
 
 log = logging.getLogger(__name__)
 
@@ -45,38 +62,159 @@ HTTP_CODES = {
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, listed explicitly."""
+    from coop_tracker.agreements.body_views import bp as bodies_bp
+    from coop_tracker.agreements.organisation_views import bp as organisations_bp
     from coop_tracker.agreements.views import bp as agreements_bp
-    from coop_tracker.api import register_api
+    from coop_tracker.annual.views import bp as annual_bp
+    from coop_tracker.api.views import bp as api_page_bp
     from coop_tracker.audit.views import bp as audit_bp
     from coop_tracker.checklists.views import bp as checklists_bp
     from coop_tracker.core.views import bp as core_bp
+    from coop_tracker.costs.views import bp as costs_bp
+    from coop_tracker.documents.views import bp as documents_bp
     from coop_tracker.exchange.views import bp as exchange_bp
     from coop_tracker.lifecycle.views import bp as lifecycle_bp
     from coop_tracker.meetings.views import bp as meetings_bp
+    from coop_tracker.municipalities.area_views import bp as areas_bp
+    from coop_tracker.municipalities.reference_views import bp as reference_bp
     from coop_tracker.municipalities.views import bp as municipalities_bp
     from coop_tracker.network.views import bp as network_bp
     from coop_tracker.oversight.views import bp as oversight_bp
+    from coop_tracker.public.settings import bp as publication_bp
     from coop_tracker.public.views import bp as public_bp
     from coop_tracker.reminders.views import bp as reminders_bp
     from coop_tracker.reviews.views import bp as reviews_bp
+    from coop_tracker.start.views import bp as start_bp
+    from coop_tracker.users.key_views import bp as keys_bp
+    from coop_tracker.users.oidc import bp as oidc_bp
+    from coop_tracker.users.oidc import init_oidc
+    from coop_tracker.users.people_views import bp as people_bp
     from coop_tracker.users.views import bp as users_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(api_page_bp)
+    app.register_blueprint(start_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(keys_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(municipalities_bp)
+    app.register_blueprint(areas_bp)
+    app.register_blueprint(reference_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(bodies_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(oversight_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(publication_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(lifecycle_bp)
     app.register_blueprint(checklists_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(annual_bp)
+    app.register_blueprint(costs_bp)
     register_api(app)
+    app.register_blueprint(oidc_bp)
+    init_oidc(app)
     register_template_helpers(app)
+
+
+def api_blueprints() -> list[Any]:
+    """Every domain's flask-smorest blueprint under /api/v1, listed explicitly."""
+    from coop_tracker.agreements.api import blp as agreements_blp
+    from coop_tracker.agreements.organisation_api import blp as organisations_blp
+    from coop_tracker.annual.api import blp as year_blp
+    from coop_tracker.audit.api import blp as history_blp
+    from coop_tracker.checklists.api import blp as checklists_blp
+    from coop_tracker.costs.api import blp as costs_blp
+    from coop_tracker.documents.api import blp as documents_blp
+    from coop_tracker.lifecycle.api import blp as lifecycle_blp
+    from coop_tracker.municipalities.api import areas_blp, municipalities_blp
+    from coop_tracker.network.api import graph_blp, similar_blp
+    from coop_tracker.reminders.api import blp as reminders_blp
+    from coop_tracker.reviews.api import blp as reviews_blp
+    from coop_tracker.users.api import blp as me_blp
+
+    return [
+        municipalities_blp,
+        areas_blp,
+        organisations_blp,
+        agreements_blp,
+        history_blp,
+        me_blp,
+        reviews_blp,
+        reminders_blp,
+        graph_blp,
+        similar_blp,
+        lifecycle_blp,
+        checklists_blp,
+        documents_blp,
+        year_blp,
+        costs_blp,
+    ]
+
+
+def register_api(app: Flask) -> None:
+    """Register the API blueprints and the bearer-token check."""
+    from coop_tracker.api import OPENAPI_PATH, refuse_non_json_body
+    from coop_tracker.api.schemas import ErrorSchema
+    from coop_tracker.users.keys import refusal_for, valid_token
+
+    api.spec.components.schema("Error", schema=ErrorSchema)
+    for blueprint in api_blueprints():
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+
+    @app.before_request
+    def _bearer_token() -> Any:
+        if not request.path.startswith("/api/v1/") or request.path == OPENAPI_PATH:
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, plain = header.partition(" ")
+        key = None
+        if scheme.lower() == "bearer" and plain:
+            key = valid_token(db.session, plain.strip(), now=utcnow(), today=today())
+        if key is None:
+            body = {
+                "error": "unauthorized",
+                "message": "En giltig API-nyckel krävs (Authorization: Bearer …).",
+                "fields": {},
+            }
+            return body, 401, {"WWW-Authenticate": "Bearer"}
+        if db.session.dirty:  # the token's last_used_at moved: keep it even on a GET
+            db.session.commit()
+        refusal = refusal_for(key, request.method)
+        if refusal is not None:
+            return _refuse_key(key, refusal)
+        user = key.user
+        # A key for one kommun narrows what its owner may see and change to that kommun's
+        # agreements (core.permissions reads this from the request's user object).
+        user.api_scope_municipality = key.municipality_code
+        g.api_user = user
+        return refuse_non_json_body()
+
+
+def _refuse_key(key: Any, message: str) -> Any:
+    """A 403 for a key used beyond its scope, kept in the audit log as a refusal."""
+    from coop_tracker.audit.services import record_refusal
+    from coop_tracker.core.actor import Actor
+
+    record_refusal(
+        db.session,
+        Actor(user=key.user, source="api"),
+        attempted=f"{request.method} {request.path}"[:200],
+        reason=message,
+        object_type="api_token",
+        object_id=key.id,
+        label=f"{key.name} ({key.user.name})",
+        municipality_code=key.municipality_code,
+    )
+    db.session.commit()
+    return {"error": "forbidden", "message": message, "fields": {}}, 403
 
 
 def _error_response(
@@ -91,7 +229,10 @@ def _error_response(
         body: dict[str, Any] = {"error": code, "message": message, "fields": fields or {}}
         body.update(extra or {})
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message), status
+    page = render_template(
+        "errors/error.html", status=status, message=message, request_id=request_id()
+    )
+    return page, status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -121,7 +262,7 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_json():
             return _error_response(400, _("CSRF-token saknas eller är ogiltig."), "csrf_failed")
         flash(_("Formuläret hade gått ut eller saknade säkerhetstoken. Försök igen."), "warning")
-        return redirect(request.referrer or url_for("core.index")), 303
+        return redirect(request.referrer or url_for("start.index")), 303
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
@@ -139,7 +280,14 @@ def register_errorhandlers(app: Flask) -> None:
             message = _("Uppgifterna innehåller fel. Rätta fälten som anges.")
         else:
             message = HTTP_MESSAGES.get(status, error.description or "")
-        return _error_response(status, message, HTTP_CODES.get(status, "error"), fields)
+        response = _response(
+            _error_response(status, message, HTTP_CODES.get(status, "error"), fields)
+        )
+        # The headers the exception carries: Allow on a 405 (RFC 9110 §15.5.6), Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
@@ -148,6 +296,11 @@ def register_errorhandlers(app: Flask) -> None:
         if app.config.get("PROPAGATE_UNEXPECTED"):
             raise error
         return _error_response(500, HTTP_MESSAGES[500], "server_error")
+
+
+def _response(result: Any) -> Any:
+    body, status = result
+    return make_response(body, status)
 
 
 def _flatten_messages(messages: Any) -> dict[str, str]:

@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
@@ -8,9 +7,8 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging is the application's (coop_tracker.core.logs: text or JSON, masked); alembic.ini's
+# fileConfig would replace its handler and silence every logger created before it.
 logger = logging.getLogger("alembic.env")
 
 
@@ -64,6 +62,14 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Tables outside the models: SQLite's FTS5 index of documents (migration 0015) and the
+    shadow tables FTS5 keeps for it."""
+    from coop_tracker.documents.search import is_index_table
+
+    return not (type_ == "table" and is_index_table(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -85,16 +91,31 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite batch mode rebuilds a table (copy, drop, rename). With foreign keys on, dropping
+        # the old table fires ON DELETE CASCADE and empties every child table (parties, contacts,
+        # checklist items…), so they are off while migrating and checked afterwards. The pragma is
+        # a no-op inside a transaction: set it first, on a connection with nothing begun.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"Migration left rows with broken foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

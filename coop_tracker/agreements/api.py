@@ -9,6 +9,7 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from coop_tracker.agreements import services
@@ -18,6 +19,7 @@ from coop_tracker.agreements.queries import (
     Filters,
     derived_dates_for,
     search_agreements,
+    what_if,
 )
 from coop_tracker.agreements.services import AgreementInput, PartyInput
 from coop_tracker.api.common import (
@@ -28,9 +30,11 @@ from coop_tracker.api.common import (
 )
 from coop_tracker.api.schemas import (
     AgreementCreateSchema,
+    AgreementDatesSchema,
     AgreementListQuerySchema,
     AgreementPatchSchema,
     AgreementSchema,
+    DatesQuerySchema,
     ErrorSchema,
     envelope,
     page_schema,
@@ -40,6 +44,8 @@ from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
+from coop_tracker.organisations.models import Organisation
+from coop_tracker.organisations.services import find_organisation
 from coop_tracker.users.models import User
 
 blp = Blueprint(
@@ -50,9 +56,15 @@ blp = Blueprint(
 )
 
 # Service field name → API field name (the rest are the same).
-FIELD_RENAMES = {"municipality_code": "municipality", "area_slugs": "areas"}
+FIELD_RENAMES = {
+    "municipality_code": "municipality",
+    "area_slugs": "areas",
+    "is_asymmetric": "asymmetric",
+}
 PARTY_API_FIELDS = (
     "decision_body",
+    "deciding_body",
+    "deciding_body_name",
     "decision_on",
     "decision_paragraph",
     "decision_ref",
@@ -60,6 +72,9 @@ PARTY_API_FIELDS = (
     "left_on",
     "cost_share_percent",
     "annual_cost",
+    "ownership_percent",
+    "responsible_body",
+    "responsible_user_id",
 )
 AGREEMENT_API_FIELDS = (
     "title",
@@ -70,16 +85,20 @@ AGREEMENT_API_FIELDS = (
     "start_on",
     "end_on",
     "notice_months",
+    "term",
+    "end_alignment",
     "renewal",
     "renewal_months",
     "internal_lead_days",
     "review_interval_months",
+    "first_review_on",
     "cost_basis",
     "annual_cost",
     "cost_note",
     "document_ref",
     "document_url",
     "is_public",
+    "external_id",
 )
 _dump = AgreementSchema()
 
@@ -98,6 +117,7 @@ def agreement_payload(
     show_contacts = can(user, "contact.view", agreement)
     payload: dict[str, Any] = {name: getattr(agreement, name) for name in AGREEMENT_API_FIELDS}
     payload.update(
+        external_id_owner=agreement.external_id_owner or None,
         id=agreement.id,
         phase=agreement.phase,
         areas=[area.slug for area in agreement.areas],
@@ -105,6 +125,9 @@ def agreement_payload(
         version=agreement.version,
         created_at=utc(agreement.created_at),
         updated_at=utc(agreement.updated_at),
+        asymmetric=agreement.is_asymmetric,
+        form_needs_confirmation=agreement.form_needs_confirmation,
+        body_organisation=organisation_brief(agreement.body_organisation),
     )
     if derived is None:
         derived = derived_dates_for(db.session, [agreement], today)[agreement.id]
@@ -130,20 +153,34 @@ def agreement_payload(
 
 def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> dict[str, Any]:
     payload: dict[str, Any] = {name: getattr(party, name) for name in PARTY_API_FIELDS}
-    decide = derived.parties.get(party.municipality_code) if party.left_on is None else None
+    decide = None
+    if party.left_on is None:
+        decide = (
+            derived.parties.get(party.municipality_code)
+            if party.municipality_code
+            else derived.others.get(party.key)
+        )
     payload.update(
         id=party.id,
+        organisation=party.key,
+        organisation_id=party.organisation_id,
+        organisation_kind=party.kind,
+        name=party.name,
         municipality=party.municipality_code,
-        municipality_name=party.municipality.name,
+        municipality_name=party.name if party.municipality else None,
         role=party.role,
         version=party.version,
         decide_by=(
             {
                 "decide_by_on": decide.decide_by_on,
                 "body": decide.body,
+                "body_name": decide.body_name,
                 "meeting_on": decide.meeting_on,
                 "case_deadline_on": decide.case_deadline_on,
+                "prepared_on": decide.prepared_on,
+                "prepared_case_deadline_on": decide.prepared_case_deadline_on,
                 "from_calendar": decide.from_calendar,
+                "warnings": decide.warnings,
             }
             if decide is not None
             else None
@@ -159,6 +196,7 @@ def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> 
                 "phone": c.phone,
                 "is_carrier": c.is_carrier,
                 "wants_reminders": c.wants_reminders,
+                "is_responsible": c.is_responsible,
                 "version": c.version,
             }
             for c in party.contacts
@@ -166,9 +204,18 @@ def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> 
     return payload
 
 
+def organisation_brief(org: Organisation | None) -> dict[str, Any] | None:
+    if org is None:
+        return None
+    return {"id": org.id, "key": org.key, "kind": org.kind, "name": org.name}
+
+
 def _party_input(data: dict[str, Any], base: PartyInput | None) -> PartyInput:
     values = {name: data[name] for name in PARTY_API_FIELDS if name in data}
-    values["municipality_code"] = data["municipality"]
+    # The organisation names the party; ``municipality`` alone still names a kommun.
+    values["organisation"] = data.get("organisation")
+    values["organisation_id"] = None
+    values["municipality_code"] = data.get("municipality")
     values["role"] = data["role"]
     if "version" in data:
         values["version"] = data["version"]
@@ -181,14 +228,41 @@ def merged_input(base: AgreementInput, data: dict[str, Any]) -> AgreementInput:
     values: dict[str, Any] = {
         name: data[name] for name in (*AGREEMENT_API_FIELDS, "internal_note") if name in data
     }
+    # The old fields as aliases: a client that sends ``renewal`` (or moves ``end_on`` of a
+    # term that the old fields can describe) without ``term`` gets the term they describe.
+    old_style = "renewal" in data or ("end_on" in data and base.term != "fixed_then_indefinite")
+    if "term" not in data and old_style:
+        values["term"] = None
+        values.setdefault("renewal", base.renewal or ("tacit" if base.term == "renewing" else None))
     if "areas" in data:
         values["area_slugs"] = data["areas"]
+    if "asymmetric" in data:
+        values["is_asymmetric"] = data["asymmetric"]
+    if "body_organisation" in data:
+        values["body_organisation"] = data["body_organisation"]
+        values["body_organisation_id"] = None
     if "parties" in data:
-        existing = {p.municipality_code: p for p in base.parties}
+        existing = {p.organisation_id: p for p in base.parties}
         values["parties"] = [
-            _party_input(party, existing.get(party["municipality"])) for party in data["parties"]
+            _party_input(party, existing.get(_sent_organisation_id(party)))
+            for party in data["parties"]
         ]
     return replace(base, **values)
+
+
+def _sent_organisation_id(party: dict[str, Any]) -> int | None:
+    """The id of the organisation a sent party names (to match it to an existing party)."""
+    given = party.get("organisation")
+    if given is None:
+        code = party.get("municipality")
+        org = (
+            db.session.scalar(select(Organisation).where(Organisation.municipality_code == code))
+            if code
+            else None
+        )
+    else:
+        org = find_organisation(db.session, given)
+    return org.id if org is not None else None
 
 
 def _load_visible(agreement_id: int) -> Agreement:
@@ -241,8 +315,23 @@ class Agreements(MethodView):
         """
         user = api_user()
         sort = args["sort"]
+        organisation = None
+        if args.get("organisation"):
+            organisation = find_organisation(db.session, args["organisation"])
+            if organisation is None:
+                raise ValidationFailed(
+                    {
+                        "organisation": (
+                            "Det finns ingen organisation med den koden, det "
+                            "organisationsnumret eller det id:t."
+                        )
+                    }
+                )
         filters = Filters(
             municipality=args.get("municipality"),
+            organisation=args.get("organisation") or None,
+            organisation_id=organisation.id if organisation is not None else None,
+            responsible=(args.get("responsible") or "").strip() or None,
             role=args.get("role"),
             form=args.get("form"),
             area=args.get("area") or None,
@@ -277,6 +366,10 @@ class Agreements(MethodView):
 
         Redaktörer registrerar bara samverkan där den egna kommunen är part. En ny samverkan
         börjar i fasen planned.
+
+        Regler utöver schemat (svar 422 med fältet angivet): varje område i areas ska finnas
+        (GET /api/v1/areas), en kommun får bara vara part en gång, parternas roller ska passa
+        samverkansformen, end_on ska ligga efter start_on och datum mellan 1950 och 2100.
         """
         user = api_user()
         try:
@@ -315,7 +408,8 @@ class AgreementResource(MethodView):
         """Ändra en samverkan
 
         Bara fälten som skickas ändras. ``version`` måste vara den senast lästa, annars svarar
-        API:t 409 med de sparade värdena.
+        API:t 409 med de sparade värdena. Samma regler utöver schemat som när en samverkan
+        registreras (422 med fältet angivet).
         """
         agreement = _load_visible(agreement_id)
         version = data.pop("version")
@@ -331,3 +425,43 @@ class AgreementResource(MethodView):
         except (StaleVersion, StaleDataError):
             raise _conflict(agreement_id) from None
         return agreement_payload(agreement, api_user(), clock.today(), outcome.warnings)
+
+
+@blp.route("/<int:agreement_id>/dates", endpoint="dates")
+class AgreementDates(MethodView):
+    @blp.arguments(DatesQuerySchema, location="query")
+    @blp.response(200, AgreementDatesSchema)
+    @_documented(401, 404)
+    def get(self, args: dict[str, Any], agreement_id: int) -> Any:
+        """Om vi säger upp på dag X
+
+        Sista dag för uppsägning av den nuvarande perioden, tidigaste slutdag om uppsägningen
+        når de andra parterna ``notice_on``, och för varje part sista dag för ärendet med det
+        organ och sammanträde det bygger på och varningar (t.ex. en sammanträdesplan som
+        saknas). Datum som ISO, null där inget gäller.
+        """
+        agreement = _load_visible(agreement_id)
+        today = clock.today()
+        answer = what_if(db.session, agreement, args.get("notice_on") or today, today)
+        return {
+            "notice_on": answer.notice_on,
+            "notice_deadline_on": answer.notice_deadline_on,
+            "earliest_end_on": answer.earliest_end_on,
+            "current_term_ends_on": answer.current_term_ends_on,
+            "decide_by": [
+                {
+                    "municipality": party.municipality_code,
+                    "municipality_name": party.name,
+                    "on": decide.decide_by_on,
+                    "body": decide.body,
+                    "body_name": decide.body_name,
+                    "meeting_on": decide.meeting_on,
+                    "case_deadline_on": decide.case_deadline_on,
+                    "prepared_on": decide.prepared_on,
+                    "prepared_case_deadline_on": decide.prepared_case_deadline_on,
+                    "warnings": decide.warnings,
+                }
+                for party, decide in answer.decide_by
+            ],
+            "warnings": answer.warnings,
+        }

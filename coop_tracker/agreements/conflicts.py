@@ -22,17 +22,20 @@ from coop_tracker.core.validation import normalised_amount
 from coop_tracker.municipalities.models import Municipality
 
 AMOUNT_FIELDS = frozenset({"annual_cost", "cost_share_percent"})
-PARTY_DETAIL_FIELDS = tuple(f for f in PARTY_FIELDS if f != "municipality_code")
+PARTY_DETAIL_FIELDS = tuple(
+    f for f in PARTY_FIELDS if f not in ("municipality_code", "organisation_id")
+)
 
 
 def agreement_edit_snapshot(agreement: Agreement) -> dict[str, Any]:
     """Everything the edit page shows, flat: agreement fields, areas, each party's fields."""
     data: dict[str, Any] = {name: plain(getattr(agreement, name)) for name in AGREEMENT_FIELDS}
     data["areas"] = sorted(a.slug for a in agreement.areas)
-    data["parties"] = sorted(p.municipality_code for p in agreement.parties)
+    data["parties"] = sorted(_key(p) for p in agreement.parties)
     for party in agreement.parties:
+        key = _key(party)
         for name in PARTY_DETAIL_FIELDS:
-            data[f"party:{party.municipality_code}:{name}"] = plain(getattr(party, name))
+            data[f"party:{key}:{name}"] = plain(getattr(party, name))
     return data
 
 
@@ -40,11 +43,22 @@ def agreement_input_snapshot(data: AgreementInput) -> dict[str, Any]:
     """What the user typed, in the same shape (amounts as stored: "1 450 000" is 1450000.00)."""
     typed: dict[str, Any] = {name: _typed(name, getattr(data, name)) for name in AGREEMENT_FIELDS}
     typed["areas"] = sorted(str(s) for s in data.area_slugs)
-    typed["parties"] = sorted(str(p.municipality_code) for p in data.parties)
+    typed["parties"] = sorted(str(p.municipality_code or p.organisation) for p in data.parties)
     for party in data.parties:
+        key = party.municipality_code or party.organisation
         for name in PARTY_DETAIL_FIELDS:
-            typed[f"party:{party.municipality_code}:{name}"] = _typed(name, getattr(party, name))
+            typed[f"party:{key}:{name}"] = _typed(name, getattr(party, name))
     return typed
+
+
+def _key(party: Any) -> str:
+    """A party as the edit form names it: kommunkod, länskod, else ``org-<id>``."""
+    if party.municipality_code:
+        return str(party.municipality_code)
+    org = party.organisation
+    if org is not None and org.kind == "region" and org.code:
+        return str(org.code)
+    return f"org-{party.organisation_id}"
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -66,7 +80,9 @@ def agreement_conflict_rows(
     names = dict(
         session.execute(
             select(Municipality.code, Municipality.name).where(Municipality.code.in_(codes))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
     def split(key: str) -> tuple[str, str, str | None]:

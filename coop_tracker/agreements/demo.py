@@ -47,8 +47,10 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from coop_tracker.agreements.dates import add_months
+from coop_tracker.agreements.bodies import FIXED_BODIES, add_body, body_names
+from coop_tracker.agreements.dates import add_months, term_from_legacy
 from coop_tracker.agreements.models import (
+    GENERATED_ID_PREFIX,
     Agreement,
     Contact,
     CostBasis,
@@ -57,6 +59,7 @@ from coop_tracker.agreements.models import (
     Phase,
     Renewal,
     Role,
+    Term,
     agreement_area,
 )
 from coop_tracker.agreements.rules import role_rule_errors
@@ -72,6 +75,8 @@ from coop_tracker.core import clock
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.organisations.models import Organisation
+from coop_tracker.organisations.services import OrganisationInput, create_organisation
 from coop_tracker.users.models import User, UserRole
 from coop_tracker.users.services import UserInput, create_user
 
@@ -461,7 +466,9 @@ _ROUGH_SIZE: dict[str, float] = {
 class _Term:
     """When an agreement runs, in months relative to today (or fixed historical dates)."""
 
-    kind: str  # open (tills vidare) | tacit (renews itself) | fixed (ends by itself)
+    # open (tills vidare) | tacit (renews itself) | fixed (ends by itself) | then_open (a
+    # fixed first term, then tills vidare)
+    kind: str
     months_ago: int = 36  # the start; negative = starts in the future
     notice: int | None = 12
     first: int = 36  # tacit: months of the first term
@@ -470,10 +477,18 @@ class _Term:
     end_in: int | None = None  # fixed: end this many months ahead (negative: has ended)
     start_on: date | None = None
     end_on: date | None = None
+    alignment: str = "none"  # open / then_open: none | month_end | year_end
 
 
-def _open(months_ago: int, notice: int = 12, *, start_on: date | None = None) -> _Term:
-    return _Term("open", months_ago, notice, start_on=start_on)
+def _open(
+    months_ago: int, notice: int = 12, *, start_on: date | None = None, alignment: str = "none"
+) -> _Term:
+    return _Term("open", months_ago, notice, start_on=start_on, alignment=alignment)
+
+
+def _then_open(months_ago: int, end_in: int, notice: int = 12) -> _Term:
+    """A fixed first term ending ``end_in`` months ahead, then tills vidare."""
+    return _Term("then_open", months_ago, notice, end_in=end_in)
 
 
 def _tacit(
@@ -524,6 +539,7 @@ class _Spec:
     review_interval_months: int = 12
     internal_lead_days: int = 60
     decision_body: str | None = None  # when the form's usual body is not the one that decided
+    body: str | None = None  # the förbund, Finsam or company (DEMO_BODIES) this agreement forms
 
 
 AVTAL, NAMND, FORBUND, ASYM, OVRIG = (
@@ -537,6 +553,38 @@ DALARNA = (
     "Vansbro", "Malung-Sälen", "Gagnef", "Leksand", "Rättvik", "Orsa", "Älvdalen",
     "Smedjebacken", "Mora", "Falun", "Borlänge", "Säter", "Hedemora", "Avesta", "Ludvika",
 )  # fmt: skip
+
+# Parties that are not kommuner, by the name the catalogue uses: seeded reference data by key.
+ORGANISATION_KEYS: dict[str, str] = {
+    "Region Dalarna": "20",
+    "Försäkringskassan": "202100-5521",
+    "Arbetsförmedlingen": "202100-2114",
+}
+# Förbund, Finsam and companies the small demo registers (kind, name, description, and for a
+# company the bolagsordning's and ägardirektiv's age in months).
+DEMO_BODIES: tuple[tuple[str, str, str, int | None, int | None], ...] = (
+    (
+        "forbund",
+        "Räddningstjänstförbundet Mitt i Dalarna",
+        "Kommunalförbund för räddningstjänst i Falun, Borlänge och Säter.",
+        None,
+        None,
+    ),
+    (
+        "finsam",
+        "Samordningsförbundet Mitt i Dalarna",
+        "Finansiell samordning av rehabilitering i Falun, Borlänge och Säter.",
+        None,
+        None,
+    ),
+    (
+        "company",
+        "Västerdalarnas Vatten och Avfall AB",
+        "Bolaget driver vatten, avlopp och avfallshantering åt ägarkommunerna.",
+        96,
+        20,
+    ),
+)
 
 SMALL_CATALOGUE: tuple[_Spec, ...] = (
     # --- Dalarna ----------------------------------------------------------------------------
@@ -552,7 +600,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
             ("Leksand", M),
             ("Rättvik", M),
         ),
-        term=_open(150, 24),
+        term=_open(150, 24, alignment="year_end"),
         purpose=(
             "Förbundet sköter räddningstjänst och olycksförebyggande arbete enligt lagen om "
             "skydd mot olyckor åt medlemskommunerna, bland annat tillsyn, tillstånd för "
@@ -581,6 +629,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
         form=FORBUND,
         areas=("raddningstjanst",),
         parties=(("Falun", M), ("Borlänge", M), ("Säter", M)),
+        body="Räddningstjänstförbundet Mitt i Dalarna",
         term=_open(228, 24),
         purpose=(
             "Förbundet ansvarar för räddningstjänst, tillsyn och olycksförebyggande arbete i "
@@ -941,7 +990,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
         form=AVTAL,
         areas=("energi-klimatradgivning",),
         parties=(("Borlänge", H), ("Gagnef", P), ("Säter", P), ("Smedjebacken", P)),
-        term=_fixed(30, end_in=14),
+        term=_then_open(30, end_in=14),
         purpose=(
             "Borlänges energi- och klimatrådgivare ger opartiska råd till hushåll, föreningar "
             "och små företag i alla fyra kommunerna."
@@ -1019,7 +1068,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
         form=OVRIG,
         areas=("ekonomi", "hr-personal"),
         parties=(("Mariestad", M), ("Töreboda", M), ("Gullspång", M)),
-        term=_fixed(0, end_in=11, notice=12, start_on=date(2006, 1, 1)),
+        term=_open(0, notice=12, start_on=date(2006, 1, 1)),  # tills vidare, 12 months
         phase=Phase.EXITING,
         purpose=(
             "Avtalet samlar kommunernas gemensamma nämnder och förvaltningar, med gemensam "
@@ -1049,7 +1098,7 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
         form=NAMND,
         areas=("vatten-avlopp", "avfall"),
         parties=(("Mariestad", H), ("Töreboda", M), ("Gullspång", M)),
-        term=_fixed(0, end_in=11, notice=12, start_on=date(2007, 1, 1)),
+        term=_open(0, notice=12, start_on=date(2007, 1, 1)),  # tills vidare, 12 months
         phase=Phase.EXITING,
         purpose=(
             "Den gemensamma tekniska nämnden i Mariestad ansvarar för gator, parker, vatten och "
@@ -1472,27 +1521,135 @@ SMALL_CATALOGUE: tuple[_Spec, ...] = (
         cost_basis=CostBasis.USAGE,
         annual_cost=4_900_000,
     ),
+    # --- parties that are not kommuner (regioner, förbund, Finsam, companies) ------------------
+    _Spec(
+        key="hjalpmedel-dalarna",
+        title="Gemensam hjälpmedelsnämnd i Dalarna",
+        form=NAMND,
+        areas=("kommunal-halso-sjukvard", "funktionsstod-lss"),
+        parties=(
+            ("Region Dalarna", H),
+            ("Falun", M),
+            ("Borlänge", M),
+            ("Mora", M),
+            ("Leksand", M),
+            ("Vansbro", M),
+            ("Malung-Sälen", M),
+        ),
+        term=_open(130, 12),
+        purpose=(
+            "Nämnden ingår i Region Dalarnas organisation och ansvarar för förskrivning, "
+            "inköp, utlåning och underhåll av hjälpmedel åt regionen och kommunerna, så att "
+            "den som behöver ett hjälpmedel möter samma regler var hen bor."
+        ),
+        goals=(
+            "– Hjälpmedel levereras inom fem arbetsdagar.\n"
+            "– Återanvändningen av hjälpmedel ökar varje år.\n"
+            "– Förskrivarna i kommunerna får utbildning minst en gång per år."
+        ),
+        motive="Gemensamt sortiment och lager ger kvalitet och lägre kostnad per hjälpmedel.",
+        cost_basis=CostBasis.USAGE,
+        annual_cost=42_000_000,
+        cost_note="Varje part betalar efter sina förskrivningar; regionen står för kansliet.",
+        is_public=True,
+    ),
+    _Spec(
+        key="raddning-hedemora",
+        title="Räddningstjänst för Hedemora genom Räddningstjänstförbundet Mitt i Dalarna",
+        form=AVTAL,
+        areas=("raddningstjanst",),
+        parties=(("Räddningstjänstförbundet Mitt i Dalarna", H), ("Hedemora", P)),
+        term=_tacit(40, 24, 36, 12),
+        purpose=(
+            "Förbundet utför räddningstjänst och tillsyn enligt lagen om skydd mot olyckor i "
+            "Hedemora, som inte är medlem i förbundet. Hedemoras nämnd behåller ansvaret "
+            "och beslutar om handlingsprogrammet."
+        ),
+        goals=(
+            "– Samma insatstider i Hedemora som i medlemskommunerna.\n"
+            "– Tillsynsplanen för Hedemora genomförs till minst 90 procent."
+        ),
+        motive="Hedemora fick inte tag på en räddningschef och ville inte bli medlem direkt.",
+        cost_basis=CostBasis.OTHER,
+        annual_cost=31_500_000,
+        cost_note="Fast ersättning per år, indexeras med PKV.",
+        is_public=True,
+    ),
+    _Spec(
+        key="finsam-mitt-dalarna",
+        title="Samordningsförbundet Mitt i Dalarna",
+        form="samordningsforbund",
+        areas=("socialtjanst", "vuxenutbildning"),
+        parties=(
+            ("Försäkringskassan", M),
+            ("Arbetsförmedlingen", M),
+            ("Region Dalarna", M),
+            ("Falun", M),
+            ("Borlänge", M),
+            ("Säter", M),
+        ),
+        body="Samordningsförbundet Mitt i Dalarna",
+        term=_open(110, 12, alignment="year_end"),
+        purpose=(
+            "Förbundet finansierar samordnade insatser för personer som behöver stöd från "
+            "flera myndigheter för att kunna arbeta, till exempel efter lång sjukskrivning."
+        ),
+        goals=(
+            "– Hälften av deltagarna går till arbete eller studier inom ett år.\n"
+            "– Medlemmarna har gemensamma rutiner för samordnad rehabilitering."
+        ),
+        motive="Ingen enskild myndighet kunde ge det samlade stöd som målgruppen behöver.",
+        cost_basis=CostBasis.FIXED_SHARES,
+        annual_cost=8_000_000,
+        shares=(25, 25, 25, 12.5, 9, 3.5),
+        cost_note="Försäkringskassan bidrar med hälften (även för Arbetsförmedlingen), "
+        "regionen en fjärdedel och kommunerna en fjärdedel efter folkmängd.",
+        is_public=True,
+    ),
+    _Spec(
+        key="vatten-vasterdalarna",
+        title="Västerdalarnas Vatten och Avfall AB",
+        form="bolag",
+        areas=("vatten-avlopp", "avfall"),
+        parties=(("Malung-Sälen", M), ("Vansbro", M)),
+        body="Västerdalarnas Vatten och Avfall AB",
+        term=_open(96, 24),
+        purpose=(
+            "Bolaget driver vattenverk, reningsverk och avfallshantering åt de två ägarna. "
+            "Kommunerna är fortfarande huvudmän för VA; bolaget utför uppdraget."
+        ),
+        goals=(
+            "– Taxorna höjs inte mer än kostnadsutvecklingen.\n"
+            "– Förnyelsetakten i ledningsnätet når 1 procent per år."
+        ),
+        motive="Två små kommuner kunde inte var för sig rekrytera VA-ingenjörer.",
+        cost_basis=CostBasis.FIXED_SHARES,
+        annual_cost=58_000_000,
+        shares=(60, 40),
+        is_public=True,
+    ),
 )
 
 
 def _small_dates(
     term: _Term, rng: random.Random, today: date
 ) -> tuple[date, date | None, str, int | None]:
-    """(start_on, end_on, renewal, renewal_months) for one hand-written term."""
+    """(start_on, end_on, term, renewal_months) for one hand-written term."""
     jitter = rng.randint(0, 4) if term.months_ago > 0 else 0
     start = term.start_on or _month_start(today, -(term.months_ago + jitter))
     if term.kind == "open":
-        return start, None, Renewal.NONE, None
-    if term.kind == "fixed":
+        return start, None, Term.INDEFINITE, None
+    if term.kind in ("fixed", "then_open"):
         assert term.end_on is not None or term.end_in is not None
         end = term.end_on or _month_end(today, cast(int, term.end_in))
-        return start, end, Renewal.NONE, None
+        kind = Term.FIXED if term.kind == "fixed" else Term.FIXED_THEN_INDEFINITE
+        return start, end, kind, None
     notice = term.notice or 0
     if term.start_on is not None or term.months_ago <= 0:
         return (
             start,
             add_months(start - timedelta(days=1), term.first),
-            Renewal.TACIT,
+            Term.RENEWING,
             (term.renewal),
         )
     # Work back from the notice deadline we want: the term whose notice deadline falls
@@ -1509,7 +1666,7 @@ def _small_dates(
         end = add_months(term_end, -renewals * term.renewal)
         start = add_months(end, -term.first) + timedelta(days=1)
         if start <= today:
-            return start, end, Renewal.TACIT, term.renewal
+            return start, end, Term.RENEWING, term.renewal
         renewals += 1
 
 
@@ -1517,9 +1674,11 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
     """Register the hand-written agreements through the services, as the command line."""
     loaded: list[DemoAgreement] = []
     contacts = parties = 0
+    refs = {**KOMMUNER, **ORGANISATION_KEYS, **_demo_bodies(session, today, actor)}
+    _demo_nämnder(session, actor)
     for spec in SMALL_CATALOGUE:
-        start, end, renewal, renewal_months = _small_dates(spec.term, rng, today)
-        codes = [KOMMUNER[name] for name, _ in spec.parties]
+        start, end, term, renewal_months = _small_dates(spec.term, rng, today)
+        codes = [refs[name] for name, _ in spec.parties]
         shares: dict[str, Decimal] = {}
         if spec.cost_basis == CostBasis.FIXED_SHARES:
             weights = spec.shares or tuple(1.0 for _ in codes)
@@ -1527,13 +1686,17 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
         elif spec.cost_basis == CostBasis.PER_CAPITA:
             current = [name for name, _ in spec.parties if name not in dict(spec.left)]
             shares = _shares(
-                [KOMMUNER[name] for name in current], [_ROUGH_SIZE.get(n, 10) for n in current]
+                [refs[name] for name in current], [_ROUGH_SIZE.get(n, 10) for n in current]
             )
         payers = [name for name, role in spec.parties if role == P]
         party_inputs = []
         for name, role in spec.parties:
-            code = KOMMUNER[name]
+            code = refs[name]
+            is_kommun = name in KOMMUNER
             share = shares.get(code)
+            owner_share = share if spec.form == Form.BOLAG else None
+            if owner_share is not None:
+                share = None
             cost: Decimal | None = None
             if share is not None and spec.annual_cost:
                 cost = _money(spec.annual_cost * float(share) / 100)
@@ -1544,7 +1707,10 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
             left_months = dict(spec.left).get(name)
             party_inputs.append(
                 PartyInput(
-                    municipality_code=code,
+                    municipality_code=code if is_kommun else None,
+                    organisation=None if is_kommun else code,
+                    ownership_percent=owner_share,
+                    responsible_body=_responsible_body(spec) if is_kommun else "",
                     role=role,
                     decision_body=(
                         (spec.decision_body or _decision_body(rng, spec.form)) if decided else ""
@@ -1552,7 +1718,9 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
                     decision_on=decision_on,
                     decision_paragraph=f"§ {rng.randint(4, 190)}" if decided else "",
                     decision_ref=(
-                        _diarienummer(code, decision_on.year, rng) if decision_on else ""
+                        _diarienummer(code if is_kommun else "2000", decision_on.year, rng)
+                        if decision_on
+                        else ""
                     ),
                     joined_on=start,
                     left_on=_month_end(today, -left_months) if left_months else None,
@@ -1571,7 +1739,8 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
             start_on=start,
             end_on=end,
             notice_months=spec.term.notice,
-            renewal=renewal,
+            term=term,
+            end_alignment=spec.term.alignment,
             renewal_months=renewal_months,
             internal_lead_days=spec.internal_lead_days,
             review_interval_months=spec.review_interval_months,
@@ -1582,8 +1751,9 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
             internal_note=spec.internal_note,
             is_public=spec.is_public,
             parties=party_inputs,
+            body_organisation=refs[spec.body] if spec.body else None,
         )
-        agreement = create_agreement(session, data, actor=actor).agreement
+        agreement = create_agreement(session, data, actor=actor, today=today).agreement
         if spec.phase != Phase.PLANNED:
             # There is no lifecycle module yet to move an agreement through its gates, so the
             # demo sets the phase directly and records the change like a transition would.
@@ -1605,6 +1775,67 @@ def _load_small(session: Session, rng: random.Random, today: date, actor: Actor)
     return _Loaded(loaded, parties, contacts)
 
 
+def _demo_bodies(session: Session, today: date, actor: Actor) -> dict[str, str]:
+    """Register the demo's förbund, Finsam and company; name → key for the party lists."""
+    found: dict[str, str] = {}
+    for kind, name, description, articles_months, directive_months in DEMO_BODIES:
+        existing = session.scalar(select(Organisation).where(Organisation.name == name))
+        org = existing or create_organisation(
+            session,
+            OrganisationInput(
+                kind=kind,
+                name=name,
+                description=description,
+                articles_adopted_on=(
+                    _month_start(today, -articles_months) if articles_months else None
+                ),
+                owner_directive_on=(
+                    _month_start(today, -directive_months) if directive_months else None
+                ),
+            ),
+            actor=actor,
+        )
+        found[name] = f"org-{org.id}"
+    return found
+
+
+def _demo_nämnder(session: Session, actor: Actor) -> None:
+    """Each demo kommun's list of nämnder: those the demo names as responsible (kommunfullmäktige
+    and kommunstyrelsen are in every list)."""
+    names = sorted({n for n in RESPONSIBLE_BODIES.values() if n not in FIXED_BODIES})
+    for code in sorted(set(KOMMUNER.values())):
+        kommun = session.get(Municipality, code)
+        if kommun is None:
+            continue
+        have = set(body_names(session, code))
+        for name in names:
+            if name not in have:
+                add_body(session, kommun, name, actor=actor)
+
+
+def _responsible_body(spec: _Spec) -> str:
+    """The nämnd that answers for the agreement in a kommun, by the agreement's first area."""
+    return RESPONSIBLE_BODIES.get(spec.areas[0], "Kommunstyrelsen")
+
+
+RESPONSIBLE_BODIES: dict[str, str] = {
+    "raddningstjanst": "Kommunstyrelsen",
+    "miljo-halsoskydd": "Miljö- och byggnämnden",
+    "livsmedelskontroll": "Miljö- och byggnämnden",
+    "alkohol-tobakstillsyn": "Socialnämnden",
+    "plan-bygg": "Miljö- och byggnämnden",
+    "overformyndare": "Överförmyndarnämnden",
+    "socialtjanst": "Socialnämnden",
+    "aldreomsorg": "Socialnämnden",
+    "kommunal-halso-sjukvard": "Socialnämnden",
+    "funktionsstod-lss": "Socialnämnden",
+    "gymnasieskola": "Barn- och utbildningsnämnden",
+    "vuxenutbildning": "Barn- och utbildningsnämnden",
+    "vatten-avlopp": "Tekniska nämnden",
+    "avfall": "Tekniska nämnden",
+}
+
+
 def _small_contacts(
     session: Session, agreement: Agreement, spec: _Spec, rng: random.Random, actor: Actor
 ) -> int:
@@ -1618,7 +1849,7 @@ def _small_contacts(
         is_lead = party is lead
         if not is_lead and rng.random() < 0.45:
             continue
-        name, email = _person(rng, party.municipality.name, taken)
+        name, email = _person(rng, party.name, taken)
         # A purchasing kommun usually has no specialist of its own in the area it buys.
         is_peer = party.role == M and rng.random() < 0.6
         title = lead_title if is_lead or is_peer else rng.choice(GENERAL_TITLES)
@@ -1633,7 +1864,7 @@ def _small_contacts(
         added += 1
         if is_lead and len(current) >= 4:
             # Large cooperations are usually carried by the kommundirektörer too.
-            name, email = _person(rng, party.municipality.name, taken)
+            name, email = _person(rng, party.name, taken)
             add_contact(
                 session,
                 party,
@@ -1653,7 +1884,12 @@ def _demo_agreement(agreement: Agreement) -> DemoAgreement:
         start_on=agreement.start_on,
         end_on=agreement.end_on,
         area_slugs=tuple(a.slug for a in agreement.areas),
-        parties=tuple((p.municipality_code, p.role) for p in agreement.parties if p.is_current),
+        # Extensions plan per kommun (meeting calendars, reminders): kommun parties only.
+        parties=tuple(
+            (p.municipality_code, p.role)
+            for p in agreement.parties
+            if p.is_current and p.municipality_code
+        ),
     )
 
 
@@ -1912,6 +2148,7 @@ class _Geography:
     by_county: dict[str, list[str]]
     cluster_of: dict[str, list[str]]
     neighbours_of: dict[str, list[str]]  # kommun → kommuner in neighbouring counties
+    organisation_ids: dict[str, int]  # kommunkod → the kommun's organisation row
 
     @classmethod
     def load(cls, session: Session) -> _Geography:
@@ -1946,7 +2183,14 @@ class _Geography:
             ]
             for code in names
         }
-        return cls(names, county_of, by_county, cluster_of, neighbours_of)
+        organisation_ids: dict[str, int] = {
+            code: org_id
+            for code, org_id in session.execute(
+                select(Organisation.municipality_code, Organisation.id)
+            )
+            if code
+        }
+        return cls(names, county_of, by_county, cluster_of, neighbours_of, organisation_ids)
 
     def partners(self, anchor: str, n: int, rng: random.Random) -> list[str]:
         """``n`` other kommuner: mostly the anchor's cluster and the kommuner next to it in
@@ -2143,6 +2387,9 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
     rows = _Rows()
     summaries: list[tuple[str, str, str, date | None, date | None, tuple[str, ...]]] = []
     seen: set[tuple[str, frozenset[str]]] = set()
+    # Stable external ids drawn beside, not from, the data's own random sequence (drawing
+    # from it would change every agreement after the first).
+    id_rng = random.Random(repr(rng.getstate()[1][:8]))
 
     for index in range(count):
         # Every kommun anchors agreements in turn, so a load of ≥290 covers the whole country.
@@ -2178,7 +2425,11 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
         rows.agreements.append(
             {
                 "title": title[:200],
-                "form": form,
+                # Asymmetry is a flag on an avtalssamverkan (the old form "asymmetrisk").
+                "form": AVTAL if form == ASYM else form,
+                "is_asymmetric": form == ASYM,
+                "form_needs_confirmation": False,
+                "body_organisation_id": None,
                 "phase": phase,
                 "purpose": _national_purpose(geo, form, profile, roles),
                 "goals": "\n".join(f"– {goal}" for goal in goals),
@@ -2186,7 +2437,9 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
                 "start_on": start,
                 "end_on": end,
                 "notice_months": notice,
-                "renewal": renewal,
+                "term": term_from_legacy(end, renewal),
+                # Förbundsordningar count utträde to a year end.
+                "end_alignment": "year_end" if form == FORBUND and end is None else "none",
                 "renewal_months": renewal_months,
                 "internal_lead_days": rng.choice((30, 60, 60, 90, 120)),
                 "review_interval_months": rng.choice((12, 12, 12, 24, 6)),
@@ -2198,7 +2451,8 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
                 "internal_note": "",
                 "is_public": phase not in (Phase.PLANNED, Phase.ABANDONED) and rng.random() < 0.55,
                 "archived_at": None,
-                "external_id": None,
+                "external_id": f"{GENERATED_ID_PREFIX}{id_rng.getrandbits(48):012X}",
+                "external_id_owner": "",
                 "created_by_id": None,
                 "version": 1,
                 "created_at": now,
@@ -2216,6 +2470,7 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
             share = shares.get(code)
             party_rows.append(
                 {
+                    "organisation_id": geo.organisation_ids[code],
                     "municipality_code": code,
                     "role": role,
                     "decision_body": _decision_body(rng, form) if decision_on else "",
@@ -2228,6 +2483,9 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
                     "left_on": None,
                     "cost_share_percent": share,
                     "annual_cost": _money(annual * float(share) / 100) if share else None,
+                    "ownership_percent": None,
+                    "responsible_body": "",
+                    "responsible_user_id": None,
                     "version": 1,
                 }
             )
@@ -2246,6 +2504,7 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
                         "phone": "",
                         "is_carrier": code == lead,
                         "wants_reminders": code == lead,
+                        "is_responsible": code == lead,
                         "version": 1,
                     }
                 )
@@ -2255,7 +2514,7 @@ def _load_national(session: Session, rng: random.Random, today: date, count: int
         )
         rows.parties.append(party_rows)
         rows.contacts.append(contact_rows)
-        summaries.append((title, form, phase, start, end, tuple(slugs)))
+        summaries.append((title, AVTAL if form == ASYM else form, phase, start, end, tuple(slugs)))
 
     agreement_ids = _insert_with_ids(session, _table(Agreement), rows.agreements)
     session.execute(

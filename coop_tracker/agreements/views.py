@@ -2,35 +2,70 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coop_tracker.agreements import conflicts, services
-from coop_tracker.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, ContactForm
+from coop_tracker.agreements.attention import attention_items, sorted_items
+from coop_tracker.agreements.bodies import body_names_by_kommun, listed_name
+from coop_tracker.agreements.forms import (
+    AgreementForm,
+    ArchiveForm,
+    ContactForm,
+    FormConfirmationForm,
+    filters_from_request,
+)
 from coop_tracker.agreements.models import Agreement, Contact, Party
-from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
+from coop_tracker.agreements.organisation_views import party_choice_label, party_choice_value
+from coop_tracker.agreements.queries import (
+    derived_dates_for,
+    describe_filters,
+    if_nobody_acts,
+    notice_text,
+    search_agreements,
+    what_if,
+)
 from coop_tracker.agreements.rules import (
+    ALIGNMENT_LABELS,
+    ASYMMETRIC_HINT,
+    ASYMMETRIC_LABEL,
     COST_BASIS_LABELS,
+    DECIDING_BODY_LABELS,
     FORM_HINTS,
     FORM_LABELS,
     PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_LABELS,
     ROLE_SHORT,
+    ROLE_SHORT_BY_FORM,
+    TERM_HINTS,
+    TERM_LABELS,
+    agreement_clause,
+    clause_sentence,
 )
 from coop_tracker.checklists.queries import current_progress, progress_by_agreement
+from coop_tracker.checklists.versions import version_changes
 from coop_tracker.core.clock import today
+from coop_tracker.core.collation import swedish
 from coop_tracker.core.conflicts import decode, encode
-from coop_tracker.core.errors import StaleVersion, ValidationFailed
-from coop_tracker.core.forms import amount_text, field_text
+from coop_tracker.core.errors import StaleVersion
+from coop_tracker.core.forms import ConfirmForm, amount_text, field_text
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.validation import is_digits
+from coop_tracker.core.web import save, web_actor
+from coop_tracker.documents.queries import agreement_overview
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.municipalities.services import kommun_settings_for
+from coop_tracker.organisations.models import REGISTERED_KINDS, OrgKind
+from coop_tracker.organisations.queries import party_choices
+from coop_tracker.organisations.rules import KIND_PLURALS
+from coop_tracker.users.models import User
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -42,72 +77,36 @@ def _labels(state: Any) -> None:
         {
             "FORM_LABELS": FORM_LABELS,
             "FORM_HINTS": FORM_HINTS,
+            "ASYMMETRIC_HINT": ASYMMETRIC_HINT,
+            "ASYMMETRIC_LABEL": ASYMMETRIC_LABEL,
             "ROLE_LABELS": ROLE_LABELS,
             "ROLE_SHORT": ROLE_SHORT,
+            "ROLE_SHORT_BY_FORM": ROLE_SHORT_BY_FORM,
             "PHASE_LABELS": PHASE_LABELS,
             "RENEWAL_LABELS": RENEWAL_LABELS,
             "COST_BASIS_LABELS": COST_BASIS_LABELS,
+            "TERM_LABELS": TERM_LABELS,
+            "TERM_HINTS": TERM_HINTS,
+            "ALIGNMENT_LABELS": ALIGNMENT_LABELS,
+            "DECIDING_BODY_LABELS": DECIDING_BODY_LABELS,
+            "agreement_clause": agreement_clause,
+            "notice_text": notice_text,
         }
     )
 
 
-def filters_from_request(args: Any) -> tuple[Filters, dict[str, str]]:
-    """List filters from the query string; bad values are dropped with a message each."""
-    problems: dict[str, str] = {}
-    max_page = current_app.config["MAX_PAGE_SIZE"]
-
-    def number(name: str, default: int, upper: int) -> int:
-        raw = args.get(name, "")
-        if raw == "":
-            return default
-        if not raw.isdigit() or not 1 <= int(raw) <= upper:
-            problems[name] = _(
-                "%(name)s måste vara ett heltal mellan 1 och %(upper)s.", name=name, upper=upper
-            )
-            return default
-        return int(raw)
-
-    def pick(name: str, allowed: Any) -> str | None:
-        raw = args.get(name, "") or None
-        if raw is not None and raw not in allowed:
-            problems[name] = _("Okänt värde för %(name)s.", name=name)
-            return None
-        return raw
-
-    sort = args.get("sort", "title")
-    descending = sort.startswith("-")
-    sort = sort.lstrip("-")
-    if sort not in ("title", "form", "phase", "start_on", "end_on", "updated_at"):
-        problems["sort"] = _("Okänd sortering.")
-        sort, descending = "title", False
-    municipality = args.get("municipality", "") or None
-    if municipality is not None and not (len(municipality) == 4 and municipality.isdigit()):
-        problems["municipality"] = _("Kommunkod måste vara fyra siffror.")
-        municipality = None
-    filters = Filters(
-        municipality=municipality,
-        form=pick("form", FORM_LABELS),
-        phase=pick("phase", PHASE_LABELS),
-        role=pick("role", ROLE_LABELS),
-        area=(args.get("area", "") or None),
-        q=(args.get("q", "").strip()[:100] or None),
-        sort=sort,
-        descending=descending,
-        page=number("page", 1, 100000),
-        per_page=number("per_page", current_app.config["PAGE_SIZE"], max_page),
-    )
-    return filters, problems
-
-
 def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Parties (kommuner by kommunkod first, then the other organisations by kind) and areas."""
     municipalities = [
-        (code, f"{name} ({code})")
-        for code, name in db.session.execute(
-            select(Municipality.code, Municipality.name).order_by(Municipality.name)
-        )
+        (party_choice_value(org), party_choice_label(org)) for org in party_choices(db.session)
     ]
+    return municipalities, _area_choices()
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    """Active areas by their label in the page's language."""
     area_label = Area.label_column(current_language())
-    areas = [
+    return [
         (slug, label)
         for slug, label in db.session.execute(
             select(Area.slug, area_label)
@@ -115,7 +114,37 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             .order_by(Area.sort_order, area_label)
         )
     ]
-    return municipalities, areas
+
+
+def _user_choices() -> list[tuple[str, str]]:
+    """Active users as possible responsible officials, by kommun."""
+    rows = db.session.execute(
+        select(User.id, User.name, Municipality.name)
+        .outerjoin(Municipality, Municipality.code == User.municipality_code)
+        .where(User.is_active_account.is_(True))
+        .order_by(swedish(Municipality.name), swedish(User.name))
+    )
+    return [(str(uid), f"{name} ({kommun})" if kommun else name) for uid, name, kommun in rows]
+
+
+def _body_lists(form: AgreementForm) -> dict[str, list[str]]:
+    """Each party kommun's list of nämnder, for the responsible nämnd selects."""
+    codes = {
+        str(e.form.municipality_code.data)
+        for e in form.parties
+        if is_digits(str(e.form.municipality_code.data or ""), 4)
+        and len(str(e.form.municipality_code.data)) == 4
+    }
+    return body_names_by_kommun(db.session, codes)
+
+
+def _body_choices() -> list[tuple[str, str]]:
+    """Registered förbund, Finsam and companies, for the agreement that establishes one."""
+    return [
+        (party_choice_value(org), party_choice_label(org))
+        for org in party_choices(db.session)
+        if org.kind in REGISTERED_KINDS
+    ]
 
 
 @bp.get("/")
@@ -124,7 +153,7 @@ def index() -> Any:
     """Every agreement the user may see, filtered, sorted and paginated."""
     filters, problems = filters_from_request(request.args)
     page = search_agreements(db.session, filters, current_user)
-    municipalities, areas = _choices()
+    organisations = party_choices(db.session)
     # The list shows notice deadlines, not decide-by dates: no meeting calendars needed.
     derived = derived_dates_for(db.session, page.items, today(), calendars=())
     return render_template(
@@ -135,14 +164,69 @@ def index() -> Any:
             page.items, progress_by_agreement(db.session, [a.id for a in page.items])
         ),
         filters=filters,
+        selection=describe_filters(db.session, filters),
         problems=problems,
-        municipalities=municipalities,
-        areas=areas,
+        municipalities=[(o.code, o.name) for o in organisations if o.kind == OrgKind.KOMMUN],
+        other_parties=_other_party_groups(organisations),
+        areas=_area_choices(),
     )
+
+
+def _other_party_groups(organisations: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The organisations that are not kommuner, grouped by kind, for the list's party filter."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for org in organisations:
+        if org.kind != OrgKind.KOMMUN:
+            groups.setdefault(org.kind, []).append((party_choice_value(org), org.name))
+    return [(str(KIND_PLURALS[kind]), rows) for kind, rows in groups.items()]
 
 
 def _get(agreement_id: int) -> Agreement:
     return services.get_visible_agreement(db.session, agreement_id, current_user)
+
+
+@bp.get("/form-confirmations")
+@login_required
+def form_confirmations() -> Any:
+    """Agreements whose legal form the system changed, for an administrator to confirm."""
+    if not can(current_user, "agreement.confirm_form"):
+        abort(403)
+    rows = db.session.scalars(
+        select(Agreement)
+        .where(Agreement.form_needs_confirmation.is_(True), Agreement.archived_at.is_(None))
+        .order_by(swedish(Agreement.title))
+    ).all()
+    return render_template(
+        "agreements/form_confirmations.html", rows=rows, form=FormConfirmationForm()
+    )
+
+
+@bp.post("/<int:agreement_id>/confirm-form")
+@login_required
+def confirm_form(agreement_id: int) -> Any:
+    """Confirm or correct one migrated agreement's legal form."""
+    agreement = _get(agreement_id)
+    if not can(current_user, "agreement.confirm_form", agreement):
+        abort(403)
+    form = FormConfirmationForm()
+    if not form.validate_on_submit():
+        flash(_("Formuläret kunde inte skickas. Försök igen."), "warning")
+        return redirect(url_for("agreements.form_confirmations"))
+    saved = save(
+        lambda: services.confirm_form(db.session, agreement, form.form.data, actor=web_actor())
+    )
+    for message in saved.errors.values():
+        flash(f"{agreement.title}: {message}", "warning")
+    if saved.ok:
+        flash(
+            _(
+                "Formen för ”%(title)s” är bekräftad: %(form)s.",
+                title=agreement.title,
+                form=FORM_LABELS[agreement.form],
+            ),
+            "success",
+        )
+    return redirect(url_for("agreements.form_confirmations"))
 
 
 @bp.get("/<int:agreement_id>")
@@ -150,13 +234,65 @@ def _get(agreement_id: int) -> Agreement:
 def detail(agreement_id: int) -> Any:
     """One agreement: parties, decisions, contacts, dates, purpose and cost."""
     agreement = _get(agreement_id)
+    now = today()
+    answer, error = None, None
+    raw = request.args.get("notice_on", "").strip()
+    if raw:
+        try:
+            notice_on = date.fromisoformat(raw)
+        except ValueError:
+            error = _(
+                "Dagen uppsägningen når de andra parterna måste vara ett datum som "
+                "ÅÅÅÅ-MM-DD, t.ex. 2027-03-15."
+            )
+        else:
+            answer = what_if(db.session, agreement, notice_on, now)
+    derived = derived_dates_for(db.session, [agreement], now)[agreement.id]
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
-        derived=derived_dates_for(db.session, [agreement], today())[agreement.id],
+        derived=derived,
+        attention=sorted_items(attention_items(agreement, derived, now), now),
+        nobody_acts=if_nobody_acts(agreement, derived, now),
         confirm=ConfirmForm(),
-        today=today(),
+        today=now,
         checklist=progress_by_agreement(db.session, [agreement.id])[agreement.id],
+        version_changes=version_changes(db.session, agreement),
+        what_if=answer,
+        what_if_decide=(
+            {p.municipality_code: d for p, d in answer.decide_by} if answer is not None else {}
+        ),
+        what_if_error=error,
+        overview=agreement_overview(db.session, agreement, now),
+        unlisted_bodies=_unlisted_bodies(agreement),
+    ), (422 if error else 200)
+
+
+def _unlisted_bodies(agreement: Agreement) -> set[int]:
+    """The kommun parties whose responsible nämnd is not in their kommun's list."""
+    lists = body_names_by_kommun(
+        db.session, {p.municipality_code for p in agreement.parties if p.municipality_code}
+    )
+    return {
+        p.id
+        for p in agreement.parties
+        if p.municipality_code
+        and p.responsible_body
+        and listed_name(lists[p.municipality_code], p.responsible_body) is None
+    }
+
+
+def _typed_clause(form: AgreementForm) -> str:
+    """The clause sentence of what was typed, when the dates and numbers can be read."""
+    try:
+        start = date.fromisoformat(form.start_on.data) if form.start_on.data else None
+        end = date.fromisoformat(form.end_on.data) if form.end_on.data else None
+        notice = int(form.notice_months.data) if form.notice_months.data else None
+        renewal = int(form.renewal_months.data) if form.renewal_months.data else None
+    except (TypeError, ValueError):
+        return ""
+    return clause_sentence(
+        form.term.data, start, end, notice, renewal, form.end_alignment.data or None
     )
 
 
@@ -164,6 +300,9 @@ def _prefill_own_party(form: AgreementForm) -> None:
     code = current_user.municipality_code
     if code and not form.parties[0].form.municipality_code.data:
         form.parties[0].form.municipality_code.data = code
+    # The kommun chooses on its publication page whether its new agreements start out public.
+    if code:
+        form.is_public.data = kommun_settings_for(db.session, code).new_agreements_public
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -183,13 +322,12 @@ def create() -> Any:
         elif form.add_party.data:
             form.parties.append_entry()
         else:
-            try:
-                outcome = services.create_agreement(db.session, form.to_input(), actor=web_actor())
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            saved = save(
+                lambda: services.create_agreement(db.session, form.to_input(), actor=web_actor())
+            )
+            errors = saved.errors
+            if saved.ok:
+                outcome = saved.result
                 flash(
                     _("Samverkan ”%(title)s” är registrerad.", title=outcome.agreement.title),
                     "success",
@@ -197,10 +335,15 @@ def create() -> Any:
                 for warning in outcome.warnings:
                     flash(warning, "warning")
                 return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
-    form.set_choices(municipalities, areas)
+    form.set_choices(municipalities, areas, _user_choices(), _body_choices(), _body_lists(form))
     status = 422 if errors else 200
     return render_template(
-        "agreements/form.html", form=form, errors=errors, agreement=None, conflict=None
+        "agreements/form.html",
+        form=form,
+        errors=errors,
+        agreement=None,
+        conflict=None,
+        clause=_typed_clause(form) if form.is_submitted() else "",
     ), status
 
 
@@ -224,10 +367,14 @@ def edit(agreement_id: int) -> Any:
         form.areas.data = [a.slug for a in agreement.areas]
         while len(form.parties):
             form.parties.pop_entry()
+        form.is_asymmetric.data = "y" if agreement.is_asymmetric else "n"
+        if agreement.body_organisation is not None:
+            form.body_organisation.data = party_choice_value(agreement.body_organisation)
         for party in agreement.parties:
             entry = form.parties.append_entry()
             for name in services.PARTY_FIELDS:
                 getattr(entry.form, name).data = field_text(getattr(party, name))
+            entry.form.municipality_code.data = party_choice_value(party.organisation)
             entry.form.id.data = party.id
             entry.form.version.data = party.version
     else:
@@ -239,20 +386,19 @@ def edit(agreement_id: int) -> Any:
         elif form.add_party.data:
             form.parties.append_entry()
         else:
-            try:
-                outcome = services.update_agreement(
+            saved = save(
+                lambda: services.update_agreement(
                     db.session,
                     agreement,
                     form.to_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
                 )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
+            )
+            if saved.errors:
+                errors = saved.errors
+            elif saved.conflict is not None:
+                conflict = saved.conflict
                 status = 409
                 current = conflicts.agreement_edit_snapshot(agreement)
                 conflict_rows = conflicts.agreement_conflict_rows(
@@ -264,12 +410,11 @@ def edit(agreement_id: int) -> Any:
                 original = encode(current)  # saving again now builds on their version
                 _refresh_party_versions(form, agreement)
             else:
-                db.session.commit()
                 flash(_("Ändringarna är sparade."), "success")
-                for warning in outcome.warnings:
+                for warning in saved.result.warnings:
                     flash(warning, "warning")
                 return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    form.set_choices(municipalities, areas)
+    form.set_choices(municipalities, areas, _user_choices(), _body_choices(), _body_lists(form))
     if errors:
         status = 422
     return render_template(
@@ -280,6 +425,7 @@ def edit(agreement_id: int) -> Any:
         conflict=conflict,
         conflict_rows=conflict_rows,
         original=original,
+        clause=_typed_clause(form) if form.is_submitted() else agreement_clause(agreement),
     ), status
 
 
@@ -288,7 +434,7 @@ def _refresh_party_versions(form: AgreementForm, agreement: Agreement) -> None:
     versions = {p.id: p.version for p in agreement.parties}
     for entry in form.parties:
         party_id = entry.form.id.data
-        if party_id and str(party_id).isdigit() and int(party_id) in versions:
+        if is_digits(str(party_id or "")) and int(party_id) in versions:
             entry.form.version.data = versions[int(party_id)]
 
 
@@ -305,13 +451,13 @@ def archive(agreement_id: int) -> Any:
     form = ArchiveForm()
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        try:
-            services.archive_agreement(db.session, agreement, form.reason.data, actor=web_actor())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        saved = save(
+            lambda: services.archive_agreement(
+                db.session, agreement, form.reason.data, actor=web_actor()
+            )
+        )
+        errors = saved.errors
+        if saved.ok:
             flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     elif form.is_submitted():
@@ -352,13 +498,11 @@ def contact_new(agreement_id: int, party_id: int) -> Any:
     form = ContactForm()
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        try:
-            services.add_contact(db.session, party, form.to_input(), actor=web_actor())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        saved = save(
+            lambda: services.add_contact(db.session, party, form.to_input(), actor=web_actor())
+        )
+        errors = saved.errors
+        if saved.ok:
             flash(_("Kontaktpersonen är tillagd."), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
@@ -401,33 +545,32 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
     conflict = None
     conflict_rows: list[Any] = []
     if form.validate_on_submit():
-        try:
+
+        def change() -> str:
             if request.form.get("delete"):
                 services.delete_contact(db.session, contact, actor=web_actor())
-                message = _("Kontaktpersonen är borttagen.")
-            else:
-                services.update_contact(
-                    db.session,
-                    contact,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                )
-                message = _("Kontaktpersonen är uppdaterad.")
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        except StaleVersion as stale:
-            db.session.rollback()
-            conflict = stale
+                return _("Kontaktpersonen är borttagen.")
+            services.update_contact(
+                db.session,
+                contact,
+                form.to_input(),
+                expected_version=form.version.data,
+                actor=web_actor(),
+            )
+            return _("Kontaktpersonen är uppdaterad.")
+
+        saved = save(change)
+        if saved.errors:
+            errors = saved.errors
+        elif saved.conflict is not None:
+            conflict = saved.conflict
             current = conflicts.contact_edit_snapshot(contact)
             conflict_rows = conflicts.contact_conflict_rows(
                 decode(original), current, conflicts.contact_input_snapshot(form.to_input())
             )
             original = encode(current)
         else:
-            db.session.commit()
-            flash(message, "success")
+            flash(saved.result, "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
         errors = {k: " ".join(v) for k, v in form.errors.items()}

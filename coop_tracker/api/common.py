@@ -5,19 +5,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import g
 
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.permissions import can
-from coop_tracker.users.models import User
+
+if TYPE_CHECKING:
+    from coop_tracker.users.models import User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def api_user() -> User:
-    """The user whose bearer token authenticated this request (set by ``register_api``)."""
+    """The user whose bearer token authenticated this request (set by ``routes.register_api``)."""
     return g.api_user
 
 

@@ -20,11 +20,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from coop_tracker.agreements.rules import (
+    ALIGNMENT_LABELS,
     COST_BASIS_LABELS,
+    DECIDING_BODY_LABELS,
     FORM_LABELS,
+    LEGACY_FORM_LABELS,
     PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_LABELS,
+    TERM_LABELS,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -337,6 +341,12 @@ def envelope(items: list[Any], total: int, page: int, per_page: int) -> dict[str
 
 MUNICIPALITY_CODE = Regexp(r"^\d{4}$", error="Kommunkod ska vara fyra siffror, t.ex. 0180.")
 MAX_AMOUNT = 100_000_000_000
+AREA_SLUG = Regexp(
+    r"^[a-z0-9-]{1,60}$",
+    error="Ange områdets slug: små bokstäver a–z, siffror och bindestreck, t.ex. lon.",
+)
+# How an amount is written when sent as a string (the schema states it; the field reads it).
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
 class AmountRange(validate.Validator):
@@ -368,6 +378,7 @@ def _amount(
         metadata={
             "type": "string",
             "format": "decimal",
+            "pattern": AMOUNT_PATTERN,
             "example": example,
             "description": f"{description} Sträng med två decimaler, 0–{maximum}; "
             "ett JSON-tal godtas också.",
@@ -397,18 +408,26 @@ class ContactSchema(Schema):
 
 
 class DecideBySchema(Schema):
-    """When a party must have its notice case in: its deciding body's last meeting on or
-    before the notice deadline, else the deadline minus the internal lead time."""
+    """When a party must have its notice case in: the earliest case deadline of its deciding
+    body's meeting chain (KS before KF) that leaves the buffer before the notice deadline,
+    minus the internal lead time; without a calendar, the deadline minus buffer and lead time
+    (and a warning)."""
 
     decide_by_on = fields.Date(allow_none=True)
-    body = fields.String(metadata={"description": "kf, ks eller namnd (KF om inget annat)."})
+    body = fields.String(metadata={"description": "kf, ks eller namnd."})
+    body_name = fields.String(metadata={"description": "Nämndens namn när en nämnd beslutar."})
     meeting_on = fields.Date(allow_none=True, metadata={"description": "Sammanträdet."})
     case_deadline_on = fields.Date(
         allow_none=True, metadata={"description": "Sista dag för ärenden till sammanträdet."}
     )
-    from_calendar = fields.Boolean(
-        metadata={"description": "false: ingen sammanträdesplan, förberedelsetiden används."}
+    prepared_on = fields.Date(
+        allow_none=True, metadata={"description": "KS-sammanträdet som bereder ett KF-ärende."}
     )
+    prepared_case_deadline_on = fields.Date(allow_none=True)
+    from_calendar = fields.Boolean(
+        metadata={"description": "false: ingen användbar sammanträdesplan, förberedelsetiden."}
+    )
+    warnings = fields.List(fields.String())
 
 
 class LatestReviewSchema(Schema):
@@ -419,14 +438,113 @@ class LatestReviewSchema(Schema):
     rating = fields.String(metadata={"description": "green, yellow eller red."})
 
 
-class PartySchema(Schema):
-    """A kommun's participation, as returned."""
+class OrganisationRef(fields.Field):
+    """A party's organisation as sent: an id (integer) or a kommunkod, länskod or
+    organisationsnummer (text)."""
+
+    default_error_messages = {  # type: ignore[assignment]
+        "invalid": "Ange organisationens id (heltal) eller kod: kommunkod, länskod eller "
+        "organisationsnummer.",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, int) and 0 < value < 2**31:
+            return value
+        if isinstance(value, str) and 0 < len(value.strip()) <= 20:
+            return value.strip()
+        raise self.make_error("invalid")
+
+
+class OrganisationBriefSchema(Schema):
+    """An organisation as named inside an agreement."""
 
     id = fields.Integer()
-    municipality = fields.String(metadata={"description": "Kommunkod", "example": "2021"})
-    municipality_name = fields.String()
+    key = fields.String(metadata={"description": "Kod, organisationsnummer eller id."})
+    kind = fields.String(
+        metadata={"description": "kommun, region, forbund, finsam, company eller agency."}
+    )
+    name = fields.String()
+
+
+class OrganisationSchema(OrganisationBriefSchema):
+    """An organisation that can be a party."""
+
+    code = fields.String(
+        allow_none=True, metadata={"description": "Kommunkod (4 siffror) eller länskod (2)."}
+    )
+    org_number = fields.String(allow_none=True, metadata={"example": "202100-5521"})
+    municipality = fields.String(allow_none=True, metadata={"description": "Kommunkod."})
+    county_code = fields.String(allow_none=True)
+    description = fields.String()
+    articles_adopted_on = fields.Date(
+        allow_none=True, metadata={"description": "Bolag: bolagsordningen antagen."}
+    )
+    owner_directive_on = fields.Date(
+        allow_none=True, metadata={"description": "Bolag: senaste ägardirektiv antaget."}
+    )
+    founding_agreement = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Id för den samverkan som bildar förbundet eller bolaget."},
+    )
+    members = fields.List(
+        fields.Nested(OrganisationBriefSchema),
+        metadata={"description": "Förbund och bolag: nuvarande medlemmar eller ägare."},
+    )
+    version = fields.Integer()
+
+
+class OrganisationListQuerySchema(PaginationQuerySchema):
+    """Filters for the organisation list."""
+
+    kind = fields.String(
+        validate=OneOf(["kommun", "region", "forbund", "finsam", "company", "agency"]),
+        metadata={"description": "kommun, region, forbund, finsam, company eller agency."},
+    )
+    q = _text(100, metadata={"description": "Del av namn, kod eller organisationsnummer."})
+
+
+class OrganisationCreateSchema(Schema):
+    """A kommunalförbund, samordningsförbund or company to register."""
+
+    kind = fields.String(required=True, validate=OneOf(["forbund", "finsam", "company"]))
+    name = _text(200, min_length=3, required=True)
+    org_number = _text(20, allow_none=True, metadata={"example": "222000-1234"})
+    description = _text(2000, allow_none=True)
+    articles_adopted_on = fields.Date(allow_none=True)
+    owner_directive_on = fields.Date(allow_none=True)
+
+
+class PartySchema(Schema):
+    """An organisation's participation, as returned."""
+
+    id = fields.Integer()
+    organisation = fields.String(
+        metadata={
+            "description": "Partens kod: kommunkod, länskod, organisationsnummer eller id.",
+            "example": "2021",
+        }
+    )
+    organisation_id = fields.Integer()
+    organisation_kind = fields.String(
+        metadata={"description": "kommun, region, forbund, finsam, company eller agency."}
+    )
+    name = fields.String(metadata={"description": "Partens namn."})
+    municipality = fields.String(
+        allow_none=True,
+        metadata={"description": "Kommunkod; null för andra parter.", "example": "2021"},
+    )
+    municipality_name = fields.String(allow_none=True)
     role = _choice(ROLE_LABELS)
+    responsible_body = fields.String(metadata={"description": "Ansvarig nämnd hos parten."})
+    responsible_user_id = fields.Integer(
+        allow_none=True, metadata={"description": "Ansvarig tjänsteperson (användare)."}
+    )
+    ownership_percent = _amount(100, description="Bolag: ägarandel i procent.")
     decision_body = fields.String()
+    deciding_body = fields.String(metadata={"description": "kf, ks, namnd; tom = standard."})
+    deciding_body_name = fields.String()
     decision_on = fields.Date(allow_none=True)
     decision_paragraph = fields.String()
     decision_ref = fields.String(metadata={"description": "Diarienummer för beslutet."})
@@ -460,16 +578,41 @@ class AgreementSchema(Schema):
     start_on = fields.Date(allow_none=True)
     end_on = fields.Date(allow_none=True, metadata={"description": "null = tills vidare."})
     notice_months = fields.Integer(allow_none=True)
-    renewal = _choice(RENEWAL_LABELS)
+    term = _choice(TERM_LABELS)
+    end_alignment = _choice(ALIGNMENT_LABELS)
+    renewal = _choice(
+        RENEWAL_LABELS, metadata={"description": "Äldre namn: tacit = term renewing."}
+    )
     renewal_months = fields.Integer(allow_none=True)
     internal_lead_days = fields.Integer()
     review_interval_months = fields.Integer(allow_none=True)
+    first_review_on = fields.Date(allow_none=True)
     cost_basis = _choice(COST_BASIS_LABELS, allow_none=True)
     annual_cost = _amount()
     cost_note = fields.String()
     document_ref = fields.String()
     document_url = fields.String()
     is_public = fields.Boolean()
+    asymmetric = fields.Boolean(
+        metadata={"description": "En stor part utför åt mindre (en egenskap, inte en form)."}
+    )
+    form_needs_confirmation = fields.Boolean(
+        metadata={"description": "Formen ändrades av systemet och väntar på bekräftelse."}
+    )
+    body_organisation = fields.Nested(OrganisationBriefSchema, allow_none=True)
+    external_id = fields.String(
+        metadata={
+            "description": "Stabilt externt id: kommunens egen beteckning eller ett som "
+            "Samverkanskollen gett (SK-…). Följer med export och känns igen vid import."
+        }
+    )
+    external_id_owner = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Kommunkod för kommunen vars numrering id:t följer; null "
+            "för Samverkanskollens egna id."
+        },
+    )
     internal_note = fields.String(metadata={"description": "Bara för den som får ändra samverkan."})
     archived_at = fields.DateTime(allow_none=True)
     version = fields.Integer(metadata={"description": "Skickas med vid PATCH."})
@@ -502,13 +645,33 @@ class AgreementSchema(Schema):
 
 
 class PartyInputSchema(Schema):
-    """A party as sent in POST and PATCH."""
+    """A party as sent in POST and PATCH: ``organisation`` or, for a kommun, ``municipality``."""
 
+    organisation = OrganisationRef(
+        metadata={
+            "description": "Id (heltal) eller kod: kommunkod, länskod (region) eller "
+            "organisationsnummer. Se GET /api/v1/organisations.",
+            "example": "20",
+        }
+    )
     municipality = fields.String(
-        required=True, validate=MUNICIPALITY_CODE, metadata={"example": "2021"}
+        validate=MUNICIPALITY_CODE,
+        metadata={
+            "description": "Kommunkod; för kommuner i stället för organisation.",
+            "example": "2021",
+        },
     )
     role = _choice(ROLE_LABELS, required=True)
+    responsible_body = _text(120, allow_none=True)
+    responsible_user_id = fields.Integer(allow_none=True, validate=Range(min=1))
+    ownership_percent = _amount(100, description="Bolag: ägarandel i procent, 0–100.")
     decision_body = _text(120, allow_none=True)
+    deciding_body = fields.String(
+        allow_none=True,
+        validate=OneOf(["", *DECIDING_BODY_LABELS]),
+        metadata={"description": "Vem som beslutar om uppsägning: kf, ks, namnd; tom = standard."},
+    )
+    deciding_body_name = _text(120, allow_none=True)
     decision_on = fields.Date(allow_none=True)
     decision_paragraph = _text(40, allow_none=True)
     decision_ref = _text(60, allow_none=True)
@@ -521,14 +684,31 @@ class PartyInputSchema(Schema):
         metadata={"description": "Valfritt vid PATCH: partens version, för att upptäcka krockar."},
     )
 
+    @ma.validates_schema
+    def _names_the_party(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "organisation" not in data and "municipality" not in data:
+            raise ma.ValidationError(
+                "Ange organisation (eller municipality för en kommun).", "organisation"
+            )
+
+
+# Forms accepted on input: the legal forms and the old "asymmetrisk" (mapped by the service).
+INPUT_FORM_LABELS = {**FORM_LABELS, **LEGACY_FORM_LABELS}
+
 
 class AgreementFieldsSchema(Schema):
     """The writable fields of an agreement; none required (PATCH sends only what changes)."""
 
     title = _text(200, min_length=3)
-    form = _choice(FORM_LABELS)
+    form = _choice(
+        INPUT_FORM_LABELS,
+        metadata={
+            "description": "Samverkansformen. Det äldre värdet asymmetrisk läses som "
+            "avtalssamverkan med asymmetric = true."
+        },
+    )
     areas = fields.List(
-        fields.String(validate=Length(max=60)),
+        fields.String(validate=AREA_SLUG),
         validate=Length(min=1, max=50),
         metadata={"description": "Områdenas slug, se GET /api/v1/areas."},
     )
@@ -538,17 +718,51 @@ class AgreementFieldsSchema(Schema):
     start_on = fields.Date(allow_none=True)
     end_on = fields.Date(allow_none=True, metadata={"description": "null = tills vidare."})
     notice_months = fields.Integer(allow_none=True, validate=Range(min=0, max=60))
-    renewal = _choice(RENEWAL_LABELS)
+    term = _choice(
+        TERM_LABELS,
+        metadata={
+            "description": "fixed, fixed_then_indefinite, indefinite eller renewing. Utan term "
+            "gäller det äldre renewal (och end_on) som förut."
+        },
+    )
+    end_alignment = _choice(
+        ALIGNMENT_LABELS,
+        allow_none=True,
+        metadata={"description": "none, month_end eller year_end (tills vidare-delen)."},
+    )
+    renewal = _choice(
+        RENEWAL_LABELS, metadata={"description": "Äldre namn, alias för term: tacit = renewing."}
+    )
     renewal_months = fields.Integer(allow_none=True, validate=Range(min=1, max=120))
     internal_lead_days = fields.Integer(allow_none=True, validate=Range(min=0, max=730))
     review_interval_months = fields.Integer(allow_none=True, validate=Range(min=1, max=60))
+    first_review_on = fields.Date(allow_none=True)
     cost_basis = _choice(COST_BASIS_LABELS, allow_none=True)
     annual_cost = _amount()
     cost_note = _text(2000, allow_none=True)
     document_ref = _text(100, allow_none=True)
+    external_id = _text(
+        100,
+        allow_none=True,
+        metadata={"description": "Er egen beteckning; tom behåller den nuvarande."},
+    )
     document_url = _text(500, allow_none=True, metadata={"example": "https://kommun.se/avtal"})
     internal_note = _text(5000, allow_none=True)
     is_public = fields.Boolean()
+    asymmetric = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "Avtalssamverkan eller gemensam nämnd där en stor part utför åt "
+            "mindre. null: avgörs av befolkningen (värden minst dubbelt så stor)."
+        },
+    )
+    body_organisation = OrganisationRef(
+        allow_none=True,
+        metadata={
+            "description": "Kommunalförbundet, samordningsförbundet eller bolaget som "
+            "samverkan bildar (id eller organisationsnummer)."
+        },
+    )
     parties = fields.List(
         fields.Nested(PartyInputSchema),
         validate=Length(max=290),
@@ -563,9 +777,9 @@ class AgreementCreateSchema(AgreementFieldsSchema):
     """A new agreement (POST)."""
 
     title = _text(200, min_length=3, required=True)
-    form = _choice(FORM_LABELS, required=True)
+    form = _choice(INPUT_FORM_LABELS, required=True)
     areas = fields.List(
-        fields.String(validate=Length(max=60)), required=True, validate=Length(min=1, max=50)
+        fields.String(validate=AREA_SLUG), required=True, validate=Length(min=1, max=50)
     )
     parties = fields.List(
         fields.Nested(PartyInputSchema), required=True, validate=Length(min=2, max=290)
@@ -588,18 +802,82 @@ class AgreementListQuerySchema(PaginationQuerySchema):
     SORTS = ("title", "form", "phase", "start_on", "end_on", "updated_at")
 
     municipality = fields.String(validate=MUNICIPALITY_CODE, metadata={"description": "Kommunkod"})
-    role = _choice(ROLE_LABELS, metadata={"description": "Kommunens roll (med municipality)."})
+    role = _choice(
+        ROLE_LABELS,
+        metadata={
+            "description": "Partsroll: med municipality kommunens roll, annars samverkan där "
+            "någon part har rollen."
+        },
+    )
     form = _choice(FORM_LABELS)
     area = _text(60, metadata={"description": "Områdets slug."})
     phase = _choice(PHASE_LABELS)
     q = _text(100, metadata={"description": "Fritext: namn, syfte, diarienummer, kommun."})
+    organisation = _text(
+        20,
+        metadata={
+            "description": "Samverkan där organisationen är part: kommunkod, länskod, "
+            "organisationsnummer eller id (som i GET /organisations).",
+            "example": "20",
+        },
+    )
+    responsible = _text(
+        100,
+        metadata={
+            "description": "Del av namnet på en parts ansvariga nämnd eller ansvariga "
+            "tjänsteperson; med municipality bara den kommunens part."
+        },
+    )
     sort = fields.String(
         load_default="title",
         validate=OneOf([*SORTS, *(f"-{s}" for s in SORTS)]),
         metadata={"description": "Sorteringsfält; minus framför ger fallande ordning."},
     )
 
-    @ma.validates_schema
-    def _role_needs_municipality(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if data.get("role") and not data.get("municipality"):
-            raise ma.ValidationError("Ange också municipality (kommunkod).", "role")
+
+class DatesQuerySchema(Schema):
+    """The what-if question: notice reaches the other parties on this day."""
+
+    notice_on = fields.Date(
+        metadata={
+            "description": "Dagen uppsägningen når de andra parterna (ÅÅÅÅ-MM-DD). Utan den: "
+            "i dag.",
+            "example": "2027-03-15",
+        }
+    )
+
+
+class PartyDecideBySchema(Schema):
+    """One party's decide-by date for a notice received on the asked day."""
+
+    municipality = fields.String(metadata={"description": "Kommunkod", "example": "2021"})
+    municipality_name = fields.String()
+    on = fields.Date(
+        metadata={"description": "Sista dag att lämna in ärendet (förberedelsetiden avdragen)."}
+    )
+    body = fields.String(metadata={"description": "kf, ks eller namnd."})
+    body_name = fields.String()
+    meeting_on = fields.Date(allow_none=True, metadata={"description": "Beslutande sammanträde."})
+    case_deadline_on = fields.Date(allow_none=True)
+    prepared_on = fields.Date(
+        allow_none=True, metadata={"description": "KS-sammanträdet som bereder ett KF-ärende."}
+    )
+    prepared_case_deadline_on = fields.Date(allow_none=True)
+    warnings = fields.List(fields.String())
+
+
+class AgreementDatesSchema(Schema):
+    """What follows if notice reaches the other parties on ``notice_on``."""
+
+    notice_on = fields.Date()
+    notice_deadline_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "Sista dag för uppsägning för den nuvarande perioden."},
+    )
+    earliest_end_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "Tidigaste slutdag om uppsägningen når parterna notice_on."},
+    )
+    current_term_ends_on = fields.Date(allow_none=True)
+    decide_by = fields.List(fields.Nested(PartyDecideBySchema))
+    warnings = fields.List(fields.String())

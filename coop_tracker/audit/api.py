@@ -92,7 +92,12 @@ class History(MethodView):
             db.session, agreement.id, page=args["page"], per_page=args["per_page"]
         )
         items = []
-        views = describe_all(db.session, page.items, show_internal=show_internal)
+        views = describe_all(
+            db.session,
+            page.items,
+            show_internal=show_internal,
+            show_people=can(user, "contact.view", agreement),
+        )
         for event, view in zip(page.items, views, strict=True):
             raw = event.changes or {}
             items.append(
@@ -108,7 +113,7 @@ class History(MethodView):
                     "object_type": event.object_type,
                     "object_type_label": view.object_type_label,
                     "object_id": event.object_id,
-                    "object_label": event.object_label,
+                    "object_label": view.object_label,
                     "municipality": event.municipality_code,
                     "changes": [
                         {

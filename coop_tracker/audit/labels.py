@@ -10,22 +10,28 @@ as ``"2021:purchaser"``). The log keeps them as they were; they are named when s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coop_tracker.agreements.rules import (
+    ALIGNMENT_LABELS,
     COST_BASIS_LABELS,
+    DECIDING_BODY_LABELS,
     FORM_LABELS,
     PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_LABELS,
     ROLE_SHORT,
+    TERM_LABELS,
 )
 from coop_tracker.core.forms import amount_text
-from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.web import format_money
+from coop_tracker.core.i18n import LazyText, _, _l, shown_stored
+from coop_tracker.core.validation import is_digits
+from coop_tracker.core.web import format_local_time, format_money
 from coop_tracker.users.services import ROLE_LABELS as USER_ROLE_LABELS
 
 OBJECT_LABELS: dict[str, str] = {
@@ -46,9 +52,12 @@ OBJECT_LABELS: dict[str, str] = {
     "reminder": _l("Påminnelse"),
     "import": _l("Import"),
     "demo": _l("Demodata"),
+    "audit_log": _l("Händelseloggen"),
+    "kommun_setting": _l("Kommunens inställningar"),
 }
 
 ACTION_LABELS: dict[str, str] = {
+    "prune": _l("Gallrad"),
     "create": _l("Skapad"),
     "update": _l("Ändrad"),
     "delete": _l("Borttagen"),
@@ -64,6 +73,12 @@ ACTION_LABELS: dict[str, str] = {
     "seed": _l("Inläst"),
     "import": _l("Importerad"),
     "demo_load": _l("Demodata inläst"),
+    "refused": _l("Nekad"),
+}
+# Fields every object type's events may carry (a refusal's attempt and reason).
+COMMON_FIELD_LABELS: dict[str, str] = {
+    "attempted": _l("Försök"),
+    "reason": _l("Skäl"),
 }
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -78,9 +93,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "end_on": _l("Slutdatum"),
         "notice_months": _l("Uppsägningstid (månader)"),
         "renewal": _l("Förlängning"),
+        "term": _l("Avtalstid"),
+        "end_alignment": _l("Uppsägningen räknas till"),
         "renewal_months": _l("Förlängningsperiod (månader)"),
         "internal_lead_days": _l("Intern förberedelsetid (dagar)"),
         "review_interval_months": _l("Uppföljningsintervall (månader)"),
+        "first_review_on": _l("Första uppföljning"),
         "cost_basis": _l("Kostnadsfördelning"),
         "annual_cost": _l("Total årlig kostnad"),
         "cost_note": _l("Kommentar om kostnader"),
@@ -92,11 +110,17 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "parties": _l("Parter"),
         "archived": _l("Arkiverad"),
         "archive_reason": _l("Skäl till arkiveringen"),
+        "is_asymmetric": _l("Asymmetrisk"),
+        "form_needs_confirmation": _l("Formen väntar på bekräftelse"),
+        "body_organisation_id": _l("Organisationen som samverkan bildar"),
+        "note": _l("Anteckning"),
     },
     "party": {
         "municipality_code": _l("Kommun"),
         "role": _l("Roll"),
         "decision_body": _l("Beslutande organ"),
+        "deciding_body": _l("Beslutar om uppsägning"),
+        "deciding_body_name": _l("Nämnd som beslutar om uppsägning"),
         "decision_on": _l("Beslutsdatum"),
         "decision_paragraph": _l("Paragraf"),
         "decision_ref": _l("Diarienummer för beslutet"),
@@ -104,6 +128,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "left_on": _l("Lämnade"),
         "cost_share_percent": _l("Kostnadsandel (%)"),
         "annual_cost": _l("Årlig kostnad för kommunen"),
+        "organisation_id": _l("Organisation"),
+        "ownership_percent": _l("Ägarandel (%)"),
+        "responsible_body": _l("Ansvarig nämnd"),
+        "responsible_user_id": _l("Ansvarig tjänsteperson"),
+        "note": _l("Anteckning"),
     },
     "contact": {
         "name": _l("Namn"),
@@ -112,6 +141,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "phone": _l("Telefon"),
         "is_carrier": _l("Bär samverkan"),
         "wants_reminders": _l("Vill få påminnelser"),
+        "is_responsible": _l("Ansvarig tjänsteperson för parten"),
     },
     "user": {
         "email": _l("E-post"),
@@ -154,14 +184,21 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "checklistpunkter": _l("Besvarade checklistpunkter"),
         "fasbyten": _l("Fasbyten"),
         "avvecklingsplaner": _l("Avvecklingsplaner"),
+        "dokument": _l("Dokument"),
+        "egna uppföljningar": _l("Parternas egna uppföljningar"),
+        "budgetsamråd": _l("Dagar för budgetsamråd"),
+        "kostnadsmodeller": _l("Kostnadsmodeller"),
     },
 }
 
 # Fields whose stored value is a code: shown with its Swedish name.
-_VALUE_LABELS: dict[tuple[str, str], Mapping[str, str]] = {
+_VALUE_LABELS: dict[tuple[str, str], Mapping[Any, str]] = {
     ("agreement", "form"): FORM_LABELS,
     ("agreement", "phase"): PHASE_LABELS,
     ("agreement", "renewal"): RENEWAL_LABELS,
+    ("agreement", "term"): TERM_LABELS,
+    ("agreement", "end_alignment"): ALIGNMENT_LABELS,
+    ("party", "deciding_body"): DECIDING_BODY_LABELS,
     ("agreement", "cost_basis"): COST_BASIS_LABELS,
     ("party", "role"): ROLE_LABELS,
     ("user", "role"): USER_ROLE_LABELS,
@@ -252,6 +289,37 @@ def register_fields(
         _FORMATTERS[(object_type, name)] = formatter
 
 
+# How each object type's stored labels read in the reader's language. A domain stores the
+# labels it writes in Swedish (as all stored text is) and registers how they are shown.
+_LABEL_SHOWERS: dict[str, Callable[[str], str]] = {}
+
+
+def register_labels(
+    object_type: str,
+    messages: Iterable[Any] = (),
+    values: Mapping[str, Callable[[str], str]] | None = None,
+    *,
+    shower: Callable[[str], str] | None = None,
+) -> None:
+    """Let a domain show the labels it stores for ``object_type``: either made from
+    ``messages`` (Swedish msgids with ``%(name)s`` placeholders, ``values`` showing a part),
+    or by a ``shower`` of its own. A label made otherwise (typed by someone) shows as stored."""
+    if shower is None:
+        known = [m.source if isinstance(m, LazyText) else str(m) for m in messages]
+        parts = dict(values or {})
+
+        def shower(label: str) -> str:
+            return shown_stored(label, known, parts)
+
+    _LABEL_SHOWERS[object_type] = shower
+
+
+def shown_object_label(object_type: str, label: str) -> str:
+    """An event's stored label in the reader's language, where its domain says how."""
+    shower = _LABEL_SHOWERS.get(object_type)
+    return shower(label) if shower is not None and label else label
+
+
 def reference_kind(object_type: str, field_name: str) -> str | None:
     """What a field's stored value points at, if anything (see ``REFERENCE_KINDS``)."""
     return _REFERENCES.get((object_type, field_name))
@@ -271,7 +339,14 @@ def action_label(action: str) -> str:
 
 
 def field_label(object_type: str, field_name: str) -> str:
-    return str(FIELD_LABELS.get(object_type, {}).get(field_name, field_name))
+    label = FIELD_LABELS.get(object_type, {}).get(field_name)
+    if label is None and ": " in field_name:
+        # One party's field, stored as "<party name>: <field>" (a cost model's shares).
+        name, _sep, inner = field_name.rpartition(": ")
+        inner_label = FIELD_LABELS.get(object_type, {}).get(inner)
+        if inner_label is not None:
+            return f"{name}: {inner_label}"
+    return str(label or COMMON_FIELD_LABELS.get(field_name, field_name))
 
 
 def party_role_text(value: str, names: Names = NO_NAMES) -> str:
@@ -304,9 +379,14 @@ def row_id(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+    if is_digits(value, 12):
         return int(value)
     return None
+
+
+def has_formatter(object_type: str, field_name: str) -> bool:
+    """Whether the field's stored value has its own formatting (amounts, shares)."""
+    return (object_type, field_name) in _FORMATTERS
 
 
 def value_text(object_type: str, field_name: str, value: Any, names: Names = NO_NAMES) -> str:
@@ -327,4 +407,14 @@ def value_text(object_type: str, field_name: str, value: Any, names: Names = NO_
     mapping = _VALUE_LABELS.get((object_type, field_name))
     if mapping is not None and isinstance(value, str):
         return str(mapping.get(value, value))
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
+        # A moment stored as ISO text (a lock's end, kept in UTC): shown as every time on the
+        # page is, in Swedish local time with the zone, so it never seems to end before it began.
+        try:
+            return format_local_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
+
+
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.collation import matches
 from coop_tracker.core.i18n import current_language
-from coop_tracker.core.validation import strip_control
+from coop_tracker.core.validation import is_digits, strip_control
 
 
 @dataclass
@@ -36,6 +37,7 @@ class EventView:
     action_label: str
     object_type_label: str
     changes: list[Change]
+    object_label: str = ""  # the event's label, or "…" where it names a person not shown
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Group:
     actor_name: str
     source: str
     events: list[EventView] = field(default_factory=list)
+    actor_id: int | None = None
 
 
 @dataclass
@@ -91,7 +94,9 @@ def names_for(session: Session, events: Iterable[AuditEvent]) -> labels.Names:
                 select(Municipality.code, Municipality.name).where(
                     Municipality.code.in_(sorted(wanted["municipality"]))
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     if wanted["party"]:
         names.parties = dict(
@@ -99,7 +104,9 @@ def names_for(session: Session, events: Iterable[AuditEvent]) -> labels.Names:
                 select(Party.id, Municipality.name)
                 .join(Municipality, Municipality.code == Party.municipality_code)
                 .where(Party.id.in_(sorted(wanted["party"])))
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     if wanted["area"]:
         names.areas = dict(
@@ -107,7 +114,9 @@ def names_for(session: Session, events: Iterable[AuditEvent]) -> labels.Names:
                 select(Area.slug, Area.label_column(current_language())).where(
                     Area.slug.in_(sorted(wanted["area"]))
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     return names
 
@@ -121,17 +130,45 @@ def _stored_values(pair: Any) -> list[Any]:
 
 
 def describe_all(
-    session: Session, events: list[AuditEvent], *, show_internal: bool = True
+    session: Session,
+    events: list[AuditEvent],
+    *,
+    show_internal: bool = True,
+    show_people: bool = True,
 ) -> list[EventView]:
     """``describe`` for a page of events, with the names their values point at."""
     names = names_for(session, events)
-    return [describe(e, show_internal=show_internal, names=names) for e in events]
+    return [
+        describe(e, show_internal=show_internal, show_people=show_people, names=names)
+        for e in events
+    ]
+
+
+# Events about these objects name a person (contact persons): shown only to those who may see
+# the contacts (the parties' own users and administrators).
+PERSONAL_OBJECTS = frozenset({"contact"})
 
 
 def describe(
-    event: AuditEvent, *, show_internal: bool = True, names: labels.Names = labels.NO_NAMES
+    event: AuditEvent,
+    *,
+    show_internal: bool = True,
+    show_people: bool = True,
+    names: labels.Names = labels.NO_NAMES,
 ) -> EventView:
     """Name the action, object type and every changed field in Swedish."""
+    if not show_people and event.object_type in PERSONAL_OBJECTS:
+        hidden = [
+            Change(key, labels.field_label(event.object_type, key), "…", "…")
+            for key in (event.changes or {})
+        ]
+        return EventView(
+            event=event,
+            action_label=labels.action_label(event.action),
+            object_type_label=labels.object_label(event.object_type),
+            changes=hidden,
+            object_label="…",
+        )
     changes = []
     order = list(labels.FIELD_LABELS.get(event.object_type, {}))
     items = sorted(
@@ -156,6 +193,7 @@ def describe(
         action_label=labels.action_label(event.action),
         object_type_label=labels.object_label(event.object_type),
         changes=changes,
+        object_label=labels.shown_object_label(event.object_type, event.object_label),
     )
 
 
@@ -175,6 +213,7 @@ def group_by_request(views: list[EventView]) -> list[Group]:
                 actor_name=event.actor_name,
                 source=event.source,
                 events=[view],
+                actor_id=event.actor_id,
             )
         )
     return groups
@@ -198,6 +237,7 @@ class AuditFilters:
     date_from: date | None = None
     date_to: date | None = None
     agreement_id: int | None = None
+    agreement_name: str | None = None  # part of an agreement's title
     municipality: str | None = None
     page: int = 1
     per_page: int = 50
@@ -207,8 +247,8 @@ def _filtered(filters: AuditFilters) -> Select[Any]:
     query = select(AuditEvent)
     if filters.actor:
         term = strip_control(filters.actor).strip()  # PostgreSQL cannot compare NUL
-        conditions = [func.lower(AuditEvent.actor_name).contains(term.lower(), autoescape=True)]
-        if term.isdigit():
+        conditions = [matches(AuditEvent.actor_name, term)]
+        if is_digits(term, 9):
             conditions.append(AuditEvent.actor_id == int(term))
         query = query.where(or_(*conditions))
     if filters.object_type:
@@ -223,6 +263,11 @@ def _filtered(filters: AuditFilters) -> Select[Any]:
         query = query.where(AuditEvent.created_at < end)
     if filters.agreement_id:
         query = query.where(AuditEvent.agreement_id == filters.agreement_id)
+    if filters.agreement_name:
+        from coop_tracker.agreements.models import Agreement
+
+        named = select(Agreement.id).where(matches(Agreement.title, filters.agreement_name))
+        query = query.where(AuditEvent.agreement_id.in_(named))
     if filters.municipality:
         from coop_tracker.agreements.models import Party
 

@@ -25,9 +25,11 @@ from coop_tracker.audit.queries import (
     known_values,
     search_events,
 )
+from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import format_date
+from coop_tracker.core.validation import is_digits, is_row_id, strip_control
+from coop_tracker.core.web import format_local_time
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 
@@ -53,7 +55,7 @@ def _page_number(args: Any, problems: dict[str, str]) -> int:
     raw = args.get("page", "")
     if raw == "":
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not is_digits(raw) or not 1 <= int(raw) <= MAX_PAGE:
         problems["page"] = _("Sida måste vara ett heltal från 1.")
         return 1
     return int(raw)
@@ -69,7 +71,14 @@ def agreement_history(agreement_id: int) -> Any:
     problems: dict[str, str] = {}
     page = agreement_events(db.session, agreement.id, page=_page_number(request.args, problems))
     show_internal = can(current_user, "agreement.edit", agreement) or current_user.is_admin
-    groups = group_by_request(describe_all(db.session, page.items, show_internal=show_internal))
+    groups = group_by_request(
+        describe_all(
+            db.session,
+            page.items,
+            show_internal=show_internal,
+            show_people=can(current_user, "contact.view", agreement),
+        )
+    )
     return render_template(
         "audit/history.html", agreement=agreement, groups=groups, page=page, problems=problems
     )
@@ -89,13 +98,16 @@ def filters_from_request(args: Any) -> tuple[AuditFilters, dict[str, str]]:
             problems[name] = _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label)
             return None
 
-    agreement_raw = args.get("agreement", "").strip()
+    agreement_raw = strip_control(args.get("agreement", "")).strip()[:200]
     agreement_id = None
+    agreement_name = None
     if agreement_raw:
-        if agreement_raw.isdigit() and len(agreement_raw) <= 12:
+        if is_digits(agreement_raw) and is_row_id(int(agreement_raw)):
             agreement_id = int(agreement_raw)
+        elif agreement_raw.isascii() and agreement_raw.isdigit():  # a number no row can have
+            problems["agreement"] = _("Samverkan: numret finns inte.")
         else:
-            problems["agreement"] = _("Samverkans nummer måste vara ett heltal.")
+            agreement_name = agreement_raw
     municipality = args.get("municipality", "").strip() or None
     if municipality and not (len(municipality) == 4 and municipality.isdigit()):
         problems["municipality"] = _("Kommunkod måste vara fyra siffror.")
@@ -107,6 +119,7 @@ def filters_from_request(args: Any) -> tuple[AuditFilters, dict[str, str]]:
         date_from=a_date("date_from", _("Från och med")),
         date_to=a_date("date_to", _("Till och med")),
         agreement_id=agreement_id,
+        agreement_name=agreement_name,
         municipality=municipality,
         page=_page_number(args, problems),
     )
@@ -126,7 +139,9 @@ def index() -> Any:
     views = describe_all(db.session, page.items)
     types, actions = known_values(db.session)
     municipalities = list(
-        db.session.execute(select(Municipality.code, Municipality.name).order_by(Municipality.name))
+        db.session.execute(
+            select(Municipality.code, Municipality.name).order_by(swedish(Municipality.name))
+        )
     )
     return render_template(
         "audit/index.html",
@@ -170,6 +185,9 @@ def _csv_rows(filters: AuditFilters) -> Iterator[str]:
         return value
 
     yield "\ufeff"  # Excel needs the BOM to read UTF-8
+    # The selection first, so a printed or forwarded file says which part of the log it is.
+    writer.writerow([str(_("Urval")), _cell(filters_description(filters))])
+    writer.writerow([str(_("Tider")), str(_("Svensk tid (CET/CEST)"))])
     writer.writerow([str(column) for column in CSV_COLUMNS])
     yield flush()
     events = all_events(db.session, filters)
@@ -181,7 +199,7 @@ def _csv_batch(writer: Any, flush: Callable[[], str], events: list[AuditEvent]) 
     """One batch of events as CSV lines (the names their values point at looked up once)."""
     for event, view in zip(events, describe_all(db.session, events), strict=True):
         base = [
-            format_date(event.created_at),
+            format_local_time(event.created_at),
             event.actor_name,
             event.actor_id or "",
             str(SOURCE_LABELS.get(event.source, event.source)),
@@ -198,6 +216,23 @@ def _csv_batch(writer: Any, flush: Callable[[], str], events: list[AuditEvent]) 
         yield flush()
 
 
+def filters_description(filters: AuditFilters) -> str:
+    """The filters in words: "Vem: Anna; Från och med: 2026-01-01" (or the whole log)."""
+    parts = []
+    for label, value in (
+        (_("Vem"), filters.actor),
+        (_("Typ"), labels.object_label(filters.object_type) if filters.object_type else None),
+        (_("Händelse"), labels.action_label(filters.action) if filters.action else None),
+        (_("Från och med"), filters.date_from.isoformat() if filters.date_from else None),
+        (_("Till och med"), filters.date_to.isoformat() if filters.date_to else None),
+        (_("Samverkan"), filters.agreement_name or filters.agreement_id),
+        (_("Kommun"), filters.municipality),
+    ):
+        if value:
+            parts.append(f"{label}: {value}")
+    return "; ".join(parts) or str(_("Hela loggen (inget filter)"))
+
+
 def _cell(value: Any) -> Any:
     """Neutralise spreadsheet formulas (=, +, -, @ at the start of a cell)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -211,7 +246,11 @@ def export_csv() -> Any:
     """The filtered events as CSV for Excel (UTF-8 with BOM, semicolons)."""
     if not can(current_user, "audit.view_all"):
         abort(403)
-    filters, _problems = filters_from_request(request.args)
+    filters, problems = filters_from_request(request.args)
+    if problems:  # never the whole log in place of the filtered part
+        return render_template(
+            "errors/error.html", status=400, message=" ".join(problems.values())
+        ), 400
     return Response(
         stream_with_context(_csv_rows(filters)),
         mimetype="text/csv",

@@ -10,7 +10,7 @@ from marshmallow import fields
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.api.common import api_user, permission_required, utc
-from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.api.schemas import MUNICIPALITY_CODE, ErrorSchema, OneOf, Range, Schema
 from coop_tracker.checklists import services
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.checklists.queries import checklist_sections, progress_by_agreement
@@ -29,12 +29,19 @@ blp = Blueprint(
 class ItemPatch(Schema):
     """Fields to change; ``version`` is required and a stale one gives 409."""
 
-    version = fields.Raw(metadata={"description": "Versionen du läste"})
-    status = fields.String(metadata={"description": "open | done | not_applicable"})
+    version = fields.Integer(
+        required=True, validate=Range(min=1), metadata={"description": "Versionen du läste"}
+    )
+    status = fields.String(
+        validate=OneOf(["open", "done", "not_applicable"]),
+        metadata={"description": "open | done | not_applicable (kräver not_applicable_reason)"},
+    )
     not_applicable_reason = fields.String(allow_none=True)
-    responsible_party = fields.Raw(allow_none=True, metadata={"description": "kommunkod"})
+    responsible_party = fields.String(
+        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
+    )
     responsible_person = fields.String(allow_none=True)
-    due_on = fields.Raw(allow_none=True, metadata={"description": "ÅÅÅÅ-MM-DD"})
+    due_on = fields.Date(allow_none=True)
     note = fields.String(allow_none=True)
     evidence_url = fields.String(allow_none=True)
 
@@ -76,7 +83,7 @@ def item_json(item: ChecklistItem, codes: dict[int, str]) -> dict[str, Any]:
 
 
 def _codes(agreement: Agreement) -> dict[int, str]:
-    return {p.id: p.municipality_code for p in agreement.parties}
+    return {p.id: p.municipality_code or "" for p in agreement.parties}
 
 
 @blp.route("/agreements/<int:agreement_id>/checklist", methods=["GET"])

@@ -50,6 +50,8 @@ class ChecklistTemplate(Base):
     revision: Mapped[int] = mapped_column(Integer)
     phase: Mapped[str] = mapped_column(String(10))
     form: Mapped[str | None] = mapped_column(String(20))  # None: every form
+    # Exit sets only: the exit kinds (withdrawal, ending, liquidation) it is for; empty: every kind.
+    exit_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     title_sv: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -88,6 +90,11 @@ class ChecklistTemplateItem(Base):
     is_required: Mapped[bool] = mapped_column(Boolean, default=False)
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every role
     per_party: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Exit sets only: "leaving" (the parties that leave; everyone when the whole cooperation
+    # ends) or "remaining" (the parties that go on after an utträde); empty: both.
+    sides: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The law or public guidance the question rests on, as a short citation.
+    legal_source: Mapped[str] = mapped_column(String(300), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="items")
@@ -111,6 +118,10 @@ class ChecklistItem(TimestampMixin, Base):
     # The party the item is about (per-party items); removing a planned party removes them.
     party_id: Mapped[int | None] = mapped_column(
         ForeignKey("party.id", ondelete="CASCADE"), index=True
+    )
+    # Exit items belong to one exit plan (each utträde has its own list); None before that.
+    exit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exit.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.OPEN)
     not_applicable_reason: Mapped[str] = mapped_column(Text, default="")

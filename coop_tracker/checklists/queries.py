@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement, Party
@@ -17,6 +17,7 @@ from coop_tracker.checklists.models import (
     ItemStatus,
 )
 from coop_tracker.checklists.services import CHECKLIST_PHASE_LABELS, PHASE_CHECKLIST
+from coop_tracker.lifecycle.models import Exit
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Progress:
         return self.total > 0 and self.resolved == self.total
 
 
-def _counted() -> list[object]:
+def _counted() -> list[ColumnElement[bool]]:
     return [
         ChecklistItem.retired_at.is_(None),
         or_(ChecklistItem.party_id.is_(None), Party.left_on.is_(None)),
@@ -104,6 +105,8 @@ class Group:
 
     template: ChecklistTemplate
     items: list[ChecklistItem] = field(default_factory=list)
+    exit_id: int | None = None  # exit items: the plan whose own list this is
+    exit_title: str = ""
 
 
 @dataclass
@@ -132,6 +135,8 @@ def checklist_sections(session: Session, agreement: Agreement) -> list[PhaseSect
                 )
             )
             .order_by(
+                ChecklistItem.exit_id.is_not(None),
+                ChecklistItem.exit_id,
                 ChecklistTemplate.sort_order,
                 ChecklistTemplateItem.sort_order,
                 ChecklistItem.party_id.is_not(None),
@@ -141,6 +146,11 @@ def checklist_sections(session: Session, agreement: Agreement) -> list[PhaseSect
         ).unique()
     )
     left = {p.id for p in agreement.parties if p.left_on is not None}
+    exit_titles = dict(
+        session.execute(select(Exit.id, Exit.title).where(Exit.agreement_id == agreement.id))
+        .tuples()
+        .all()
+    )
     progress = progress_by_agreement(session, [agreement.id])[agreement.id]
     sections: dict[str, PhaseSection] = {}
     for phase in ChecklistPhase:
@@ -159,7 +169,14 @@ def checklist_sections(session: Session, agreement: Agreement) -> list[PhaseSect
             section.left.append(item)
             continue
         template = item.template_item.template
-        if not section.groups or section.groups[-1].template.key != template.key:
-            section.groups.append(Group(template=template))
+        last = section.groups[-1] if section.groups else None
+        if last is None or (last.template.key, last.exit_id) != (template.key, item.exit_id):
+            section.groups.append(
+                Group(
+                    template=template,
+                    exit_id=item.exit_id,
+                    exit_title=exit_titles.get(item.exit_id, "") if item.exit_id else "",
+                )
+            )
         section.groups[-1].items.append(item)
     return [s for s in sections.values() if s.groups or s.retired or s.left]

@@ -7,6 +7,7 @@ brings its checklist up to date explicitly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement, Form, Phase, Role
 from coop_tracker.agreements.rules import ROLE_LABELS
-from coop_tracker.audit.services import diff, plain, record
+from coop_tracker.audit.services import diff, plain, record, record_update
 from coop_tracker.checklists.models import (
     ChecklistItem,
     ChecklistPhase,
@@ -36,11 +37,12 @@ from coop_tracker.core.errors import (
     DomainError,
     NotFound,
     PermissionDenied,
-    StaleVersion,
     ValidationFailed,
 )
 from coop_tracker.core.i18n import _, _l, swedish
+from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
+from coop_tracker.lifecycle.models import Exit
 
 CHECKLIST_PHASE_LABELS: dict[str, str] = {
     ChecklistPhase.BEFORE: _l("Före"),
@@ -69,6 +71,16 @@ REACHED: dict[str, tuple[str, ...]] = {
     Phase.ENDED: (ChecklistPhase.BEFORE, ChecklistPhase.DURING, ChecklistPhase.EXIT),
 }
 CLOSED_PHASES = (Phase.ENDED, Phase.ABANDONED)
+# Checklist sets whose gate an agreement in a given phase has already passed: bringing it up to
+# date never adds their new questions (a running agreement gets no new "before" gate) and never
+# makes one of their kept questions required.
+PASSED: dict[str, tuple[str, ...]] = {
+    Phase.ACTIVE: (ChecklistPhase.BEFORE,),
+    Phase.EXITING: (ChecklistPhase.BEFORE,),
+}
+# Exit kinds (lifecycle.models.ExitKind) and the sides of an exit an item can be for.
+EXIT_KINDS = ("withdrawal", "ending", "liquidation")
+EXIT_SIDES = ("leaving", "remaining")
 ITEM_FIELDS = (
     "status",
     "not_applicable_reason",
@@ -94,6 +106,7 @@ class TemplateFile:
     title_en: str
     sort_order: int
     items: tuple[dict[str, Any], ...]
+    exit_kinds: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -101,6 +114,7 @@ class TemplateFile:
         payload = {
             "phase": self.phase,
             "form": self.form,
+            "exit_kinds": list(self.exit_kinds),
             "title_sv": self.title_sv,
             "title_en": self.title_en,
             "sort_order": self.sort_order,
@@ -120,6 +134,9 @@ def _clean_item(raw: dict[str, Any], where: str) -> dict[str, Any]:
     roles = raw.get("roles", [])
     if not isinstance(roles, list) or any(r not in ROLE_LABELS for r in roles):
         raise ValueError(f"{where}/{key}: roles must be a list of {sorted(ROLE_LABELS)}")
+    sides = raw.get("sides", [])
+    if not isinstance(sides, list) or any(side not in EXIT_SIDES for side in sides):
+        raise ValueError(f"{where}/{key}: sides must be a list of {sorted(EXIT_SIDES)}")
     return {
         "key": key,
         "text_sv": raw["text_sv"].strip(),
@@ -129,6 +146,8 @@ def _clean_item(raw: dict[str, Any], where: str) -> dict[str, Any]:
         "is_required": bool(raw.get("required", False)),
         "roles": list(roles),
         "per_party": bool(raw.get("per_party", False)),
+        "sides": list(sides),
+        "legal_source": str(raw.get("source", "")).strip(),
     }
 
 
@@ -140,6 +159,11 @@ def parse_template(data: dict[str, Any], where: str) -> TemplateFile:
     form = data.get("form")
     if form is not None and form not in set(Form):
         raise ValueError(f"{where}: unknown form {form!r}")
+    exit_kinds = data.get("exit_kinds", [])
+    if not isinstance(exit_kinds, list) or any(k not in EXIT_KINDS for k in exit_kinds):
+        raise ValueError(f"{where}: exit_kinds must be a list of {sorted(EXIT_KINDS)}")
+    if exit_kinds and phase != ChecklistPhase.EXIT:
+        raise ValueError(f"{where}: exit_kinds are for exit sets only")
     items = tuple(_clean_item(raw, where) for raw in data.get("items", []))
     keys = [i["key"] for i in items]
     if len(keys) != len(set(keys)):
@@ -154,7 +178,24 @@ def parse_template(data: dict[str, Any], where: str) -> TemplateFile:
         title_en=str(data["title_en"]),
         sort_order=int(data.get("sort_order", 0)),
         items=items,
+        exit_kinds=tuple(exit_kinds),
     )
+
+
+@functools.cache
+def template_titles_en() -> dict[str, str]:
+    """The English title of each set in the data files, by its Swedish title."""
+    return {spec.title_sv: spec.title_en for spec in load_template_files()}
+
+
+@functools.cache
+def item_texts_en() -> dict[str, str]:
+    """The English text of each question in the data files, by its Swedish text."""
+    return {
+        str(item["text_sv"]): str(item["text_en"])
+        for spec in load_template_files()
+        for item in spec.items
+    }
 
 
 def load_template_files() -> list[TemplateFile]:
@@ -201,6 +242,7 @@ def seed_checklist_templates(
             title_sv=spec.title_sv,
             title_en=spec.title_en,
             sort_order=spec.sort_order,
+            exit_kinds=list(spec.exit_kinds),
             items=[dict(item) for item in spec.items],
             source="file",
             file_hash=spec.content_hash,
@@ -232,6 +274,7 @@ def _new_revision(
     sort_order: int,
     items: list[dict[str, Any]],
     source: str,
+    exit_kinds: list[str] | None = None,
     file_hash: str,
     change_note: str,
     actor: Actor,
@@ -252,6 +295,7 @@ def _new_revision(
         title_sv=title_sv,
         title_en=title_en,
         sort_order=sort_order,
+        exit_kinds=list(exit_kinds or []),
         is_current=True,
         source=source,
         file_hash=file_hash,
@@ -267,7 +311,7 @@ def _new_revision(
 
 
 def current_templates(
-    session: Session, phases: Iterable[str] | None = None, form: str | None = None
+    session: Session, phases: Iterable[str] | None = None, form: str | tuple[str, ...] | None = None
 ) -> list[ChecklistTemplate]:
     """The current version of every set (optionally for some phases and one form)."""
     query = (
@@ -278,7 +322,9 @@ def current_templates(
     if phases is not None:
         query = query.where(ChecklistTemplate.phase.in_(list(phases)))
     if form is not None:
-        query = query.where((ChecklistTemplate.form.is_(None)) | (ChecklistTemplate.form == form))
+        query = query.where(
+            (ChecklistTemplate.form.is_(None)) | (ChecklistTemplate.form.in_(_forms(form)))
+        )
     return list(session.scalars(query.order_by(ChecklistTemplate.sort_order)))
 
 
@@ -327,6 +373,7 @@ class _PlanItem:
     roles: list[str]
     is_required: bool
     per_party: bool
+    sides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,9 +382,24 @@ class _PlanTemplate:
     revision: int
     phase: str
     items: tuple[_PlanItem, ...]
+    exit_kinds: tuple[str, ...] = ()
 
 
-def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTemplate]:
+def checklist_forms(agreement: Any) -> tuple[str, ...]:
+    """The template forms an agreement takes items from: its legal form, and the asymmetric
+    additions when it is flagged asymmetric (asymmetry is a property, not a form)."""
+    if getattr(agreement, "is_asymmetric", False):
+        return (agreement.form, Form.ASYMMETRISK.value)
+    return (agreement.form,)
+
+
+def _forms(form: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (form,) if isinstance(form, str) else tuple(form)
+
+
+def _plan_templates(
+    session: Session, phase: str, form: str | tuple[str, ...]
+) -> list[_PlanTemplate]:
     """The current templates of a phase as plain data, items remembered per template id.
 
     A template version never changes once written (an edit is a new version with a new id),
@@ -350,7 +412,7 @@ def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTempla
         .where(
             ChecklistTemplate.is_current.is_(True),
             ChecklistTemplate.phase == phase,
-            (ChecklistTemplate.form.is_(None)) | (ChecklistTemplate.form == form),
+            (ChecklistTemplate.form.is_(None)) | (ChecklistTemplate.form.in_(_forms(form))),
         )
         .order_by(ChecklistTemplate.sort_order)
     ).all()
@@ -372,9 +434,17 @@ def _plan_templates(session: Session, phase: str, form: str) -> list[_PlanTempla
                 revision=template.revision,
                 phase=template.phase,
                 items=tuple(
-                    _PlanItem(i.id, i.key, list(i.roles or []), i.is_required, i.per_party)
+                    _PlanItem(
+                        i.id,
+                        i.key,
+                        list(i.roles or []),
+                        i.is_required,
+                        i.per_party,
+                        tuple(i.sides or ()),
+                    )
                     for i in template.items
                 ),
+                exit_kinds=tuple(template.exit_kinds or ()),
             )
     return [cache[row.id] for row in current]
 
@@ -387,7 +457,7 @@ def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Ac
     """
     if agreement.id is None or any(p.id is None for p in agreement.parties):
         session.flush()  # the agreement and its parties need their ids first
-    templates = _plan_templates(session, phase, agreement.form)
+    templates = _plan_templates(session, phase, checklist_forms(agreement))
     existing = {
         (key, party_id)
         for key, party_id in session.execute(
@@ -432,6 +502,157 @@ def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Ac
     return len(rows)
 
 
+# --------------------------------------------------------------------------- exit plans
+
+
+def exit_parties(agreement: Agreement, kind: str, leaving_party_id: int | None) -> list[Side]:
+    """(party id, role, side) of the current parties in an exit of ``kind``.
+
+    In an utträde the party that leaves is "leaving" and the others "remaining"; when the whole
+    cooperation ends (avveckling, likvidation) every party leaves.
+    """
+    withdrawal = kind == "withdrawal"
+    return [
+        (p.id, p.role, "remaining" if withdrawal and p.id != leaving_party_id else "leaving")
+        for p in agreement.parties
+        if p.left_on is None
+    ]
+
+
+Side = tuple[int, str, str]
+
+
+def plan_exit_items(templates: Iterable[Any], parties: Sequence[Side]) -> list[dict[str, Any]]:
+    """The item rows exit templates give one exit plan (roles and sides narrow each item)."""
+    rows: list[dict[str, Any]] = []
+    for template in templates:
+        for item in template.items:
+            roles = set(item.roles or ROLE_LABELS)
+            sides = set(item.sides or EXIT_SIDES)
+            concerned = [pid for pid, role, side in parties if role in roles and side in sides]
+            if not concerned:
+                continue
+            base = {
+                "template_item_id": item.id,
+                "phase": template.phase,
+                "key": f"{template.key}/{item.key}",
+                "is_required": item.is_required,
+            }
+            if item.per_party:
+                rows.extend(
+                    {**base, "party_id": pid, "responsible_party_id": pid} for pid in concerned
+                )
+            else:
+                narrowed = bool(item.roles or item.sides)
+                responsible = concerned[0] if narrowed and len(concerned) == 1 else None
+                rows.append({**base, "party_id": None, "responsible_party_id": responsible})
+    return rows
+
+
+def exit_templates(session: Session, form: str | tuple[str, ...], kind: str) -> list[_PlanTemplate]:
+    """The current exit templates for a form and an exit kind."""
+    return [
+        t
+        for t in _plan_templates(session, ChecklistPhase.EXIT, form)
+        if not t.exit_kinds or kind in t.exit_kinds
+    ]
+
+
+def sync_exit_items(
+    session: Session,
+    agreement: Agreement,
+    *,
+    exit_id: int,
+    kind: str,
+    leaving_party_id: int | None,
+    actor: Actor,
+) -> UpdateResult:
+    """Give an exit plan its own checklist: the current items for its kind, form and parties.
+
+    Idempotent. Items that no longer apply (the kind or the leaving party changed) are removed
+    while open and kept as history once answered; items of an older template version move to
+    the current one and keep their answers.
+    """
+    if agreement.id is None or any(p.id is None for p in agreement.parties):
+        session.flush()
+    templates = exit_templates(session, checklist_forms(agreement), kind)
+    wanted = {
+        (row["key"], row["party_id"]): row
+        for row in plan_exit_items(templates, exit_parties(agreement, kind, leaving_party_id))
+    }
+    items = list(session.scalars(select(ChecklistItem).where(ChecklistItem.exit_id == exit_id)))
+    result = UpdateResult()
+    now = utcnow()
+    seen: set[tuple[str, int | None]] = set()
+    for item in items:
+        identity = (item.key, item.party_id)
+        row = wanted.get(identity)
+        if row is None or identity in seen:
+            if item.status == ItemStatus.OPEN:
+                session.delete(item)
+                result.retired += 1
+            elif item.retired_at is None:
+                item.retired_at = now
+                result.retired += 1
+                result.kept_done += 1
+            continue
+        seen.add(identity)
+        if item.template_item_id != row["template_item_id"] or item.retired_at is not None:
+            item.template_item_id = row["template_item_id"]
+            item.is_required = row["is_required"]
+            item.retired_at = None
+            result.updated += 1
+    rows = [
+        {
+            **row,
+            "agreement_id": agreement.id,
+            "exit_id": exit_id,
+            "status": ItemStatus.OPEN,
+            "not_applicable_reason": "",
+            "responsible_person": "",
+            "note": "",
+            "evidence_url": "",
+            "done_by_name": "",
+            "version": 1,
+        }
+        for identity, row in wanted.items()
+        if identity not in seen
+    ]
+    if rows:
+        session.execute(insert(ChecklistItem), rows)
+        result.added = len(rows)
+    session.flush()
+    if result.changed:
+        record(
+            session,
+            actor,
+            action="instantiate" if not items else "update_templates",
+            object_type="checklist",
+            object_id=agreement.id,
+            label=f"Avvecklingschecklista för {agreement.title}"[:250],
+            agreement_id=agreement.id,
+            changes={
+                "phase": [None, ChecklistPhase.EXIT],
+                "exit_id": [None, exit_id],
+                "items": [None, len(wanted)],
+                "added": [None, result.added],
+                "retired": [None, result.retired],
+                "templates": [None, sorted(f"{t.key} v{t.revision}" for t in templates)],
+            },
+        )
+    return result
+
+
+def _open_exits(session: Session, agreement: Agreement) -> list[Exit]:
+    return list(
+        session.scalars(
+            select(Exit).where(
+                Exit.agreement_id == agreement.id, Exit.status.in_(("draft", "adopted"))
+            )
+        )
+    )
+
+
 @dataclass
 class UpdateResult:
     """What bringing a checklist up to date did."""
@@ -440,6 +661,8 @@ class UpdateResult:
     retired: int = 0
     updated: int = 0
     kept_done: int = 0
+    # New questions of a phase the agreement has passed, left out on purpose.
+    not_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -449,17 +672,21 @@ class UpdateResult:
 def bring_up_to_date(session: Session, agreement: Agreement, *, actor: Actor) -> UpdateResult:
     """Move the agreement's checklist to the current template versions.
 
-    New questions are added; questions removed from the templates are retired (kept, with
-    their status, but no longer counted or gating); questions kept keep their answers. Items of
-    parties that have left are history and are left alone.
+    New questions are added, except those of a phase the agreement has passed (``PASSED``: a
+    running agreement gets new "during" and exit questions, never a new "before" gate);
+    questions removed from the templates are retired (kept, with their status, but no longer
+    counted or gating); questions kept keep their answers. Items of parties that have left are
+    history and are left alone.
     """
     _check_edit(agreement, actor)
     if agreement.phase in CLOSED_PHASES:
         raise DomainError(_("Samverkan är avslutad; checklistan kan inte längre ändras."))
     result = UpdateResult()
+    passed = PASSED.get(agreement.phase, ())
     left = {p.id for p in agreement.parties if p.left_on is not None}
-    phases = REACHED[agreement.phase]
-    templates = current_templates(session, phases, agreement.form)
+    # Exit lists belong to their exit plans and are brought up to date plan by plan below.
+    phases = tuple(p for p in REACHED[agreement.phase] if p != ChecklistPhase.EXIT)
+    templates = current_templates(session, phases, checklist_forms(agreement))
     wanted = {
         (row["key"], row["party_id"]): row
         for row in plan_items(templates, _current_party_roles(agreement))
@@ -488,14 +715,32 @@ def bring_up_to_date(session: Session, agreement: Agreement, *, actor: Actor) ->
         seen.add(identity)
         if item.template_item_id != row["template_item_id"] or item.retired_at is not None:
             item.template_item_id = row["template_item_id"]
-            item.is_required = row["is_required"]
+            # A passed gate stays passed: a kept question may stop being required, not start.
+            item.is_required = row["is_required"] and (item.is_required or item.phase not in passed)
             item.retired_at = None
             result.updated += 1
     for identity, row in wanted.items():
-        if identity not in seen:
+        if identity in seen:
+            continue
+        if row["phase"] in passed:
+            result.not_added += 1
+        else:
             session.add(ChecklistItem(agreement_id=agreement.id, status=ItemStatus.OPEN, **row))
             result.added += 1
     session.flush()
+    for plan in _open_exits(session, agreement):
+        synced = sync_exit_items(
+            session,
+            agreement,
+            exit_id=plan.id,
+            kind=plan.kind,
+            leaving_party_id=plan.leaving_party_id,
+            actor=actor,
+        )
+        result.added += synced.added
+        result.retired += synced.retired
+        result.updated += synced.updated
+        result.kept_done += synced.kept_done
     if result.changed:
         record(
             session,
@@ -509,6 +754,7 @@ def bring_up_to_date(session: Session, agreement: Agreement, *, actor: Actor) ->
                 "added": [None, result.added],
                 "retired": [None, result.retired],
                 "updated": [None, result.updated],
+                **({"not_added": [None, result.not_added]} if result.not_added else {}),
                 "templates": [None, sorted(f"{t.key} v{t.revision}" for t in templates)],
             },
         )
@@ -519,16 +765,45 @@ def update_available(session: Session, agreement: Agreement) -> bool:
     """Whether a newer template version (or a set the agreement lacks) is there to adopt."""
     if agreement.phase in CLOSED_PHASES:
         return False
-    current = {t.id for t in current_templates(session, REACHED[agreement.phase], agreement.form)}
-    used = set(
-        session.scalars(
-            select(ChecklistTemplateItem.template_id)
-            .join(ChecklistItem, ChecklistItem.template_item_id == ChecklistTemplateItem.id)
-            .where(ChecklistItem.agreement_id == agreement.id, ChecklistItem.retired_at.is_(None))
-            .distinct()
+    phases = [p for p in REACHED[agreement.phase] if p != ChecklistPhase.EXIT]
+    used_rows = session.execute(
+        select(ChecklistTemplate.id, ChecklistTemplate.key)
+        .join(ChecklistTemplateItem, ChecklistTemplateItem.template_id == ChecklistTemplate.id)
+        .join(ChecklistItem, ChecklistItem.template_item_id == ChecklistTemplateItem.id)
+        .where(
+            ChecklistItem.agreement_id == agreement.id,
+            ChecklistItem.retired_at.is_(None),
+            ChecklistItem.phase != ChecklistPhase.EXIT,
         )
-    )
-    return bool(used - current) or bool(current - used)
+        .distinct()
+    ).all()
+    used = {row.id for row in used_rows}
+    used_keys = {row.key for row in used_rows}
+    passed = PASSED.get(agreement.phase, ())
+    # A set of a passed phase the agreement never had is not offered: it would add nothing.
+    current = {
+        t.id
+        for t in current_templates(session, phases, checklist_forms(agreement))
+        if t.phase not in passed or t.key in used_keys
+    }
+    if used - current or current - used:
+        return True
+    for plan in _open_exits(session, agreement):
+        wanted = {
+            item.id
+            for t in exit_templates(session, checklist_forms(agreement), plan.kind)
+            for item in t.items
+        }
+        have = set(
+            session.scalars(
+                select(ChecklistItem.template_item_id).where(
+                    ChecklistItem.exit_id == plan.id, ChecklistItem.retired_at.is_(None)
+                )
+            )
+        )
+        if have - wanted:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- items
@@ -624,12 +899,7 @@ def update_item(
         raise DomainError(_("Samverkan är avslutad; checklistan kan inte längre ändras."))
     if item.retired_at is not None:
         raise DomainError(_("Punkten finns inte längre i mallen och kan inte ändras."))
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise ValidationFailed({"version": _("Versionsnummer saknas eller är ogiltigt.")}) from None
-    if expected != item.version:
-        raise StaleVersion(item_snapshot(item), item.version)
+    check_version(expected_version, item.version, lambda: item_snapshot(item))
     values = _validate_item(item, agreement, data)
     before = item_snapshot(item)
     was_resolved = item.is_resolved
@@ -643,19 +913,16 @@ def update_item(
         item.done_at = None
         item.done_by_id = None
         item.done_by_name = ""
-    changes = diff(before, item_snapshot(item))
-    if changes:
-        session.flush()
-        record(
-            session,
-            actor,
-            action="update",
-            object_type="checklist_item",
-            object_id=item.id,
-            label=f"{item.template_item.text_sv[:150]} ({agreement.title})",
-            agreement_id=agreement.id,
-            changes=changes,
-        )
+    record_update(
+        session,
+        actor,
+        before,
+        item_snapshot(item),
+        object_type="checklist_item",
+        object_id=item.id,
+        label=f"{item.template_item.text_sv[:150]} ({agreement.title})",
+        agreement_id=agreement.id,
+    )
     return item
 
 
@@ -739,6 +1006,8 @@ def _item_dict(item: ChecklistTemplateItem) -> dict[str, Any]:
         "is_required": item.is_required,
         "roles": list(item.roles or []),
         "per_party": item.per_party,
+        "sides": list(item.sides or []),
+        "legal_source": item.legal_source,
     }
 
 
@@ -772,6 +1041,7 @@ def _admin_revision(
         title_sv=template.title_sv,
         title_en=template.title_en,
         sort_order=template.sort_order,
+        exit_kinds=list(template.exit_kinds or []),
         items=items,
         source="admin",
         file_hash="",
@@ -802,12 +1072,7 @@ def save_template_item(
     """Change (or, with ``item_key`` None, add) a question: the set gets a new version."""
     if actor.user is not None and not can(actor.user, "checklist_template.manage"):
         raise PermissionDenied()
-    if str(expected_revision) != str(template.revision) or not template.is_current:
-        raise StaleVersion(
-            {"revision": template.revision},
-            template.revision,
-            _("Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen."),
-        )
+    _check_revision(template, expected_revision)
     values = _validate_template_item(data)
     items = [_item_dict(i) for i in template.items]
     if item_key is None:
@@ -829,6 +1094,19 @@ def save_template_item(
     return _admin_revision(session, template, items, note, actor)
 
 
+def _check_revision(template: ChecklistTemplate, expected_revision: Any) -> None:
+    """Refuse a change to a set based on another version than its latest."""
+    check_version(
+        expected_revision if template.is_current else None,
+        template.revision,
+        lambda: {"revision": template.revision},
+        strict=False,
+        message=_(
+            "Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen."
+        ),
+    )
+
+
 def remove_template_item(
     session: Session,
     template: ChecklistTemplate,
@@ -840,12 +1118,7 @@ def remove_template_item(
     """Remove a question: the set gets a new version without it (old versions keep it)."""
     if actor.user is not None and not can(actor.user, "checklist_template.manage"):
         raise PermissionDenied()
-    if str(expected_revision) != str(template.revision) or not template.is_current:
-        raise StaleVersion(
-            {"revision": template.revision},
-            template.revision,
-            _("Mallen har fått en ny version sedan du öppnade sidan. Ladda om och försök igen."),
-        )
+    _check_revision(template, expected_revision)
     items = [_item_dict(i) for i in template.items]
     target = next((i for i in items if i["key"] == item_key), None)
     if target is None:

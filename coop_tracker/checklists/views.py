@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
-from coop_tracker.checklists import services
+from coop_tracker.audit.services import record_refusal
+from coop_tracker.checklists import services, versions
 from coop_tracker.checklists.forms import ItemForm, TemplateItemForm, ToggleForm
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
 from coop_tracker.checklists.queries import Progress, checklist_sections, progress_by_agreement
 from coop_tracker.core.errors import DomainError, StaleVersion
 from coop_tracker.core.forms import choices
-from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.i18n import _, _l, current_language, swedish
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import format_date, save, wants_json, web_actor
 from coop_tracker.extensions import db
@@ -52,20 +53,61 @@ def _audit_labels() -> None:
             "added": _l("Nya punkter"),
             "retired": _l("Borttagna punkter"),
             "updated": _l("Uppdaterade punkter"),
+            "not_added": _l("Nya punkter som inte lades till (fasen är passerad)"),
+            "exit_id": _l("Avvecklingsplan"),
         },
         {"phase": services.CHECKLIST_PHASE_LABELS},
     )
     audit_labels.register_fields(
         "checklist_template",
         _l("Checklistmall"),
-        {"revision": _l("Version"), "items": _l("Punkter"), "note": _l("Ändring")},
+        {
+            "revision": _l("Version"),
+            "items": _l("Punkter"),
+            "note": _l("Ändring"),
+            "agreements": _l("Samverkan"),
+            "added": _l("Nya punkter"),
+            "retired": _l("Borttagna punkter"),
+            "updated": _l("Uppdaterade punkter"),
+            "not_added": _l("Nya punkter som inte lades till (fasen är passerad)"),
+        },
     )
+    # Labels as the services store them: an agreement's checklist, a template version.
+    phases = {swedish(label).lower(): label for label in services.CHECKLIST_PHASE_LABELS.values()}
+    audit_labels.register_labels(
+        "checklist",
+        [
+            _l("Checklista för %(title)s"),
+            _l("Checklista %(phase)s för %(title)s"),
+            _l("Avvecklingschecklista för %(title)s"),
+            _l("Checklistor för %(count)s samverkan till senaste mallversionerna"),
+            _l("Checklistor till senaste mallversionerna"),
+        ],
+        {"phase": lambda phase: str(phases[phase]).lower() if phase in phases else phase},
+    )
+    audit_labels.register_labels("checklist_template", shower=_template_label)
     for action, label in {
         "instantiate": _l("Checklista skapad"),
         "update_templates": _l("Uppdaterad till senaste mallarna"),
         "new_version": _l("Ny version"),
+        "bulk_update_templates": _l("Checklistor uppdaterade i en omgång"),
     }.items():
         audit_labels.ACTION_LABELS.setdefault(action, label)
+
+
+BULK_LABEL = _l("Checklistor till senaste mallversionerna")
+
+
+def _template_label(label: str) -> str:
+    """A template version's stored label ("Före samverkan v2") in the reader's language, for
+    the sets read from the data files (a set an administrator named keeps its name)."""
+    if label == BULK_LABEL.source:
+        return str(BULK_LABEL)
+    title, separator, revision = label.rpartition(" v")
+    english = services.template_titles_en().get(title)
+    if separator and revision.isdigit() and english and current_language() == "en":
+        return f"{english} v{revision}"
+    return label
 
 
 @bp.record_once
@@ -88,6 +130,16 @@ def _item(item_id: int) -> tuple[ChecklistItem, Agreement]:
     return item, _get(item.agreement_id)
 
 
+def _item_url(item: ChecklistItem) -> str:
+    """Back to where the item is shown: its exit plan's page, or the agreement's checklist."""
+    if item.exit_id is not None:
+        return (
+            url_for("lifecycle.exit_detail", agreement_id=item.agreement_id, exit_id=item.exit_id)
+            + f"#item-{item.id}"
+        )
+    return _checklist_url(item.agreement_id, item.id)
+
+
 def _checklist_url(agreement_id: int, item_id: int | None = None) -> str:
     url = url_for("checklists.agreement_checklist", agreement_id=agreement_id)
     return url + (f"#item-{item_id}" if item_id else "")
@@ -108,6 +160,7 @@ def agreement_checklist(agreement_id: int) -> Any:
         can_edit=can(current_user, "checklist.edit", agreement)
         and agreement.phase not in services.CLOSED_PHASES,
         update_available=services.update_available(db.session, agreement),
+        version_changes=versions.version_changes(db.session, agreement),
     )
 
 
@@ -118,26 +171,30 @@ def bring_up_to_date(agreement_id: int) -> Any:
     agreement = _get(agreement_id)
     if not can(current_user, "checklist.edit", agreement) or not ToggleForm().validate():
         abort(403)
-    try:
-        result = services.bring_up_to_date(db.session, agreement, actor=web_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
+    saved = save(
+        lambda: services.bring_up_to_date(db.session, agreement, actor=web_actor()),
+        catch=(DomainError,),
+    )
+    if saved.refused is not None:
+        flash(saved.refused.message, "warning")
         return redirect(_checklist_url(agreement.id))
-    db.session.commit()
+    result = saved.result
     if result.changed:
-        flash(
-            _(
-                "Checklistan följer nu de senaste mallarna: %(added)s nya punkter, "
-                "%(updated)s uppdaterade och %(retired)s borttagna (%(kept)s av de borttagna "
-                "var klara och visas kvar som historik).",
-                added=result.added,
-                updated=result.updated,
-                retired=result.retired,
-                kept=result.kept_done,
-            ),
-            "success",
+        message = _(
+            "Checklistan följer nu de senaste mallarna: %(added)s nya punkter, "
+            "%(updated)s uppdaterade och %(retired)s borttagna (%(kept)s av de borttagna "
+            "var klara och visas kvar som historik).",
+            added=result.added,
+            updated=result.updated,
+            retired=result.retired,
+            kept=result.kept_done,
         )
+        if result.not_added:
+            message += " " + _(
+                "%(n)s nya punkter för en fas som samverkan redan har passerat lades inte till.",
+                n=result.not_added,
+            )
+        flash(message, "success")
     else:
         flash(_("Checklistan följde redan de senaste mallarna."), "success")
     return redirect(_checklist_url(agreement.id))
@@ -147,10 +204,13 @@ def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
     progress = progress_by_agreement(db.session, [agreement.id])[agreement.id]
     phase_progress = progress.get(item.phase) or Progress()
     label = services.CHECKLIST_PHASE_LABELS[item.phase]
-    text = f"{phase_progress.resolved} av {phase_progress.total} klara"
+    counts = {"done": phase_progress.resolved, "total": phase_progress.total}
+    text = _("%(done)s av %(total)s klara", **counts)
     if phase_progress.required_open:
-        text += f", {phase_progress.required_open} obligatoriska kvar"
-    state = "klar" if item.is_resolved else "att göra"
+        text += _(", %(n)s obligatoriska kvar", n=phase_progress.required_open)
+    state = _("klar") if item.is_resolved else _("att göra")
+    question = item.template_item
+    question_text = question.text_en if current_language() == "en" else question.text_sv
     return {
         "id": item.id,
         "status": item.status,
@@ -159,11 +219,21 @@ def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
         "is_resolved": item.is_resolved,
         "done_by_name": item.done_by_name,
         "done_by_text": (
-            f"Markerad av {item.done_by_name} {format_date(item.done_at)}."
+            _(
+                "Markerad av %(name)s %(date)s.",
+                name=item.done_by_name,
+                date=format_date(item.done_at),
+            )
             if item.is_resolved and item.done_by_name
             else ""
         ),
-        "announcement": f"”{item.template_item.text_sv}” är {state}. {label}: {text}.",
+        "announcement": _(
+            "”%(item)s” är %(state)s. %(label)s: %(text)s.",
+            item=question_text,
+            state=state,
+            label=label,
+            text=text,
+        ),
         "progress": {
             "phase": item.phase,
             "resolved": phase_progress.resolved,
@@ -171,7 +241,7 @@ def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
             "required_open": phase_progress.required_open,
             "percent": phase_progress.percent,
             "text": text,
-            "label": f"{label}: {phase_progress.resolved} av {phase_progress.total} klara",
+            "label": _("%(label)s: %(done)s av %(total)s klara", label=label, **counts),
         },
     }
 
@@ -192,12 +262,13 @@ def toggle(item_id: int) -> Any:
         )  # errors become JSON via the app's error handlers
         db.session.commit()
         return jsonify(_item_json(item, agreement))
-    try:
-        services.toggle_item(
+    saved = save(
+        lambda: services.toggle_item(
             db.session, item, expected_version=form.version.data, actor=web_actor()
-        )
-    except StaleVersion:
-        db.session.rollback()
+        ),
+        catch=(DomainError,),
+    )
+    if isinstance(saved.refused, StaleVersion):
         flash(
             _(
                 "Någon annan har ändrat punkten sedan du öppnade sidan. Se hur den ser ut nu och "
@@ -205,19 +276,18 @@ def toggle(item_id: int) -> Any:
             ),
             "warning",
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
+    elif saved.refused is not None:
+        flash(saved.refused.message, "warning")
     else:
-        db.session.commit()
-        text = item.template_item.text_sv
+        question = item.template_item
+        text = question.text_en if current_language() == "en" else question.text_sv
         flash(
             _("”%(item)s” är klar.", item=text)
             if item.is_resolved
             else _("”%(item)s” är att göra igen.", item=text),
             "success",
         )
-    return redirect(_checklist_url(agreement.id, item.id))
+    return redirect(_item_url(item))
 
 
 @bp.route("/checklist-items/<int:item_id>", methods=["GET", "POST"])
@@ -238,8 +308,8 @@ def item_edit(item_id: int) -> Any:
         form = ItemForm()
     form.responsible_party_id.choices = choices(
         [
-            ("", "Ingen särskild part"),
-            *((str(p.id), p.municipality.name) for p in agreement.parties),
+            ("", _("Ingen särskild part")),
+            *((str(p.id), p.name) for p in agreement.parties),
         ]
     )
     errors: dict[str, str] = {}
@@ -260,14 +330,14 @@ def item_edit(item_id: int) -> Any:
             )
             if saved.ok:
                 flash(_("Checklistpunkten är sparad."), "success")
-                return redirect(_checklist_url(agreement.id, item.id))
+                return redirect(_item_url(item))
             errors, conflict = saved.errors, saved.conflict
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "checklists/item_form.html",
         agreement=agreement,
         item=item,
-        party={p.id: p for p in agreement.parties}.get(item.party_id),
+        party=next((p for p in agreement.parties if p.id == item.party_id), None),
         form=form,
         errors=errors,
         conflict=conflict,
@@ -291,7 +361,9 @@ def templates() -> Any:
     versions = dict(
         db.session.execute(
             select(ChecklistTemplate.key, func.count()).group_by(ChecklistTemplate.key)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return render_template("checklists/templates.html", templates=current, versions=versions)
 
@@ -385,3 +457,70 @@ def template_item(key: str, item_key: str | None = None) -> Any:
         errors=errors,
         conflict=conflict,
     ), status
+
+
+@bp.route("/admin/checklistor/versioner", methods=["GET", "POST"])
+@login_required
+def template_versions() -> Any:
+    """How many open agreements use each template version; update a selection at once."""
+    _require_admin()
+    key = request.values.get("mall", "").strip() or None
+    raw_revision = request.values.get("version", "").strip()
+    revision = int(raw_revision) if raw_revision.isdigit() else None
+    form = ToggleForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        selected = request.form.getlist("agreement")
+        actor = web_actor()
+
+        def fields(error: DomainError) -> dict[str, str]:
+            return error.fields or {"agreement": error.message}
+
+        saved = save(
+            lambda: versions.bring_many_up_to_date(db.session, selected, actor=actor),
+            catch=(DomainError,),
+            log_refusal=lambda error: record_refusal(
+                db.session,
+                actor,
+                attempted=_("Uppdatera checklistor i en omgång"),
+                reason=" ".join(fields(error).values()),
+                object_type="checklist_template",
+                object_id="",
+                label=BULK_LABEL.source,
+            ),
+        )
+        if saved.refused is not None:
+            errors = fields(saved.refused)
+        else:
+            result = saved.result
+            sums = result.total
+            flash(
+                _(
+                    "%(n)s samverkan följer nu de senaste mallarna: %(added)s nya punkter, "
+                    "%(updated)s uppdaterade och %(retired)s borttagna. %(not_added)s nya "
+                    "punkter för en fas som samverkan redan har passerat lades inte till.",
+                    n=len(result.agreements),
+                    added=sums.added,
+                    updated=sums.updated,
+                    retired=sums.retired,
+                    not_added=sums.not_added,
+                ),
+                "success",
+            )
+            return redirect(url_for("checklists.template_versions", mall=key or None))
+    outdated, total = versions.outdated_agreements(db.session, key, revision)
+    return render_template(
+        "checklists/versions.html",
+        uses=versions.version_use(db.session),
+        outdated=outdated,
+        total=total,
+        key=key,
+        revision=revision,
+        current={t.key: t for t in services.current_templates(db.session)},
+        form=form,
+        errors=errors,
+        selected={str(v) for v in request.form.getlist("agreement")},
+        limit=versions.BULK_LIMIT,
+    ), (422 if errors else 200)

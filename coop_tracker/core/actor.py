@@ -6,8 +6,28 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coop_tracker.core.i18n import _l
+
 if TYPE_CHECKING:
     from coop_tracker.users.models import User
+
+
+# The names the system acts under. They are stored in Swedish in the audit log and the phase
+# history (as every actor's name is); pages show them in the reader's language.
+SYSTEM_NAMES = {
+    "Kommandorad": _l("Kommandorad"),
+    "Schemaläggaren": _l("Schemaläggaren"),
+    "System": _l("System"),
+}
+
+
+def display_name(stored: str, user_id: int | None) -> str:
+    """A stored actor name as a page shows it: the system's own names translated, a person's
+    name as it is (a person may be called "System"; only an actor without a user is the
+    system)."""
+    if user_id is None and stored in SYSTEM_NAMES:
+        return str(SYSTEM_NAMES[stored])
+    return stored
 
 
 @dataclass(frozen=True)

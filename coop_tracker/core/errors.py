@@ -73,6 +73,13 @@ class StaleVersion(DomainError):
         self.current_version = current_version
 
 
+class WrongPhase(DomainError):
+    """The object is in a state that does not allow this (a conflict with its current state)."""
+
+    status = 409
+    code = "wrong_phase"
+
+
 class TransitionRefused(DomainError):
     """A phase change whose gates are not met; ``reasons`` lists every unmet condition."""
 

@@ -8,7 +8,9 @@ person who exports or imports it has chosen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ __all__ = [
     "in_swedish",
     "ngettext",
     "select_locale",
+    "shown_stored",
     "swedish",
 ]
 
@@ -51,6 +54,7 @@ def _translations() -> Any:
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # the first string of a request: let Flask-Babel select the locale
         return get_translations()
+    assert state is not None  # a babel_locale was found on it
     if getattr(state, "coop_tracker_for", None) is not locale:
         state.coop_tracker_translations = get_translations()
         state.coop_tracker_for = locale
@@ -91,7 +95,7 @@ lazy_gettext = _l
 
 def install_template_gettext(app: Flask) -> None:
     """Templates translate through the same remembered catalogue (after Babel's init_app)."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
@@ -144,3 +148,36 @@ def swedish(label: Any) -> str:
         return label.source
     with force_locale(DEFAULT_LANGUAGE):
         return str(label)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _stored_pattern(message: str) -> re.Pattern[str]:
+    """What ``message`` looks like stored with its placeholders filled in."""
+    parts = _PLACEHOLDER.split(message)  # text, name, text, name, ..., text
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(regex + r"\Z", re.S)
+
+
+def shown_stored(
+    text: str,
+    messages: Iterable[str],
+    values: Mapping[str, Callable[[str], str]] | None = None,
+) -> str:
+    """Stored text the app wrote in Swedish from one of ``messages`` (Swedish msgids with
+    ``%(name)s`` placeholders), in the reader's language; any other text (what someone typed)
+    as it is. ``values`` shows a placeholder's stored part in the reader's language too."""
+    for message in messages:
+        found = _stored_pattern(message).match(text)
+        if found is not None:
+            parts = found.groupdict()
+            for name, shown in (values or {}).items():
+                if name in parts:
+                    parts[name] = shown(parts[name])
+            return gettext(message, **parts)
+    return text

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from coop_tracker.users.models import User
 
 # action → who may do it. "party" means: an editor whose home kommun is a party of the agreement;
-# "home" means: the object is the user's home kommun (a Municipality or its code).
+# "home" means: the object is the user's home kommun (a Municipality or its code);
+# "member": the user's home kommun is a party of the agreement (and it is visible to them);
+# "account" means: the object is a user of the user's home kommun who is not a global admin.
+# A kommun administrator ("kommun_admin") may also do everything an editor may (INHERITS).
 MATRIX: dict[str, tuple[str, ...]] = {
     "agreement.view": ("admin", "editor:visible", "reader:visible"),
     "agreement.create": ("admin", "editor"),
@@ -22,13 +25,19 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "agreement.archive": ("admin",),
     "agreement.restore": ("admin",),
     "agreement.history": ("admin", "editor:visible", "reader:visible"),
-    "contact.view": ("admin", "editor:visible", "reader:visible"),
+    # Contact persons are personal data: for the parties' own users and administrators only.
+    "contact.view": ("admin", "editor:member", "reader:member"),
     "municipality.view": ("admin", "editor", "reader"),
     "oversight.view": ("admin", "editor", "reader"),
     "exchange.export": ("admin", "editor", "reader"),
     "exchange.import": ("admin", "editor"),
     "audit.view_all": ("admin",),
-    "users.manage": ("admin",),
+    # Opening user administration (a kommun administrator sees only its own kommun's people).
+    "users.manage": ("admin", "kommun_admin"),
+    # Changing one account (obj: the User).
+    "user.manage": ("admin", "kommun_admin:account"),
+    # A kommun's own settings: deadlines, reminders, sender, publication.
+    "municipality.settings": ("admin", "kommun_admin:home"),
     "reference.manage": ("admin",),
     "transition.override": ("admin",),
     "review.view": ("admin", "editor:visible", "reader:visible"),
@@ -42,7 +51,25 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "checklist.edit": ("admin", "editor:party"),
     "checklist_template.manage": ("admin",),
     "exit.edit": ("admin", "editor:party"),
+    "publication.manage": ("admin", "kommun_admin:home"),
+    "document.view": ("admin", "editor:visible", "reader:visible"),
+    "document.edit": ("admin", "editor:party"),
+    "annual.view": ("admin", "editor", "reader"),
+    "annual.mark": ("admin", "editor:home"),
+    "annual.settings": ("admin", "editor:party"),
+    "cost.edit": ("admin", "editor:party"),
+    # Service accounts and every API key (people's and integrations').
+    "keys.manage": ("admin",),
+    # Areas (samverkansområden): add, rename, merge, retire.
+    "areas.manage": ("admin",),
+    "organisation.view": ("admin", "editor", "reader"),
+    "organisation.create": ("admin", "editor"),
+    "organisation.edit": ("admin", "editor"),
+    "agreement.confirm_form": ("admin",),
 }
+
+# A role that also has every right of another role (for its own kommun).
+INHERITS: dict[str, tuple[str, ...]] = {"kommun_admin": ("editor",)}
 
 
 def _is_user(user: Any) -> bool:
@@ -80,21 +107,60 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     rules = MATRIX.get(action)
     if rules is None:
         raise KeyError(f"unknown permission {action!r}")
+    roles = (user.role, *INHERITS.get(user.role, ()))
     for rule in rules:
         role, _, condition = rule.partition(":")
-        if role != user.role:
-            continue
-        if not condition:
-            return True
-        if obj is None:
-            return False
-        if condition == "visible":
-            return is_visible(user, obj)
-        if condition == "party":
-            return obj.archived_at is None and is_party(user, obj)
-        if condition == "home":  # obj is a kommun (or its code): the user's home kommun
-            return user.municipality_code == getattr(obj, "code", obj)
+        if role in roles and _holds(user, condition, obj):
+            return _within_key_scope(user, obj)
     return False
+
+
+def key_scope(user: Any) -> str | None:
+    """The one kommun an API key for one kommun narrows its owner to (None: no narrowing)."""
+    return getattr(user, "api_scope_municipality", None)
+
+
+def _within_key_scope(user: Any, obj: Any) -> bool:
+    """A key for one kommun reaches only agreements that kommun is (or was) party to."""
+    code = key_scope(user)
+    if code is None or obj is None or not hasattr(obj, "parties"):
+        return True
+    return any(p.municipality_code == code for p in obj.parties)
+
+
+def _holds(user: Any, condition: str, obj: Any) -> bool:
+    if not condition:
+        return True
+    if obj is None:
+        return False
+    if condition == "visible":
+        return is_visible(user, obj)
+    if condition == "party":
+        return obj.archived_at is None and is_party(user, obj)
+    if condition == "member":
+        return is_visible(user, obj) and is_party(user, obj)
+    if condition == "home":  # obj is a kommun (or its code): the user's home kommun
+        return user.municipality_code is not None and user.municipality_code == getattr(
+            obj, "code", obj
+        )
+    if condition == "account":  # obj is a User of the same kommun, not a global admin
+        return (
+            user.municipality_code is not None
+            and obj.municipality_code == user.municipality_code
+            and obj.role != "admin"
+        )
+    raise KeyError(f"unknown condition {condition!r}")
+
+
+def restrict_users(query: Select[Any], user: Any) -> Select[Any]:
+    """Limit a user query to the accounts ``user`` may administer."""
+    from coop_tracker.users.models import User
+
+    if not _is_user(user) or not can(user, "users.manage"):
+        return query.where(false())
+    if user.role == "admin":
+        return query
+    return query.where(User.municipality_code == user.municipality_code, User.role != "admin")
 
 
 def restrict_agreements(query: Select[Any], user: Any) -> Select[Any]:
@@ -103,6 +169,15 @@ def restrict_agreements(query: Select[Any], user: Any) -> Select[Any]:
 
     if not _is_user(user):
         return query.where(false())
+    code = key_scope(user)
+    if code is not None:
+        query = query.where(
+            exists(
+                select(Party.id).where(
+                    Party.agreement_id == Agreement.id, Party.municipality_code == code
+                )
+            )
+        )
     if user.role == "admin":
         return query
     query = query.where(Agreement.archived_at.is_(None))

@@ -7,6 +7,7 @@ request; callers pass their labels already translated (``_("Namn")``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,7 +17,8 @@ from coop_tracker.core.i18n import _
 WHITESPACE = re.compile(r"\s+")  # any Unicode space: a no-break or thin one copied from Excel
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
-EARLIEST_DATE = date(1950, 1, 1)
+# Real cooperations are old (Norrvatten began in 1926); a date before 1850 is a typing error.
+EARLIEST_DATE = date(1850, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
@@ -197,7 +199,7 @@ def normalised_amount(value: Any, places: int = 2) -> Any:
 def a_date(
     value: Any, field: str, label: str, errors: Errors, *, required: bool = False
 ) -> date | None:
-    """A date (or ISO string) between 1950 and 2100."""
+    """A date (or ISO string) between 1850 and 2100."""
     if value is None or value == "":
         if required:
             errors.add(field, missing("ange", label))
@@ -240,7 +242,13 @@ def url(value: Any, field: str, label: str, errors: Errors) -> str:
 
 
 def choice(
-    value: Any, field: str, label: str, errors: Errors, allowed: dict[str, str], *, required: bool
+    value: Any,
+    field: str,
+    label: str,
+    errors: Errors,
+    allowed: Mapping[Any, Any],
+    *,
+    required: bool,
 ) -> str | None:
     """One of ``allowed`` (value → Swedish label)."""
     if value is None or value == "":
@@ -264,3 +272,21 @@ MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer; larger ids in a URL cannot exist
 def is_row_id(value: int) -> bool:
     """Whether an id from a URL can name a row (a huge one would overflow the database)."""
     return 1 <= value <= MAX_ROW_ID
+
+
+def is_kommun_code(value: Any) -> bool:
+    """Whether ``value`` has the shape of a kommunkod (four ASCII digits). Check this before a
+    lookup: a NUL byte or a stray character in a form, a URL or a claim would otherwise reach
+    the database, and PostgreSQL refuses NUL in text with an error (a 500)."""
+    return is_digits(value, 4) and len(value) == 4
+
+
+def is_digits(text: Any, max_digits: int = 12) -> bool:
+    """Whether ``text`` is a plain number of ASCII digits that ``int()`` reads as written.
+
+    ``str.isdigit`` also accepts "²" (which ``int`` refuses) and Arabic-Indic digits, and
+    ``int`` refuses more than 4,300 digits; a query string may carry any of them.
+    """
+    return (
+        isinstance(text, str) and 0 < len(text) <= max_digits and text.isascii() and text.isdigit()
+    )

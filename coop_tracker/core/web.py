@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from coop_tracker.config import DEFAULT_BASE_URL
-from coop_tracker.core.actor import Actor
+from coop_tracker.core.actor import Actor, display_name
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import current_language
@@ -37,26 +38,43 @@ def web_actor() -> Actor:
 
 @dataclass
 class Saved:
-    """What a form's service call came to: its result, or the field errors or the conflict."""
+    """What a form's service call came to: its result, or the field errors, the conflict or
+    the refusal."""
 
     result: Any = None
     errors: dict[str, str] = field(default_factory=dict)
     conflict: StaleVersion | None = None
+    refused: DomainError | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.conflict is None
+        return not self.errors and self.conflict is None and self.refused is None
 
 
-def save(call: Callable[[], Any], *, domain_error_field: str | None = None) -> Saved:
+def save(
+    call: Callable[[], Any],
+    *,
+    domain_error_field: str | None = None,
+    catch: tuple[type[DomainError], ...] = (),
+    log_refusal: Callable[[DomainError], Any] | None = None,
+) -> Saved:
     """Run a form's service call as the request's one transaction: commit when it succeeds,
-    roll back when it refuses. A refusal comes back as field errors (``ValidationFailed``) or
-    as the conflict (``StaleVersion``: someone saved first); with ``domain_error_field`` any
-    other ``DomainError`` is shown under that field, otherwise it propagates."""
+    roll back when it refuses. A refusal of a type in ``catch`` comes back as it is
+    (``refused``; ``catch=(DomainError,)`` takes every refusal so), after ``log_refusal`` has
+    written it down in a transaction of its own (the audit log keeps refusals beside changes);
+    otherwise as field errors (``ValidationFailed``) or as the conflict (``StaleVersion``:
+    someone saved first); with ``domain_error_field`` any other ``DomainError`` is shown under
+    that field, otherwise it propagates."""
     from coop_tracker.extensions import db
 
     try:
         result = call()
+    except catch as error:
+        db.session.rollback()
+        if log_refusal is not None:
+            log_refusal(error)
+            db.session.commit()
+        return Saved(refused=error)
     except ValidationFailed as failure:
         db.session.rollback()
         return Saved(errors=failure.fields)
@@ -70,6 +88,26 @@ def save(call: Callable[[], Any], *, domain_error_field: str | None = None) -> S
         return Saved(errors={domain_error_field: error.message})
     db.session.commit()
     return Saved(result=result)
+
+
+def local_target(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (an open redirect closed).
+
+    Browsers drop tabs and newlines anywhere in a URL and read a backslash as a slash, so
+    ``/\t/evil.example`` and ``/\\evil.example`` lead to another site; any whitespace, control
+    character or backslash makes the target unusable. What is left must be a bare path (no
+    scheme, no host) that starts with exactly one slash.
+    """
+    if not target or len(target) > 2000 or not target.isprintable():
+        return None
+    if any(ch.isspace() or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if target.startswith("//"):
+        return None
+    return target
 
 
 def request_id() -> str:
@@ -138,6 +176,16 @@ def format_date(value: Any) -> str:
     return str(value)
 
 
+def format_local_time(value: datetime | None) -> str:
+    """A moment in Swedish local time with its zone (2026-12-07 06:12 CET; CEST in summer), so
+    a reader never has to guess whether a time is UTC."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def nl2br(value: str | None) -> Markup:
     """Paragraph breaks for multi-line text, escaped."""
     if not value:
@@ -160,7 +208,8 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = [value]
-    return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint or "main.index", **values)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -170,8 +219,10 @@ def register_template_helpers(app: Flask) -> None:
         money=format_money,
         signed_money=format_signed_money,
         isodate=format_date,
+        localtime=format_local_time,
         nl2br=nl2br,
         area_label=area_label,
+        actor_name=display_name,
     )
     app.jinja_env.globals.update(can=can, url_with=url_with)
 
@@ -193,5 +244,22 @@ def add_security_headers(response: Any) -> Any:
     return response
 
 
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address, scheme, host and path prefix from the X-Forwarded-* headers
+    of ``TRUSTED_PROXIES`` reverse proxies (Werkzeug's ProxyFix); with 0 (the default) the
+    headers are ignored, so a client cannot claim another address."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    return request.path.startswith(("/api/", "/public/api/")) or (
+        request.accept_mimetypes.best == "application/json"
+    )

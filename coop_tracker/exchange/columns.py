@@ -34,7 +34,15 @@ TEXT, DATE, INT, DECIMAL, BOOL, CHOICE, AREAS, PARTIES, ID = (
 FORM_LABELS = in_swedish(rules.FORM_LABELS)
 PHASE_LABELS = in_swedish(rules.PHASE_LABELS)
 RENEWAL_LABELS = in_swedish(rules.RENEWAL_LABELS)
+TERM_LABELS = in_swedish(rules.TERM_LABELS)
+ALIGNMENT_LABELS = in_swedish(rules.ALIGNMENT_LABELS)
 COST_BASIS_LABELS = in_swedish(rules.COST_BASIS_LABELS)
+# Who decides a party's notice, as written in the file (empty: the form's default body).
+DECIDING_BODY_WORDS: dict[str, str] = {
+    "kf": "kommunfullmäktige",
+    "ks": "kommunstyrelsen",
+    "namnd": "nämnd",
+}
 
 MAIN_SHEET = "Samverkan"
 PARTY_SHEET = "Parter"
@@ -63,6 +71,14 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
         "Er egen beteckning, unik per samverkan (t.ex. diarienummer). Raden känns igen på den "
         "vid nästa import.",
         16,
+    ),
+    Column(
+        "external_id_owner",
+        "Externt id tillhör",
+        TEXT,
+        "Kommunkoden för den kommun vars numrering det externa id:t följer. Tom för "
+        "Samverkanskollens egna id (de som börjar med SK-).",
+        10,
     ),
     Column(
         "id",
@@ -102,21 +118,52 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
         "parties",
         "Parter",
         PARTIES,
-        "Kommunkod och roll, t.ex. 2021:värd; 2023:beställare. Roller: värd, beställare, medlem.",
+        "Kommuner med kod eller namn och roll, t.ex. 2021:värd; 2023:beställare eller "
+        "”Falun (värd), Borlänge”. Eller använd Motpart och Vår roll.",
         30,
-        required=True,
     ),
     Column("purpose", "Syfte", TEXT, "Varför kommunerna samverkar.", 40),
     Column("goals", "Mål och förväntade effekter", TEXT, "Vad samverkan ska leda till.", 40),
     Column("motive", "Motiv", TEXT, "T.ex. kompetensförsörjning eller sårbarhet.", 30),
-    Column("start_on", "Startdatum", DATE, "ÅÅÅÅ-MM-DD.", 12),
-    Column("end_on", "Slutdatum", DATE, "ÅÅÅÅ-MM-DD. Tom betyder tills vidare.", 12),
-    Column("notice_months", "Uppsägningstid (månader)", INT, "Heltal, 0–60.", 12),
+    Column("start_on", "Startdatum", DATE, "T.ex. 2020-01-01, 1/1 2020 eller bara året.", 12),
+    Column(
+        "end_on",
+        "Slutdatum",
+        DATE,
+        "ÅÅÅÅ-MM-DD: sista dagen i (första) avtalsperioden. Tom när avtalet gäller tills vidare.",
+        12,
+    ),
+    Column(
+        "term",
+        "Avtalstid",
+        CHOICE,
+        "Avtalsperiod som upphör utan uppsägning, Avtalsperiod och därefter tills vidare, "
+        "Tills vidare eller Avtalsperiod som förlängs automatiskt (också ”3 år, därefter tills "
+        "vidare”). Tom: läses ur Förlängning och Slutdatum.",
+        30,
+        TERM_LABELS,
+    ),
+    Column(
+        "notice_months",
+        "Uppsägningstid (månader)",
+        INT,
+        "Antal månader, 0–60: 6, ”6 mån” eller ”1 år”.",
+        12,
+    ),
+    Column(
+        "end_alignment",
+        "Uppsägningen räknas till",
+        CHOICE,
+        "Den dag uppsägningstiden löper ut (tom), närmaste månadsskifte eller närmaste "
+        "årsskifte. Bara för avtal som löper tills vidare.",
+        24,
+        ALIGNMENT_LABELS,
+    ),
     Column(
         "renewal",
         "Förlängning",
         CHOICE,
-        "Ingen förlängning eller Förlängs automatiskt.",
+        "Äldre kolumn: Ingen förlängning eller Förlängs automatiskt. Avtalstid går före.",
         20,
         RENEWAL_LABELS,
     ),
@@ -136,6 +183,13 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
         12,
     ),
     Column(
+        "first_review_on",
+        "Första uppföljning",
+        DATE,
+        "ÅÅÅÅ-MM-DD. Tom betyder start plus intervallet.",
+        12,
+    ),
+    Column(
         "cost_basis",
         "Kostnadsfördelning",
         CHOICE,
@@ -143,12 +197,26 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
         18,
         COST_BASIS_LABELS,
     ),
-    Column("annual_cost", "Årlig kostnad totalt (kr)", DECIMAL, "Belopp i kronor.", 16),
+    Column(
+        "annual_cost",
+        "Årlig kostnad totalt (kr)",
+        DECIMAL,
+        "Alla parters kostnad per år, t.ex. 1 250 000 kr, 820 tkr eller 52,4 mkr.",
+        16,
+    ),
     Column("cost_note", "Kommentar om kostnader", TEXT, "", 30),
     Column("document_ref", "Diarienummer", TEXT, "Avtalets diarienummer.", 16),
     Column("document_url", "Länk till avtalet", TEXT, "Webbadress som börjar med https://.", 30),
     Column("internal_note", "Intern anteckning", TEXT, "", 30),
     Column("is_public", "Visas publikt", BOOL, "ja eller nej.", 10),
+    Column(
+        "is_asymmetric",
+        "Asymmetrisk",
+        BOOL,
+        "ja eller nej: en större part utför åt mindre (avtalssamverkan eller gemensam nämnd). "
+        "Tom: avgörs av befolkningen.",
+        10,
+    ),
 )
 DERIVED_COLUMNS: tuple[Column, ...] = (
     Column("notice_deadline_on", "Uppsägning senast", DATE, "Beräknas; läses inte vid import.", 14),
@@ -166,6 +234,32 @@ PARTY_FIELD_COLUMNS: tuple[Column, ...] = (
     Column("left_on", "Lämnade", DATE, "ÅÅÅÅ-MM-DD; tom om kommunen är kvar.", 12),
     Column("cost_share_percent", "Kostnadsandel (%)", DECIMAL, "0–100.", 12),
     Column("annual_cost", "Årlig kostnad för kommunen (kr)", DECIMAL, "", 16),
+    Column(
+        "deciding_body",
+        "Beslutar om uppsägning",
+        CHOICE,
+        "kommunfullmäktige, kommunstyrelsen eller nämnd. Tom: formens standard (fullmäktige i "
+        "kommunalförbund och gemensam nämnd).",
+        20,
+        DECIDING_BODY_WORDS,
+    ),
+    Column(
+        "deciding_body_name",
+        "Beslutande nämnd",
+        TEXT,
+        "Nämndens namn när en nämnd beslutar, t.ex. Miljö- och byggnämnden.",
+        24,
+    ),
+    Column(
+        "organisation",
+        "Organisation",
+        TEXT,
+        "Parter som inte är kommuner: länskod (region), organisationsnummer eller org-id. "
+        "Tom för kommuner.",
+        16,
+    ),
+    Column("ownership_percent", "Ägarandel (%)", DECIMAL, "Bolag: 0–100.", 12),
+    Column("responsible_body", "Ansvarig nämnd", TEXT, "T.ex. Socialnämnden.", 20),
 )
 PARTY_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("agreement_external_id", "Externt id", TEXT, "Samverkans externa id.", 16),
@@ -203,20 +297,147 @@ BOOL_WORDS: dict[str, bool] = {
     "false": False,
     "0": False,
 }
-# Other names for our columns seen in kommuners own sheets (lower case); used to pre-fill
-# the mapping step, which the user can always change.
+# Other headings for our columns seen in kommuners own registers (compared without case and
+# accents); used to pre-fill the mapping step, which the user can always change.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "external_id": ("extern id", "externt id-nummer", "löpnummer", "avtals-id", "avtalsid"),
-    "title": ("titel", "namn på samverkan", "avtal", "avtalsnamn", "samverkan", "benämning"),
-    "form": ("form", "avtalsform", "samverkansform"),
-    "phase": ("status", "fas"),
-    "area_slugs": ("område", "samverkansområde", "verksamhetsområde", "verksamhet"),
-    "parties": ("kommuner", "parter", "deltagande kommuner"),
-    "start_on": ("start", "giltigt från", "från", "avtalsstart", "startdatum"),
-    "end_on": ("slut", "giltigt till", "till", "avtalsslut", "slutdatum"),
-    "notice_months": ("uppsägningstid", "uppsägningstid, månader"),
-    "document_ref": ("dnr", "diarienr", "diarienummer"),
-    "annual_cost": ("kostnad", "årlig kostnad", "årskostnad"),
+    "external_id": (
+        "extern id",
+        "externt id-nummer",
+        "löpnummer",
+        "löpnr",
+        "avtals-id",
+        "avtalsid",
+        "avtalsnummer",
+        "avtalsnr",
+        "nr",
+        "nummer",
+        "id-nummer",
+        "ref",
+        "referens",
+    ),
+    "title": (
+        "titel",
+        "namn på samverkan",
+        "avtal",
+        "avtalsnamn",
+        "samverkan",
+        "benämning",
+        "avtalets namn",
+        "avtalsbenämning",
+        "namn",
+        "samverkansavtal",
+        "rubrik",
+    ),
+    "form": ("form", "avtalsform", "samverkansform", "typ", "avtalstyp", "typ av samverkan"),
+    "phase": ("status", "fas", "avtalsstatus", "läge"),
+    "area_slugs": (
+        "område",
+        "samverkansområde",
+        "verksamhetsområde",
+        "verksamhet",
+        "områden",
+        "sakområde",
+        "verksamheter",
+    ),
+    "parties": ("kommuner", "parter", "deltagande kommuner", "ingående kommuner", "avtalsparter"),
+    "counterparties": (
+        "motpart",
+        "motparter",
+        "motpart(er)",
+        "samverkanspart",
+        "samverkansparter",
+        "andra kommuner",
+        "övriga parter",
+        "samarbetspart",
+        "samarbetsparter",
+        "part",
+    ),
+    "our_role": ("vår roll", "roll", "kommunens roll", "egen roll", "vår kommuns roll"),
+    "municipality": ("kommun", "egen kommun", "kommunnamn", "vår kommun"),
+    "start_on": (
+        "start",
+        "giltigt från",
+        "från",
+        "avtalsstart",
+        "startdatum",
+        "gäller från",
+        "fr.o.m.",
+        "from",
+        "fr o m",
+        "avtalet gäller från",
+        "startår",
+        "sedan",
+        "datum",
+    ),
+    "end_on": (
+        "slut",
+        "giltigt till",
+        "till",
+        "avtalsslut",
+        "slutdatum",
+        "gäller till",
+        "t.o.m.",
+        "tom",
+        "t o m",
+        "gäller t.o.m.",
+        "upphör",
+        "löper ut",
+    ),
+    "term": ("avtalstid", "avtalsperiod", "löptid", "giltighetstid", "avtalets löptid"),
+    "notice_months": (
+        "uppsägningstid",
+        "uppsägningstid, månader",
+        "uppsägningstid (mån)",
+        "uppsägningstid (månader)",
+        "uppsägning",
+    ),
+    "document_ref": ("dnr", "diarienr", "diarienummer", "dnr avtal", "ärendenummer"),
+    "annual_cost": (
+        "total kostnad",
+        "totalkostnad",
+        "total kostnad/år",
+        "total årskostnad",
+        "kostnad totalt",
+        "budget totalt",
+    ),
+    "own_annual_cost": (
+        "kostnad/år",
+        "kostnad per år",
+        "kostnad",
+        "årlig kostnad",
+        "årskostnad",
+        "vår kostnad",
+        "kommunens kostnad",
+        "kostnad för kommunen",
+        "kostnad kr/år",
+        "kostnad (kr/år)",
+        "belopp",
+        "belopp/år",
+    ),
+    "responsible": (
+        "ansvarig",
+        "kontaktperson",
+        "ansvarig tjänsteperson",
+        "avtalsansvarig",
+        "ansvarig tjänsteman",
+        "kontakt",
+        "ägare",
+    ),
+    "decision": ("beslut", "beslutad", "beslut kf", "beslutsdatum", "politiskt beslut", "beslutat"),
+    "comment": (
+        "kommentar",
+        "kommentarer",
+        "anteckning",
+        "övrigt",
+        "notering",
+        "noteringar",
+        "anmärkning",
+    ),
+    "internal_note": ("intern anteckning",),
+    "purpose": ("syfte", "syftet"),
+    "goals": ("mål", "mål och förväntade effekter", "förväntade effekter"),
+    "document_url": ("länk", "länk till avtalet", "url", "webbadress"),
+    "review_interval_months": ("uppföljning", "uppföljningsintervall", "följs upp"),
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -246,9 +467,22 @@ def party_detail_header(index: int, column: Column) -> str:
 # --- values out -------------------------------------------------------------------------------
 
 
+def org_key(org: Any) -> str:
+    """How files name an organisation that is not a kommun: länskod for a region, else its
+    organisationsnummer, else ``org-<id>``."""
+    if org.code:
+        return str(org.code)
+    return str(org.org_number) if org.org_number else f"org-{org.id}"
+
+
+def party_key(party: Party) -> str:
+    """A party in files: its kommunkod, else :func:`org_key`."""
+    return party.municipality_code or org_key(party.organisation)
+
+
 def party_pairs(agreement: Agreement) -> str:
-    """Parties as ``kod:roll`` pairs, e.g. ``2021:värd; 2023:beställare``."""
-    return "; ".join(f"{p.municipality_code}:{ROLE_WORDS[p.role]}" for p in agreement.parties)
+    """Parties as ``kod:roll`` pairs, e.g. ``2021:värd; 20:medlem; 202100-5521:medlem``."""
+    return "; ".join(f"{party_key(p)}:{ROLE_WORDS[p.role]}" for p in agreement.parties)
 
 
 def agreement_values(agreement: Agreement, derived: Any | None = None) -> dict[str, Any]:
@@ -278,11 +512,18 @@ def party_values(party: Party) -> dict[str, Any]:
         "Externt id": agreement.external_id,
         "Id": agreement.id,
         "Samverkan": agreement.title,
-        "Kommun": party.municipality.name if party.municipality else None,
+        "Kommun": party.name,
     }
     for column in PARTY_FIELD_COLUMNS:
+        if column.key == "organisation":
+            values[column.name] = None if party.municipality_code else party_key(party)
+            continue
         raw = getattr(party, column.key)
-        values[column.name] = ROLE_WORDS.get(raw, raw) if column.key == "role" else raw
+        if column.key == "role":
+            raw = ROLE_WORDS.get(raw, raw)
+        elif column.kind == CHOICE and column.choices is not None:
+            raw = column.choices.get(raw, raw) or None
+        values[column.name] = raw
     return values
 
 
@@ -375,6 +616,6 @@ def canonical(agreement: Agreement) -> dict[str, Any]:
     data["areas"] = sorted(a.slug for a in agreement.areas)
     data["parties"] = sorted(
         ({name: plain(getattr(p, name)) for name in PARTY_FIELDS} for p in agreement.parties),
-        key=lambda p: p["municipality_code"],
+        key=lambda p: (p["municipality_code"] or "", str(p["organisation_id"])),
     )
     return data

@@ -23,24 +23,35 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from coop_tracker.agreements.forms import filters_from_request
 from coop_tracker.agreements.queries import all_matching
-from coop_tracker.agreements.views import filters_from_request
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import today
+from coop_tracker.core.files import private_dir, write_private
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.core.web import request_id
-from coop_tracker.exchange.columns import AGREEMENT_COLUMNS
-from coop_tracker.exchange.export import XLSX_MIME, render, template_csv, template_xlsx
+from coop_tracker.exchange.columns import AGREEMENT_COLUMNS, DERIVED_COLUMNS
+from coop_tracker.exchange.export import (
+    DOCUMENT_SHEET,
+    XLSX_MIME,
+    render,
+    template_csv,
+    template_xlsx,
+)
 from coop_tracker.exchange.forms import ConfirmForm, UploadForm
 from coop_tracker.exchange.parsing import FileRejected, ParsedFile, read_upload
 from coop_tracker.exchange.services import (
     auto_mapping,
     check_mapping,
     importable_columns,
+    remember_mapping,
+    remembered_mapping,
     run_import,
 )
 from coop_tracker.extensions import db
+from coop_tracker.municipalities.models import Area, Municipality
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 SESSION_KEY = "exchange_import"
@@ -99,8 +110,7 @@ def template(fmt: str) -> Any:
 def _import_dir() -> Path:
     configured = current_app.config.get("IMPORT_DIR")
     path = Path(configured) if configured else Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def _stored_path(token: str) -> Path:
@@ -138,17 +148,43 @@ def _require_import() -> None:
         abort(403)
 
 
+def _importing_kommun(raw: str | None) -> tuple[str | None, str | None]:
+    """The kommun whose register the file is: an editor's own; an admin may choose one (or
+    none, for a register of the whole installation). Returns (code, error)."""
+    if current_user.role != "admin":
+        return current_user.municipality_code, None
+    code = (raw or "").strip()
+    if not code:
+        return None, None
+    if not is_kommun_code(code) or db.session.get(Municipality, code) is None:
+        return None, _("Välj en kommun i listan.")
+    return code, None
+
+
+def _kommun_choices() -> list[tuple[str, str]]:
+    if current_user.role != "admin":
+        return []
+    return [
+        (m.code, m.name)
+        for m in db.session.scalars(db.select(Municipality).order_by(Municipality.name))
+    ]
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def upload() -> Any:
-    """Step 1: choose a CSV or XLSX file."""
+    """Step 1: choose a CSV or XLSX file (and, for an admin, whose register it is)."""
     _require_import()
     form = UploadForm()
     errors: dict[str, str] = {}
+    chosen = request.form.get("municipality", "")
     if form.validate_on_submit():
         storage = form.file.data
         name = Path(getattr(storage, "filename", "") or "").name[:120]
         data = storage.read() if storage else b""
+        municipality, kommun_error = _importing_kommun(chosen)
+        if kommun_error:
+            errors["municipality"] = kommun_error
         try:
             if not name:
                 raise FileRejected(_("Välj en fil att importera."))
@@ -159,29 +195,53 @@ def upload() -> Any:
             parsed = read_upload(data, name, max_rows=_max_rows())
         except FileRejected as rejected:
             errors["file"] = rejected.message
-        else:
+        if not errors:
             _remove_stale()
             old = session.get(SESSION_KEY)
             if isinstance(old, dict) and str(old.get("token", "")).isalnum():
                 _stored_path(old["token"]).unlink(missing_ok=True)
             token = secrets.token_hex(16)
-            _stored_path(token).write_bytes(data)
-            mapping = auto_mapping(parsed.main.headers)
-            session[SESSION_KEY] = {"token": token, "filename": name, "mapping": mapping}
-            if check_mapping(mapping, parsed.main.headers, parsed):
+            write_private(_stored_path(token), data)
+            remembered = remembered_mapping(db.session, municipality)
+            mapping = auto_mapping(parsed.main.headers, remembered)
+            session[SESSION_KEY] = {
+                "token": token,
+                "filename": name,
+                "mapping": mapping,
+                "municipality": municipality,
+                "links": {},
+            }
+            # The mapping step always comes first for a sheet of the kommun's own: it shows
+            # what was recognised, and the user confirms it.
+            if check_mapping(mapping, parsed.main.headers, parsed, municipality) or not (
+                _is_our_format(parsed.main.headers)
+            ):
                 return redirect(url_for("exchange.mapping"))
             return redirect(url_for("exchange.preview"))
     elif form.is_submitted():
         errors = {k: " ".join(v) for k, v in form.errors.items()}
-    return render_template("exchange/upload.html", form=form, errors=errors), (
-        422 if errors else 200
-    )
+    return render_template(
+        "exchange/upload.html",
+        form=form,
+        errors=errors,
+        kommuner=_kommun_choices(),
+        chosen=chosen,
+        areas=db.session.scalars(db.select(Area).order_by(Area.sort_order)).all(),
+    ), (422 if errors else 200)
+
+
+def _is_our_format(headers: list[str]) -> bool:
+    """A file in our own format (our export or template) needs no mapping step (the export's
+    Dokument and "Part N: kostnad …" columns are not read)."""
+    ours = {c.name for c in (*AGREEMENT_COLUMNS, *DERIVED_COLUMNS)} | {DOCUMENT_SHEET}
+    named = [h for h in headers if h]
+    return bool(named) and all(h in ours or h.startswith("Part ") for h in named)
 
 
 @bp.route("/import/mapping", methods=["GET", "POST"])
 @login_required
 def mapping() -> Any:
-    """Step 2: say which of the file's columns holds which of ours (remembered in the session)."""
+    """Step 2: say which of the file's columns holds which of ours (remembered per kommun)."""
     _require_import()
     pending = _pending()
     if pending is None:
@@ -191,6 +251,7 @@ def mapping() -> Any:
     form = ConfirmForm()
     current = dict(state.get("mapping") or {})
     problems: list[str] = []
+    municipality = state.get("municipality")
     if form.validate_on_submit():
         headers = set(parsed.main.headers)
         chosen = {}
@@ -199,12 +260,11 @@ def mapping() -> Any:
             if value and value in headers:
                 chosen[column.key] = value
         current = chosen
-        problems = check_mapping(chosen, parsed.main.headers, parsed)
+        problems = check_mapping(chosen, parsed.main.headers, parsed, municipality)
         if not problems:
             session[SESSION_KEY] = {**state, "mapping": chosen}
             return redirect(url_for("exchange.preview"))
-    elif request.method == "GET":
-        problems = []
+    recognised = sum(1 for h in parsed.main.headers if h and h in current.values())
     return render_template(
         "exchange/mapping.html",
         form=form,
@@ -213,6 +273,9 @@ def mapping() -> Any:
         mapping=current,
         problems=problems,
         filename=state.get("filename", ""),
+        recognised=recognised,
+        kommun=db.session.get(Municipality, municipality) if municipality else None,
+        remembered=bool(remembered_mapping(db.session, municipality)),
     ), (422 if problems else 200)
 
 
@@ -220,25 +283,62 @@ def _actor() -> Actor:
     return Actor(user=current_user._get_current_object(), source="import", request_id=request_id())
 
 
+def _run(state: dict[str, Any], parsed: ParsedFile) -> Any:
+    links = {int(k): int(v) for k, v in (state.get("links") or {}).items()}
+    return run_import(
+        db.session,
+        parsed,
+        state.get("mapping") or {},
+        actor=_actor(),
+        municipality=state.get("municipality"),
+        today=today(),
+        links=links,
+    )
+
+
 @bp.get("/import/preview")
 @login_required
 def preview() -> Any:
-    """Step 3: what would be created, updated and left alone, and every error. Nothing is saved."""
+    """Step 3: what would be created, changed and left alone, how values were read, and every
+    error. Nothing is saved."""
     _require_import()
     pending = _pending()
     if pending is None:
         flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
-    result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
+    result = _run(state, parsed)
     db.session.rollback()
+    municipality = state.get("municipality")
     return render_template(
         "exchange/preview.html",
         result=result,
         filename=state.get("filename", ""),
         form=ConfirmForm(),
-        columns={c.key: c.name for c in AGREEMENT_COLUMNS},
+        columns={c.key: c.name for c in importable_columns()},
+        kommun=db.session.get(Municipality, municipality) if municipality else None,
+        links={int(k): int(v) for k, v in (state.get("links") or {}).items()},
     )
+
+
+@bp.post("/import/links")
+@login_required
+def links() -> Any:
+    """Step 3b: for each likely duplicate, link the row to the existing agreement or create."""
+    _require_import()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = _pending()
+    if pending is None:
+        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
+        return redirect(url_for("exchange.upload"))
+    state, _parsed = pending
+    chosen: dict[str, int] = {}
+    for name, value in request.form.items():
+        if name.startswith("link-") and name[5:].isdigit() and value.isdigit():
+            chosen[name[5:]] = int(value)
+    session[SESSION_KEY] = {**state, "links": chosen}
+    return redirect(url_for("exchange.preview"))
 
 
 @bp.post("/import/apply")
@@ -253,11 +353,14 @@ def apply() -> Any:
         flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
-    result = run_import(db.session, parsed, state.get("mapping") or {}, actor=_actor())
+    result = _run(state, parsed)
     if not result.ok:
         db.session.rollback()
         flash(_("Inget har sparats: filen innehåller fel. Se listan nedan."), "warning")
         return redirect(url_for("exchange.preview"))
+    remember_mapping(
+        db.session, state.get("municipality"), state.get("mapping") or {}, actor=_actor()
+    )
     db.session.commit()
     _stored_path(state["token"]).unlink(missing_ok=True)
     session.pop(SESSION_KEY, None)

@@ -10,13 +10,15 @@ from marshmallow import fields
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.api.common import api_user, permission_required, utc
-from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.api.schemas import MUNICIPALITY_CODE, ErrorSchema, OneOf, Range, Schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
-from coop_tracker.lifecycle import services
-from coop_tracker.lifecycle.models import Exit, PhaseChange
+from coop_tracker.lifecycle import plans, services
+from coop_tracker.lifecycle.exits import exit_action
+from coop_tracker.lifecycle.models import Exit, ExitTask, PhaseChange
+from coop_tracker.lifecycle.queries import plan_checklist
 
 blp = Blueprint(
     "lifecycle_api",
@@ -27,7 +29,11 @@ blp = Blueprint(
 
 
 class TransitionIn(Schema):
-    to_phase = fields.String(metadata={"description": "active, exiting, ended, abandoned"})
+    to_phase = fields.String(
+        required=True,
+        validate=OneOf(["planned", "active", "exiting", "ended", "abandoned"]),
+        metadata={"description": "Fasen att byta till; se allowed i GET för vad som går nu."},
+    )
     reason = fields.String(allow_none=True)
     override = fields.Boolean(load_default=False, metadata={"description": "Bara admin"})
 
@@ -53,25 +59,115 @@ class TransitionsOut(Schema):
 
 
 class ExitIn(Schema):
-    scope = fields.String(metadata={"description": "agreement | party"})
-    leaving_party = fields.Raw(allow_none=True, metadata={"description": "kommunkod"})
+    kind = fields.String(
+        allow_none=True,
+        validate=OneOf(["withdrawal", "ending", "liquidation"]),
+        metadata={
+            "description": "withdrawal (utträde) | ending (avveckling) | liquidation "
+            "(likvidation, bara kommunalförbund). Utan kind avgör scope."
+        },
+    )
+    scope = fields.String(
+        validate=OneOf(["agreement", "party"]),
+        metadata={"description": "agreement (avveckling) eller party (utträde, med leaving_party)"},
+    )
+    leaving_party = fields.String(
+        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
+    )
     title = fields.String(allow_none=True)
     background = fields.String(allow_none=True)
-    notice_party = fields.Raw(allow_none=True, metadata={"description": "kommunkod"})
-    notice_given_on = fields.Raw(allow_none=True, metadata={"description": "ÅÅÅÅ-MM-DD"})
-    effective_on = fields.Raw(allow_none=True)
-    transition_starts_on = fields.Raw(allow_none=True)
-    transition_ends_on = fields.Raw(allow_none=True)
+    notice_party = fields.String(
+        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
+    )
+    notice_given_on = fields.Date(allow_none=True)
+    notice_received_on = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "Dagen uppsägningen nådde de andra parterna; uppsägningstiden "
+            "räknas från den. Tom: dagen den lämnades."
+        },
+    )
+    effective_on = fields.Date(allow_none=True)
+    transition_starts_on = fields.Date(allow_none=True)
+    transition_ends_on = fields.Date(allow_none=True)
     has_joint_organisation = fields.Boolean(load_default=False)
-    adopted_on = fields.Raw(
+    adopted_on = fields.Date(
         allow_none=True, metadata={"description": "Anges det antas planen direkt"}
     )
     decision_ref = fields.String(allow_none=True)
 
 
+VERSION_FIELD_HELP = "Radens version som du läste; annars 409."
+
+
+class ExitPatchIn(Schema):
+    version = fields.Integer(
+        required=True, validate=Range(min=1), metadata={"description": VERSION_FIELD_HELP}
+    )
+    kind = fields.String(allow_none=True, validate=OneOf(["withdrawal", "ending", "liquidation"]))
+    leaving_party = fields.String(
+        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
+    )
+    title = fields.String(allow_none=True)
+    background = fields.String(allow_none=True)
+    notice_party = fields.String(
+        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
+    )
+    notice_given_on = fields.Date(allow_none=True)
+    effective_on = fields.Date(allow_none=True)
+    transition_starts_on = fields.Date(allow_none=True)
+    transition_ends_on = fields.Date(allow_none=True)
+    has_joint_organisation = fields.Boolean(allow_none=True)
+
+
+class VersionQuery(Schema):
+    version = fields.Integer(
+        required=True, validate=Range(min=1), metadata={"description": VERSION_FIELD_HELP}
+    )
+
+
+class TaskIn(Schema):
+    version = fields.Integer(
+        validate=Range(min=1), metadata={"description": "Krävs vid ändring. " + VERSION_FIELD_HELP}
+    )
+    title = fields.String(allow_none=True, metadata={"description": "Bara egna uppgifter"})
+    is_required = fields.Boolean(allow_none=True, metadata={"description": "Bara egna uppgifter"})
+    party = fields.String(
+        allow_none=True,
+        validate=MUNICIPALITY_CODE,
+        metadata={"description": "kommunkod; null = gemensam (förbundet)"},
+    )
+    owner_name = fields.String(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    status = fields.String(
+        allow_none=True, validate=OneOf(["open", "in_progress", "done", "not_applicable"])
+    )
+    not_applicable_reason = fields.String(
+        allow_none=True, metadata={"description": "Krävs när status är not_applicable"}
+    )
+    note = fields.String(allow_none=True)
+
+
+class DecisionIn(Schema):
+    version = fields.Integer(
+        allow_none=True,
+        validate=Range(min=1),
+        metadata={"description": "Krävs när beslutet ändras. " + VERSION_FIELD_HELP},
+    )
+    body = fields.String(allow_none=True, metadata={"description": "Beslutande organ"})
+    decided_on = fields.Date(allow_none=True, metadata={"description": "Inte i framtiden"})
+    paragraph = fields.String(allow_none=True)
+    case_number = fields.String(allow_none=True, metadata={"description": "Diarienummer"})
+    note = fields.String(allow_none=True)
+
+
 class ExitActionIn(Schema):
-    version = fields.Raw()
-    adopted_on = fields.Raw(allow_none=True)
+    version = fields.Integer(
+        required=True,
+        validate=Range(min=1),
+        metadata={"description": "Planens version som du läste; annars 409."},
+    )
+    adopted_on = fields.Date(allow_none=True)
     decision_ref = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
 
@@ -123,10 +219,50 @@ def _code(party: Any) -> str | None:
     return party.municipality_code if party is not None else None
 
 
+def task_json(t: ExitTask) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "kind": t.kind,
+        "party": _code(t.party),
+        "title": t.title,
+        "guidance": t.guidance,
+        "legal_source": t.legal_source,
+        "is_required": t.is_required,
+        "is_custom": t.is_custom,
+        "owner_name": t.owner_name,
+        "due_on": _iso(t.due_on),
+        "status": t.status,
+        "not_applicable_reason": t.not_applicable_reason,
+        "note": t.note,
+        "version": t.version,
+    }
+
+
+def _checklist_json(plan: Exit) -> list[dict[str, Any]]:
+    checklist = plan_checklist(db.session, plan)
+    agreement = db.session.get(Agreement, plan.agreement_id)
+    codes = {p.id: p.municipality_code for p in agreement.parties} if agreement else {}
+    return [
+        {
+            "id": item.id,
+            "key": item.key,
+            "text": item.template_item.text_sv,
+            "legal_source": item.template_item.legal_source,
+            "party": codes.get(item.party_id) if item.party_id else None,
+            "is_required": item.is_required,
+            "status": item.status,
+            "version": item.version,
+        }
+        for group in checklist.groups
+        for item in group.items
+    ]
+
+
 def exit_json(plan: Exit, outcome: services.ExitOutcome | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": plan.id,
         "agreement_id": plan.agreement_id,
+        "kind": plan.kind,
         "scope": plan.scope,
         "status": plan.status,
         "title": plan.title,
@@ -134,6 +270,7 @@ def exit_json(plan: Exit, outcome: services.ExitOutcome | None = None) -> dict[s
         "leaving_party": _code(plan.leaving_party),
         "notice_party": _code(plan.notice_party),
         "notice_given_on": _iso(plan.notice_given_on),
+        "notice_received_on": _iso(plan.notice_received_on),
         "effective_on": _iso(plan.effective_on),
         "earliest_end_on": _iso(plan.earliest_end_on),
         "is_notice_late": plan.is_notice_late,
@@ -144,20 +281,22 @@ def exit_json(plan: Exit, outcome: services.ExitOutcome | None = None) -> dict[s
         "decision_ref": plan.decision_ref,
         "completed_on": _iso(plan.completed_on),
         "withdrawn_on": _iso(plan.withdrawn_on),
+        "transition_agreement_id": plan.transition_agreement_id,
         "version": plan.version,
-        "tasks": [
+        "decisions": [
             {
-                "id": t.id,
-                "kind": t.kind,
-                "party": _code(t.party),
-                "title": t.title,
-                "owner_name": t.owner_name,
-                "due_on": _iso(t.due_on),
-                "status": t.status,
-                "version": t.version,
+                "party": _code(d.party),
+                "body": d.body,
+                "decided_on": _iso(d.decided_on),
+                "paragraph": d.paragraph,
+                "case_number": d.case_number,
+                "note": d.note,
+                "version": d.version,
             }
-            for t in plan.tasks
+            for d in plan.decisions
         ],
+        "tasks": [task_json(t) for t in plan.tasks],
+        "checklist": _checklist_json(plan),
     }
     if outcome is not None:
         data["messages"] = outcome.messages
@@ -232,19 +371,21 @@ def list_exits(agreement_id: int) -> Any:
 
 @blp.route("/agreements/<int:agreement_id>/exits", methods=["POST"])
 @permission_required("exit.edit", _agreement)
-@blp.arguments(ExitIn)
+@blp.arguments(ExitIn, required=False)  # every field has a default: {} drafts a plan
 @blp.response(201)
 @_errors(403, 404, 409, 422)
 def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
     """Draft an exit plan (notice optional); with ``adopted_on`` it is adopted at once."""
     agreement = _agreement(agreement_id)
     payload = services.ExitInput(
+        kind=data.get("kind"),
         scope=data.get("scope") or "agreement",
         leaving_party_id=_party_id(agreement, data.get("leaving_party"), "leaving_party"),
         title=data.get("title") or "",
         background=data.get("background") or "",
         notice_party_id=_party_id(agreement, data.get("notice_party"), "notice_party"),
         notice_given_on=data.get("notice_given_on"),
+        notice_received_on=data.get("notice_received_on"),
         effective_on=data.get("effective_on"),
         transition_starts_on=data.get("transition_starts_on"),
         transition_ends_on=data.get("transition_ends_on"),
@@ -275,18 +416,8 @@ def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
 @_errors(403, 404, 409, 422)
 def adopt(data: dict[str, Any], exit_id: int) -> Any:
     """Adopt a draft plan (the notice must be recorded)."""
-    plan = _plan(exit_id)
-    outcome = services.adopt_exit(
-        db.session,
-        plan,
-        expected_version=data.get("version"),
-        adopted_on=data.get("adopted_on"),
-        decision_ref=data.get("decision_ref") or "",
-        actor=web_actor(),
-        today=today(),
-    )
-    db.session.commit()
-    return exit_json(plan, outcome)
+    details = {"adopted_on": data.get("adopted_on"), "decision_ref": data.get("decision_ref") or ""}
+    return _plan_action(exit_id, "adopt", data, **details)
 
 
 @blp.route("/exits/<int:exit_id>/complete", methods=["POST"])
@@ -296,12 +427,7 @@ def adopt(data: dict[str, Any], exit_id: int) -> Any:
 @_errors(403, 404, 409, 422)
 def complete(data: dict[str, Any], exit_id: int) -> Any:
     """Mark an adopted plan carried out; 409 with ``reasons`` while tasks are open."""
-    plan = _plan(exit_id)
-    outcome = services.complete_exit(
-        db.session, plan, expected_version=data.get("version"), actor=web_actor(), today=today()
-    )
-    db.session.commit()
-    return exit_json(plan, outcome)
+    return _plan_action(exit_id, "complete", data)
 
 
 @blp.route("/exits/<int:exit_id>/withdraw", methods=["POST"])
@@ -311,14 +437,214 @@ def complete(data: dict[str, Any], exit_id: int) -> Any:
 @_errors(403, 404, 409, 422)
 def withdraw(data: dict[str, Any], exit_id: int) -> Any:
     """Withdraw a plan and its notice."""
+    return _plan_action(exit_id, "withdraw", data, reason=data.get("reason"))
+
+
+def _plan_action(exit_id: int, action: str, data: dict[str, Any], **details: Any) -> Any:
+    """Adopt, complete or withdraw the plan at the version the client sent, in one commit."""
     plan = _plan(exit_id)
-    outcome = services.withdraw_exit(
+    outcome = exit_action(
         db.session,
         plan,
+        action,
         expected_version=data.get("version"),
-        reason=data.get("reason"),
+        actor=web_actor(),
+        today=today(),
+        **details,
+    )
+    db.session.commit()
+    return exit_json(plan, outcome)
+
+
+def _task(task_id: int) -> ExitTask:
+    task = services.get_task(db.session, task_id)
+    try:
+        _agreement(task.exit.agreement_id)
+    except NotFound:
+        raise NotFound("Uppgiften hittades inte.") from None
+    return task
+
+
+def _task_agreement(task_id: int) -> Agreement:
+    return _agreement(_task(task_id).exit.agreement_id)
+
+
+@blp.route("/exits/<int:exit_id>", methods=["GET"])
+@blp.response(200)
+@_errors(404)
+def get_exit(exit_id: int) -> Any:
+    """One exit plan with its decisions, tasks and its own checklist."""
+    return exit_json(_plan(exit_id))
+
+
+@blp.route("/exits/<int:exit_id>", methods=["PATCH"])
+@permission_required("exit.edit", _exit_agreement)
+@blp.arguments(ExitPatchIn)
+@blp.response(200)
+@_errors(403, 404, 409, 422)
+def patch_exit(data: dict[str, Any], exit_id: int) -> Any:
+    """Change a draft or adopted plan; only the fields sent change. 409 on a stale version."""
+    plan = _plan(exit_id)
+    agreement = _agreement(plan.agreement_id)
+    payload = services.ExitInput.from_exit(plan)
+    if "kind" in data:
+        payload.kind = data["kind"]
+    for name in ("title", "background", "notice_given_on", "effective_on"):
+        if name in data:
+            setattr(payload, name, data[name] or ("" if name in ("title", "background") else None))
+    for name in ("transition_starts_on", "transition_ends_on"):
+        if name in data:
+            setattr(payload, name, data[name])
+    if data.get("has_joint_organisation") is not None:
+        payload.has_joint_organisation = data["has_joint_organisation"]
+    if "leaving_party" in data:
+        payload.leaving_party_id = _party_id(agreement, data["leaving_party"], "leaving_party")
+    if "notice_party" in data:
+        payload.notice_party_id = _party_id(agreement, data["notice_party"], "notice_party")
+    outcome = services.update_exit(
+        db.session,
+        plan,
+        payload,
+        expected_version=data.get("version"),
         actor=web_actor(),
         today=today(),
     )
     db.session.commit()
     return exit_json(plan, outcome)
+
+
+@blp.route("/exits/<int:exit_id>", methods=["DELETE"])
+@permission_required("exit.edit", _exit_agreement)
+@blp.arguments(VersionQuery, location="query")
+@blp.response(204)
+@_errors(403, 404, 409, 422)
+def delete_exit(data: dict[str, Any], exit_id: int) -> Any:
+    """Delete a draft plan (``?version=``). An adopted plan is withdrawn instead (422)."""
+    plans.delete_exit(
+        db.session, _plan(exit_id), expected_version=data.get("version"), actor=web_actor()
+    )
+    db.session.commit()
+    return None
+
+
+def _task_payload(agreement: Agreement, data: dict[str, Any], base: Any) -> Any:
+    payload = base
+    for name in ("owner_name", "status", "not_applicable_reason", "note", "title"):
+        if name in data:
+            setattr(payload, name, data[name] if data[name] is not None else "")
+    if "due_on" in data:
+        payload.due_on = data["due_on"]
+    if data.get("is_required") is not None:
+        payload.is_required = data["is_required"]
+    if "party" in data:
+        party = None
+        if data["party"] not in (None, ""):
+            party = agreement.party_for(str(data["party"]))
+            if party is None:
+                raise ValidationFailed({"party": "Kommunen är inte part i samverkan."})
+        payload.party_id = party.id if party else None
+    return payload
+
+
+@blp.route("/exits/<int:exit_id>/tasks", methods=["POST"])
+@permission_required("exit.edit", _exit_agreement)
+@blp.arguments(TaskIn)
+@blp.response(201)
+@_errors(403, 404, 409, 422)
+def post_task(data: dict[str, Any], exit_id: int) -> Any:
+    """Add a task of the planner's own (``title`` required; ``is_required`` defaults to true)."""
+    plan = _plan(exit_id)
+    agreement = _agreement(plan.agreement_id)
+    base = services.TaskInput(is_required=True)
+    task = plans.add_task(
+        db.session,
+        plan,
+        _task_payload(agreement, data, base),
+        actor=web_actor(),
+        today=today(),
+    )
+    db.session.commit()
+    return task_json(task)
+
+
+@blp.route("/exit-tasks/<int:task_id>", methods=["PATCH"])
+@permission_required("exit.edit", _task_agreement)
+@blp.arguments(TaskIn)
+@blp.response(200)
+@_errors(403, 404, 409, 422)
+def patch_task(data: dict[str, Any], task_id: int) -> Any:
+    """Change a task; ``not_applicable`` needs a reason. 409 on a stale version."""
+    task = _task(task_id)
+    agreement = _agreement(task.exit.agreement_id)
+    payload = _task_payload(agreement, data, services.TaskInput.from_task(task))
+    services.update_task(
+        db.session,
+        task,
+        payload,
+        expected_version=data.get("version"),
+        actor=web_actor(),
+        today=today(),
+    )
+    db.session.commit()
+    return task_json(task)
+
+
+@blp.route("/exit-tasks/<int:task_id>", methods=["DELETE"])
+@permission_required("exit.edit", _task_agreement)
+@blp.arguments(VersionQuery, location="query")
+@blp.response(204)
+@_errors(403, 404, 409, 422)
+def delete_task(data: dict[str, Any], task_id: int) -> Any:
+    """Remove a planner's own task (``?version=``); generated tasks are marked not applicable."""
+    plans.remove_task(
+        db.session, _task(task_id), expected_version=data.get("version"), actor=web_actor()
+    )
+    db.session.commit()
+    return None
+
+
+def _decision_agreement(exit_id: int, code: str) -> Agreement:
+    return _exit_agreement(exit_id)
+
+
+@blp.route("/exits/<int:exit_id>/decisions/<code>", methods=["PUT"])
+@permission_required("exit.edit", _decision_agreement)
+@blp.arguments(DecisionIn)
+@blp.response(200)
+@_errors(403, 404, 409, 422)
+def put_decision(data: dict[str, Any], exit_id: int, code: str) -> Any:
+    """Record one party's decision on the exit (body, date, §, diarienummer)."""
+    plan = _plan(exit_id)
+    agreement = _agreement(plan.agreement_id)
+    party = agreement.party_for(code)
+    if party is None:
+        raise NotFound("Kommunen är inte part i samverkan.")
+    plans.record_decision(
+        db.session,
+        plan,
+        party,
+        plans.DecisionInput(
+            body=data.get("body") or "",
+            decided_on=data.get("decided_on"),
+            paragraph=data.get("paragraph") or "",
+            case_number=data.get("case_number") or "",
+            note=data.get("note") or "",
+        ),
+        expected_version=data.get("version"),
+        actor=web_actor(),
+        today=today(),
+    )
+    db.session.commit()
+    return exit_json(plan)
+
+
+@blp.route("/exits/<int:exit_id>/transition-agreement", methods=["POST"])
+@permission_required("exit.edit", _exit_agreement)
+@blp.response(201)
+@_errors(403, 404, 409, 422)
+def post_transition_agreement(exit_id: int) -> Any:
+    """Create the plan's övergångsavtal: a planned avtalssamverkan prefilled from the plan."""
+    plan = _plan(exit_id)
+    created = plans.create_transition_agreement(db.session, plan, actor=web_actor(), today=today())
+    db.session.commit()
+    return {"agreement_id": created.id, "title": created.title, "exit": exit_json(plan)}

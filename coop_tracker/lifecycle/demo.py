@@ -35,6 +35,7 @@ from coop_tracker.checklists.services import (
     PHASE_CHECKLIST,
     REACHED,
     current_templates,
+    plan_exit_items,
     plan_items,
 )
 from coop_tracker.core.actor import Actor
@@ -46,7 +47,7 @@ from coop_tracker.lifecycle.models import (
     PhaseChange,
     TaskStatus,
 )
-from coop_tracker.lifecycle.rules import EXIT_TASKS
+from coop_tracker.lifecycle.rules import task_rows, whole_exit_kind
 
 CHUNK = 5000
 ID_CHUNK = 500
@@ -66,8 +67,10 @@ class DemoContextLike(Protocol):
     scale: str
     today: date
     actor: Actor
-    agreements: Sequence[Any]
     counts: dict[str, int]
+
+    @property
+    def agreements(self) -> Sequence[Any]: ...
 
     def random(self, name: str) -> random.Random: ...
 
@@ -121,7 +124,8 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
             else (PHASE_CHECKLIST[agreement.phase],)
         )
         for phase in phases:
-            if (agreement.id, phase) in instantiated:
+            # Exit lists belong to exit plans: ``_exits`` adds them with each plan.
+            if phase == "exit" or (agreement.id, phase) in instantiated:
                 continue
             for row in plan_items(templates[(phase, agreement.form)], current):  # type: ignore[arg-type]
                 answer = _answer(rng, agreement, phase, row["is_required"], today)
@@ -141,8 +145,23 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
 
     answered += len(new_items)
     changes = _phase_history(session, agreements, today, rng)
-    exits, tasks = _exits(session, agreements, parties, today, rng)
+
+    def keeps_exit_list(agreement: DemoAgreementLike) -> bool:
+        return (
+            context.scale == "small"
+            or _registered_from_the_start(agreement, today)
+            or PHASE_CHECKLIST[agreement.phase] == "exit"
+        )
+
+    exits, tasks, exit_items = _exits(
+        session, agreements, parties, templates, today, rng, keeps_exit_list
+    )
+    answered += exit_items
     session.flush()
+
+    if context.scale == "small":
+        _mtg_worked_example(session, context)
+        session.flush()
 
     context.counts["checklistpunkter"] = answered
     context.counts["fasbyten"] = changes
@@ -182,6 +201,7 @@ class _PlainItem:
     is_required: bool
     roles: tuple[str, ...]
     per_party: bool
+    sides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +212,7 @@ class _PlainTemplate:
     phase: str
     form: str | None
     items: tuple[_PlainItem, ...]
+    exit_kinds: tuple[str, ...] = ()
 
 
 def _templates_by_phase_and_form(
@@ -205,9 +226,17 @@ def _templates_by_phase_and_form(
             t.phase,
             t.form,
             tuple(
-                _PlainItem(i.id, i.key, i.is_required, tuple(i.roles or ()), i.per_party)
+                _PlainItem(
+                    i.id,
+                    i.key,
+                    i.is_required,
+                    tuple(i.roles or ()),
+                    i.per_party,
+                    tuple(i.sides or ()),
+                )
                 for i in t.items
             ),
+            tuple(t.exit_kinds or ()),
         )
         for t in current_templates(session)
     ]
@@ -235,7 +264,7 @@ def _instantiated(session: Session, ids: Sequence[int]) -> set[tuple[int, str]]:
 
 
 # How likely an item is resolved, by (agreement phase, checklist phase).
-DONE_SHARE = {
+DONE_SHARE: dict[tuple[str, str], float] = {
     (Phase.PLANNED, "before"): 0.4,
     (Phase.ABANDONED, "before"): 0.3,
     (Phase.ACTIVE, "during"): 0.5,
@@ -350,7 +379,7 @@ def _status(rng: random.Random, agreement_phase: str, phase: str, required: bool
     return ItemStatus.OPEN
 
 
-PATHS = {
+PATHS: dict[str, tuple[tuple[str, str], ...]] = {
     Phase.ACTIVE: (("planned", "active"),),
     Phase.EXITING: (("planned", "active"), ("active", "exiting")),
     Phase.ENDED: (("planned", "active"), ("active", "exiting"), ("exiting", "ended")),
@@ -419,9 +448,11 @@ def _exits(
     session: Session,
     agreements: Sequence[DemoAgreementLike],
     parties: dict[int, list[_Party]],
+    templates: dict[tuple[str, str], list[_PlainTemplate]],
     today: date,
     rng: random.Random,
-) -> tuple[int, int]:
+    keeps_exit_list: Any,
+) -> tuple[int, int, int]:
     """An adopted plan for each exiting agreement, a completed one for each ended agreement and
     each party that has left, and a few drafts ("what if") for active agreements."""
     ids = [a.id for a in agreements]
@@ -439,7 +470,9 @@ def _exits(
         current = [p for p in members if p.left_on is None]
         if not current:
             continue
-        for leaver in (p for p in members if p.left_on is not None):
+        for leaver in members:
+            if leaver.left_on is None:
+                continue
             notice_on = add_months(leaver.left_on, -rng.choice((6, 9, 12)))
             plans.append(
                 _plan_row(
@@ -453,7 +486,7 @@ def _exits(
                     today,
                 )
             )
-            plan_parties.append([leaver, *(p for p in current if p.role == "host")])
+            plan_parties.append([leaver, *current])
         if agreement.phase in (Phase.EXITING, Phase.ENDED):
             days = _phase_dates(agreement, today, rng)
             notice_on = days[1]
@@ -463,7 +496,9 @@ def _exits(
                 else max(agreement.end_on or today, add_months(notice_on, 12))
             )
             status = ExitStatus.COMPLETED if agreement.phase == Phase.ENDED else ExitStatus.ADOPTED
-            giver = rng.choice(current)
+            host = next((p for p in current if p.role == "host"), None)
+            # The MTG case: Mariestad, the host, gave notice (see ``_mtg_worked_example``).
+            giver = host if agreement.title == MTG_TEKNIK and host else rng.choice(current)
             plans.append(
                 _plan_row(
                     agreement, ExitScope.AGREEMENT, status, None, giver, notice_on, effective, today
@@ -478,7 +513,7 @@ def _exits(
             )
             plan_parties.append(current)
     if not plans:
-        return 0, 0
+        return 0, 0, 0
     table = _table(Exit)
     exit_ids: list[int] = []
     for chunk in _chunks(plans, CHUNK):
@@ -488,11 +523,64 @@ def _exits(
             )
         )
     tasks: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    by_id = {a.id: a for a in agreements}
     for exit_id, plan, members in zip(exit_ids, plans, plan_parties, strict=True):
-        tasks.extend(_task_rows(exit_id, plan, members, rng))
+        agreement = by_id[plan["agreement_id"]]
+        tasks.extend(_task_rows(exit_id, plan, agreement.form, members, rng))
+        if keeps_exit_list(agreement):
+            items.extend(_exit_items(exit_id, plan, agreement, members, templates, today, rng))
     for chunk in _chunks(tasks, CHUNK):
         session.execute(insert(_table(ExitTask)), list(chunk))
-    return len(plans), len(tasks)
+    for chunk in _chunks(items, CHUNK):
+        session.execute(insert(_table(ChecklistItem)), list(chunk))
+    return len(plans), len(tasks), len(items)
+
+
+def _exit_items(
+    exit_id: int,
+    plan: dict[str, Any],
+    agreement: DemoAgreementLike,
+    members: Sequence[_Party],
+    templates: dict[tuple[str, str], list[_PlainTemplate]],
+    today: date,
+    rng: random.Random,
+) -> list[dict[str, Any]]:
+    """The plan's own exit checklist, answered like the plan's tasks."""
+    kind = plan["kind"]
+    leaver = plan["leaving_party_id"]
+    sides = [
+        (p.id, p.role, "remaining" if kind == "withdrawal" and p.id != leaver else "leaving")
+        for p in members
+    ]
+    chosen = [
+        t for t in templates[("exit", agreement.form)] if not t.exit_kinds or kind in t.exit_kinds
+    ]
+    stamp = _at(today)
+    rows = []
+    for row in plan_exit_items(chosen, sides):  # type: ignore[arg-type]
+        if plan["status"] == ExitStatus.COMPLETED:
+            status = ItemStatus.DONE
+        elif plan["status"] == ExitStatus.ADOPTED:
+            status = ItemStatus.DONE if rng.random() < 0.45 else ItemStatus.OPEN
+        else:
+            status = ItemStatus.OPEN
+        done = status == ItemStatus.DONE
+        rows.append(
+            {
+                **row,
+                "agreement_id": agreement.id,
+                "exit_id": exit_id,
+                "status": status,
+                "not_applicable_reason": "",
+                "done_at": _at(min(today, plan["effective_on"] or today)) if done else None,
+                "done_by_name": DEMO_NAME if done else "",
+                "version": 1,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+    return rows
 
 
 def _plan_row(
@@ -515,6 +603,7 @@ def _plan_row(
     return {
         "agreement_id": agreement.id,
         "scope": scope,
+        "kind": "withdrawal" if scope == ExitScope.PARTY else whole_exit_kind(agreement.form),
         "leaving_party_id": leaver.id if leaver else None,
         "status": status,
         "title": title[:200],
@@ -543,53 +632,130 @@ def _plan_row(
 
 
 def _task_rows(
-    exit_id: int, plan: dict[str, Any], members: Iterable[_Party], rng: random.Random
+    exit_id: int,
+    plan: dict[str, Any],
+    form: str,
+    members: Iterable[_Party],
+    rng: random.Random,
 ) -> list[dict[str, Any]]:
-    due = {
+    anchors = {
+        "before_decision": plan["notice_given_on"] - timedelta(days=42)
+        if plan["notice_given_on"]
+        else None,
+        "before_notice": plan["notice_given_on"] - timedelta(days=14)
+        if plan["notice_given_on"]
+        else None,
         "notice": plan["notice_given_on"],
         "start": plan["transition_starts_on"],
+        "effective": plan["effective_on"],
         "end": plan["transition_ends_on"],
     }
-    members = list(members)
-    leaver = plan["leaving_party_id"]
     rows: list[dict[str, Any]] = []
-    order = 0
-    for spec in EXIT_TASKS:
-        owners: list[_Party | None] = [None] if spec.joint else list(members)
-        for party in owners:
-            if party is not None:
-                if party.role not in spec.titles:
-                    continue
-                if leaver is not None and party.id != leaver and not spec.remaining:
-                    continue
-            title = spec.titles["joint" if party is None else party.role]
-            if plan["status"] == ExitStatus.COMPLETED:
-                status = TaskStatus.DONE
-            elif plan["status"] == ExitStatus.ADOPTED:
-                status = rng.choice(
-                    (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.OPEN, TaskStatus.OPEN)
-                )
-            else:
-                status = TaskStatus.OPEN
-            order += 1
-            rows.append(
-                {
-                    "exit_id": exit_id,
-                    "party_id": party.id if party else None,
-                    "kind": spec.kind,
-                    "title": title,
-                    "guidance": "",
-                    "owner_name": "",
-                    "due_on": due[spec.due],
-                    "status": status,
-                    "note": "",
-                    "done_on": due[spec.due] if status == TaskStatus.DONE else None,
-                    "done_by_name": DEMO_NAME if status == TaskStatus.DONE else "",
-                    "sort_order": order,
-                    "version": 1,
-                }
+    for row in task_rows(
+        plan["kind"],
+        form,
+        [(p.id, p.role) for p in members],
+        leaving_id=plan["leaving_party_id"],
+        notice_party_id=plan["notice_party_id"],
+        due=anchors.get,
+    ):
+        if plan["status"] == ExitStatus.COMPLETED:
+            status = TaskStatus.DONE
+        elif plan["status"] == ExitStatus.ADOPTED:
+            status = rng.choice(
+                (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.OPEN, TaskStatus.OPEN)
             )
+        else:
+            status = TaskStatus.OPEN
+        rows.append(
+            {
+                **row,
+                "exit_id": exit_id,
+                "owner_name": "",
+                "status": status,
+                "note": "",
+                "not_applicable_reason": "",
+                "is_custom": False,
+                "done_on": row["due_on"] if status == TaskStatus.DONE else None,
+                "done_by_name": DEMO_NAME if status == TaskStatus.DONE else "",
+                "version": 1,
+            }
+        )
     return rows
+
+
+MTG_TEKNIK = "Gemensam teknisk nämnd Mariestad, Töreboda och Gullspång"
+MTG_IT = "Gemensam IT-nämnd Mariestad, Töreboda och Gullspång"
+MTG_BACKGROUND = (
+    "Mariestads kommunfullmäktige har beslutat att lämna MTG-samarbetet. Mariestad är "
+    "värdkommun för de gemensamma nämnderna, och en gemensam nämnd kan inte finnas kvar utan sin "
+    "värdkommun: när Mariestad går ur avvecklas därför hela nämnden, inte bara Mariestads del. "
+    "Töreboda och Gullspång planerar en egen samverkan, bland annat en gemensam miljö- och "
+    "byggnämnd med Töreboda som värdkommun."
+)
+
+
+def _mtg_worked_example(session: Session, context: DemoContextLike) -> None:
+    """The seed report's exit case: Mariestad leaves the MTG joint nämnder.
+
+    The technical nämnd is already in avveckling with Mariestad's notice and each kommun's own
+    decision; for the IT nämnd Mariestad's utträde is a draft, which the plan page explains will
+    become an avveckling of the whole nämnd when adopted, since the host leaves.
+    """
+    from coop_tracker.agreements.models import Agreement
+    from coop_tracker.lifecycle.models import ExitDecision
+    from coop_tracker.lifecycle.services import ExitInput, create_exit
+
+    today = context.today
+    teknik = session.scalar(select(Agreement).where(Agreement.title == MTG_TEKNIK))
+    plan = (
+        session.scalar(select(Exit).where(Exit.agreement_id == teknik.id).limit(1))
+        if teknik is not None
+        else None
+    )
+    if teknik is not None and plan is not None and not plan.decisions:
+        plan.title = "Mariestad lämnar MTG: avveckling av den gemensamma tekniska nämnden"
+        plan.background = MTG_BACKGROUND
+        notice = plan.notice_given_on or today
+        decided = {
+            "1493": (notice - timedelta(days=21), "§ 84", "KS 2025/412"),  # Mariestad, before
+            "1473": (min(today, notice + timedelta(days=45)), "§ 61", "KS 2025/233"),
+            "1447": (min(today, notice + timedelta(days=52)), "§ 47", "KS 2025/198"),
+        }
+        for party in teknik.parties:
+            if party.municipality_code in decided:
+                on, paragraph, case = decided[party.municipality_code]
+                plan.decisions.append(
+                    ExitDecision(
+                        party_id=party.id,
+                        body="Kommunfullmäktige",
+                        decided_on=on,
+                        paragraph=paragraph,
+                        case_number=case,
+                    )
+                )
+    it = session.scalar(select(Agreement).where(Agreement.title == MTG_IT))
+    if it is None or it.phase != Phase.ACTIVE:
+        return
+    if session.scalar(select(Exit.id).where(Exit.agreement_id == it.id).limit(1)) is not None:
+        return
+    mariestad = it.party_for("1493")
+    if mariestad is None:
+        return
+    create_exit(
+        session,
+        it,
+        ExitInput(
+            kind="withdrawal",
+            leaving_party_id=mariestad.id,
+            title="Mariestad lämnar IT-nämnden (utkast)",
+            background=MTG_BACKGROUND,
+            notice_party_id=mariestad.id,
+            has_joint_organisation=True,
+        ),
+        actor=context.actor,
+        today=today,
+    )
 
 
 def register_demo_extension() -> None:

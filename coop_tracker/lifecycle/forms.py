@@ -7,7 +7,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _l
-from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS, TASK_STATUS_LABELS
+from coop_tracker.lifecycle.plans import DecisionInput
+from coop_tracker.lifecycle.rules import EXIT_KIND_LABELS, TASK_STATUS_LABELS
 from coop_tracker.lifecycle.services import ExitInput, TaskInput
 
 
@@ -20,13 +21,12 @@ class TransitionForm(FlaskForm):
 
 
 class ExitForm(FlaskForm):
-    """An exit plan: scope, notice and transition period."""
+    """An exit plan: its kind, notice and transition period."""
 
     version = HiddenField()
-    scope = RadioField(
-        _l("Vad ska avvecklas?"),
-        choices=choices(EXIT_SCOPE_LABELS),
-        default="agreement",
+    kind = RadioField(
+        _l("Vilket slag av avslut?"),
+        choices=choices(EXIT_KIND_LABELS),
         validate_choice=False,
     )
     leaving_party_id = SelectField(_l("Part som lämnar"), choices=[], validate_choice=False)
@@ -34,6 +34,7 @@ class ExitForm(FlaskForm):
     background = TextAreaField(_l("Bakgrund och skäl"))
     notice_party_id = SelectField(_l("Part som säger upp"), choices=[], validate_choice=False)
     notice_given_on = StringField(_l("Uppsägningen lämnades"))
+    notice_received_on = StringField(_l("Uppsägningen nådde de andra parterna"))
     effective_on = StringField(_l("Samverkan upphör från"))
     transition_starts_on = StringField(_l("Övergången börjar"))
     transition_ends_on = StringField(_l("Övergången är klar"))
@@ -45,12 +46,13 @@ class ExitForm(FlaskForm):
 
     def to_input(self) -> ExitInput:
         return ExitInput(
-            scope=self.scope.data,
+            kind=self.kind.data,
             leaving_party_id=self.leaving_party_id.data or None,
             title=self.title.data,
             background=self.background.data,
             notice_party_id=self.notice_party_id.data or None,
             notice_given_on=self.notice_given_on.data,
+            notice_received_on=self.notice_received_on.data,
             effective_on=self.effective_on.data,
             transition_starts_on=self.transition_starts_on.data,
             transition_ends_on=self.transition_ends_on.data,
@@ -80,20 +82,48 @@ class VersionForm(FlaskForm):
 
 
 class TaskForm(FlaskForm):
-    """An exit task: party, owner, due date, status and note."""
+    """An exit task: (own tasks: title and weight) party, owner, due date, status and note."""
 
     version = HiddenField()
+    title = StringField(_l("Uppgift"))
+    is_required = BooleanField(_l("Måste vara klar innan planen kan markeras som genomförd"))
     party_id = SelectField(_l("Part"), choices=[], validate_choice=False)
     owner_name = StringField(_l("Ansvarig person"))
     due_on = StringField(_l("Klart senast"))
-    status = RadioField(_l("Status"), choices=choices(TASK_STATUS_LABELS), validate_choice=False)
+    status = RadioField(
+        _l("Status"), choices=choices(TASK_STATUS_LABELS), default="open", validate_choice=False
+    )
+    not_applicable_reason = TextAreaField(_l("Skäl till att uppgiften inte är tillämplig"))
     note = TextAreaField(_l("Anteckning"))
 
     def to_input(self) -> TaskInput:
         return TaskInput(
+            title=self.title.data,
+            is_required=bool(self.is_required.data),
             owner_name=self.owner_name.data,
             due_on=self.due_on.data,
             status=self.status.data,
+            not_applicable_reason=self.not_applicable_reason.data,
             note=self.note.data,
             party_id=self.party_id.data or None,
+        )
+
+
+class DecisionForm(FlaskForm):
+    """One party's decision on the exit."""
+
+    version = HiddenField()
+    body = StringField(_l("Beslutande organ"))
+    decided_on = StringField(_l("Beslutsdatum"))
+    paragraph = StringField(_l("Paragraf"))
+    case_number = StringField(_l("Diarienummer"))
+    note = TextAreaField(_l("Anteckning"))
+
+    def to_input(self) -> DecisionInput:
+        return DecisionInput(
+            body=self.body.data,
+            decided_on=self.decided_on.data,
+            paragraph=self.paragraph.data,
+            case_number=self.case_number.data,
+            note=self.note.data,
         )

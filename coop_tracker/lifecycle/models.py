@@ -1,11 +1,21 @@
-"""Phase history, exits (notice, utträde, exit plan) and the tasks of an exit plan."""
+"""Phase history, exits (utträde, avveckling, likvidation), their tasks and per-party decisions."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop_tracker.agreements.models import Party
@@ -42,6 +52,14 @@ class ExitScope(enum.StrEnum):
     PARTY = "party"
 
 
+class ExitKind(enum.StrEnum):
+    """What kind of exit: one party leaves, the whole cooperation ends, or a förbund is wound up."""
+
+    WITHDRAWAL = "withdrawal"  # utträde: one party leaves, the others go on
+    ENDING = "ending"  # avveckling: the whole cooperation ends
+    LIQUIDATION = "liquidation"  # likvidation: a kommunalförbund is dissolved
+
+
 class ExitStatus(enum.StrEnum):
     """An exit plan's state: drafted as a "what if", adopted when decided, then completed."""
 
@@ -70,6 +88,7 @@ class Exit(TimestampMixin, Base):
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )
     scope: Mapped[str] = mapped_column(String(10), default=ExitScope.AGREEMENT)
+    kind: Mapped[str] = mapped_column(String(20), default=ExitKind.ENDING)
     leaving_party_id: Mapped[int | None] = mapped_column(
         ForeignKey("party.id", ondelete="SET NULL")
     )
@@ -78,6 +97,9 @@ class Exit(TimestampMixin, Base):
     background: Mapped[str] = mapped_column(Text, default="")
     notice_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
     notice_given_on: Mapped[date | None] = mapped_column(Date)
+    # The day the notice reached the other parties: the notice period runs from it. Empty
+    # when not known; the day it was given counts then.
+    notice_received_on: Mapped[date | None] = mapped_column(Date)
     effective_on: Mapped[date | None] = mapped_column(Date)
     # Computed from the agreement's terms when the notice is recorded.
     earliest_end_on: Mapped[date | None] = mapped_column(Date)
@@ -96,6 +118,10 @@ class Exit(TimestampMixin, Base):
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_name: Mapped[str] = mapped_column(String(120), default="")
+    # The övergångsavtal created from this plan (the host delivering for a while after the exit).
+    transition_agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement.id", ondelete="SET NULL")
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     leaving_party: Mapped[Party | None] = relationship(foreign_keys=[leaving_party_id])
@@ -104,6 +130,9 @@ class Exit(TimestampMixin, Base):
         back_populates="exit",
         cascade="all, delete-orphan",
         order_by="ExitTask.sort_order",
+    )
+    decisions: Mapped[list[ExitDecision]] = relationship(
+        back_populates="exit", cascade="all, delete-orphan", order_by="ExitDecision.party_id"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -135,6 +164,13 @@ class ExitTask(Base):
     done_on: Mapped[date | None] = mapped_column(Date)
     done_by_name: Mapped[str] = mapped_column(String(120), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # The law or source the task rests on, in a short citation.
+    legal_source: Mapped[str] = mapped_column(String(300), default="")
+    # Required tasks must be done (or not applicable, with a reason) before the plan completes.
+    is_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Added by a planner (not generated from the rules): may be edited and removed.
+    is_custom: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_applicable_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     exit: Mapped[Exit] = relationship(back_populates="tasks")
@@ -145,3 +181,25 @@ class ExitTask(Base):
     @property
     def is_resolved(self) -> bool:
         return self.status in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+
+
+class ExitDecision(TimestampMixin, Base):
+    """One party's own decision on an exit: which body, when, its paragraph and diarienummer."""
+
+    __tablename__ = "exit_decision"
+    __table_args__ = (UniqueConstraint("exit_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exit_id: Mapped[int] = mapped_column(ForeignKey("exit.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(120), default="")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    paragraph: Mapped[str] = mapped_column(String(40), default="")
+    case_number: Mapped[str] = mapped_column(String(60), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    exit: Mapped[Exit] = relationship(back_populates="decisions")
+    party: Mapped[Party] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import PHASE_LABELS
+from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from coop_tracker.core.actor import display_name
 from coop_tracker.core.i18n import _
 from coop_tracker.lifecycle.models import Exit, ExitScope, ExitTask, PhaseChange
-from coop_tracker.lifecycle.rules import EXIT_SCOPE_LABELS
+from coop_tracker.lifecycle.rules import EXIT_KIND_LABELS, EXIT_SCOPE_LABELS, shown_plan_title
 
 
 @dataclass
@@ -68,7 +70,7 @@ def timeline(
                 at=change.changed_at,
                 title=f"{PHASE_LABELS[change.from_phase]} → {PHASE_LABELS[change.to_phase]}",
                 kind="phase",
-                who=change.actor_name,
+                who=display_name(change.actor_name, change.actor_id),
                 body=body,
                 tags=tags,
                 exit_id=change.exit_id,
@@ -84,13 +86,14 @@ def timeline(
             )
         )
     for plan in exits:
-        scope = EXIT_SCOPE_LABELS[plan.scope]
+        shown = shown_plan_title(plan.title)  # the title the app gave, in the reader's language
+        scope = str(EXIT_KIND_LABELS.get(plan.kind) or EXIT_SCOPE_LABELS[plan.scope])
         if plan.created_at is not None:
             events.append(
                 TimelineEvent(
                     on=plan.created_at.date(),
                     at=plan.created_at,
-                    title=_("Avvecklingsplan upprättad: %(title)s", title=plan.title),
+                    title=_("Avvecklingsplan upprättad: %(title)s", title=shown),
                     kind="exit",
                     who=plan.created_by_name,
                     body=scope,
@@ -114,7 +117,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.adopted_on,
                     at=plan.adopted_at,
-                    title=_("Avvecklingsplanen antogs: %(title)s", title=plan.title),
+                    title=_("Avvecklingsplanen antogs: %(title)s", title=shown),
                     kind="adopted",
                     who=plan.adopted_by_name,
                     body=plan.decision_ref,
@@ -126,7 +129,7 @@ def timeline(
                 TimelineEvent(
                     on=plan.completed_on,
                     at=plan.completed_at,
-                    title=_("Avvecklingsplanen genomförd: %(title)s", title=plan.title),
+                    title=_("Avvecklingsplanen genomförd: %(title)s", title=shown),
                     kind="completed",
                     who=plan.completed_by_name,
                     exit_id=plan.id,
@@ -137,7 +140,10 @@ def timeline(
                 TimelineEvent(
                     on=plan.withdrawn_on,
                     at=plan.withdrawn_at,
-                    title=_("Avvecklingsplanen återkallades: %(title)s", title=plan.title),
+                    title=_(
+                        "Avvecklingsplanen återkallades: %(title)s",
+                        title=shown,
+                    ),
                     kind="withdrawn",
                     body=plan.withdrawn_reason,
                     exit_id=plan.id,
@@ -182,3 +188,56 @@ def _order(event: TimelineEvent) -> tuple[date, int, datetime]:
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they are stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass
+class PlanChecklistGroup:
+    """One template set's items in an exit plan's own checklist."""
+
+    template: ChecklistTemplate
+    items: list[ChecklistItem] = field(default_factory=list)
+
+
+@dataclass
+class PlanChecklist:
+    """An exit plan's own checklist: groups in template order, progress, answered history."""
+
+    groups: list[PlanChecklistGroup] = field(default_factory=list)
+    retired: list[ChecklistItem] = field(default_factory=list)
+    total: int = 0
+    resolved: int = 0
+    required_open: int = 0
+
+
+def plan_checklist(session: Session, plan: Exit) -> PlanChecklist:
+    """The plan's checklist items by template set (one query for items, templates and texts)."""
+    items = session.scalars(
+        select(ChecklistItem)
+        .join(ChecklistTemplateItem, ChecklistTemplateItem.id == ChecklistItem.template_item_id)
+        .join(ChecklistTemplate, ChecklistTemplate.id == ChecklistTemplateItem.template_id)
+        .where(ChecklistItem.exit_id == plan.id)
+        .options(
+            selectinload(ChecklistItem.template_item).selectinload(ChecklistTemplateItem.template)
+        )
+        .order_by(
+            ChecklistTemplate.sort_order,
+            ChecklistTemplateItem.sort_order,
+            ChecklistItem.party_id.is_not(None),
+            ChecklistItem.party_id,
+            ChecklistItem.id,
+        )
+    ).unique()
+    result = PlanChecklist()
+    for item in items:
+        if item.retired_at is not None:
+            if item.is_resolved:
+                result.retired.append(item)
+            continue
+        result.total += 1
+        result.resolved += item.is_resolved
+        result.required_open += item.is_required and not item.is_resolved
+        template = item.template_item.template
+        if not result.groups or result.groups[-1].template.key != template.key:
+            result.groups.append(PlanChecklistGroup(template=template))
+        result.groups[-1].items.append(item)
+    return result

@@ -9,10 +9,11 @@ from datetime import date
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from coop_tracker.agreements.dates import Meeting as DatedMeeting
 from coop_tracker.meetings.models import Meeting
 
-# code → body → [(meeting_on, case_deadline_on), …]
-MeetingIndex = dict[str, dict[str, list[tuple[date, date]]]]
+# code → [every meeting of the kommun's KF, KS and nämnder in the period, …]
+MeetingIndex = dict[str, list[DatedMeeting]]
 
 
 def meetings_for(session: Session, code: str, year: int | None = None) -> list[Meeting]:
@@ -36,16 +37,20 @@ def meeting_index(
 ) -> MeetingIndex:
     """Meetings of the given kommuner between ``start`` and ``end``, in one query."""
     wanted = sorted(set(codes))
-    index: MeetingIndex = defaultdict(lambda: defaultdict(list))
+    index: MeetingIndex = defaultdict(list)
     if not wanted:
         return index
     query = select(
-        Meeting.municipality_code, Meeting.body, Meeting.meeting_on, Meeting.case_deadline_on
+        Meeting.municipality_code,
+        Meeting.body,
+        Meeting.meeting_on,
+        Meeting.case_deadline_on,
+        Meeting.body_name,
     ).where(Meeting.municipality_code.in_(wanted))
     if start is not None:
         query = query.where(Meeting.meeting_on >= start)
     if end is not None:
         query = query.where(Meeting.meeting_on <= end)
-    for code, body, meeting_on, case_deadline_on in session.execute(query):
-        index[code][body].append((meeting_on, case_deadline_on))
+    for code, body, meeting_on, case_deadline_on, body_name in session.execute(query):
+        index[code].append(DatedMeeting(body, meeting_on, case_deadline_on, body_name or ""))
     return index

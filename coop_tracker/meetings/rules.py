@@ -29,12 +29,35 @@ DEFAULT_DECIDING_BODY = Body.KF
 
 
 def deciding_body(decision_body_text: str | None) -> str:
-    """The body whose meeting decides a party's notice: KS when its decision record names the
-    kommunstyrelse, otherwise KF (fullmäktige decides on entering and leaving cooperation)."""
+    """The body a decision record names: KS when it names the kommunstyrelse, a nämnd when it
+    names one, otherwise KF (fullmäktige decides on entering and leaving cooperation)."""
     text = (decision_body_text or "").strip().lower()
     if text.startswith("kommunstyrelse") or text in ("ks", "kommunstyrelsen"):
         return Body.KS
+    if "nämnd" in text or "namnd" in text:
+        return Body.NAMND
     return DEFAULT_DECIDING_BODY
+
+
+# Forms whose notice is a fullmäktige matter whatever body took the first decision: leaving a
+# kommunalförbund or a gemensam nämnd changes the förbundsordning or the reglemente.
+KF_FORMS = frozenset({"kommunalforbund", "gemensam_namnd"})
+
+
+def party_deciding_body(
+    form: str, deciding: str | None, deciding_name: str | None, decision_body_text: str | None
+) -> tuple[str, str]:
+    """``(body, nämnd name)`` that decides one party's notice.
+
+    The party's own setting wins; otherwise KF for kommunalförbund and gemensam nämnd, and for
+    other forms the KS or nämnd its decision record names (else KF).
+    """
+    if deciding:
+        return deciding, (deciding_name or "") if deciding == Body.NAMND else ""
+    if form in KF_FORMS:
+        return Body.KF, ""
+    body = deciding_body(decision_body_text)
+    return body, (decision_body_text or "").strip() if body == Body.NAMND else ""
 
 
 def same_weekday_next_year(day: date) -> date:

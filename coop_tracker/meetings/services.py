@@ -71,7 +71,7 @@ def _validate_one(data: MeetingInput, errors: v.Errors, prefix: str = "", label:
 
     body = data.body.strip().lower() if isinstance(data.body, str) else data.body
     body = BODY_ALIASES.get(body, body) if isinstance(body, str) else body
-    values = {
+    values: dict[str, Any] = {
         "body": v.choice(body, name("body"), lab(_("Organ")), errors, BODY_LABELS, required=True),
         "body_name": v.text(
             data.body_name, name("body_name"), lab(_("Nämndens namn")), errors, max_length=120

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import ValidationFailed
-from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.i18n import _, _l, swedish
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.validation import is_digits
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings import services
 from coop_tracker.meetings.forms import ConfirmForm, ImportForm, MeetingForm
@@ -40,6 +40,17 @@ def _audit_labels(state: Any) -> None:
         },
         {"body": BODY_LABELS},
     )
+    audit_labels.register_labels("meeting", shower=_meeting_label)
+
+
+def _meeting_label(label: str) -> str:
+    """A meeting's stored label ("Kommunfullmäktige (KF) 2026-06-15 (2021)") with its body
+    named in the reader's language."""
+    for body in BODY_LABELS.values():
+        stored = swedish(body)
+        if label.startswith(stored + " "):
+            return str(body) + label[len(stored) :]
+    return label
 
 
 def _municipality(code: str) -> Municipality:
@@ -51,7 +62,7 @@ def _municipality(code: str) -> Municipality:
 
 def _year() -> int:
     raw = request.args.get("year", "")
-    if raw.isdigit() and 1950 <= int(raw) <= 2100:
+    if is_digits(raw, 4) and 1950 <= int(raw) <= 2100:
         return int(raw)
     return today().year
 
@@ -70,13 +81,12 @@ def index(code: str) -> Any:
         if not form.validate():
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
-            try:
-                meeting = services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            saved = save(
+                lambda: services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
+            )
+            errors = saved.errors
+            if saved.ok:
+                meeting = saved.result
                 flash(_("Sammanträdet %(date)s är tillagt.", date=meeting.meeting_on), "success")
                 return redirect(url_for("meetings.index", code=code, year=meeting.meeting_on.year))
     year = _year()
@@ -131,13 +141,10 @@ def import_file(code: str) -> Any:
         elif len(raw) > MAX_UPLOAD_BYTES:
             errors = {"file": _("Filen är för stor (högst 512 kB).")}
         else:
-            try:
-                result = services.import_meetings(db.session, code, raw, actor=web_actor())
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            saved = save(lambda: services.import_meetings(db.session, code, raw, actor=web_actor()))
+            errors = saved.errors
+            if saved.ok:
+                result = saved.result
                 flash(
                     _(
                         "Importen är klar: %(created)s nya och %(updated)s ändrade sammanträden.",
@@ -181,19 +188,18 @@ def copy(code: str) -> Any:
             abort(400)
         rows = _all_rows_from_form(request.form)
         positions = [i for i, (include, _row) in enumerate(rows) if include]
-        try:
-            result = services.save_meetings(
+        saved = save(
+            lambda: services.save_meetings(
                 db.session,
                 code,
                 [rows[i][1] for i in positions],
                 actor=web_actor(),
                 positions=positions,
             )
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        )
+        errors = saved.errors
+        if saved.ok:
+            result = saved.result
             flash(
                 _(
                     "%(created)s sammanträden är tillagda för %(year)s och %(updated)s ändrade.",
@@ -224,7 +230,7 @@ def copy(code: str) -> Any:
 
 def _from_year() -> int:
     raw = request.values.get("from", "")
-    if raw.isdigit() and 1950 <= int(raw) <= 2099:
+    if is_digits(raw, 4) and 1950 <= int(raw) <= 2099:
         return int(raw)
     return today().year
 

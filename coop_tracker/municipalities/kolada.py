@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop_tracker.audit.services import diff, record
+from coop_tracker.audit.services import record, record_update
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError
 from coop_tracker.municipalities.models import Municipality
@@ -221,21 +221,38 @@ def sync_from_kolada(
             result.missing.append(code)
         if code in groups:
             municipality.skr_group, municipality.skr_group_year = groups[code]
-        changes = diff(before, _snapshot(municipality))
-        if not changes:
-            result.unchanged += 1
-            continue
-        result.updated += 1
-        record(
+        changes = record_update(
             session,
             actor,
-            action="update",
+            before,
+            _snapshot(municipality),
             object_type="municipality",
             object_id=code,
             label=municipality.name,
             municipality_code=code,
-            changes=changes,
+            flush=False,
         )
+        if changes:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    # One event for the whole run: when the reference data was last refreshed, by whom, and
+    # what came of it (the administrators' reference data page reads it).
+    record(
+        session,
+        actor,
+        action="sync",
+        object_type="reference_data",
+        object_id="kolada",
+        label=f"Folkmängd och kommungrupper från {SOURCE}",
+        changes={
+            "population_year": [None, year],
+            "updated": [None, result.updated],
+            "unchanged": [None, result.unchanged],
+            "groups_found": [None, result.groups_found],
+            "missing": [None, result.missing[:50]],
+        },
+    )
     session.flush()
     return result
 

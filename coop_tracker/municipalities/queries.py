@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Party, Phase
+from coop_tracker.core.collation import matches, swedish
 from coop_tracker.core.validation import strip_control
 from coop_tracker.municipalities.models import Area, County, Municipality
 
@@ -35,7 +36,7 @@ def municipalities_with_counts(session: Session, county: str | None = None) -> l
         select(Municipality, County.name, counts.c.total, counts.c.host)
         .join(County, County.code == Municipality.county_code)
         .outerjoin(counts, counts.c.code == Municipality.code)
-        .order_by(Municipality.name)
+        .order_by(swedish(Municipality.name))
     )
     if county:
         query = query.where(Municipality.county_code == county)
@@ -51,14 +52,12 @@ def search_municipalities(
         query = query.where(Municipality.county_code == county)
     if q:
         term = strip_control(q).strip()[:80]
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(
-            Municipality.name.ilike(f"%{escaped}%", escape="\\")
-            | Municipality.code.startswith(term, autoescape=True)
+            matches(Municipality.name, term) | Municipality.code.startswith(term, autoescape=True)
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Municipality.name, Municipality.code)
+        query.order_by(swedish(Municipality.name), Municipality.code)
         .offset((page - 1) * per_page)
         .limit(per_page)
     )

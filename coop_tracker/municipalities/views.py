@@ -4,16 +4,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from coop_tracker.agreements import dates
 from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
+from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
+from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_kommun_code
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
+from coop_tracker.municipalities.forms import KommunSettingForm
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.municipalities.queries import counties, municipalities_with_counts
+from coop_tracker.municipalities.services import (
+    KommunSettingInput,
+    kommun_settings_for,
+    update_kommun_settings,
+)
+from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
+
+
+@bp.record_once
+def _audit_labels(_state: Any) -> None:
+    """Swedish names for the settings' audit events in the admin log."""
+    audit_labels.register_fields(
+        "kommun_setting",
+        _l("Kommunens inställningar"),
+        {
+            "notice_buffer_days": _l("Tid för justering, anslag och delgivning (dagar)"),
+            "internal_lead_days": _l("Minsta interna förberedelsetid (dagar)"),
+            "continuation_lead_months": _l("Beslut om förlängning, månader före slutdatum"),
+            "reminder_lead_days": _l("Påminnelsedagar"),
+            "sender_name": _l("Avsändarnamn"),
+            "reply_to": _l("Svarsadress"),
+        },
+    )
+    # The reference data's labels as the seed, the Kolada refresh and the organisations store them.
+    audit_labels.register_labels(
+        "reference_data",
+        [
+            _l("Referensdata (län, kommuner, områden)"),
+            _l("Referensdata (organisationer: kommuner, regioner, myndigheter)"),
+            _l("Folkmängd och kommungrupper från %(source)s"),
+            _l("Folkmängd och kommungrupper"),
+        ],
+    )
 
 
 @bp.get("/")
@@ -53,3 +93,67 @@ def detail(code: str) -> Any:
         by_role=by_role,
         total=page.total,
     )
+
+
+def _form_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@bp.route("/<code>/settings", methods=["GET", "POST"])
+@login_required
+def settings(code: str) -> Any:
+    """The kommun's own deadline and reminder settings (its kommun administrators)."""
+    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
+    if kommun is None:
+        abort(404)
+    if not can(current_user, "municipality.settings", kommun):
+        abort(403)
+    setting = kommun_settings_for(db.session, code)
+    form = KommunSettingForm()
+    if request.method == "GET":
+        form.version.data = setting.version
+        for name in KommunSettingInput.__dataclass_fields__:
+            getattr(form, name).data = _form_text(getattr(setting, name))
+    errors: dict[str, str] = {}
+    conflict = None
+    if form.validate_on_submit():
+        saved = save(
+            lambda: update_kommun_settings(
+                db.session,
+                kommun,
+                KommunSettingInput(
+                    **{
+                        name: getattr(form, name).data
+                        for name in KommunSettingInput.__dataclass_fields__
+                    }
+                ),
+                expected_version=form.version.data,
+                actor=web_actor(),
+            )
+        )
+        if saved.ok:
+            flash(_("Inställningarna för %(name)s är sparade.", name=kommun.name), "success")
+            return redirect(url_for("municipalities.settings", code=code))
+        errors, conflict = saved.errors, saved.conflict
+    elif form.is_submitted():
+        errors = {name: messages[0] for name, messages in form.errors.items()}
+    config = current_app.config
+    defaults = {
+        "notice_buffer_days": int(
+            config.get("NOTICE_BUFFER_DAYS", dates.DEFAULT_NOTICE_BUFFER_DAYS)
+        ),
+        "continuation_lead_months": int(
+            config.get("CONTINUATION_LEAD_MONTHS", dates.DEFAULT_CONTINUATION_LEAD_MONTHS)
+        ),
+        "reminder_lead_days": ", ".join(str(d) for d in DEFAULT_LEAD_DAYS),
+        "sender": config.get("MAIL_SENDER") or "noreply@localhost",
+    }
+    status = 409 if conflict else (422 if errors else 200)
+    return render_template(
+        "municipalities/settings.html",
+        form=form,
+        kommun=kommun,
+        errors=errors,
+        conflict=conflict,
+        defaults=defaults,
+    ), status

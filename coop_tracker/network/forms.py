@@ -16,6 +16,8 @@ from coop_tracker.network.graph import ACTIVE_PHASES, GraphFilters
 VIEWS = ("graph", "bipartite")
 COLOURS = ("county", "group")
 LAYOUTS = ("map", "communities")
+# The whole country summed up per län, SKR kommungrupp or samverkansgrupp, or every kommun.
+OVERVIEWS = ("county", "skr_group", "community", "kommuner")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Display:
     view: str = "graph"
     colour: str = "county"
     layout: str = "map"
+    overview: str = "county"
 
 
 def parse_filters(
@@ -68,8 +71,15 @@ def parse_filters(
             depth = int(raw_depth)
         else:
             problems["depth"] = "Antal steg måste vara 1 eller 2."
+    organisations = False
+    raw_organisations = (get("organisations") or "").strip().lower()
+    if raw_organisations in ("1", "true"):
+        organisations = True
+    elif raw_organisations not in ("", "0", "false"):
+        problems["organisations"] = "Visa organisationer: ange 1 för att visa dem."
     filters = GraphFilters(
         area=area,
+        organisations=organisations,
         form=form,
         phases=phases,
         county=county,
@@ -84,7 +94,8 @@ def parse_display(get: Any) -> Display:
     view = get("view") if get("view") in VIEWS else "graph"
     colour = get("colour") if get("colour") in COLOURS else "county"
     layout = get("layout") if get("layout") in LAYOUTS else "map"
-    return Display(view=view, colour=colour, layout=layout)
+    overview = get("overview") if get("overview") in OVERVIEWS else "county"
+    return Display(view=view, colour=colour, layout=layout, overview=overview)
 
 
 class AdoptForm(FlaskForm):

@@ -51,8 +51,24 @@ class PartyRow:
 
 
 @dataclass(frozen=True)
+class OrganisationRow:
+    """A party that is not a kommun (region, förbund, Finsam, company, agency)."""
+
+    key: str  # "o:<id>", its node in the graph
+    id: int
+    name: str
+    kind: str
+    county_code: str = ""
+    county_name: str = ""
+
+
+ORGANISATION_PREFIX = "o:"
+
+
+@dataclass(frozen=True)
 class AgreementRow:
-    """An agreement with its area slugs and current parties."""
+    """An agreement with its area slugs and current parties (``others``: the parties that are
+    not kommuner, keyed ``o:<id>``; nodes only when the filters ask for them)."""
 
     id: int
     title: str
@@ -60,6 +76,7 @@ class AgreementRow:
     phase: str
     areas: tuple[str, ...] = ()
     parties: tuple[PartyRow, ...] = ()
+    others: tuple[PartyRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,7 @@ class NetworkData:
     municipalities: tuple[MunicipalityRow, ...]
     agreements: tuple[AgreementRow, ...]
     area_labels: Mapping[str, str] = field(default_factory=dict)
+    organisations: Mapping[str, OrganisationRow] = field(default_factory=dict)
 
     def municipality(self, code: str) -> MunicipalityRow | None:
         return next((m for m in self.municipalities if m.code == code), None)
@@ -84,6 +102,7 @@ class GraphFilters:
     county: str | None = None
     municipality: str | None = None  # the kommun whose neighbourhood is shown
     depth: int = 1  # 1 or 2 steps from that kommun
+    organisations: bool = False  # regioner, förbund, Finsam, companies, agencies as nodes
 
     def as_args(self) -> dict[str, Any]:
         """The filters as query arguments (what the page, API and exports take)."""
@@ -95,7 +114,18 @@ class GraphFilters:
             args["phase"] = list(self.phases)
         if self.municipality and self.depth != 1:
             args["depth"] = self.depth
+        if self.organisations:
+            args["organisations"] = "1"
         return args
+
+
+def parties_of(agreement: AgreementRow, filters: GraphFilters) -> tuple[PartyRow, ...]:
+    """The parties that are nodes: the kommuner, and the others when they are shown."""
+    return agreement.parties + agreement.others if filters.organisations else agreement.parties
+
+
+def is_organisation(node: str) -> bool:
+    return node.startswith(ORGANISATION_PREFIX)
 
 
 def select_agreements(data: NetworkData, filters: GraphFilters) -> list[AgreementRow]:
@@ -132,6 +162,7 @@ def build_graph(data: NetworkData, filters: GraphFilters) -> nx.Graph:
             graph.add_node(
                 muni.code,
                 name=muni.name,
+                kind="kommun",
                 county_code=muni.county_code,
                 county=muni.county_name,
                 skr_group=muni.skr_group,
@@ -140,6 +171,23 @@ def build_graph(data: NetworkData, filters: GraphFilters) -> nx.Graph:
     shared: dict[tuple[str, str], list[AgreementRow]] = defaultdict(list)
     for agreement in select_agreements(data, filters):
         codes = sorted({p.municipality_code for p in agreement.parties} & in_scope)
+        if filters.organisations and codes:
+            # An organisation is drawn beside the kommuner in scope it is a party with.
+            for party in agreement.others:
+                org = data.organisations.get(party.municipality_code)
+                if org is not None and org.key not in graph:
+                    graph.add_node(
+                        org.key,
+                        name=org.name,
+                        kind=org.kind,
+                        organisation_id=org.id,
+                        county_code=org.county_code,
+                        county=org.county_name or "Utan län",
+                    )
+            codes = sorted(
+                set(codes)
+                | {p.municipality_code for p in agreement.others if p.municipality_code in graph}
+            )
         for pair in combinations(codes, 2):
             shared[pair].append(agreement)
     graph.add_edges_from(
@@ -182,7 +230,11 @@ def build_bipartite(graph: nx.Graph, data: NetworkData) -> nx.Graph:
     ids = sorted({i for _a, _b, ids in graph.edges(data="agreement_ids") for i in ids})
     bipartite = nx.Graph(**graph.graph)
     for code, attrs in graph.nodes(data=True):
-        bipartite.add_node(f"m:{code}", bipartite=0, kind="municipality", code=code, **attrs)
+        if is_organisation(code):  # kommuner and their agreements only
+            continue
+        bipartite.add_node(
+            f"m:{code}", **{**attrs, "bipartite": 0, "kind": "municipality", "code": code}
+        )
     for agreement_id in ids:
         agreement = by_id[agreement_id]
         node = f"a:{agreement_id}"
@@ -222,6 +274,11 @@ class NodeMeasures:
     serves: int = 0  # distinct kommuner that rely on it as host
     betweenness: float = 0.0
     community: int | None = None  # 1 = the largest group; None when it has no partner
+    # How far its cooperation reaches beyond its own group: the partners in other groups and
+    # how many other groups they are in (the plain-words broker measure; betweenness is near
+    # zero for every kommun in a dense national network).
+    partners_outside: int = 0
+    other_groups: int = 0
 
 
 @dataclass
@@ -229,7 +286,9 @@ class Measures:
     """Per-kommun measures, the communities and how betweenness was computed."""
 
     nodes: dict[str, NodeMeasures]
-    communities: list[list[str]]  # numbered from 1 in this order; isolates are left out
+    # Numbered from 1 in this order; isolates are left out. Where the numbers come from the
+    # whole network (``use_groups``), a group with no kommun in this view is an empty list.
+    communities: list[list[str]]
     betweenness_exact: bool
     betweenness_seconds: float
     not_cooperating: list[str]  # kommuner in scope with no matching agreement with a partner
@@ -249,8 +308,9 @@ def compute_measures(
     reliance: dict[str, Counter[str]] = defaultdict(Counter)
     served: dict[str, set[str]] = defaultdict(set)
     for agreement in agreements:
-        hosts = {p.municipality_code for p in agreement.parties if p.role == "host"}
-        for party in agreement.parties:
+        parties = parties_of(agreement, filters)
+        hosts = {p.municipality_code for p in parties if p.role == "host"}
+        for party in parties:
             measures = nodes.get(party.municipality_code)
             if measures is None:
                 continue
@@ -282,11 +342,35 @@ def compute_measures(
     )
     if with_betweenness:
         add_betweenness(graph, result)
-    result.communities = communities_of(graph)
-    for number, members in enumerate(result.communities, start=1):
-        for code in members:
-            nodes[code].community = number
+    use_groups(graph, result, communities_of(graph))
     return result
+
+
+def use_groups(graph: nx.Graph, measures: Measures, groups: list[list[str]]) -> None:
+    """Number the kommuner of this graph by ``groups`` (1 = the first) and count how many
+    partners each has in other groups. Given the whole network's groups, a kommun keeps its
+    group number in every filtered view and neighbourhood."""
+    number_of = {code: number for number, members in enumerate(groups, start=1) for code in members}
+    # Groups are of kommuner: an organisation shown beside them has none.
+    present = [c for c in graph.nodes if graph.degree(c) > 0 and not is_organisation(c)]
+    measures.communities = [[] for _group in groups]
+    for code in graph.nodes:
+        measures.nodes[code].community = None
+    for code in present:
+        number = number_of.get(code)
+        if number is None:  # not in any given group (it has partners only in this view)
+            measures.communities.append([])
+            number = len(measures.communities)
+            number_of[code] = number
+        measures.nodes[code].community = number
+        measures.communities[number - 1].append(code)
+    for members in measures.communities:
+        members.sort()
+    for code in present:
+        own = measures.nodes[code].community
+        others = [number_of.get(n) for n in graph.neighbors(code) if number_of.get(n) != own]
+        measures.nodes[code].partners_outside = len(others)
+        measures.nodes[code].other_groups = len(set(others))
 
 
 def add_betweenness(graph: nx.Graph, measures: Measures) -> None:
@@ -319,7 +403,9 @@ def betweenness_of(graph: nx.Graph) -> dict[str, float]:
 
 def communities_of(graph: nx.Graph) -> list[list[str]]:
     """Louvain communities with a fixed seed, largest first; kommuner without partners omitted."""
-    connected = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0])
+    connected = graph.subgraph(
+        [n for n in graph.nodes if graph.degree(n) > 0 and not is_organisation(n)]
+    )
     if connected.number_of_edges() == 0:
         return []
     found = nx.community.louvain_communities(connected, weight="weight", seed=COMMUNITY_SEED)
@@ -406,9 +492,18 @@ def county_layout(
     Returns (kommun positions, county label positions).
     """
     by_county: dict[str, list[str]] = defaultdict(list)
+    kommun_counties = {c for n, c in graph.nodes(data="county_code") if not is_organisation(n)}
     for code, county in graph.nodes(data="county_code"):
+        if is_organisation(code) and county not in kommun_counties:
+            # Beside the kommuner it works with: in the län most of its partners are in.
+            partners = Counter(
+                graph.nodes[n]["county_code"]
+                for n in graph.neighbors(code)
+                if not is_organisation(n)
+            )
+            county = min(partners, key=lambda c: (-partners[c], c)) if partners else county
         by_county[county].append(code)
-    clusters = []
+    clusters: list[tuple[str, list[str], tuple[float, float]]] = []
     for county, members in sorted(by_county.items()):
         members.sort(key=lambda c: (-measures.nodes[c].partners, c))
         gx, gy = COUNTY_GRID.get(county, (4.5, float(len(clusters))))
@@ -423,7 +518,11 @@ def community_layout(
 
     Returns (kommun positions, community label positions keyed by number, "0" = no partner).
     """
-    groups = [(str(i), list(members)) for i, members in enumerate(measures.communities, start=1)]
+    groups = [
+        (str(i), list(members))
+        for i, members in enumerate(measures.communities, start=1)
+        if members
+    ]
     alone = sorted(c for c in graph.nodes if measures.nodes[c].community is None)
     if alone:
         groups.append(("0", alone))
@@ -453,6 +552,8 @@ def describe_filters(filters: GraphFilters, data: NetworkData | None = None) -> 
         parts.append(f"län: {filters.county}")
     if filters.municipality:
         parts.append(f"grannskap: {filters.municipality} ({filters.depth} steg)")
+    if filters.organisations:
+        parts.append("med regioner, förbund, bolag och myndigheter")
     return "; ".join(parts)
 
 
@@ -538,6 +639,8 @@ def canvas_payload(graph: nx.Graph, measures: Measures, focus: str | None = None
             {
                 "id": code,
                 "name": attrs["name"],
+                "kind": attrs.get("kind", "kommun"),
+                "organisation": attrs.get("organisation_id"),
                 "county": attrs["county_code"],
                 "group": attrs.get("skr_group"),
                 "population": attrs.get("population"),

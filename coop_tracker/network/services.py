@@ -19,6 +19,7 @@ from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import NotFound, PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.municipalities.models import Municipality
 
 # For each form: the roles the user's kommun may take, and the partner's matching role, so the
@@ -41,8 +42,8 @@ def default_partner(example: Agreement, own_code: str) -> str | None:
     """The example's host (its performing kommun) if there is one, else its first other party."""
     others = [p for p in example.current_parties if p.municipality_code != own_code]
     hosts = [p for p in others if p.role == Role.HOST]
-    chosen = (hosts or others or [None])[0]
-    return chosen.municipality_code if chosen is not None else None
+    chosen = hosts or others
+    return chosen[0].municipality_code if chosen else None
 
 
 @dataclass
@@ -79,7 +80,7 @@ def adopt_example(
         errors["partner_code"] = _("Välj vilken kommun ni vill samverka med.")
     elif partner == own:
         errors["partner_code"] = _("Välj en annan kommun än din egen.")
-    elif session.get(Municipality, partner) is None:
+    elif not is_kommun_code(partner) or session.get(Municipality, partner) is None:
         errors["partner_code"] = _("Kommunen finns inte. Välj en kommun i listan.")
     if errors:
         raise ValidationFailed(errors)
@@ -95,7 +96,8 @@ def adopt_example(
         goals=example.goals,
         motive=example.motive,
         notice_months=example.notice_months,
-        renewal=example.renewal,
+        term=example.term,
+        end_alignment=example.end_alignment,
         renewal_months=example.renewal_months,
         review_interval_months=example.review_interval_months,
         cost_basis=example.cost_basis,

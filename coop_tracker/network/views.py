@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from datetime import UTC, datetime
 from math import ceil
 from typing import Any
 
@@ -17,18 +19,25 @@ from flask import (
     request,
     url_for,
 )
+from flask import g as flask_g
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import func, select
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
+from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.forms import choices
-from coop_tracker.core.i18n import _, current_language
+from coop_tracker.core.i18n import _, current_language, ngettext
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
+from coop_tracker.municipalities.models import Municipality
 from coop_tracker.network import graph as g
+from coop_tracker.network import overview as ov
 from coop_tracker.network.forms import AdoptForm, Display, parse_display, parse_filters
 from coop_tracker.network.queries import (
     Network,
@@ -39,6 +48,7 @@ from coop_tracker.network.queries import (
 )
 from coop_tracker.network.services import AdoptInput, adopt_example, default_partner, own_roles
 from coop_tracker.network.similarity import SKR_GROUP_LABELS, group_label
+from coop_tracker.organisations.rules import KIND_LABELS
 
 bp = Blueprint("network", __name__)
 
@@ -90,7 +100,7 @@ class TableSort:
         "as_host": lambda r: r["m"].as_host,
         "as_purchaser": lambda r: r["m"].as_purchaser,
         "depends_on": lambda r: r["m"].depends_on,
-        "betweenness": lambda r: r["m"].betweenness,
+        "reach": lambda r: (r["m"].other_groups, r["m"].partners_outside),
         "community": lambda r: (r["m"].community or 10_000, swedish_key(r["name"])),
     }
 
@@ -106,16 +116,29 @@ class TableSort:
         return sorted(rows, key=self.KEYS[self.sort], reverse=self.descending)
 
 
-def node_rows(network: Network) -> list[dict[str, Any]]:
-    """One row per kommun in the graph, with its measures and the name of its main host."""
+def node_names(network: Network) -> dict[str, str]:
+    """Kommunkod (or an organisation's node key) → name."""
     names = {m.code: m.name for m in network.data.municipalities}
+    names.update({key: org.name for key, org in network.data.organisations.items()})
+    return names
+
+
+def node_rows(network: Network) -> list[dict[str, Any]]:
+    """One row per kommun (and organisation, when shown) in the graph, with its measures and
+    the name of its main host."""
+    names = node_names(network)
     rows = []
     for code, attrs in network.graph.nodes(data=True):
         m = network.measures.nodes[code]
+        organisation = attrs.get("organisation_id")
         rows.append(
             {
                 "code": code,
                 "name": attrs["name"],
+                "kind": attrs.get("kind", "kommun"),
+                "url": url_for("organisations.detail", org_id=organisation)
+                if organisation
+                else url_for("municipalities.detail", code=code),
                 "county_code": attrs["county_code"],
                 "county": attrs["county"],
                 "group": attrs.get("skr_group"),
@@ -130,7 +153,7 @@ def node_rows(network: Network) -> list[dict[str, Any]]:
 
 def edge_rows(network: Network) -> list[dict[str, Any]]:
     """Every edge, heaviest first, with names, forms and areas in words."""
-    names = {m.code: m.name for m in network.data.municipalities}
+    names = node_names(network)
     labels = network.data.area_labels
     rows = [
         {
@@ -154,7 +177,7 @@ def edge_rows(network: Network) -> list[dict[str, Any]]:
 
 def _page_number(name: str, pages: int) -> int:
     raw = request.args.get(name, "1")
-    number = int(raw) if raw.isdigit() else 1
+    number = int(raw) if is_digits(raw, 9) else 1
     return min(max(number, 1), max(pages, 1))
 
 
@@ -163,7 +186,7 @@ def _agreement_rows(network: Network) -> list[dict[str, Any]]:
     names = {m.code: m.name for m in network.data.municipalities}
     labels = network.data.area_labels
     ids = {i for _a, _b, ids in network.graph.edges(data="agreement_ids") for i in ids}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for agreement in network.data.agreements:
         if agreement.id not in ids:
             continue
@@ -185,14 +208,60 @@ def _agreement_rows(network: Network) -> list[dict[str, Any]]:
     return rows
 
 
+def _as_of() -> datetime | None:
+    """When the rows of a network served while its successor is built were read."""
+    stamp = flask_g.get("network_as_of")
+    return datetime.fromtimestamp(stamp, UTC) if stamp else None
+
+
+def shows_overview(filters: g.GraphFilters, display: Display) -> bool:
+    """The whole country is summed up until the reader picks a län or a kommun, or asks to see
+    every kommun."""
+    return (
+        display.view == "graph"
+        and not filters.county
+        and not filters.municipality
+        and display.overview != "kommuner"
+    )
+
+
+def overview_of(network: Network, by: str) -> ov.Overview:
+    """The summed-up network with labels in the reader's language."""
+    graph, measures = network.graph, network.measures
+    county_names = {m.county_code: m.county_name for m in network.data.municipalities}
+
+    def kommuner(bubble: ov.Bubble) -> str:
+        count = len(bubble.kommuner)
+        return ngettext("%(num)s kommun", "%(num)s kommuner", count)
+
+    def label(bubble: ov.Bubble) -> tuple[str, tuple[str, ...]]:
+        if by == "county":
+            return county_names.get(bubble.key, bubble.key), (kommuner(bubble),)
+        if by == "skr_group":
+            if bubble.key == ov.MISSING:
+                return _("Kommungrupp inte hämtad"), (kommuner(bubble),)
+            return group_label(bubble.key), (kommuner(bubble),)
+        if bubble.key == ov.MISSING:
+            return _("Utan partner"), (kommuner(bubble),)
+        counties = Counter(graph.nodes[c]["county_code"] for c in bubble.kommuner)
+        main, _count = max(counties.items(), key=lambda item: (item[1], -int(item[0])))
+        return _("Grupp %(n)s", n=bubble.key), (
+            kommuner(bubble),
+            _("flest i %(county)s", county=county_names.get(main, main)),
+        )
+
+    return ov.build_overview(graph, measures, by, label)
+
+
 @bp.get("/network")
 @login_required
 def index() -> Any:
     """The network: graph (with JavaScript), the same numbers as tables, filters and exports."""
     _check_view()
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     filters, problems, display = _request_filters(reference)
-    network = get_network(db.session, current_user, filters, reference=reference).complete()
+    # Betweenness is not on the page (it is in the API and the files): not computed for it.
+    network = get_network(db.session, current_user, filters, reference=reference)
     sort = TableSort(request.args.get("sort"))
     nodes = network.memoised(
         f"nodes:{sort.sort}:{sort.descending}:{current_language()}",
@@ -207,12 +276,34 @@ def index() -> Any:
         agreements = _agreement_rows(network)
         agreement_pages = max(1, ceil(len(agreements) / EDGES_PER_PAGE))
         agreement_page = _page_number("apage", agreement_pages)
+    overview = None
+    if shows_overview(filters, display):
+        overview = network.memoised(
+            f"overview:{display.overview}:{current_language()}",
+            lambda: overview_of(network, display.overview),
+        )
     names = {m.code: m.name for m in reference.municipalities}
     counties = sorted({(m.county_code, m.county_name) for m in reference.municipalities})
     focus = next((m for m in reference.municipalities if m.code == filters.municipality), None)
+    node_table = network.memoised(
+        f"node-table:{current_language()}:{request.query_string.decode('latin-1')}",
+        # Autoescaped by Jinja when rendered: safe to put into the page as it is.
+        lambda: Markup(  # noqa: S704
+            render_template(
+                "network/_node_table.html",
+                nodes=nodes,
+                sort=sort,
+                focus=focus,
+                ORG_KIND_LABELS=KIND_LABELS,
+            )
+        ),
+    )
     return render_template(
         "network/index.html",
+        node_table=node_table,
         network=network,
+        as_of=_as_of(),
+        overview=overview,
         filters=filters,
         problems=problems,
         display=display,
@@ -229,11 +320,15 @@ def index() -> Any:
         agreement_page=agreement_page,
         agreement_pages=agreement_pages,
         communities=[
-            sorted(
-                members,
-                key=lambda c: (-network.measures.nodes[c].partners, swedish_key(names[c])),
+            (
+                number,
+                sorted(
+                    members,
+                    key=lambda c: (-network.measures.nodes[c].partners, swedish_key(names[c])),
+                ),
             )
-            for members in network.measures.communities
+            for number, members in enumerate(network.measures.communities, start=1)
+            if members
         ],
         alone=sorted(network.measures.not_cooperating, key=lambda c: swedish_key(names[c])),
         names=names,
@@ -249,6 +344,10 @@ def index() -> Any:
         matching=len(g.select_agreements(network.data, filters)),
         FORM_LABELS=FORM_LABELS,
         PHASE_LABELS=PHASE_LABELS,
+        ORG_KIND_LABELS=KIND_LABELS,
+        other_count=sum(1 for node in network.graph if g.is_organisation(node)),
+        kommun_count=sum(1 for node in network.graph if not g.is_organisation(node)),
+        ORG_KIND_LABELS_STR={kind: str(label) for kind, label in KIND_LABELS.items()},
     )
 
 
@@ -257,7 +356,7 @@ def index() -> Any:
 def graph_json() -> Any:
     """The drawing data for the current filters (the page's script fetches it)."""
     _check_view()
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     filters, problems, display = _request_filters(reference)
     if problems:
         return jsonify({"error": "invalid", "message": "Ogiltiga filter.", "fields": problems}), 422
@@ -282,7 +381,7 @@ def graph_json() -> Any:
 def panel_json(code: str) -> Any:
     """One kommun's measures and matching agreements, for the side panel."""
     _check_view()
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     if code not in reference.codes:
         abort(404)
     filters, _problems, _display = _request_filters(reference)
@@ -292,7 +391,7 @@ def panel_json(code: str) -> Any:
 
 def panel_payload(network: Network, code: str, reference: Reference) -> dict[str, Any]:
     """The side panel's data (also used by the page for the focused kommun)."""
-    names = {m.code: m.name for m in reference.municipalities}
+    names = node_names(network)
     muni = next(m for m in reference.municipalities if m.code == code)
     m = network.measures.nodes.get(code) or g.NodeMeasures(code=code)
     agreements = network.agreements_of(code)
@@ -338,6 +437,8 @@ def panel_payload(network: Network, code: str, reference: Reference) -> dict[str
             "serves": m.serves,
             "betweenness": round(m.betweenness, 4),
             "community": m.community,
+            "partners_outside": m.partners_outside,
+            "other_groups": m.other_groups,
         },
         "agreements": items,
         "agreement_total": len(agreements),
@@ -357,7 +458,7 @@ def export(fmt: str) -> Any:
     _check_view()
     if fmt not in g.EXPORT_FORMATS:
         abort(404)
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     filters, problems, display = _request_filters(reference)
     if problems:
         abort(422)
@@ -386,13 +487,41 @@ def export(fmt: str) -> Any:
 def similar(code: str) -> Any:
     """The most similar kommuner, why, and what they cooperate on that this kommun does not."""
     _check_view()
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     if code not in reference.codes:
         abort(404)
     result = get_similar(db.session, current_user, code, reference=reference)
+    # What the comparison rests on, and how old it is: the reference years fetched from Kolada.
+    years = db.session.execute(
+        select(
+            func.max(Municipality.skr_group_year),
+            func.max(Municipality.population_year),
+            func.count(Municipality.skr_group),
+            func.count(Municipality.population),
+            func.count(Municipality.code),
+        )
+    ).one()
+    # Where the figures come from (Kolada, or typed in with a source) and when they were last
+    # fetched: the reference data page's own record of each refresh.
+    sources = db.session.execute(
+        select(Municipality.population_source, func.count())
+        .where(Municipality.population.is_not(None))
+        .group_by(Municipality.population_source)
+        .order_by(func.count().desc())
+    ).all()
+    last_sync = db.session.scalar(
+        select(AuditEvent.created_at)
+        .where(AuditEvent.object_type == "reference_data", AuditEvent.action == "sync")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
     return render_template(
         "network/similar.html",
         result=result,
+        reference_years=years,
+        population_sources=[(source, count) for source, count in sources if source],
+        last_sync=last_sync,
+        may_refresh=can(current_user, "reference.manage"),
         area_labels=reference.area_labels,
         may_adopt=can(current_user, "network.adopt", code),
         FORM_LABELS=FORM_LABELS,
@@ -406,7 +535,7 @@ def adopt(code: str, agreement_id: int) -> Any:
     if not can(current_user, "network.adopt", code):
         abort(403)
     example: Agreement = get_visible_agreement(db.session, agreement_id, current_user)
-    reference = load_reference(db.session)
+    reference = load_reference(db.session, current_language())
     roles = own_roles(example.form)
     form = AdoptForm()
     if request.method == "GET":
@@ -414,7 +543,7 @@ def adopt(code: str, agreement_id: int) -> Any:
         form.partner_code.data = default_partner(example, code)
         form.own_role.data = next(iter(roles))
     form.partner_code.choices = choices(
-        [("", "Välj kommun")]
+        [("", _("Välj kommun"))]
         + [
             (m.code, f"{m.name} ({m.code})")
             for m in sorted(reference.municipalities, key=lambda m: swedish_key(m.name))

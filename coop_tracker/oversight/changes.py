@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from coop_tracker.agreements.rules import (
+    ALIGNMENT_LABELS,
     COST_BASIS_LABELS,
+    DECIDING_BODY_LABELS,
     FORM_LABELS,
     PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_SHORT,
+    TERM_LABELS,
 )
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
@@ -29,6 +32,11 @@ FIELD_NAMES: dict[str, str] = {
     "end_on": _l("slutdatum"),
     "notice_months": _l("uppsägningstiden (månader)"),
     "renewal": _l("förlängningen"),
+    "term": _l("avtalstiden"),
+    "end_alignment": _l("vad uppsägningen räknas till"),
+    "first_review_on": _l("första uppföljningen"),
+    "deciding_body": _l("vem som beslutar om uppsägning"),
+    "deciding_body_name": _l("nämnden som beslutar om uppsägning"),
     "renewal_months": _l("förlängningsperioden (månader)"),
     "internal_lead_days": _l("den interna förberedelsetiden (dagar)"),
     "review_interval_months": _l("uppföljningsintervallet (månader)"),
@@ -57,6 +65,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "form": FORM_LABELS,
     "phase": PHASE_LABELS,
     "renewal": RENEWAL_LABELS,
+    "term": TERM_LABELS,
+    "end_alignment": ALIGNMENT_LABELS,
+    "deciding_body": DECIDING_BODY_LABELS,
     "cost_basis": COST_BASIS_LABELS,
     "role": ROLE_SHORT,
     "rating": {"green": _l("grön"), "yellow": _l("gul"), "red": _l("röd")},
@@ -108,6 +119,71 @@ VERBS = {
 SOURCES = {"import": _l(" (genom import)"), "api": _l(" (via API)")}
 MAX_FIELDS = 3
 
+# What a kommunstyrelse needs to read: decisions, terms, phases, reviews, exits, parties joining
+# and leaving, costs. Everything else (contacts, checklist ticks, exit tasks, reminders, notes and
+# links) is routine and shown only on request; other kommuners' contacts never.
+ROUTINE_OBJECTS = frozenset({"contact", "checklist", "checklist_item", "exit_task", "reminder"})
+KEY_AGREEMENT_FIELDS = frozenset(
+    {
+        "title",
+        "form",
+        "phase",
+        "start_on",
+        "end_on",
+        "notice_months",
+        "renewal",
+        "renewal_months",
+        "review_interval_months",
+        "cost_basis",
+        "annual_cost",
+        "areas",
+        "parties",
+        "archived",
+    }
+)
+DECISION_FIELDS = ("decision_body", "decision_on", "decision_paragraph", "decision_ref")
+KEY_PARTY_FIELDS = frozenset(
+    {"role", "joined_on", "left_on", "cost_share_percent", "annual_cost", *DECISION_FIELDS}
+)
+KEY_REVIEW_FIELDS = frozenset(
+    {"reviewed_on", "rating", "goal_attainment", "cost_outcome", "reported_to", "reported_on"}
+)
+# Names the audit log stores for changes nobody signed in made (see core.actor.Actor.name).
+SYSTEM_ACTOR_NAMES = frozenset({"Kommandorad", "Schemaläggaren", "System"})
+
+
+def importance(event: AuditEvent, code: str) -> str | None:
+    """ "key" for what a politician reads, "routine" for what is shown on request, None for what
+    the kommun's report never shows (another kommun's contact persons)."""
+    kind, action, changed = event.object_type, event.action, set(event.changes or {})
+    if kind == "contact":
+        return "routine" if event.municipality_code in (None, code) else None
+    if kind in ROUTINE_OBJECTS:
+        return "routine"
+    if action == "update":
+        key_fields = {
+            "agreement": KEY_AGREEMENT_FIELDS,
+            "party": KEY_PARTY_FIELDS,
+            "review": KEY_REVIEW_FIELDS,
+        }.get(kind, frozenset())
+        return "key" if changed & key_fields else "routine"
+    return "key"
+
+
+def is_system(event: AuditEvent) -> bool:
+    return event.actor_id is None and event.actor_name in SYSTEM_ACTOR_NAMES
+
+
+def actor_text(event: AuditEvent, at: datetime) -> str:
+    """Who made the change, with the system named as such rather than as a person."""
+    if not is_system(event):
+        return event.actor_name
+    if event.source == "import":
+        return _("Import från fil %(date)s", date=at.date().isoformat())
+    if event.source == "scheduler":
+        return _("Systemet (schemalagd körning)")
+    return _("Systemet")
+
 
 @dataclass(frozen=True)
 class Change:
@@ -118,6 +194,16 @@ class Change:
     agreement_id: int | None
     agreement_title: str
     text: str
+    missed: bool = False  # a deadline that passed without the decision or review it asked for
+
+
+@dataclass
+class ChangeGroup:
+    """The changes to one agreement, newest first."""
+
+    agreement_id: int | None
+    title: str
+    changes: list[Change]
 
 
 def _lower_first(text: str) -> str:
@@ -137,6 +223,8 @@ def _value(object_type: str, field: str, value: Any, names: labels.Names) -> str
     own = VALUE_LABELS.get(field)
     if own and value in own:
         return str(own[value])
+    if labels.has_formatter(object_type, field):  # amounts and shares: "6 250 000 kr"
+        return labels.value_text(object_type, field, value, names)
     if labels.reference_kind(object_type, field):
         return labels.value_text(object_type, field, value, names)
     if labels.has_value_labels(object_type, field):
@@ -151,7 +239,7 @@ def _field_name(object_type: str, field: str) -> str:
     return _lower_first(label) if label != field else field.replace("_", " ")
 
 
-def _fields(object_type: str, changes: dict[str, Any], names: labels.Names) -> str:
+def _fields(object_type: str, changes: dict[str, Any], names: labels.Names, hidden: int = 0) -> str:
     parts = []
     for field, pair in list(changes.items())[:MAX_FIELDS]:
         name = _field_name(object_type, field)
@@ -166,59 +254,118 @@ def _fields(object_type: str, changes: dict[str, Any], names: labels.Names) -> s
                     new=_value(object_type, field, pair[1], names),
                 )
             )
-    rest = len(changes) - MAX_FIELDS
+    rest = max(0, len(changes) - MAX_FIELDS) + hidden
     text = ", ".join(parts)
     if rest > 0:
         text += " " + ngettext("och %(num)d uppgift till", "och %(num)d uppgifter till", rest)
     return text
 
 
-def describe(event: AuditEvent, title: str, names: labels.Names = labels.NO_NAMES) -> Change:
+def _key_only(kind: str, changes: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The changes a politician reads, and how many others were left out."""
+    keys = {"agreement": KEY_AGREEMENT_FIELDS, "party": KEY_PARTY_FIELDS}.get(kind)
+    if keys is None:
+        return changes, 0
+    kept = {name: pair for name, pair in changes.items() if name in keys}
+    return kept, len(changes) - len(kept)
+
+
+def _party_name(event: AuditEvent, title: str) -> str:
+    """ "Orsa i Räddningstjänst Dala Mitt" → "Orsa" where the agreement is named anyway."""
+    label = event.object_label
+    suffix = f" i {title}"
+    return label[: -len(suffix)] if title and label.endswith(suffix) else label
+
+
+def _new(changes: dict[str, Any], name: str) -> Any:
+    pair = changes.get(name)
+    return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+
+
+def _decision(changes: dict[str, Any]) -> str | None:
+    """ "Kommunfullmäktige 2026-10-12 § 22" when the change records a decision."""
+    body, on = _new(changes, "decision_body"), _new(changes, "decision_on")
+    if not body or not on:
+        return None
+    parts = [str(body), str(on)]
+    for name in ("decision_paragraph", "decision_ref"):
+        if _new(changes, name):
+            parts.append(str(_new(changes, name)))
+    return " ".join(parts)
+
+
+def describe(
+    event: AuditEvent,
+    title: str,
+    names: labels.Names = labels.NO_NAMES,
+    *,
+    curated: bool = False,
+) -> Change:
     """ "Anna Berg ändrade uppsägningstiden (månader) från 6 till 3." and the like.
 
     ``names`` names the kommuner, parties and areas that stored values point at (built once
-    for all the events shown, see ``audit.queries.names_for``)."""
+    for all the events shown, see ``audit.queries.names_for``). ``curated`` tells only the
+    fields a politician reads (see ``importance``) and how many others changed."""
     verb = str(VERBS.get(event.action) or labels.action_label(event.action).lower())
     changes = event.changes or {}
     kind = event.object_type
+    hidden = 0
+    if curated and event.action == "update":
+        changes, hidden = _key_only(kind, changes)
     if kind == "agreement":
         if event.action == "create":
             text = _("registrerade samverkan")
         elif event.action == "update" and changes:
-            text = _("ändrade %(fields)s", fields=_fields(kind, changes, names))
+            text = _("ändrade %(fields)s", fields=_fields(kind, changes, names, hidden))
         elif event.action in ("transition", "override_transition") and changes:
             text = _(
                 "%(verb)s samverkan: %(fields)s", verb=verb, fields=_fields(kind, changes, names)
             )
         else:
             text = _("%(verb)s samverkan", verb=verb)
+    elif kind == "review" and event.action == "create" and _new(changes, "rating"):
+        text = _(
+            "registrerade en uppföljning daterad %(date)s med bedömningen %(rating)s",
+            date=_new(changes, "reviewed_on") or "",
+            rating=_value(kind, "rating", _new(changes, "rating"), names),
+        )
     elif event.object_type == "party":
-        if event.action == "update" and changes:
+        party = _party_name(event, title)
+        decision = _decision(changes) if event.action == "update" else None
+        if decision is not None:
+            text = _(
+                "registrerade beslutet för %(party)s: %(decision)s", party=party, decision=decision
+            )
+        elif event.action == "update" and changes:
             text = _(
                 "ändrade för %(party)s: %(fields)s",
-                party=event.object_label,
-                fields=_fields(kind, changes, names),
+                party=party,
+                fields=_fields(kind, changes, names, hidden),
             )
         elif event.action == "create":
-            text = _("lade till %(party)s som part", party=event.object_label)
+            text = _("lade till %(party)s som part", party=party)
         elif event.action == "delete":
-            text = _("tog bort %(party)s som part", party=event.object_label)
+            text = _("tog bort %(party)s som part", party=party)
         else:
-            text = f"{verb} {event.object_label}"
+            text = f"{verb} {party}"
     else:
-        what = OBJECTS.get(event.object_type, event.object_type.replace("_", " "))
+        # The audit log's own name for what other domains record (documents, cost models,
+        # the årshjul's duties): never the code's English name in a Swedish sentence.
+        what = OBJECTS.get(kind) or labels.object_label(kind).lower()
         text = f"{verb} {what}"
         if event.object_label and event.object_label != title:
-            text += f" ({event.object_label})"
+            text += f" ({labels.shown_object_label(event.object_type, event.object_label)})"
         if event.action == "update" and changes:
             text += f": {_fields(kind, changes, names)}"
-    text += str(SOURCES.get(event.source, ""))
+    if not is_system(event):  # the system's own name says where the change came from
+        text += str(SOURCES.get(event.source, ""))
     at = event.created_at
     if at.tzinfo is None:  # SQLite returns naive UTC
         at = at.replace(tzinfo=UTC)
+    at = at.astimezone(STOCKHOLM)
     return Change(
-        at=at.astimezone(STOCKHOLM),
-        who=event.actor_name,
+        at=at,
+        who=actor_text(event, at),
         agreement_id=event.agreement_id,
         agreement_title=title,
         text=text,

@@ -14,20 +14,41 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements import dates
+from coop_tracker.agreements.attention import (
+    CONTINUATION,
+    DECIDE_BY_PASSED,
+    REVIEW_OVERDUE,
+    TERM_EXPIRED,
+    Attention,
+    attention_items,
+)
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.agreements.queries import DerivedDates, derived_dates_for, with_children
+from coop_tracker.agreements.queries import (
+    DerivedDates,
+    derived_dates_for,
+    responsible_parties,
+    with_children,
+)
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.audit.queries import names_for
 from coop_tracker.core.clock import STOCKHOLM
+from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import restrict_agreements
+from coop_tracker.municipalities.models import Area
 from coop_tracker.oversight import sources
-from coop_tracker.oversight.changes import Change, describe
+from coop_tracker.oversight.changes import (
+    ROUTINE_OBJECTS,
+    Change,
+    ChangeGroup,
+    describe,
+    importance,
+)
 
 LIVE_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
 SORTS = (
@@ -56,11 +77,27 @@ class OversightFilters:
     role: str | None = None
     phase: str | None = None  # None: planned, active and exiting; "all": every phase
     q: str | None = None
+    # Part of the name of the kommun's responsible nämnd or official for the agreement.
+    responsible: str | None = None
     attention_only: bool = False
     months: int = 6
     since: date | None = None
+    routine: bool = False  # also list routine edits (contacts, checklist ticks) among changes
     sort: str = "status"
     descending: bool = False
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the selection is less than the kommun's whole (live) cooperation."""
+        return bool(
+            self.form
+            or self.area
+            or self.role
+            or self.q
+            or self.responsible
+            or self.attention_only
+            or self.phase not in (None, "all")
+        )
 
 
 @dataclass
@@ -77,7 +114,16 @@ class Row:
     checklist: sources.ChecklistInfo | None
     cost: Decimal | None
     cost_from_share: bool
-    reasons: list[tuple[str, str]] = field(default_factory=list)  # (level, Swedish text)
+    items: list[Attention] = field(default_factory=list)  # what needs attention, and why
+
+    @property
+    def reasons(self) -> list[tuple[str, str]]:
+        """(level, Swedish text) per item."""
+        return [(item.level, item.text) for item in self.items]
+
+    # The kommun's own latest review (its own KS), and the other parties' own latest ratings.
+    own_review: sources.ReviewInfo | None = None
+    other_reviews: list[tuple[Party, sources.ReviewInfo]] = field(default_factory=list)
 
     @property
     def level(self) -> str:
@@ -87,6 +133,15 @@ class Row:
     @property
     def needs_attention(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def partners_by_role(self) -> list[tuple[str, list[str]]]:
+        """The other parties' names per role (host, purchaser, member): the report says each
+        role once ("medlemskommuner: Orsa, Älvdalen") instead of after every name."""
+        names: dict[str, list[str]] = defaultdict(list)
+        for party in self.partners:
+            names[party.role].append(party.name)
+        return [(role, names[role]) for role in ROLE_LABELS if names[role]]
 
 
 @dataclass
@@ -106,8 +161,13 @@ class Overview:
     by_area: list[Total]
     by_form: list[Total]
     total: Total
+    kommun_total: Total  # every live agreement of the kommun, whatever the filters
+    selection: list[str]  # the filters in words, empty when nothing narrows the view
     changes: list[Change]
+    change_groups: list[ChangeGroup]
     changes_truncated: bool
+    routine_changes: int  # routine edits left out of the changes (0 when they are shown)
+    missed_deadlines: int  # deadlines passed since the date with nothing done (in the groups)
     since: date
     has_reviews: bool
     has_checklists: bool
@@ -115,6 +175,18 @@ class Overview:
     @property
     def attention(self) -> list[Row]:
         return [r for r in self.rows if r.needs_attention]
+
+    @property
+    def quiet(self) -> Quiet:
+        """The rows that need no attention, with their total (the report's table)."""
+        rows = [r for r in self.rows if not r.needs_attention]
+        return Quiet(rows, _totals(rows)[2])
+
+
+@dataclass
+class Quiet:
+    rows: list[Row]
+    total: Total
 
 
 def kommun_cost(agreement: Agreement, party: Party) -> tuple[Decimal | None, bool]:
@@ -128,82 +200,45 @@ def kommun_cost(agreement: Agreement, party: Party) -> tuple[Decimal | None, boo
     return None, False
 
 
-def _reasons(row: Row, today: date, horizon: date) -> list[tuple[str, str]]:
-    agreement = row.agreement
-    if agreement.phase not in LIVE_PHASES:
-        return []
-    reasons: list[tuple[str, str]] = []
-    if row.review is not None and row.review.rating in ("red", "yellow"):
-        text = (
-            _("Senaste uppföljningen (%(date)s) är röd.", date=row.review.reviewed_on)
-            if row.review.rating == "red"
-            else _("Senaste uppföljningen (%(date)s) är gul.", date=row.review.reviewed_on)
-        )
-        reasons.append((row.review.rating, text))
-    if row.review_overdue and row.next_review_on is not None:
-        days = (today - row.next_review_on).days
-        reasons.append(
-            (
-                "red",
-                _(
-                    "Uppföljningen är försenad: den skulle ha gjorts %(date)s "
-                    "(%(days)s dagar sedan).",
-                    date=row.next_review_on,
-                    days=days,
-                ),
-            )
-        )
-    deadline, decide_by = row.derived.notice_deadline_on, row.derived.decide_by_on
-    if deadline is not None and agreement.phase == Phase.ACTIVE:
-        if decide_by is not None and decide_by < today <= deadline:
-            reasons.append(
-                (
-                    "red",
-                    _(
-                        "Beslut om uppsägning skulle ha förberetts senast %(decide_by)s; "
-                        "sista dag att säga upp är %(deadline)s.",
-                        decide_by=decide_by,
-                        deadline=deadline,
-                    ),
+def _attention(row: Row, today: date, horizon: date) -> list[Attention]:
+    """The row's items from the one attention service (as the start page and the agreement
+    page), for the kommun's own party."""
+    derived = row.derived
+    if row.review is not None:
+        # The reviews capability's own latest review (it may differ in what it loads).
+        derived = replace(derived, latest_review=row.review, next_review_on=row.next_review_on)
+    return attention_items(
+        row.agreement, derived, today, horizon=horizon, municipality=row.party.municipality_code
+    )
+
+
+# Deadlines whose passing is news for a kommunstyrelse: the kommun's own decide-by for a
+# notice, the decision on continuing a fixed term, the end of the term itself, a review.
+MISSED_REASONS = frozenset({DECIDE_BY_PASSED, CONTINUATION, TERM_EXPIRED, REVIEW_OVERDUE})
+
+
+def missed_deadlines(rows: list[Row], since: date, today: date) -> list[Change]:
+    """The deadlines that passed from ``since`` up to yesterday with nothing done, as changes
+    (the attention service still lists them as red): "what has changed" includes what did
+    not happen in time."""
+    changes = []
+    for row in rows:
+        for item in row.items:
+            if item.reason not in MISSED_REASONS or item.level != "red" or item.on is None:
+                continue
+            if not since <= item.on < today:
+                continue
+            changes.append(
+                Change(
+                    at=datetime.combine(item.on, time(23, 59), tzinfo=STOCKHOLM),
+                    who="",
+                    agreement_id=row.agreement.id,
+                    agreement_title=row.agreement.title,
+                    text=item.text,
+                    missed=True,
                 )
             )
-        elif decide_by is not None and decide_by <= horizon:
-            reasons.append(
-                (
-                    "yellow",
-                    _(
-                        "Beslut om avtalet ska fortsätta behöver tas senast %(decide_by)s "
-                        "(uppsägning senast %(deadline)s).",
-                        decide_by=decide_by,
-                        deadline=deadline,
-                    ),
-                )
-            )
-        elif deadline <= horizon:
-            reasons.append(
-                ("yellow", _("Sista dag att säga upp avtalet är %(date)s.", date=deadline))
-            )
-    end_on = agreement.end_on
-    if (
-        deadline is None
-        and end_on is not None
-        and today <= end_on <= horizon
-        and agreement.phase != Phase.PLANNED
-    ):
-        reasons.append(("yellow", _("Avtalet upphör %(date)s.", date=end_on)))
-    if agreement.phase == Phase.PLANNED:
-        missing = [p.municipality.name for p in agreement.current_parties if not p.has_decision]
-        if missing:
-            reasons.append(
-                (
-                    "yellow",
-                    _(
-                        "Planerad samverkan där beslut saknas för %(names)s.",
-                        names=", ".join(missing),
-                    ),
-                )
-            )
-    return reasons
+    return changes
 
 
 def _kommun_agreements(session: Session, code: str, user: Any) -> list[Agreement]:
@@ -216,12 +251,18 @@ def _kommun_agreements(session: Session, code: str, user: Any) -> list[Agreement
             )
         )
     )
-    query = with_children(restrict_agreements(query, user).order_by(Agreement.title, Agreement.id))
+    query = with_children(
+        restrict_agreements(query, user).order_by(swedish(Agreement.title), Agreement.id)
+    )
     return list(session.scalars(query).unique())
 
 
-def _matches(row: Row, filters: OversightFilters) -> bool:
+def _matches(row: Row, filters: OversightFilters, responsible: set[int] | None = None) -> bool:
+    """Whether the row is in the selection; ``responsible``: the kommun's parties whose
+    responsible nämnd or official matches ``filters.responsible``."""
     agreement = row.agreement
+    if filters.responsible and row.party.id not in (responsible or set()):
+        return False
     if filters.phase is None and agreement.phase not in LIVE_PHASES:
         return False
     if filters.phase not in (None, "all") and agreement.phase != filters.phase:
@@ -237,8 +278,7 @@ def _matches(row: Row, filters: OversightFilters) -> bool:
     if filters.q:
         needle = filters.q.casefold()
         haystack = " ".join(
-            [agreement.title, agreement.document_ref or ""]
-            + [p.municipality.name for p in row.partners]
+            [agreement.title, agreement.document_ref or ""] + [p.name for p in row.partners]
         ).casefold()
         if needle not in haystack:
             return False
@@ -299,28 +339,147 @@ def _totals(rows: list[Row]) -> tuple[list[Total], list[Total], Total]:
     return areas, forms, total
 
 
-def changes_since(
-    session: Session, agreements: list[Agreement], since: date
-) -> tuple[list[Change], bool]:
-    """Audit events on these agreements since the start of ``since`` (Swedish time), newest
-    first, described in plain Swedish."""
-    ids = [a.id for a in agreements]
-    if not ids:
-        return [], False
-    start = datetime.combine(since, time.min, tzinfo=STOCKHOLM)
-    events = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.agreement_id.in_(ids), AuditEvent.created_at >= start)
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(MAX_CHANGES + 1)
+def _change_conditions(code: str, agreement_ids: list[int], left_too: bool) -> Any:
+    """The kommun's agreements' events, and its own leaving of agreements it is no longer in."""
+    condition: ColumnElement[bool] = AuditEvent.agreement_id.in_(agreement_ids)
+    if left_too:
+        condition = or_(
+            condition,
+            and_(
+                AuditEvent.object_type == "party",
+                AuditEvent.municipality_code == code,
+                AuditEvent.action.in_(("leave", "delete")),
+            ),
         )
+    return condition
+
+
+def changes_since(
+    session: Session,
+    code: str,
+    agreements: list[Agreement],
+    since: date,
+    *,
+    routine: bool = False,
+    left_too: bool = False,
+) -> tuple[list[Change], bool, int]:
+    """What has changed in these agreements since the start of ``since`` (Swedish time), newest
+    first, in plain Swedish: what a kommunstyrelse reads, and routine edits only if asked for.
+
+    Returns the changes, whether there were more than ``MAX_CHANGES``, and how many routine
+    edits were left out."""
+    ids = [a.id for a in agreements]
+    if not ids and not left_too:
+        return [], False, 0
+    start = datetime.combine(since, time.min, tzinfo=STOCKHOLM)
+    scope = and_(_change_conditions(code, ids, left_too), AuditEvent.created_at >= start)
+    query = select(AuditEvent).where(scope)
+    if not routine:
+        query = query.where(AuditEvent.object_type.not_in(ROUTINE_OBJECTS))
+    candidates = session.scalars(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(4 * MAX_CHANGES)
     )
+    wanted = {"key", "routine"} if routine else {"key"}
+    events, skipped = [], 0
+    for event in candidates:
+        kind = importance(event, code)
+        if kind in wanted:
+            events.append(event)
+        elif kind == "routine":
+            skipped += 1
+    hidden = 0
+    if not routine:
+        hidden = skipped + (
+            session.scalar(
+                select(func.count(AuditEvent.id)).where(
+                    scope,
+                    AuditEvent.object_type.in_(ROUTINE_OBJECTS),
+                    or_(  # other kommuners' contact persons are never shown
+                        AuditEvent.object_type != "contact",
+                        AuditEvent.municipality_code.is_(None),
+                        AuditEvent.municipality_code == code,
+                    ),
+                )
+            )
+            or 0
+        )
     titles = {a.id: a.title for a in agreements}
+    missing = {e.agreement_id for e in events if e.agreement_id and e.agreement_id not in titles}
+    if missing:
+        titles.update(
+            session.execute(select(Agreement.id, Agreement.title).where(Agreement.id.in_(missing)))
+            .tuples()
+            .all()
+        )
     shown = events[:MAX_CHANGES]
     names = names_for(session, shown)
-    changes = [describe(e, titles.get(e.agreement_id or 0, ""), names) for e in shown]
-    return changes, len(events) > MAX_CHANGES
+    changes = [
+        describe(e, titles.get(e.agreement_id or 0, ""), names, curated=not routine) for e in shown
+    ]
+    return changes, len(events) > MAX_CHANGES, hidden
+
+
+def group_changes(changes: list[Change]) -> list[ChangeGroup]:
+    """Changes per agreement, the agreements in title order, each agreement's newest first."""
+    groups: dict[int | None, ChangeGroup] = {}
+    for change in changes:
+        group = groups.get(change.agreement_id)
+        if group is None:
+            group = groups[change.agreement_id] = ChangeGroup(
+                change.agreement_id, change.agreement_title, []
+            )
+        group.changes.append(change)
+    for group in groups.values():  # missed deadlines among the events, by date
+        group.changes.sort(key=lambda c: c.at, reverse=True)
+    return sorted(groups.values(), key=lambda g: (g.title.casefold(), g.agreement_id or 0))
+
+
+def describe_selection(filters: OversightFilters, area_labels: dict[str, str]) -> list[str]:
+    """The filters in words, for the report's "Urval" line and headings."""
+    parts = []
+    if filters.phase == "all":
+        parts.append(_("alla faser, även avslutade"))
+    elif filters.phase:
+        parts.append(_("fas: %(phase)s", phase=str(PHASE_LABELS[filters.phase]).lower()))
+    if filters.attention_only:
+        parts.append(_("bara samverkan som behöver uppmärksamhet"))
+    if filters.form:
+        parts.append(_("form: %(form)s", form=str(FORM_LABELS[filters.form]).lower()))
+    if filters.area:
+        parts.append(
+            _("område: %(area)s", area=area_labels.get(filters.area, filters.area).lower())
+        )
+    if filters.role:
+        parts.append(_("kommunens roll: %(role)s", role=str(ROLE_LABELS[filters.role]).lower()))
+    if filters.q:
+        parts.append(_("sökning: ”%(q)s”", q=filters.q))
+    if filters.responsible:
+        parts.append(
+            _("kommunens ansvariga nämnd eller person: ”%(text)s”", text=filters.responsible)
+        )
+    return parts
+
+
+def kommun_data_version(
+    session: Session, code: str, agreement_ids: list[int]
+) -> tuple[int, datetime] | None:
+    """The latest change in the kommun's cooperation as a report shows it: in these
+    agreements, or about the kommun itself (its parties, meeting calendar, settings). Changes
+    elsewhere in the register do not date the kommun's report."""
+    candidates = [
+        session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.municipality_code == code))
+    ]
+    if agreement_ids:
+        candidates.append(
+            session.scalar(
+                select(func.max(AuditEvent.id)).where(AuditEvent.agreement_id.in_(agreement_ids))
+            )
+        )
+    latest = max((c for c in candidates if c is not None), default=None)
+    if latest is None:
+        return None
+    created_at = session.scalar(select(AuditEvent.created_at).where(AuditEvent.id == latest))
+    return (latest, created_at) if created_at is not None else None
 
 
 def oversight(
@@ -329,6 +488,7 @@ def oversight(
     """The oversight of kommun ``code`` as ``user`` may see it, on ``today``."""
     agreements = _kommun_agreements(session, code, user)
     reviews = sources.latest_reviews(session, [a.id for a in agreements])
+    party_reviews = sources.latest_party_reviews(session, [a.id for a in agreements]) or {}
     checklists = sources.checklist_progress(session, agreements)
     horizon = dates.add_months(today, filters.months)
     all_derived = derived_dates_for(session, agreements, today, calendars=(code,))
@@ -341,13 +501,21 @@ def oversight(
         derived = all_derived[agreement.id]
         derived = replace(derived, decide_by_on=derived.decide_by_for(code))
         review = reviews.get(agreement.id) if reviews is not None else None
+        own_review = party_reviews.get(agreement.id, {}).get(party.id)
+        # For the kommun's own oversight its own review counts as much as the joint one.
+        latest = max(
+            (r for r in (review, own_review) if r is not None),
+            key=lambda r: r.reviewed_on,
+            default=None,
+        )
         next_review = derived.next_review_on
-        if review is not None and agreement.start_on is not None:
+        if latest is not None and agreement.start_on is not None:
             next_review = dates.next_review_on(
                 agreement.start_on,
                 agreement.review_interval_months,
-                review.reviewed_on,
-                review.next_review_on,
+                latest.reviewed_on,
+                latest.next_review_on,
+                agreement.imported_on,
             )
         cost, from_share = kommun_cost(agreement, party)
         row = Row(
@@ -366,21 +534,58 @@ def oversight(
             cost=cost,
             cost_from_share=from_share,
         )
-        row.reasons = _reasons(row, today, horizon)
+        own_reviews = party_reviews.get(agreement.id, {})
+        row.own_review = own_review
+        row.other_reviews = [(p, own_reviews[p.id]) for p in row.partners if p.id in own_reviews]
+        row.items = _attention(row, today, horizon)
         rows.append(row)
-    shown = [r for r in rows if _matches(r, filters)]
+    responsible = None
+    if filters.responsible:
+        responsible = set(
+            session.scalars(
+                responsible_parties(filters.responsible).where(Party.municipality_code == code)
+            )
+        )
+    shown = [r for r in rows if _matches(r, filters, responsible)]
     shown.sort(key=_sort_key(filters.sort), reverse=filters.descending)
     by_area, by_form, total = _totals(shown)
+    # The whole that a selection is part of: every live agreement, or every one at all.
+    base = [r for r in rows if filters.phase == "all" or r.agreement.phase in LIVE_PHASES]
+    _areas, _forms, kommun_total = _totals(base)
     since = filters.since or today - timedelta(days=30)
-    changes, truncated = changes_since(session, agreements, since)
+    # Changes follow the selection, but a default view also tells of agreements that ended
+    # (they leave the live list) and of agreements the kommun has left.
+    scope_filters = replace(filters, phase="all" if filters.phase is None else filters.phase)
+    in_scope = [r.agreement for r in rows if _matches(r, scope_filters, responsible)]
+    changes, truncated, hidden = changes_since(
+        session,
+        code,
+        in_scope,
+        since,
+        routine=filters.routine,
+        left_too=not filters.narrows,
+    )
+    in_scope_ids = {a.id for a in in_scope}
+    missed = missed_deadlines([r for r in rows if r.agreement.id in in_scope_ids], since, today)
+    area_labels = {
+        area.slug: area.label(current_language()) for r in rows for area in r.agreement.areas
+    }
+    if filters.area and filters.area not in area_labels:
+        area = session.scalar(select(Area).where(Area.slug == filters.area))
+        area_labels[filters.area] = area.label(current_language()) if area else filters.area
     return Overview(
         rows=shown,
         all_rows=rows,
         by_area=by_area,
         by_form=by_form,
         total=total,
+        kommun_total=kommun_total,
+        selection=describe_selection(filters, area_labels),
         changes=changes,
+        change_groups=group_changes(changes + missed),
+        missed_deadlines=len(missed),
         changes_truncated=truncated,
+        routine_changes=hidden,
         since=since,
         has_reviews=reviews is not None,
         has_checklists=checklists is not None,

@@ -24,6 +24,8 @@ class ReviewInfo:
     rating: str
     reviewed_on: date
     next_review_on: date | None
+    reported_to: str = ""
+    reported_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,25 @@ def latest_reviews(session: Session, agreement_ids: Sequence[int]) -> dict[int, 
     return {
         agreement_id: ReviewInfo(review.rating, review.reviewed_on, review.next_review_on)
         for agreement_id, review in found.items()
+    }
+
+
+def latest_party_reviews(
+    session: Session, agreement_ids: Sequence[int]
+) -> dict[int, dict[int, ReviewInfo]] | None:
+    """Agreement id → party id → that party's own latest review (None without reviews)."""
+    module = _module("coop_tracker.reviews.queries")
+    if module is None or not hasattr(module, "latest_party_reviews"):
+        return None
+    found = module.latest_party_reviews(session, list(agreement_ids))
+    return {
+        agreement_id: {
+            party_id: ReviewInfo(
+                r.rating, r.reviewed_on, r.next_review_on, r.reported_to, r.reported_on
+            )
+            for party_id, r in by_party.items()
+        }
+        for agreement_id, by_party in found.items()
     }
 
 

@@ -15,13 +15,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
-from coop_tracker.core.clock import today
-from coop_tracker.core.i18n import _, current_language
+from coop_tracker.core.clock import today, utcnow
+from coop_tracker.core.i18n import DEFAULT_LANGUAGE, _, current_language
 from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_digits, strip_control
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.oversight.jobs import code_version, report_fingerprint, sees_the_default_report
 from coop_tracker.oversight.queries import SORTS, OversightFilters, oversight
-from coop_tracker.oversight.report import render_pdf
+from coop_tracker.oversight.report import (
+    annual_and_costs,
+    report_html,
+    report_layout,
+    report_store,
+    stored_or_rendered,
+)
 
 bp = Blueprint("oversight", __name__, url_prefix="/municipalities")
 MONTH_CHOICES = (3, 6, 12, 24)
@@ -45,7 +53,7 @@ def filters_from_request(args: Any, now: date) -> tuple[OversightFilters, dict[s
         problems["sort"] = _("Okänd sortering.")
         sort, descending = "status", False
     months = args.get("months", "6")
-    if not months.isdigit() or int(months) not in MONTH_CHOICES:
+    if not is_digits(months, 2) or int(months) not in MONTH_CHOICES:
         problems["months"] = _("Tidshorisonten måste vara 3, 6, 12 eller 24 månader.")
         months = "6"
     since = None
@@ -67,31 +75,33 @@ def filters_from_request(args: Any, now: date) -> tuple[OversightFilters, dict[s
         role=pick("role", ROLE_LABELS, "roll"),
         phase=pick("phase", [*PHASE_LABELS, "all"], "fas"),
         q=(args.get("q", "").strip()[:100] or None),
+        responsible=(strip_control(args.get("responsible", "")).strip()[:100] or None),
         attention_only=args.get("attention") == "1",
         months=int(months),
         since=since,
+        routine=args.get("routine") == "1",
         sort=sort,
         descending=descending,
     )
     return filters, problems
 
 
-def _load(code: str) -> tuple[Municipality, Any, OversightFilters, dict[str, str], date]:
+def _checked(code: str) -> tuple[Municipality, OversightFilters, dict[str, str], date]:
+    """The kommun (404 if unknown, 403 without the right) and the filters of the request."""
     if not can(current_user, "oversight.view"):
         abort(403)
-    municipality = db.session.get(Municipality, code) if code.isdigit() else None
+    municipality = db.session.get(Municipality, code) if is_digits(code, 4) else None
     if municipality is None:
         abort(404)
     now = today()
     filters, problems = filters_from_request(request.args, now)
-    overview = oversight(db.session, code, current_user, filters, now)
-    return municipality, overview, filters, problems, now
+    return municipality, filters, problems, now
 
 
 def _export_args(code: str, filters: OversightFilters) -> dict[str, str]:
     """The agreement-list filters that correspond to this view, for "export what you see"."""
     args = {"municipality": code}
-    for name in ("form", "area", "role", "q"):
+    for name in ("form", "area", "role", "q", "responsible"):
         if getattr(filters, name):
             args[name] = getattr(filters, name)
     if filters.phase and filters.phase != "all":
@@ -103,7 +113,8 @@ def _export_args(code: str, filters: OversightFilters) -> dict[str, str]:
 @login_required
 def page(code: str) -> Any:
     """Every agreement the kommun is in, what needs attention, costs and recent changes."""
-    municipality, overview, filters, problems, now = _load(code)
+    municipality, filters, problems, now = _checked(code)
+    overview = oversight(db.session, code, current_user, filters, now)
     area_label = Area.label_column(current_language())
     areas = list(
         db.session.execute(select(Area.slug, area_label).order_by(Area.sort_order, area_label))
@@ -118,19 +129,7 @@ def page(code: str) -> Any:
         months=MONTH_CHOICES,
         today=now,
         export_args=_export_args(code, filters),
-    )
-
-
-def _report_html(code: str, *, for_pdf: bool) -> str:
-    municipality, overview, filters, _problems, now = _load(code)
-    return render_template(
-        "oversight/report.html",
-        municipality=municipality,
-        overview=overview,
-        filters=filters,
-        today=now,
-        author=current_user,
-        for_pdf=for_pdf,
+        **annual_and_costs(db.session, code, current_user, overview, now, filters.months),
     )
 
 
@@ -138,18 +137,49 @@ def _report_html(code: str, *, for_pdf: bool) -> str:
 @login_required
 def report(code: str) -> Any:
     """The meeting report as a web page (the same content as the PDF)."""
-    return _report_html(code, for_pdf=False)
+    municipality, filters, _problems, now = _checked(code)
+    return report_html(db.session, municipality, current_user, filters, now, for_pdf=False)
 
 
 @bp.get("/<code>/oversight.pdf")
 @login_required
 def pdf(code: str) -> Any:
-    """The meeting report as PDF, for the kommunstyrelse's papers."""
-    html = _report_html(code, for_pdf=True)
-    body = render_pdf(html, current_app.static_folder or "")
+    """The meeting report as PDF, for the kommunstyrelse's papers: the stored file when one
+    was made from the same content (by the scheduler, or for an earlier reader), else made
+    now and stored."""
+    municipality, filters, _problems, now = _checked(code)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    body = None
+    if (
+        filters == OversightFilters()
+        and current_language() == DEFAULT_LANGUAGE
+        and sees_the_default_report(current_user, code)
+    ):
+        # The report the scheduler made in advance, while the kommun's data is as it was
+        # then: two small queries instead of building the report to find it by content.
+        fingerprint = report_fingerprint(db.session, code, now, code_version(app))
+        body = report_store(app).default_for(code, fingerprint)
+    if body is None:
+        body = _by_content(app, municipality, filters, now)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="uppsikt-{code}-{today().isoformat()}.pdf"'
+        f'attachment; filename="uppsikt-{code}-{now.isoformat()}.pdf"'
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _by_content(
+    app: Any, municipality: Municipality, filters: OversightFilters, now: date
+) -> bytes:
+    """The PDF made from the same content before (stored), else made now."""
+    html = report_html(db.session, municipality, current_user, filters, now, for_pdf=True)
+    body, _key, _made = stored_or_rendered(
+        report_store(app),
+        municipality.code,
+        html,
+        layout=report_layout(app),
+        static_folder=app.static_folder or "",
+        now=utcnow(),
+    )
+    return body

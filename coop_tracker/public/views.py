@@ -1,40 +1,130 @@
-"""Public, read-only register pages (no login): list with filters and detail.
+"""Public, read-only register (no login): pages, open-data files, a DCAT-AP-SE catalogue and a
+token-free JSON API.
 
-Shown: what the parties have decided and published — title, form, areas, phase, dates and
-terms, purpose, goals, motive, the parties with their roles and decisions, cost basis and total
-annual cost, the agreement's diarienummer and link. Never shown: contact persons (personal
-data), the internal note, the free-text cost comment, and each party's own cost and share
-(budget figures between the kommuner, often preliminary; the total is public).
+Shown: what the parties have decided and what the public has a right to see — title, form,
+areas, phase and its changes, honest dates (the current period, notice, and the end once
+notice is given), purpose, goals, motive, each party with its role, its decision (body, date,
+§, diarienummer), its dates and its own cost, decided exits, the agreement's diarienummer and
+link. Never shown: contact persons (personal data), the internal note, the free-text cost
+comment, draft exit plans, reasons and names in the phase history; planned, abandoned,
+archived and unpublished agreements do not exist here (404), though a kommun's page says how
+many running agreements it has that are not published.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import url_for as flask_url_for
 from sqlalchemy import select
 
+from coop_tracker.agreements.forms import filters_from_request
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates, search_agreements
-from coop_tracker.agreements.views import filters_from_request
+from coop_tracker.agreements.queries import derived_dates, search_agreements, with_children
 from coop_tracker.core.clock import today
-from coop_tracker.core.i18n import current_language
+from coop_tracker.core.collation import swedish
+from coop_tracker.core.i18n import _, _l, current_language
 from coop_tracker.core.permissions import is_public_record
-from coop_tracker.core.validation import is_row_id
-from coop_tracker.extensions import db
+from coop_tracker.core.validation import is_kommun_code, is_row_id
+from coop_tracker.core.web import public_base_url
+from coop_tracker.extensions import db, limiter
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.network.queries import NetworkCache
+from coop_tracker.public import linked
+from coop_tracker.public import opendata as od
+from coop_tracker.public.models import EXTRAS
+from coop_tracker.public.queries import (
+    data_version,
+    last_modified,
+    municipality_counts,
+    public_agreements,
+    public_extras,
+    public_filters,
+)
+from coop_tracker.public.services import public_contacts, published_extras
+from coop_tracker.reviews.rules import GOAL_LABELS, RATING_LABELS, RATING_SHORT
 
 bp = Blueprint("public", __name__, url_prefix="/public")
+
+FILTER_KEYS = ("municipality", "form", "area", "phase", "q")
+
+
+def _open_data_limit() -> str:
+    return current_app.config["OPEN_DATA_RATE_LIMIT"]
+
+
+def _absolute(endpoint: str, **values: Any) -> str:
+    return public_base_url() + flask_url_for(endpoint, **values)
+
+
+def _agreement_url(agreement_id: int) -> str:
+    return _absolute("public.detail", agreement_id=agreement_id)
+
+
+def _licence() -> tuple[str, str]:
+    url = current_app.config["OPEN_DATA_LICENSE_URL"]
+    name = current_app.config.get("OPEN_DATA_LICENSE_NAME") or linked.LICENCE_NAMES.get(url, url)
+    return url, name
+
+
+def _meta(filters: dict[str, str]) -> od.Meta:
+    licence_url, licence_name = _licence()
+    return od.Meta(
+        base_url=public_base_url(),
+        licence_url=licence_url,
+        licence_name=licence_name,
+        modified_at=last_modified(db.session),
+        generated_on=today(),
+        filters=filters,
+    )
+
+
+def _document_file_url(document_id: int) -> str:
+    return _absolute("documents.public_download", document_id=document_id)
+
+
+def _records(agreements: Sequence[Agreement], now: date) -> list[dict[str, Any]]:
+    extras = public_extras(db.session, [a.id for a in agreements])
+    return [
+        od.agreement_record(
+            a, derived_dates(a, now), extras[a.id], _agreement_url, now, _document_file_url
+        )
+        for a in agreements
+    ]
+
+
+def _filter_args(args: Any) -> dict[str, str]:
+    return {key: args[key] for key in FILTER_KEYS if args.get(key)}
+
+
+def _download(body: bytes, mimetype: str, filename: str | None, meta: od.Meta) -> Response:
+    """A file for anyone: CORS open, cacheable for a few minutes, with its last change."""
+    response = Response(body, content_type=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Link"] = f'<{meta.licence_url}>; rel="license"'
+    if meta.modified_at is not None:
+        response.last_modified = meta.modified_at
+    return response
+
+
+# --- pages ----------------------------------------------------------------------------------
 
 
 @bp.get("/")
 def index() -> Any:
     """Every public agreement, filtered by kommun, form, area, phase and free text."""
     filters, problems = filters_from_request(request.args)
-    filters.public_only = True
-    page = search_agreements(db.session, filters, None, restrict=False)
+    page = search_agreements(db.session, public_filters(filters), None, restrict=False)
     municipalities = list(
-        db.session.execute(select(Municipality.code, Municipality.name).order_by(Municipality.name))
+        db.session.execute(
+            select(Municipality.code, Municipality.name).order_by(swedish(Municipality.name))
+        )
     )
     area_label = Area.label_column(current_language())
     areas = list(
@@ -45,23 +135,481 @@ def index() -> Any:
         )
     )
     now = today()
+    extras = public_extras(db.session, [a.id for a in page.items])
+    chosen = next((m for m in municipalities if m[0] == filters.municipality), None)
+    licence_url, licence_name = _licence()
     return render_template(
         "public/index.html",
         page=page,
-        rows=[(a, derived_dates(a, now)) for a in page.items],
+        rows=[
+            (a, od.honest_dates(a, derived_dates(a, now), extras[a.id], now)) for a in page.items
+        ],
         filters=filters,
         problems=problems,
         municipalities=municipalities,
         areas=areas,
+        chosen=chosen,
+        counts=municipality_counts(db.session, chosen[0]) if chosen else None,
+        downloads=_downloads(_filter_args(request.args)),
+        modified_at=last_modified(db.session),
+        licence_url=licence_url,
+        licence_name=licence_name,
     )
 
 
 @bp.get("/<int:agreement_id>")
 def detail(agreement_id: int) -> Any:
-    """One public agreement, without contacts, internal notes or per-party costs."""
+    """One public agreement, without contacts, internal notes or draft exit plans."""
     agreement = db.session.get(Agreement, agreement_id) if is_row_id(agreement_id) else None
     if agreement is None or not is_public_record(agreement):
         abort(404)
-    return render_template(
-        "public/detail.html", agreement=agreement, derived=derived_dates(agreement, today())
+    extras = public_extras(db.session, [agreement.id])[agreement.id]
+    now = today()
+    record = od.agreement_record(
+        agreement, derived_dates(agreement, now), extras, _agreement_url, now, _document_file_url
     )
+    names = {p.municipality_code: p.name for p in agreement.parties}
+    current = [
+        p.municipality_code for p in agreement.parties if p.left_on is None and p.municipality_code
+    ]
+    return render_template(
+        "public/detail.html",
+        agreement=agreement,
+        record=record,
+        names=names,
+        contacts=public_contacts(db.session, current),
+        term_labels=od.TERM_LABELS,
+        show_bodies=any("responsible_body" in p for p in record["party_list"]),
+        rating_labels=RATING_SHORT,
+        goal_labels=GOAL_LABELS,
+    )
+
+
+@bp.get("/municipalities/<code>")
+def municipality(code: str) -> Any:
+    """A kommun's public page: its published agreements and how many it has in all."""
+    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
+    if kommun is None:
+        abort(404)
+    filters, _problems = filters_from_request({"municipality": code})
+    agreements = public_agreements(db.session, filters)
+    now = today()
+    records = _records(agreements, now)
+    rows = []
+    for record in records:
+        own = next(p for p in record["party_list"] if p["municipality"] == code)
+        rows.append((record, own))
+    return render_template(
+        "public/municipality.html",
+        kommun=kommun,
+        counts=municipality_counts(db.session, code),
+        running=[r for r in rows if r[0]["phase"] in ("active", "exiting") and not r[1]["left_on"]],
+        former=[r for r in rows if r[0]["phase"] == "ended" or r[1]["left_on"]],
+        downloads=_downloads({"municipality": code}),
+        contact=public_contacts(db.session, [code]).get(code),
+        rating_labels=RATING_SHORT,
+        extras=[EXTRA_LABELS[key] for key in _extras_of(code)],
+    )
+
+
+@bp.get("/open-data")
+def open_data() -> Any:
+    """The open data documented field by field, with its licence and its addresses."""
+    licence_url, licence_name = _licence()
+    seen: set[str] = set()
+    anchors: dict[tuple[str, str], str] = {}
+    tables = (
+        ("agreement", od.AGREEMENT_FIELDS),
+        ("nested", od.NESTED_FIELDS),
+        ("party", od.PARTY_FIELDS),
+        ("history", od.HISTORY_FIELDS),
+        ("exit", od.EXIT_FIELDS),
+        ("exit_decision", od.EXIT_DECISION_FIELDS),
+        ("document", od.DOCUMENT_FIELDS),
+        ("review", od.REVIEW_FIELDS),
+        ("file", od.FILE_FIELDS),
+    )
+    for table, fields in tables:
+        for field in fields:
+            if field.key not in seen:
+                anchors[(table, field.key)] = field.key
+                seen.add(field.key)
+    return render_template(
+        "public/open_data.html",
+        tables=dict(tables),
+        anchors=anchors,
+        kinds=od.KIND_LABELS,
+        downloads=_downloads({}),
+        licence_url=licence_url,
+        licence_name=licence_name,
+        is_cc0=licence_url == linked.CC0,
+        modified_at=last_modified(db.session),
+        rate_limit=_open_data_limit(),
+        base_url=public_base_url(),
+        term_labels=od.TERM_LABELS,
+        rating_labels=RATING_LABELS,
+        goal_labels=GOAL_LABELS,
+    )
+
+
+# --- files ----------------------------------------------------------------------------------
+
+FILES: dict[str, tuple[str, str, str]] = {
+    # endpoint: (media type, EU file type, filename)
+    "public.agreements_csv": ("text/csv", "CSV", "samverkan.csv"),
+    "public.agreements_semicolon_csv": ("text/csv", "CSV", "samverkan-semikolon.csv"),
+    "public.parties_csv": ("text/csv", "CSV", "parter.csv"),
+    "public.parties_semicolon_csv": ("text/csv", "CSV", "parter-semikolon.csv"),
+    "public.documents_csv": ("text/csv", "CSV", "dokument.csv"),
+    "public.documents_semicolon_csv": ("text/csv", "CSV", "dokument-semikolon.csv"),
+    "public.agreements_json": ("application/json", "JSON", ""),
+    "public.agreements_jsonld": ("application/ld+json", "JSON_LD", ""),
+}
+
+
+def _downloads(args: dict[str, Any]) -> list[tuple[str, str]]:
+    """(endpoint, URL with the filters) of every register file."""
+    return [(endpoint, flask_url_for(endpoint, **args)) for endpoint in FILES]
+
+
+def _register_file(build: Callable[[list[dict[str, Any]], od.Meta], bytes], endpoint: str) -> Any:
+    filters, problems = filters_from_request(request.args)
+    if problems:
+        return _bad_filters(problems)
+    args = _filter_args(request.args)
+    meta = _meta(args)
+
+    def render() -> bytes:
+        agreements = public_agreements(db.session, filters)
+        return build(_records(agreements, meta.generated_on), meta)
+
+    # The whole register (what harvesters and most people fetch) is built once per data
+    # version and day: 10,000 agreements take seconds to load and write. Filtered files are
+    # small and built each time.
+    if args:
+        body = render()
+    else:
+        key = (
+            endpoint,
+            data_version(db.session),
+            meta.generated_on,
+            meta.base_url,
+            meta.licence_url,
+            meta.licence_name,
+            current_language(),
+        )
+        body = _file_cache().get(key, render)
+    mimetype, _format, filename = FILES[endpoint]
+    return _download(body, f"{mimetype}; charset=utf-8", filename or None, meta)
+
+
+def _file_cache() -> NetworkCache:
+    extensions = current_app.extensions
+    if "open_data_cache" not in extensions:
+        extensions["open_data_cache"] = NetworkCache(current_app.config["OPEN_DATA_CACHE_SIZE"])
+    return extensions["open_data_cache"]
+
+
+def _bad_filters(problems: dict[str, str]) -> Any:
+    body = {
+        "error": "invalid",
+        "message": _("Filtren kunde inte användas. Rätta fälten som anges."),
+        "fields": problems,
+    }
+    response = jsonify(body)
+    response.status_code = 422
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/data/agreements.csv")
+@limiter.limit(_open_data_limit)
+def agreements_csv() -> Any:
+    """One row per agreement, comma-separated (RFC 4180), decimal point, UTF-8."""
+    return _register_file(
+        lambda records, _meta: od.agreements_csv(records, od.COMMA), "public.agreements_csv"
+    )
+
+
+@bp.get("/data/agreements-semicolon.csv")
+@limiter.limit(_open_data_limit)
+def agreements_semicolon_csv() -> Any:
+    """One row per agreement for Excel with Swedish settings: ``;``, decimal comma, BOM."""
+    return _register_file(
+        lambda records, _meta: od.agreements_csv(records, od.SEMICOLON),
+        "public.agreements_semicolon_csv",
+    )
+
+
+@bp.get("/data/parties.csv")
+@limiter.limit(_open_data_limit)
+def parties_csv() -> Any:
+    """One row per party: decisions with diarienummer and each kommun's own cost."""
+    return _register_file(
+        lambda records, _meta: od.parties_csv(records, od.COMMA), "public.parties_csv"
+    )
+
+
+@bp.get("/data/parties-semicolon.csv")
+@limiter.limit(_open_data_limit)
+def parties_semicolon_csv() -> Any:
+    """The parties for Excel with Swedish settings."""
+    return _register_file(
+        lambda records, _meta: od.parties_csv(records, od.SEMICOLON),
+        "public.parties_semicolon_csv",
+    )
+
+
+@bp.get("/data/documents.csv")
+@limiter.limit(_open_data_limit)
+def documents_csv() -> Any:
+    """One row per document: type, title, diarienummer, dates; the file only where public."""
+    return _register_file(
+        lambda records, _meta: od.documents_csv(records, od.COMMA), "public.documents_csv"
+    )
+
+
+@bp.get("/data/documents-semicolon.csv")
+@limiter.limit(_open_data_limit)
+def documents_semicolon_csv() -> Any:
+    """The documents for Excel with Swedish settings."""
+    return _register_file(
+        lambda records, _meta: od.documents_csv(records, od.SEMICOLON),
+        "public.documents_semicolon_csv",
+    )
+
+
+@bp.get("/data/agreements.json")
+@limiter.limit(_open_data_limit)
+def agreements_json() -> Any:
+    """Every public agreement with its parties, phase history and decided exits."""
+    return _register_file(od.agreements_json, "public.agreements_json")
+
+
+@bp.get("/data/agreements.jsonld")
+@limiter.limit(_open_data_limit)
+def agreements_jsonld() -> Any:
+    """The same as JSON-LD (an inline context; each agreement named by its URL)."""
+    return _register_file(
+        lambda records, meta: linked.agreements_jsonld(records, meta, request.url),
+        "public.agreements_jsonld",
+    )
+
+
+def _catalogue_info() -> linked.CatalogueInfo:
+    config = current_app.config
+    licence_url, _name = _licence()
+    modified = last_modified(db.session)
+
+    def dist(endpoint: str, slug: str, title: tuple[str, str], description: str) -> Any:
+        mimetype, eu_format, _filename = FILES.get(endpoint, ("", "", ""))
+        if endpoint == "public.network_graphml":
+            mimetype, eu_format = "application/graphml+xml", "XML"
+        elif endpoint == "public.network_json":
+            mimetype, eu_format = "application/json", "JSON"
+        return linked.Distribution(
+            slug, _absolute(endpoint), mimetype, eu_format, title[0], title[1], description
+        )
+
+    register = [
+        dist(
+            "public.agreements_csv",
+            "agreements-csv",
+            ("Samverkan (CSV, komma)", "Agreements (CSV, comma)"),
+            "En rad per samverkan. Kommaseparerad, decimalpunkt, UTF-8.",
+        ),
+        dist(
+            "public.agreements_semicolon_csv",
+            "agreements-csv-semicolon",
+            ("Samverkan (CSV för Excel)", "Agreements (CSV for Excel)"),
+            "En rad per samverkan. Semikolon, decimalkomma, UTF-8 med BOM.",
+        ),
+        dist(
+            "public.parties_csv",
+            "parties-csv",
+            ("Parter (CSV, komma)", "Parties (CSV, comma)"),
+            "En rad per part: roll, beslut med diarienummer och kommunens kostnad.",
+        ),
+        dist(
+            "public.parties_semicolon_csv",
+            "parties-csv-semicolon",
+            ("Parter (CSV för Excel)", "Parties (CSV for Excel)"),
+            "En rad per part. Semikolon, decimalkomma, UTF-8 med BOM.",
+        ),
+        dist(
+            "public.documents_csv",
+            "documents-csv",
+            ("Dokument (CSV, komma)", "Documents (CSV, comma)"),
+            "En rad per dokument: typ, titel, diarienummer, beslut och giltighet; filen bara "
+            "där kommunen har gjort den publik.",
+        ),
+        dist(
+            "public.documents_semicolon_csv",
+            "documents-csv-semicolon",
+            ("Dokument (CSV för Excel)", "Documents (CSV for Excel)"),
+            "En rad per dokument. Semikolon, decimalkomma, UTF-8 med BOM.",
+        ),
+        dist(
+            "public.agreements_json",
+            "agreements-json",
+            ("Samverkan (JSON)", "Agreements (JSON)"),
+            "Varje samverkan med parter, fasbyten, beslutade utträden och dokument.",
+        ),
+        dist(
+            "public.agreements_jsonld",
+            "agreements-jsonld",
+            ("Samverkan (JSON-LD)", "Agreements (JSON-LD)"),
+            "Samma uppgifter som länkade data.",
+        ),
+    ]
+    network = [
+        dist(
+            "public.network_graphml",
+            "network-graphml",
+            ("Nätverk (GraphML)", "Network (GraphML)"),
+            "Kommuner som noder, gemensam samverkan som kanter; för Gephi och liknande.",
+        ),
+        dist(
+            "public.network_json",
+            "network-json",
+            ("Nätverk (JSON)", "Network (JSON)"),
+            "Samma nätverk som nod-länk-JSON (networkx).",
+        ),
+    ]
+    return linked.CatalogueInfo(
+        base_url=public_base_url(),
+        publisher_name=config.get("OPEN_DATA_PUBLISHER_NAME") or "Samverkanskollen",
+        publisher_uri=config.get("OPEN_DATA_PUBLISHER_URI") or None,
+        contact_email=config.get("OPEN_DATA_CONTACT_EMAIL") or None,
+        licence_url=licence_url,
+        modified_on=modified.date().isoformat() if modified else None,
+        register=register,
+        network=network,
+        api_url=_absolute("public.api_agreements"),
+    )
+
+
+@bp.get("/catalog.jsonld")
+@limiter.limit(_open_data_limit)
+def catalog_jsonld() -> Any:
+    """The DCAT-AP-SE description of the open data, as JSON-LD."""
+    return _download(
+        linked.catalogue_jsonld(_catalogue_info()),
+        "application/ld+json; charset=utf-8",
+        None,
+        _meta({}),
+    )
+
+
+@bp.get("/catalog.rdf")
+@limiter.limit(_open_data_limit)
+def catalog_rdf() -> Any:
+    """The same catalogue as RDF/XML, for Sveriges dataportal's harvester."""
+    return _download(
+        linked.catalogue_rdfxml(_catalogue_info()),
+        "application/rdf+xml; charset=utf-8",
+        None,
+        _meta({}),
+    )
+
+
+def _public_network_file(fmt: str) -> Any:
+    from coop_tracker.network import graph as g
+    from coop_tracker.network.queries import get_network
+
+    network = get_network(db.session, None, g.GraphFilters(), restrict=False, public=True)
+    graph = g.annotate(network.complete().graph, network.measures)
+    mimetype = "application/graphml+xml" if fmt == "graphml" else "application/json"
+    mimetype += "; charset=utf-8"
+    filename = "samverkansnatverk.graphml" if fmt == "graphml" else None
+    return _download(g.export(graph, fmt), mimetype, filename, _meta({}))
+
+
+@bp.get("/network.graphml")
+@limiter.limit(_open_data_limit)
+def network_graphml() -> Any:
+    """The public network (published, running agreements) as GraphML."""
+    return _public_network_file("graphml")
+
+
+@bp.get("/network.json")
+@limiter.limit(_open_data_limit)
+def network_json() -> Any:
+    """The public network as node-link JSON."""
+    return _public_network_file("json")
+
+
+# --- the token-free API ----------------------------------------------------------------------
+
+
+@bp.get("/api/agreements")
+@limiter.limit(_open_data_limit)
+def api_agreements() -> Any:
+    """A page of public agreements: ``{"items", "total", "page", "per_page"}`` plus licence and
+    last change; the filters of the page and ``page``/``per_page`` (1–200)."""
+    filters, problems = filters_from_request(request.args)
+    if problems:
+        return _bad_filters(problems)
+    page = search_agreements(db.session, public_filters(filters), None, restrict=False)
+    meta = _meta(_filter_args(request.args))
+    records = _records(page.items, meta.generated_on)
+    body = {
+        **od.meta_json(meta),
+        "items": [od.json_item(r) for r in records],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
+    return _download(od.dumps(body), "application/json", None, meta)
+
+
+@bp.get("/api/agreements/<int:agreement_id>")
+@limiter.limit(_open_data_limit)
+def api_agreement(agreement_id: int) -> Any:
+    """One public agreement; 404 for anything not in the public register."""
+    agreement = None
+    if is_row_id(agreement_id):
+        agreement = db.session.scalars(
+            with_children(select(Agreement).where(Agreement.id == agreement_id))
+        ).first()
+    if agreement is None or not is_public_record(agreement):
+        abort(404)
+    meta = _meta({})
+    record = _records([agreement], meta.generated_on)[0]
+    body = {**od.meta_json(meta), **od.json_item(record)}
+    body.pop("filters")
+    return _download(od.dumps(body), "application/json", None, meta)
+
+
+EXTRA_LABELS: dict[str, Any] = {
+    "responsible_body": _l("ansvarig nämnd"),
+    "review_results": _l("uppföljningens resultat"),
+    "review_costs": _l("budget och utfall från uppföljningen"),
+}
+
+
+def _extras_of(code: str) -> list[str]:
+    """What the kommun publishes beyond the default, in the settings page's order."""
+    chosen = published_extras(db.session, [code]).get(code, frozenset())
+    return [key for key in EXTRAS if key in chosen]
+
+
+@bp.get("/api/municipalities/<code>")
+@limiter.limit(_open_data_limit)
+def api_municipality(code: str) -> Any:
+    """A kommun's counts: running agreements in all, how many are published."""
+    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
+    if kommun is None:
+        abort(404)
+    counts = municipality_counts(db.session, code)
+    body = {
+        "code": kommun.code,
+        "name": kommun.name,
+        "running_agreements": counts.running,
+        "published_running_agreements": counts.public,
+        "contact": public_contacts(db.session, [code]).get(code),
+        "published_extras": _extras_of(code),
+        "agreements_url": _absolute("public.api_agreements", municipality=code),
+        "page_url": _absolute("public.municipality", code=code),
+    }
+    return _download(od.dumps(body), "application/json", None, _meta({}))

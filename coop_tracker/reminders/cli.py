@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +20,16 @@ log = logging.getLogger(__name__)
 
 PLAN_JOB_ID = "reminders-plan"
 SEND_JOB_ID = "reminders-send-due"
+# Other domains' jobs for the one scheduler process, each a function (app, scheduler) that
+# adds its jobs; registered by the application (``commands.py``), as the demo's extensions.
+SCHEDULER_EXTENSIONS: list[Callable[[Flask, Any], None]] = []
+
+
+def register_scheduler_extension(add_jobs: Callable[[Flask, Any], None]) -> None:
+    """Have ``flask scheduler run`` call ``add_jobs(app, scheduler)`` (once)."""
+    if add_jobs not in SCHEDULER_EXTENSIONS:
+        SCHEDULER_EXTENSIONS.append(add_jobs)
+
 
 register_demo_extension()  # reviews and meeting calendars in `flask demo`, when it exists
 
@@ -67,6 +78,14 @@ def send_due_command(today_text: str | None, dry_run: bool, no_plan: bool) -> No
         click.echo(f"  {digest.email}: {digest.items} {noun} – {digest.subject}")
     click.echo(result.summary(dry_run))
     if result.failed_emails:
+        # Cron and systemd see the exit code; the operator reads how many and why.
+        click.echo(
+            f"Fel: {result.failed_emails} e-brev kunde inte levereras "
+            f"(e-postserver {current_app.config.get('MAIL_SERVER')}:"
+            f"{current_app.config.get('MAIL_PORT')}); de försöks igen senare.",
+            err=True,
+        )
+    if result.failed_emails or result.blocked:
         raise SystemExit(1)
 
 
@@ -134,6 +153,8 @@ def build_scheduler(app: Flask, scheduler: Any = None) -> Any:
         max_instances=1,
         misfire_grace_time=sweep_minutes * 60,
     )
+    for add_jobs in SCHEDULER_EXTENSIONS:
+        add_jobs(app, scheduler)
     return scheduler
 
 
@@ -141,11 +162,23 @@ def build_scheduler(app: Flask, scheduler: Any = None) -> Any:
 @with_appcontext
 def scheduler_run_command() -> None:
     """Run the scheduler in the foreground (Ctrl+C stops it)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.operations.services import mail_permission
+
     scheduler = build_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+    permission = mail_permission(db.session, current_app.config, actor=Actor.system("scheduler"))
+    db.session.commit()
+    if not permission.allowed:
+        log.warning("Reminders will not be sent: %s", permission.reason)
     click.echo(
         f"Schemaläggaren startar: jobb {PLAN_JOB_ID} (05:30 och nu) och {SEND_JOB_ID} "
-        f"(var {current_app.config.get('REMINDER_SWEEP_MINUTES', 10)}:e minut)."
+        f"(var {current_app.config.get('REMINDER_SWEEP_MINUTES', 10)}:e minut)"
+        + "".join(
+            f", {job.id}"
+            for job in scheduler.get_jobs()
+            if job.id not in (PLAN_JOB_ID, SEND_JOB_ID)
+        )
+        + "."
     )
     try:
         scheduler.start()

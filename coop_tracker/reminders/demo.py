@@ -88,11 +88,11 @@ def _goal(rng: random.Random, rating: str) -> str:
     return rng.choices(("not_met", "partly"), (3, 1))[0]
 
 
-def _meeting_days(rng: random.Random, year: int) -> list[tuple[str, date, date]]:
+def _meeting_days(rng: random.Random, year: int) -> list[tuple[Body, date, date]]:
     """A kommun's KF and KS meetings of one year: a fixed weekday and week of the month."""
     kf_weekday, ks_weekday = rng.choice((0, 1, 3)), rng.choice((1, 2))
     kf_week, ks_week = rng.choice((1, 2, 3)), rng.choice((0, 1))
-    days = []
+    days: list[tuple[Body, date, date]] = []
     for body, months, weekday, week, lead in (
         (Body.KF, KF_MONTHS, kf_weekday, kf_week, 21),
         (Body.KS, KS_MONTHS, ks_weekday, ks_week, 14),
@@ -143,7 +143,7 @@ def demo_followup(session: Session, context: Any) -> None:
                 outcome = Decimal(rng.randrange(150, 900) * 1000)
                 create_review(
                     session,
-                    session.get(_agreement_model(), agreement.id),
+                    session.get_one(_agreement_model(), agreement.id),
                     ReviewInput(
                         reviewed_on=day,
                         rating=rating,

@@ -73,6 +73,7 @@ def subject_for(items: Sequence[DigestItem]) -> str:
 def build_digest(
     *,
     sender: str,
+    reply_to: str = "",
     to_email: str,
     to_name: str,
     items: Sequence[DigestItem],
@@ -85,6 +86,8 @@ def build_digest(
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject_for(items)
     message["From"] = sender
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["To"] = _address(to_name, to_email)
     message["Date"] = format_datetime(now)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"

@@ -20,6 +20,9 @@ class Kind(enum.StrEnum):
     END_OF_TERM = "end_of_term"
     CHECKLIST_ITEM_DUE = "checklist_item_due"
     EXIT_TASK_DUE = "exit_task_due"
+    CONTINUATION = "continuation"  # a fixed term: decide to extend, replace or let it end
+    TERM_EXPIRED = "term_expired"  # still active past its end date
+    EXIT_MILESTONE = "exit_milestone"  # a party's notice: transition start/end, leaving day
 
 
 OVERDUE = -1

@@ -8,22 +8,54 @@ a party left, a date changed) are cancelled, never deleted, so sent reminders st
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, or_, select, update
+from flask_babel import force_locale
+from sqlalchemy import Table, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.expression import Executable
 
+from coop_tracker.agreements import attention
+from coop_tracker.agreements.attention import attention_items
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.agreements.queries import DerivedDates, derived_dates_for
+from coop_tracker.agreements.queries import (
+    DerivedDates,
+    PartyDecideBy,
+    derived_dates_for,
+    notice_text,
+)
 from coop_tracker.core.clock import utcnow
-from coop_tracker.core.i18n import swedish
+from coop_tracker.core.i18n import DEFAULT_LANGUAGE, swedish
 from coop_tracker.meetings.rules import BODY_SHORT
+from coop_tracker.municipalities.models import KommunSetting
 from coop_tracker.reminders.models import OVERDUE, Kind, Reminder
-from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS, OVERDUE_KINDS, lead_days_of
+from coop_tracker.reminders.rules import (
+    CONTINUATION_TITLE,
+    DECIDE_BY_TITLE,
+    DEFAULT_LEAD_DAYS,
+    ENDS_TITLE,
+    EXIT_TASK_TITLE,
+    EXPIRED_TITLE,
+    LEAD_DETAIL,
+    LEAVES_TITLE,
+    MEETING_DETAIL,
+    NOTICE_REACHED,
+    NOTICE_TITLE,
+    OVERDUE_KINDS,
+    PREPARED_CHAIN,
+    RENEWS_DETAIL,
+    REVIEW_TITLE,
+    RUNS_ON_DETAIL,
+    TERM_ENDS_WHAT,
+    TRANSITION_ENDS_TITLE,
+    TRANSITION_STARTS_TITLE,
+    lead_days_of,
+    stored,
+)
 from coop_tracker.users.models import User, UserRole
 
 PLANNED_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
@@ -70,6 +102,17 @@ class Recipient:
     lead_days: tuple[int, ...]
     user_id: int | None = None
     contact_id: int | None = None
+
+
+DeadlineSource = Callable[[Session, list[Agreement], date], list[Deadline]]
+DEADLINE_SOURCES: list[DeadlineSource] = []
+
+
+def register_deadline_source(source: DeadlineSource) -> None:
+    """Let a domain above this one (the årshjul) add its deadlines to every plan, digest and
+    calendar feed; registered once, whatever the number of apps."""
+    if source not in DEADLINE_SOURCES:
+        DEADLINE_SOURCES.append(source)
 
 
 @dataclass
@@ -121,9 +164,51 @@ def agreements_to_plan(
     return list(session.scalars(query))
 
 
-def deadlines_of(agreement: Agreement, derived: DerivedDates) -> Iterator[Deadline]:
-    """The open deadlines of one agreement, from its derived dates."""
+def decide_by_detail(
+    party: PartyDecideBy, target_on: date, what: str, lead_days: int | None
+) -> str:
+    """How a decide-by date was reached, in Swedish, with any warning said aloud."""
+    if party.from_calendar:
+        body = (
+            swedish(BODY_SHORT.get(party.body, party.body))
+            if not party.body_name
+            else (party.body_name)
+        )
+        chain = f"{body} {party.meeting_on}"
+        if party.prepared_on is not None:
+            chain = stored(PREPARED_CHAIN, prepared=str(party.prepared_on), meeting=chain)
+        text = stored(
+            MEETING_DETAIL, chain=chain, days=str(lead_days or 0), what=what, date=str(target_on)
+        )
+    else:
+        text = stored(LEAD_DETAIL, what=what, date=str(target_on), days=str(lead_days or 0))
+    if party.warnings:
+        text += " " + " ".join(party.warnings)
+    return text
+
+
+def deadlines_of(agreement: Agreement, derived: DerivedDates, today: date) -> Iterator[Deadline]:
+    """The open deadlines of one agreement, from its derived dates. Deadlines that had passed
+    when the agreement was imported are its history: nobody is reminded of them."""
+    for found in _deadlines_of(agreement, derived, today):
+        if agreement.imported_on is None or found.due_on >= agreement.imported_on:
+            yield found
+
+
+def _deadlines_of(agreement: Agreement, derived: DerivedDates, today: date) -> Iterator[Deadline]:
+    """The agreement's deadlines as the attention service sees them (with no horizon): the
+    parties it asks to decide about notice or continuation, an expired term and the notices
+    given are exactly the ones reminded of here, so a reminder never asks for what a page has
+    stopped asking for. A party that has given notice gets its exit milestones (transition
+    start and end, the day it leaves) instead, and so does every other party, which has its
+    own part to do; exit tasks come from :func:`_lifecycle_deadlines`. Reviews and a fixed
+    term's end are planned ahead of the pages' horizon."""
     title = agreement.title
+    items = attention_items(agreement, derived, today, horizon=date.max)
+    reasons: dict[str, set[str | None]] = defaultdict(set)
+    for item in items:
+        reasons[item.reason].add(item.municipality_code)
+    deciding = reasons[attention.DECIDE_BY] | reasons[attention.DECIDE_BY_PASSED]
 
     def deadline(kind: str, due_on: date, text: str, **extra: Any) -> Deadline:
         return Deadline(
@@ -137,48 +222,93 @@ def deadlines_of(agreement: Agreement, derived: DerivedDates) -> Iterator[Deadli
             **extra,
         )
 
+    names = {p.municipality_code: p.name for p in agreement.parties}
     if derived.next_review_on is not None:
-        yield deadline(Kind.REVIEW_DUE, derived.next_review_on, f"Uppföljning av {title}")
+        yield deadline(Kind.REVIEW_DUE, derived.next_review_on, stored(REVIEW_TITLE, title=title))
     if derived.notice_deadline_on is not None:
-        yield deadline(
-            Kind.NOTICE_DEADLINE,
-            derived.notice_deadline_on,
-            f"Sista dag för uppsägning av {title}",
-            detail=f"Annars förlängs avtalet till {_renewed_end(agreement, derived)}.",
-        )
-        names = {p.municipality_code: p.municipality.name for p in agreement.parties}
         for code, party in derived.parties.items():
-            if party.decide_by_on is None:
+            if code not in deciding or party.decide_by_on is None:
                 continue
-            if party.from_calendar:
-                detail = (
-                    f"Sista dag för ärenden till {swedish(BODY_SHORT.get(party.body, party.body))} "
-                    f"{party.meeting_on}; uppsägning senast {derived.notice_deadline_on}."
-                )
-            else:
-                detail = (
-                    f"Ingen sammanträdesplan: uppsägning senast {derived.notice_deadline_on} "
-                    f"minus {agreement.internal_lead_days} dagars förberedelse."
-                )
+            yield deadline(
+                Kind.NOTICE_DEADLINE,
+                derived.notice_deadline_on,
+                stored(NOTICE_TITLE, title=title),
+                detail=_after_deadline(agreement, derived),
+                municipality_code=code,
+            )
             yield deadline(
                 Kind.DECIDE_BY,
                 party.decide_by_on,
-                f"Ärendet om uppsägning av {title} ({names.get(code, code)})",
-                detail=detail,
+                stored(DECIDE_BY_TITLE, title=title, party=names.get(code, code)),
+                detail=decide_by_detail(
+                    party,
+                    derived.notice_deadline_on,
+                    NOTICE_REACHED.source,
+                    party.lead_days,
+                ),
                 municipality_code=code,
             )
-    if agreement.renewal == "none" and agreement.end_on is not None:
-        yield deadline(Kind.END_OF_TERM, agreement.end_on, f"{title} upphör")
+    if agreement.end_on is not None:
+        for code, party in derived.continuation.items():
+            if code not in reasons[attention.CONTINUATION] or party.decide_by_on is None:
+                continue
+            yield deadline(
+                Kind.CONTINUATION,
+                party.decide_by_on,
+                stored(CONTINUATION_TITLE, title=title, party=names.get(code, code)),
+                detail=decide_by_detail(
+                    party,
+                    party.target_on or derived.continuation_on or agreement.end_on,
+                    stored(TERM_ENDS_WHAT, end=str(agreement.end_on)),
+                    party.lead_days,
+                ),
+                municipality_code=code,
+            )
+    if derived.expired_on is not None and attention.TERM_EXPIRED in reasons:
+        yield deadline(
+            Kind.TERM_EXPIRED,
+            derived.expired_on,
+            stored(EXPIRED_TITLE, title=title, date=str(derived.expired_on)),
+        )
+    elif agreement.term == "fixed" and agreement.end_on is not None:
+        yield deadline(Kind.END_OF_TERM, agreement.end_on, stored(ENDS_TITLE, title=title))
+    for code, notice in derived.notices.items():
+        if code not in reasons[attention.NOTICE_GIVEN]:
+            continue
+        leaving = (
+            stored(ENDS_TITLE, title=title)
+            if notice.scope == "agreement"
+            else stored(LEAVES_TITLE, party=notice.name, title=title)
+        )
+        for due_on, text in (
+            (notice.transition_starts_on, stored(TRANSITION_STARTS_TITLE, what=leaving)),
+            (notice.transition_ends_on, stored(TRANSITION_ENDS_TITLE, what=leaving)),
+            (notice.effective_on, leaving),
+        ):
+            if due_on is not None:
+                yield Deadline(
+                    kind=Kind.EXIT_MILESTONE,
+                    subject_type="exit",
+                    subject_id=notice.exit_id,
+                    agreement_id=agreement.id,
+                    agreement_title=title,
+                    due_on=due_on,
+                    title=text,
+                    detail=notice_text(notice),
+                )
 
 
-def _renewed_end(agreement: Agreement, derived: DerivedDates) -> str:
-    """The day the agreement ends if notice comes one day after the deadline."""
+def _after_deadline(agreement: Agreement, derived: DerivedDates) -> str:
+    """What happens when notice comes one day after the deadline."""
     from coop_tracker.agreements.dates import earliest_end_on
     from coop_tracker.agreements.queries import terms_of
 
     assert derived.notice_deadline_on is not None
     late = derived.notice_deadline_on + timedelta(days=1)
-    return earliest_end_on(terms_of(agreement), late).isoformat()
+    end = earliest_end_on(terms_of(agreement), late).isoformat()
+    if agreement.term == "renewing":
+        return stored(RENEWS_DETAIL, end=end)
+    return stored(RUNS_ON_DETAIL, end=end)
 
 
 def deadlines_for(
@@ -196,8 +326,10 @@ def deadlines_for(
     found: list[Deadline] = []
     for agreement in agreements:
         if agreement.phase in RUNNING_PHASES:
-            found.extend(deadlines_of(agreement, derived[agreement.id]))
+            found.extend(deadlines_of(agreement, derived[agreement.id], today))
     found.extend(_lifecycle_deadlines(session, agreements))
+    for source in DEADLINE_SOURCES:
+        found.extend(source(session, agreements, today))
     return agreements, found
 
 
@@ -268,7 +400,7 @@ def _lifecycle_deadlines(session: Session, agreements: list[Agreement]) -> list[
                 agreement_id=agreement_id,
                 agreement_title=agreement.title,
                 due_on=due_on,
-                title=f"{title} ({agreement.title})",
+                title=stored(EXIT_TASK_TITLE, task=title, title=agreement.title),
                 municipality_code=codes.get(party_id or -1),
             )
         )
@@ -279,13 +411,13 @@ def recipients_by_kommun(
     session: Session, agreements: list[Agreement]
 ) -> dict[str, list[Recipient]]:
     """Per kommun: its active editors and the opted-in contacts of its parties."""
-    codes = {p.municipality_code for a in agreements for p in a.parties}
+    codes = {p.municipality_code for a in agreements for p in a.parties if p.municipality_code}
     result: dict[str, list[Recipient]] = defaultdict(list)
     if not codes:
         return result
     editors = session.scalars(
         select(User).where(
-            User.role == UserRole.EDITOR,
+            User.role.in_((UserRole.EDITOR, UserRole.KOMMUN_ADMIN)),
             User.is_active_account.is_(True),
             User.municipality_code.in_(sorted(codes)),
         )
@@ -303,17 +435,28 @@ def recipients_by_kommun(
     return result
 
 
-def _contacts(party: Party) -> list[Recipient]:
+def kommun_lead_days(session: Session) -> dict[str, tuple[int, ...]]:
+    """The reminder lead times each kommun chose for its contact persons (one query)."""
+    rows = session.execute(
+        select(KommunSetting.municipality_code, KommunSetting.reminder_lead_days).where(
+            KommunSetting.reminder_lead_days != ""
+        )
+    ).tuples()
+    return {code: lead_days_of(stored) for code, stored in rows}
+
+
+def _contacts(party: Party, lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS) -> list[Recipient]:
     return [
         Recipient(
             key=f"c:{c.id}",
             email=c.email,
             name=c.name,
-            lead_days=DEFAULT_LEAD_DAYS,
+            lead_days=lead_days,
             contact_id=c.id,
         )
         for c in party.contacts
-        if c.wants_reminders and c.email
+        # The party's responsible official gets its reminders by default.
+        if (c.wants_reminders or c.is_responsible) and c.email
     ]
 
 
@@ -377,10 +520,14 @@ def plan_reminders(
     """Bring the reminder rows in scope in line with today's deadlines; flushes, no commit."""
     now = now or utcnow()
     agreement_ids = None if agreement_ids is None else sorted(set(agreement_ids))
-    agreements, deadlines = deadlines_for(
-        session, today, agreement_ids=agreement_ids, municipality_codes=municipality_codes
-    )
+    # Stored in Swedish whoever plans (Att göra plans while a reader of English reads it):
+    # the e-mails are Swedish, and rows written in another language would be rewritten.
+    with force_locale(DEFAULT_LANGUAGE):
+        agreements, deadlines = deadlines_for(
+            session, today, agreement_ids=agreement_ids, municipality_codes=municipality_codes
+        )
     by_kommun = recipients_by_kommun(session, agreements)
+    contact_leads = kommun_lead_days(session)
     parties = {a.id: [p for p in a.parties if p.left_on is None] for a in agreements}
     result = PlanResult(deadlines=len(deadlines))
     wanted_deadlines: set[tuple[Any, ...]] = set()
@@ -390,7 +537,10 @@ def plan_reminders(
         for party in parties.get(deadline.agreement_id, []):
             if deadline.municipality_code not in (None, party.municipality_code):
                 continue
-            for recipient in by_kommun.get(party.municipality_code, []) + _contacts(party):
+            contacts = _contacts(
+                party, contact_leads.get(party.municipality_code or "", DEFAULT_LEAD_DAYS)
+            )
+            for recipient in by_kommun.get(party.municipality_code or "", []) + contacts:
                 if not _in_horizon(deadline, recipient, today):
                     continue
                 key = (*deadline.key, recipient.key)
@@ -419,7 +569,7 @@ def plan_reminders(
         )
         if row.cancelled_at is None and (gone or lead_dropped):
             to_cancel.append(row.id)
-    inserts = []
+    inserts: list[dict[str, Any]] = []
     for values in new_rows:
         full_key = (
             values["kind"],
@@ -429,11 +579,11 @@ def plan_reminders(
             values["recipient_key"],
             values["lead_days"],
         )
-        row = by_key.get(full_key)
-        if row is None:
+        found = by_key.get(full_key)
+        if found is None:
             inserts.append({**values, "created_at": now, "attempts": 0, "last_error": ""})
-        elif row.cancelled_at is not None:
-            to_revive.append(row.id)
+        elif found.cancelled_at is not None:
+            to_revive.append(found.id)
     _insert_ignoring_duplicates(session, inserts)
     if to_cancel:
         session.execute(
@@ -504,9 +654,10 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    table = Reminder.__table__
+    table = cast(Table, Reminder.__table__)
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
+        statement: Executable
         if dialect == "postgresql":
             statement = postgresql.insert(table).on_conflict_do_nothing()
         elif dialect == "sqlite":

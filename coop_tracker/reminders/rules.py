@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from coop_tracker.core import validation as v
-from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.i18n import LazyText, _, _l, shown_stored
 from coop_tracker.reminders.models import Kind
 
 KIND_LABELS: dict[str, str] = {
@@ -13,12 +15,114 @@ KIND_LABELS: dict[str, str] = {
     Kind.END_OF_TERM: _l("Avtalet upphör"),
     Kind.CHECKLIST_ITEM_DUE: _l("Checklistpunkt"),
     Kind.EXIT_TASK_DUE: _l("Avvecklingsuppgift"),
+    Kind.CONTINUATION: _l("Beslut om förlängning eller nytt avtal"),
+    Kind.TERM_EXPIRED: _l("Avtalstiden har gått ut"),
+    Kind.EXIT_MILESTONE: _l("Utträde eller avveckling"),
 }
-# Kinds where something can still be done after the date has passed: these get an overdue
-# reminder. A passed notice deadline or term end cannot be acted on any more.
-OVERDUE_KINDS = frozenset(
-    {Kind.REVIEW_DUE, Kind.DECIDE_BY, Kind.CHECKLIST_ITEM_DUE, Kind.EXIT_TASK_DUE}
+# The titles the planner gives reminders: stored in Swedish, as all stored text is, and shown
+# in the reader's language (``shown_title``) while they are as the planner wrote them.
+REVIEW_TITLE = _l("Uppföljning av %(title)s")
+NOTICE_TITLE = _l("Sista dag för uppsägning av %(title)s")
+DECIDE_BY_TITLE = _l("Ärendet om uppsägning av %(title)s (%(party)s)")
+CONTINUATION_TITLE = _l("Beslut om förlängning eller nytt avtal: %(title)s (%(party)s)")
+EXPIRED_TITLE = _l(
+    "Avtalstiden för %(title)s gick ut %(date)s – förläng, avsluta eller rätta uppgifterna"
 )
+ENDS_TITLE = _l("%(title)s upphör")
+LEAVES_TITLE = _l("%(party)s lämnar %(title)s")
+TRANSITION_STARTS_TITLE = _l("Övergången börjar: %(what)s")
+TRANSITION_ENDS_TITLE = _l("Övergången ska vara klar: %(what)s")
+EXIT_TASK_TITLE = _l("%(task)s (%(title)s)")
+
+_EXIT = (ENDS_TITLE.source, LEAVES_TITLE.source)
+_TITLES: dict[str, tuple[str, ...]] = {
+    Kind.REVIEW_DUE: (REVIEW_TITLE.source,),
+    Kind.NOTICE_DEADLINE: (NOTICE_TITLE.source,),
+    Kind.DECIDE_BY: (DECIDE_BY_TITLE.source,),
+    Kind.CONTINUATION: (CONTINUATION_TITLE.source,),
+    Kind.TERM_EXPIRED: (EXPIRED_TITLE.source,),
+    Kind.END_OF_TERM: (ENDS_TITLE.source,),
+    Kind.EXIT_MILESTONE: (TRANSITION_STARTS_TITLE.source, TRANSITION_ENDS_TITLE.source, *_EXIT),
+    Kind.EXIT_TASK_DUE: (EXIT_TASK_TITLE.source,),
+}
+
+
+# The details the planner writes under a title: how a decide-by date was reached (a warning
+# may follow), what happens after a missed notice deadline, a notice given.
+MEETING_DETAIL = _l(
+    "Beslut i %(chain)s; ärendet in %(days)s dagar före första sista dag för ärenden. "
+    "%(what)s senast %(date)s."
+)
+LEAD_DETAIL = _l(
+    "%(what)s senast %(date)s, minus tid för anslag och delgivning och %(days)s dagars "
+    "förberedelse."
+)
+PREPARED_CHAIN = _l("KS %(prepared)s och %(meeting)s")
+NOTICE_REACHED = _l("Uppsägningen ska ha nått de andra parterna")
+TERM_ENDS_WHAT = _l("Avtalet upphör %(end)s. Beslut om förlängning eller nytt avtal")
+RENEWS_DETAIL = _l("Annars förlängs avtalet till %(end)s.")
+RUNS_ON_DETAIL = _l(
+    "Annars löper avtalet tills vidare: en senare uppsägning ger slut tidigast %(end)s."
+)
+NOTICE_DETAILS = (
+    _l("%(kommun)s har sagt upp avtalet – samverkan upphör %(date)s."),
+    _l("%(kommun)s har sagt upp – utträder %(date)s."),
+)
+_DECIDE_BY = (MEETING_DETAIL.source, LEAD_DETAIL.source)
+_DETAILS = (
+    *_DECIDE_BY,
+    *(f"{message} %(warnings)s" for message in _DECIDE_BY),
+    RENEWS_DETAIL.source,
+    RUNS_ON_DETAIL.source,
+    *(message.source for message in NOTICE_DETAILS),
+)
+
+
+def shown_detail(detail: str) -> str:
+    """A stored reminder detail in the reader's language when the planner wrote it (a warning
+    after a decide-by explanation stays as stored)."""
+    values = {
+        "what": lambda what: shown_stored(what, (NOTICE_REACHED.source, TERM_ENDS_WHAT.source)),
+        "chain": lambda chain: shown_stored(chain, (PREPARED_CHAIN.source,)),
+    }
+    return shown_stored(detail, _DETAILS, values)
+
+
+def stored(message: LazyText, **values: str) -> str:
+    """A planner's title as stored: the Swedish message with its parts filled in."""
+    return message.source % values
+
+
+def shown_title(kind: str, title: str, task_text: Callable[[str], str] = str) -> str:
+    """A stored reminder title in the reader's language when the planner wrote it (an exit
+    task's own title through ``task_text``); anything else as stored."""
+    values = {"what": lambda what: shown_stored(what, _EXIT), "task": task_text}
+    return shown_stored(title, _TITLES.get(kind, ()), values)
+
+
+# Kinds where something can still be done after the date has passed: these get an overdue
+# reminder. A passed notice deadline or term end cannot be acted on any more. A set, not a
+# frozenset: domains above this one add their kinds with ``register_kinds``.
+OVERDUE_KINDS: set[str] = set(
+    {
+        Kind.REVIEW_DUE,
+        Kind.DECIDE_BY,
+        Kind.CHECKLIST_ITEM_DUE,
+        Kind.EXIT_TASK_DUE,
+        Kind.CONTINUATION,
+        Kind.TERM_EXPIRED,
+    }
+)
+
+
+def register_kinds(labels: Mapping[str, str], *, overdue: bool) -> None:
+    """Let a domain above this one (the årshjul) add its deadline kinds and their labels;
+    ``overdue``: late ones still get a reminder the day after. Idempotent."""
+    KIND_LABELS.update(labels)
+    if overdue:
+        OVERDUE_KINDS.update(labels)
+
+
 DEFAULT_LEAD_DAYS: tuple[int, ...] = (90, 30, 7, 0)
 MAX_LEAD_DAYS = 365
 MAX_LEAD_TIMES = 6
@@ -43,7 +147,7 @@ def parse_lead_days(raw: object, errors: v.Errors) -> str:
     for part in text.replace(";", ",").replace(" ", ",").split(","):
         if not part:
             continue
-        if not part.isdigit():
+        if not v.is_digits(part, 4):
             errors.add(
                 "lead_days",
                 _(

@@ -17,18 +17,23 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from coop_tracker.agreements.attention import WITHOUT_REMINDER, attention_for, sorted_items
+from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.audit import labels as audit_labels
+from coop_tracker.checklists.services import item_texts_en
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
-from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.web import public_base_url, web_actor
+from coop_tracker.core.i18n import _, _l, current_language
+from coop_tracker.core.web import public_base_url, save, web_actor
 from coop_tracker.extensions import db
+from coop_tracker.lifecycle.rules import shown_task_text
 from coop_tracker.reminders import services
 from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm
-from coop_tracker.reminders.ics import build_calendar, in_feed
+from coop_tracker.reminders.ics import build_calendar, calendar_url, in_feed
+from coop_tracker.reminders.models import Kind
 from coop_tracker.reminders.planner import deadlines_for, plan_reminders
 from coop_tracker.reminders.queries import badge_count, by_week, todo_items
-from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of
+from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of, shown_detail, shown_title
 
 bp = Blueprint("reminders", __name__)
 
@@ -66,6 +71,19 @@ def _audit_labels() -> None:
 def _globals(state: Any) -> None:
     _audit_labels()
     state.app.jinja_env.globals.update({"KIND_LABELS": KIND_LABELS, "todo_count": todo_count})
+    state.app.jinja_env.filters["reminder_title"] = reminder_title
+    state.app.jinja_env.filters["reminder_detail"] = shown_detail
+
+
+def reminder_title(title: str, kind: str) -> str:
+    """A reminder's stored title as the reader reads it (the planner's words translated; a
+    checklist question from the data files in the reader's language)."""
+    if kind == Kind.CHECKLIST_ITEM_DUE and current_language() == "en":
+        for swedish_text, english in item_texts_en().items():
+            if title.startswith(swedish_text + " ("):
+                return english + title[len(swedish_text) :]
+        return title
+    return shown_title(kind, title, shown_task_text)
 
 
 def todo_count() -> int:
@@ -78,11 +96,6 @@ def todo_count() -> int:
             else 0
         )
     return cache["coop_tracker.todo_count"]
-
-
-def calendar_url(secret: str) -> str:
-    """The absolute feed address (the public base address + path)."""
-    return public_base_url() + url_for("reminders.calendar_feed", secret=secret)
 
 
 def refresh_plan_for(user: Any) -> None:
@@ -99,12 +112,23 @@ def todo() -> Any:
     refresh_plan_for(current_user)
     now = today()
     items = todo_items(db.session, current_user.id, now)
+    code = current_user.municipality_code
+    known: list[Any] = []
+    if code:
+        # From the attention service, as on the start page: what no reminder stands for
+        # (a notice given, a red or yellow review, a missing decision).
+        agreements = all_matching(db.session, Filters(municipality=code), current_user)
+        found = attention_for(db.session, agreements, now, municipality=code)
+        known = sorted_items(
+            (i for items_ in found.values() for i in items_ if i.reason in WITHOUT_REMINDER), now
+        )
     visible = [i for i in items if not i.is_snoozed(now)]
     snoozed = [i for i in items if i.is_snoozed(now)]
     return render_template(
         "reminders/todo.html",
         groups=by_week(visible, now),
         snoozed=snoozed,
+        known=known,
         today=now,
         snooze_form=SnoozeForm(),
         default_snooze=(now + timedelta(days=7)).isoformat(),
@@ -119,18 +143,18 @@ def snooze(reminder_id: int) -> Any:
     form = SnoozeForm()
     if not form.validate():
         abort(400)
-    try:
-        until = services.snooze(
+    saved = save(
+        lambda: services.snooze(
             db.session, current_user, reminder_id, form.until.data, today(), actor=web_actor()
-        )
-    except NotFound:
-        db.session.rollback()
+        ),
+        catch=(NotFound, ValidationFailed),
+    )
+    if isinstance(saved.refused, NotFound):
         abort(404)
-    except ValidationFailed as failure:
-        db.session.rollback()
-        flash(failure.fields.get("until", failure.message), "warning")
+    if saved.refused is not None:
+        flash(saved.refused.fields.get("until", saved.refused.message), "warning")
         return redirect(url_for("reminders.todo") + f"#item-{reminder_id}")
-    db.session.commit()
+    until = saved.result
     flash(_("Påminnelsen är uppskjuten till %(date)s.", date=until), "success")
     return redirect(url_for("reminders.todo"))
 
@@ -146,13 +170,13 @@ def settings() -> Any:
             str(d) for d in lead_days_of(current_user.reminder_lead_days)
         )
     elif form.validate():
-        try:
-            services.set_lead_days(db.session, current_user, form.lead_days.data, actor=web_actor())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        saved = save(
+            lambda: services.set_lead_days(
+                db.session, current_user, form.lead_days.data, actor=web_actor()
+            )
+        )
+        errors = saved.errors
+        if saved.ok:
             flash(_("Påminnelsedagarna är sparade."), "success")
             return redirect(url_for("reminders.settings"))
     else:

@@ -49,11 +49,24 @@ class AnswerSchema(Schema):
     comment = fields.String(load_default="", validate=Length(max=2000))
 
 
+class PartyRefSchema(Schema):
+    """The party whose own review it is."""
+
+    id = fields.Integer()
+    organisation = fields.String(metadata={"description": "Kommunkod, länskod, org.nr eller id."})
+    name = fields.String()
+
+
 class ReviewSchema(Schema):
     """A review as returned."""
 
     id = fields.Integer()
     agreement_id = fields.Integer()
+    party = fields.Nested(
+        PartyRefSchema,
+        allow_none=True,
+        metadata={"description": "Partens egen uppföljning; null för den gemensamma."},
+    )
     reviewed_on = fields.Date()
     rating = fields.String(metadata={"description": "green, yellow eller red."})
     rating_comment = fields.String()
@@ -77,6 +90,16 @@ class ReviewSchema(Schema):
 class ReviewCreateSchema(Schema):
     """A new review. ``rating_comment`` is required for yellow and red."""
 
+    party = fields.Raw(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "För en parts egen uppföljning: partens id (heltal), kommunkod, "
+            "länskod eller organisationsnummer. Utelämnad: parternas gemensamma uppföljning. "
+            "En redaktör registrerar bara sin egen kommuns.",
+            "example": "1447",
+        },
+    )
     reviewed_on = fields.Date(required=True)
     rating = fields.String(required=True, validate=OneOf(list(RATING_LABELS)))
     rating_comment = fields.String(load_default="", validate=Length(max=5000))
@@ -104,6 +127,11 @@ def review_payload(review: Review) -> dict[str, Any]:
     return {
         "id": review.id,
         "agreement_id": review.agreement_id,
+        "party": (
+            {"id": review.party.id, "organisation": review.party.key, "name": review.party.name}
+            if review.party is not None
+            else None
+        ),
         "reviewed_on": review.reviewed_on,
         "rating": review.rating,
         "rating_comment": review.rating_comment,

@@ -42,6 +42,7 @@ class ReviewForm(FlaskForm):
     """Record (or change) a review."""
 
     version = HiddenField()
+    party = RadioField(_l("Vems uppföljning"), choices=[], validate_choice=False)
     reviewed_on = StringField(_l("Datum för uppföljningen"))
     rating = RadioField(_l("Bedömning"), choices=choices(RATING_LABELS), validate_choice=False)
     rating_comment = TextAreaField(_l("Kommentar till bedömningen"))
@@ -54,7 +55,7 @@ class ReviewForm(FlaskForm):
     cost_comment = TextAreaField(_l("Kommentar om kostnader"))
     answers = FormField(AnswersForm)
     reported_to = StringField(_l("Rapporterad till"))
-    reported_on = StringField(_l("Rapporterad datum"))
+    reported_on = StringField(_l("Datum för rapportering"))
     next_review_on = StringField(_l("Nästa uppföljning"))
 
     def fill_from(self, review: Review) -> None:
@@ -75,4 +76,4 @@ class ReviewForm(FlaskForm):
             sub = self.answers.form[key].form
             if sub.answer.data or (sub.comment.data or "").strip():
                 answers[key] = AnswerInput(answer=sub.answer.data or "", comment=sub.comment.data)
-        return ReviewInput(**values, answers=answers)
+        return ReviewInput(**values, answers=answers, party=self.party.data or None)

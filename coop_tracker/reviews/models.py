@@ -5,11 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop_tracker.core.models import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from coop_tracker.agreements.models import Party
 
 
 class Rating(enum.StrEnum):
@@ -45,6 +49,10 @@ class Review(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    # One party's own review; empty for the parties' joint review.
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party.id", ondelete="CASCADE"), index=True
+    )
     reviewed_on: Mapped[date] = mapped_column(Date)
     rating: Mapped[str] = mapped_column(String(10))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
@@ -59,6 +67,7 @@ class Review(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
+    party: Mapped[Party | None] = relationship("Party", lazy="joined")
     answers: Mapped[list[ReviewAnswer]] = relationship(
         back_populates="review",
         cascade="all, delete-orphan",

@@ -13,7 +13,7 @@ from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import amount_text
+from coop_tracker.core.forms import amount_text, choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import format_signed_money, save, web_actor
@@ -61,8 +61,9 @@ def _audit_labels() -> None:
             "cost_outcome": _l("Kostnadsutfall (kr)"),
             "cost_comment": _l("Kommentar om kostnader"),
             "reported_to": _l("Rapporterad till"),
-            "reported_on": _l("Rapporterad datum"),
+            "reported_on": _l("Datum för rapportering"),
             "next_review_on": _l("Nästa uppföljning"),
+            "party": _l("Partens egen uppföljning"),
             **questions,
             # The demo's summary event counts what it loaded.
             "reviews": _l("Uppföljningar"),
@@ -72,6 +73,14 @@ def _audit_labels() -> None:
         formatters={key: answer_text for key in questions},
     )
     audit_labels.ACTION_LABELS.setdefault("demo_followup", _l("Demodata inläst"))
+    # A review's label as the services store it (a party's own review names the party).
+    audit_labels.register_labels(
+        "review",
+        [
+            _l("Uppföljning %(date)s av %(title)s (%(party)s)"),
+            _l("Uppföljning %(date)s av %(title)s"),
+        ],
+    )
 
 
 @bp.record_once
@@ -126,12 +135,28 @@ def index(agreement_id: int) -> Any:
     )
 
 
+def _party_choices(agreement: Any) -> list[tuple[str, str]]:
+    """Joint, or one party's own review: an editor records only its own kommun's."""
+    own = [
+        p
+        for p in agreement.current_parties
+        if current_user.role == "admin" or p.municipality_code == current_user.municipality_code
+    ]
+    return [
+        ("", _("Parternas gemensamma uppföljning")),
+        *((str(p.id), _("Egen uppföljning: %(name)s", name=p.name)) for p in own),
+    ]
+
+
 def _form_page(agreement: Any, review: Review | None) -> Any:
     if not can(current_user, "review.create", agreement):
         abort(403)
     form = ReviewForm()
+    form.party.choices = choices(_party_choices(agreement))
     errors: dict[str, str] = {}
     conflict: StaleVersion | None = None
+    if request.method == "GET" and review is None and request.args.get("party"):
+        form.party.data = request.args["party"]
     if request.method == "GET":
         if review is not None:
             form.fill_from(review)

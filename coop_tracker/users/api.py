@@ -52,8 +52,8 @@ def me_payload(user: User) -> dict[str, Any]:
 def calendar_url_for(user: User) -> str:
     """The user's absolute feed address; the secret is created on first use."""
     from coop_tracker.core.actor import Actor
+    from coop_tracker.reminders.ics import calendar_url
     from coop_tracker.reminders.services import ensure_calendar_secret
-    from coop_tracker.reminders.views import calendar_url
 
     if not user.calendar_secret:
         ensure_calendar_secret(db.session, user, actor=Actor(user=user, source="api"))

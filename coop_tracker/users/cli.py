@@ -22,7 +22,9 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["admin", "editor", "reader"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "kommun_admin", "editor", "reader"]), required=True
+)
 @click.option("--municipality", "municipality", default=None, help="Hemkommunens kommunkod")
 def create_command(email: str, name: str, role: str, municipality: str | None) -> None:
     """Create a user; the password is read from standard input."""

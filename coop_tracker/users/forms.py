@@ -34,6 +34,12 @@ class UserForm(FlaskForm):
     def set_municipalities(self, pairs: list[tuple[str, str]]) -> None:
         self.municipality_code.choices = choices([("", _l("Ingen hemkommun")), *pairs])
 
+    def limit_to_kommun_roles(self) -> None:
+        """A kommun administrator gives every role but the global administrator's."""
+        self.role.choices = choices(
+            [("", _l("Välj roll")), *((k, v) for k, v in ROLE_LABELS.items() if k != "admin")]
+        )
+
 
 class PasswordForm(FlaskForm):
     """A new password (set by an administrator)."""

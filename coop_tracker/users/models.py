@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop_tracker.core.models import Base, TimestampMixin
@@ -17,6 +17,9 @@ class UserRole(enum.StrEnum):
     """What a user may do."""
 
     ADMIN = "admin"
+    # An administrator limited to one kommun: its users, meeting calendars and settings,
+    # and everything an editor of that kommun may do. Nothing of other kommuner.
+    KOMMUN_ADMIN = "kommun_admin"
     EDITOR = "editor"
     READER = "reader"
 
@@ -25,23 +28,29 @@ class User(UserMixin, TimestampMixin, Base):
     """A person who logs in."""
 
     __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(10), default=UserRole.READER)
+    role: Mapped[str] = mapped_column(String(20), default=UserRole.READER)
     municipality_code: Mapped[str | None] = mapped_column(
         ForeignKey("municipality.code"), index=True
     )
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     session_token: Mapped[str] = mapped_column(String(64), default="")
+    # Sign-in through an OpenID Connect provider: its issuer and the person's subject there.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # Reminders: lead times in days ("90,30,7,0") and the secret of the private calendar feed.
     reminder_lead_days: Mapped[str] = mapped_column(String(60), default="90,30,7,0")
     calendar_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # An integration (a diarium, a BI tool): signs in only with its API keys, never with a password.
+    is_service_account: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set when a former user's name and e-mail were replaced (the audit log keeps that it happened).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
@@ -60,7 +69,17 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def is_admin(self) -> bool:
+        """A global administrator (not a kommun administrator)."""
         return self.role == UserRole.ADMIN
+
+    @property
+    def is_kommun_admin(self) -> bool:
+        return self.role == UserRole.KOMMUN_ADMIN
+
+    @property
+    def is_kommun_bound(self) -> bool:
+        """Editors and kommun administrators act for their home kommun only."""
+        return self.role in (UserRole.EDITOR, UserRole.KOMMUN_ADMIN)
 
 
 class ApiToken(Base):
@@ -76,5 +95,22 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "read": GET only; "write": what the owner may do. A key for one kommun sees and changes only
+    # agreements that kommun is party to; None: everything its owner may.
+    scope: Mapped[str] = mapped_column(String(10), default="write", server_default="write")
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    created_by_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     user: Mapped[User] = relationship(back_populates="tokens")
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    """A counter of failed logins (per account, address, or both; the key is a hash)."""
+
+    __tablename__ = "login_failure"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -12,22 +12,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coop_tracker.audit.services import diff, record
+from coop_tracker.audit.services import diff, record, record_update
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
-from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
+from coop_tracker.core.errors import DomainError, PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
-from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.models import KommunSetting, Municipality
 from coop_tracker.users.models import ApiToken, User, UserRole
+from coop_tracker.users.passwords import MIN_LENGTH, password_problems
 
 ROLE_LABELS = {
     UserRole.ADMIN: _l("Administratör"),
+    UserRole.KOMMUN_ADMIN: _l("Kommunadministratör"),
     UserRole.EDITOR: _l("Redaktör"),
     UserRole.READER: _l("Läsare"),
 }
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 # Werkzeug's default (scrypt). The test suite swaps in a cheap method to stay fast.
 PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
 # A hash computed once so that an unknown email costs the same time as a wrong password.
@@ -36,24 +39,6 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-but-the-same-cost")
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
-
-
-def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
-    """What is wrong with a new password (empty list when acceptable)."""
-    problems = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(_("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH))
-    if len(password) > 200:
-        problems.append(_("Lösenordet får vara högst 200 tecken."))
-    lowered = password.lower()
-    if email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) >= 4:
-        problems.append(_("Lösenordet får inte innehålla din e-postadress."))
-    if len(set(password)) < 5:
-        problems.append(_("Lösenordet har för få olika tecken."))
-    if lowered in {"samverkanskollen", "lösenordlösenord", "password1234", "123456789012"}:
-        problems.append(_("Lösenordet är för vanligt."))
-    del name  # kept in the signature for callers; not checked yet
-    return problems
 
 
 @dataclass
@@ -74,6 +59,12 @@ def _normalise_email(value: Any, errors: v.Errors) -> str:
     return email
 
 
+def _is_municipality(session: Session, code: Any) -> bool:
+    """Whether ``code`` names a kommun; anything but four digits is not looked up (a NUL byte
+    or a stray character in a form would otherwise reach the database)."""
+    return v.is_kommun_code(code) and session.get(Municipality, code) is not None
+
+
 def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
     """Create an account; the password must follow the password rules."""
     if actor.user is not None and not can(actor.user, "users.manage"):
@@ -83,12 +74,13 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
     name = v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True)
     role = v.choice(data.role, "role", _("Roll"), errors, ROLE_LABELS, required=True)
     code = data.municipality_code or None
-    if code is not None and session.get(Municipality, code) is None:
+    if code is not None and not _is_municipality(session, code):
         errors.add("municipality_code", _("Okänd kommunkod %(code)s.", code=repr(str(code)[:10])))
-    if role in (UserRole.EDITOR, UserRole.READER) and code is None:
-        errors.add("municipality_code", _("Välj hemkommun för redaktörer och läsare."))
+    if role in KOMMUN_BOUND_ROLES and code is None:
+        errors.add("municipality_code", _("Välj hemkommun för alla utom administratörer."))
+    _check_kommun_scope(actor, role, code, errors)
     password = data.password if isinstance(data.password, str) else ""
-    for problem in password_problems(password, email=email):
+    for problem in password_problems(password, email=email, name=name or ""):
         errors.add("password", problem)
     if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
         errors.add("email", _("Det finns redan en användare med den e-postadressen."))
@@ -102,6 +94,9 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
         password_hash=_hash(password),
         session_token=secrets.token_hex(16),
     )
+    kommun_setting = session.get(KommunSetting, code) if code else None
+    if kommun_setting is not None and kommun_setting.reminder_lead_days:
+        user.reminder_lead_days = kommun_setting.reminder_lead_days  # the kommun's default
     session.add(user)
     session.flush()
     record(
@@ -118,53 +113,26 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
 
 
 class LoginRefused(DomainError):
-    """Wrong email or password, or the account is locked; never says which."""
+    """Wrong email or password, or an inactive account; never says which."""
 
     status = 401
     code = "login_failed"
 
 
-def authenticate(
-    session: Session,
-    email: Any,
-    password: Any,
-    *,
-    now: datetime,
-    max_failures: int,
-    lockout_minutes: int,
-) -> User:
-    """Check a login; repeated failures lock the account for a while."""
-    generic = _("Fel e-postadress eller lösenord, eller så är kontot tillfälligt spärrat.")
+def authenticate(session: Session, email: Any, password: Any, *, now: datetime) -> User:
+    """Check a login. Nothing is locked here: ``users.throttle`` slows repeated failures."""
+    generic = _("Fel e-postadress eller lösenord.")
     email = str(email or "").strip().lower()[:254]
     password = str(password or "")[:200]
     plausible = bool(email) and v.is_plain_key(email, 254)  # PostgreSQL refuses NUL in text
     user = (
         session.scalar(select(User).where(func.lower(User.email) == email)) if plausible else None
     )
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.password_hash or user.is_service_account:
+        check_password_hash(_DUMMY_HASH, password)  # the same time as a wrong password
         raise LoginRefused(generic)
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        check_password_hash(_DUMMY_HASH, password)
+    if not check_password_hash(user.password_hash, password) or not user.is_active_account:
         raise LoginRefused(generic)
-    if not user.is_active_account or not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            record(
-                session,
-                Actor(user=None, source="web"),
-                action="lock",
-                object_type="user",
-                object_id=user.id,
-                label=user.email,
-                changes={"locked_until": [None, user.locked_until.isoformat()]},
-            )
-        session.flush()
-        raise LoginRefused(generic)
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     session.flush()
     return user
@@ -188,7 +156,8 @@ def hash_token(token: str) -> str:
 
 def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
     """A new API token; the plain token is returned once and only its hash is kept."""
-    if actor.user is not None and actor.user.id != user.id and not can(actor.user, "users.manage"):
+    manager = actor.user
+    if manager is not None and manager.id != user.id and not can(manager, "user.manage", user):
         raise PermissionDenied()
     errors = v.Errors()
     name = v.text(name, "name", _("Namn på nyckeln"), errors, max_length=80)
@@ -221,7 +190,7 @@ def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> None:
     if (
         actor.user is not None
         and actor.user.id != token.user_id
-        and not can(actor.user, "users.manage")
+        and not can(actor.user, "user.manage", token.user)
     ):
         raise PermissionDenied()
     if token.revoked_at is None:
@@ -251,9 +220,32 @@ def user_for_token(session: Session, plain_token: str, *, now: datetime) -> User
     return token.user
 
 
-def _require_manager(actor: Actor) -> None:
-    if actor.user is not None and not can(actor.user, "users.manage"):
+KOMMUN_BOUND_ROLES = (UserRole.KOMMUN_ADMIN, UserRole.EDITOR, UserRole.READER)
+
+
+def _require_manager(actor: Actor, user: User) -> None:
+    if actor.user is not None and not can(actor.user, "user.manage", user):
         raise PermissionDenied()
+
+
+def _check_kommun_scope(actor: Actor, role: str | None, code: str | None, errors: v.Errors) -> None:
+    """A kommun administrator gives only kommun roles, and only in its own kommun."""
+    user = actor.user
+    if user is None or not user.is_kommun_admin:
+        return
+    if role == UserRole.ADMIN:
+        errors.add(
+            "role",
+            _("Roll: en kommunadministratör kan inte göra någon till administratör för alla."),
+        )
+    if code != user.municipality_code:
+        errors.add(
+            "municipality_code",
+            _(
+                "Hemkommun: du kan bara administrera användare i %(name)s.",
+                name=user.municipality.name if user.municipality else user.municipality_code,
+            ),
+        )
 
 
 def _user_label(user: User) -> str:
@@ -273,52 +265,51 @@ def update_user(
     session: Session, user: User, data: UserChange, *, expected_version: Any, actor: Actor
 ) -> User:
     """Change name, role and home kommun; an administrator cannot demote themself."""
-    _require_manager(actor)
-    if str(expected_version) != str(user.version):
-        raise StaleVersion(
-            {"name": user.name, "role": user.role, "municipality_code": user.municipality_code},
-            user.version,
-        )
+    _require_manager(actor, user)
+    check_version(
+        expected_version,
+        user.version,
+        lambda: {"name": user.name, "role": user.role, "municipality_code": user.municipality_code},
+        strict=False,
+    )
     errors = v.Errors()
     name = v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True)
     role = v.choice(data.role, "role", _("Roll"), errors, ROLE_LABELS, required=True)
     code = data.municipality_code or None
-    if code is not None and (not isinstance(code, str) or session.get(Municipality, code) is None):
+    if code is not None and not _is_municipality(session, code):
         errors.add(
             "municipality_code",
             _("Hemkommun: okänd kommunkod %(code)s.", code=repr(str(code)[:10])),
         )
         code = None
-    if role in (UserRole.EDITOR, UserRole.READER) and code is None:
-        errors.add("municipality_code", _("Välj hemkommun för redaktörer och läsare."))
+    if role in KOMMUN_BOUND_ROLES and code is None:
+        errors.add("municipality_code", _("Välj hemkommun för alla utom administratörer."))
+    _check_kommun_scope(actor, role, code, errors)
     if actor.user is not None and actor.user.id == user.id and role != user.role:
         errors.add("role", _("Du kan inte ändra din egen roll; be en annan administratör."))
-    if errors:
+    if errors or role is None:  # a required choice is None only with an error added
         raise ValidationFailed(dict(errors))
     before = {"name": user.name, "role": user.role, "municipality_code": user.municipality_code}
     user.name, user.role, user.municipality_code = name, role, code
     after = {"name": name, "role": role, "municipality_code": code}
-    changes = diff(before, after)
-    if changes:
-        if before["role"] != role or before["municipality_code"] != code:
-            user.session_token = secrets.token_hex(16)  # new rights: sign in again
-        session.flush()
-        record(
-            session,
-            actor,
-            action="update",
-            object_type="user",
-            object_id=user.id,
-            label=_user_label(user),
-            municipality_code=code,
-            changes=changes,
-        )
+    if before["role"] != role or before["municipality_code"] != code:
+        user.session_token = secrets.token_hex(16)  # new rights: sign in again
+    record_update(
+        session,
+        actor,
+        before,
+        after,
+        object_type="user",
+        object_id=user.id,
+        label=_user_label(user),
+        municipality_code=code,
+    )
     return user
 
 
 def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> User:
     """Deactivate (every session and token stops working) or reactivate an account."""
-    _require_manager(actor)
+    _require_manager(actor, user)
     if not active and actor.user is not None and actor.user.id == user.id:
         raise ValidationFailed({"active": _("Du kan inte inaktivera ditt eget konto.")})
     if user.is_active_account == active:
@@ -326,9 +317,6 @@ def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> U
     user.is_active_account = active
     if not active:
         user.session_token = secrets.token_hex(16)
-    else:
-        user.failed_logins = 0
-        user.locked_until = None
     session.flush()
     record(
         session,
@@ -345,10 +333,8 @@ def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> U
 
 def reset_password(session: Session, user: User, password: Any, *, actor: Actor) -> User:
     """Set a new password chosen by an administrator; every session of the user ends."""
-    _require_manager(actor)
+    _require_manager(actor, user)
     _set_password(user, password)
-    user.failed_logins = 0
-    user.locked_until = None
     session.flush()
     record(
         session,
@@ -391,7 +377,7 @@ def change_password(session: Session, user: User, current: Any, new: Any, *, act
 
 def _set_password(user: User, password: Any) -> None:
     password = password if isinstance(password, str) else ""
-    problems = password_problems(password, email=user.email)
+    problems = password_problems(password, email=user.email, name=user.name)
     if v.CONTROL_CHARS_SINGLE_LINE.search(password):
         problems.append(_("Lösenordet innehåller otillåtna styrtecken."))
     if problems:

@@ -40,6 +40,12 @@
   var MISSING_SHAPE = "triangle";
   var MAX_DRAWN_EDGES = 3000;
   var ROLE_NAMES = { host: t("roleHost"), purchaser: t("rolePurchaser"), member: t("roleMember") };
+  // Parties that are not kommuner: squares, one fill per kind (the legend names each).
+  var KIND_COLOURS = {
+    region: "#6a3d9a", forbund: "#b15928", finsam: "#1b7837", company: "#c51b7d", agency: "#525252"
+  };
+  var KIND_NAMES = {};
+  try { KIND_NAMES = JSON.parse(document.getElementById("network-kinds").textContent); } catch (error) { KIND_NAMES = {}; }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -108,21 +114,44 @@
     data.labels.county.forEach(function (c) { countyNames[c.id] = c.label; });
     var elements = [];
     var clusters = layoutBy === "communities" ? data.labels.community : data.labels.county;
+    // One län alone: its kommuner are spread out (packed as on the country map, their names
+    // would cover each other).
+    var spread = 1, cx = 0, cy0 = 0;
+    if (!data.focus && clusters.length === 1 && data.nodes.length > 1) {
+      spread = 3.5;
+      data.nodes.forEach(function (n) {
+        cx += layoutBy === "communities" ? n.cx : n.x; cy0 += layoutBy === "communities" ? n.cy : n.y;
+      });
+      cx /= data.nodes.length; cy0 /= data.nodes.length;
+    }
+    function placed(x, y) { return { x: cx + (x - cx) * spread, y: cy0 + (y - cy0) * spread }; }
     if (!data.focus) {
       clusters.forEach(function (c) {
         elements.push({
           group: "nodes", classes: "cluster-label", selectable: false, grabbable: false,
-          data: { id: "label-" + c.id, label: c.label }, position: { x: c.x, y: c.y }
+          data: { id: "label-" + c.id, label: c.label }, position: placed(c.x, c.y)
         });
       });
     }
     data.nodes.forEach(function (n) {
+      if (n.kind && n.kind !== "kommun") {
+        elements.push({
+          group: "nodes", classes: "organisation",
+          data: {
+            id: n.id, name: n.name, kind: n.kind, organisation: n.organisation,
+            fill: KIND_COLOURS[n.kind] || MISSING_COLOUR, shape: "rectangle", partners: n.partners,
+            depth: n.depth, countyName: countyNames[n.county] || n.county
+          },
+          position: layoutBy === "communities" ? placed(n.cx, n.cy) : placed(n.x, n.y)
+        });
+        return;
+      }
       var group = n.group || "";
       var fill = colourBy === "group"
         ? (GROUP_COLOURS[group] || MISSING_COLOUR)
         : countyColour(n.county);
       var shape = colourBy === "group" ? (GROUP_SHAPES[group.charAt(0)] || MISSING_SHAPE) : "ellipse";
-      var position = layoutBy === "communities" ? { x: n.cx, y: n.cy } : { x: n.x, y: n.y };
+      var position = layoutBy === "communities" ? placed(n.cx, n.cy) : placed(n.x, n.y);
       elements.push({
         group: "nodes", classes: "kommun",
         data: {
@@ -176,16 +205,27 @@
 
   function styles(maxWeight, large) {
     var maxW = Math.max(maxWeight, 2);
+    // A neighbourhood is drawn as rings, zoomed out to fit: larger text keeps names readable.
+    var fontSize = focus ? 16 : 9;
     return [
       { selector: "node.kommun", style: {
         "background-color": "data(fill)", "shape": "data(shape)",
         "border-width": 1, "border-color": "#1b1f23",
         "width": "mapData(partners, 0, 40, 9, 26)", "height": "mapData(partners, 0, 40, 9, 26)",
-        "label": "data(name)", "font-size": 9, "color": "#1b1f23",
+        "label": "data(name)", "font-size": fontSize, "color": "#1b1f23",
         "text-valign": "bottom", "text-margin-y": 2,
         "text-background-color": "#ffffff", "text-background-opacity": 0.8,
         "text-background-padding": 1,
         "min-zoomed-font-size": large ? 8 : 4
+      } },
+      { selector: "node.organisation", style: {
+        "background-color": "data(fill)", "shape": "rectangle",
+        "border-width": 2, "border-color": "#1b1f23",
+        "width": "mapData(partners, 0, 40, 12, 28)", "height": "mapData(partners, 0, 40, 12, 28)",
+        "label": "data(name)", "font-size": fontSize, "color": "#1b1f23", "font-style": "italic",
+        "text-valign": "bottom", "text-margin-y": 2,
+        "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+        "text-background-padding": 1, "min-zoomed-font-size": large ? 8 : 4
       } },
       { selector: "node.agreement", style: {
         "background-color": "#ffffff", "shape": "round-rectangle", "width": 12, "height": 12,
@@ -211,6 +251,7 @@
         "font-size": 14, "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 20
       } },
       { selector: ".faded", style: { "opacity": 0.12 } },
+      { selector: "node.label-hidden", style: { "label": "" } },
       { selector: "node.neighbour", style: { "min-zoomed-font-size": 0, "z-index": 10 } },
       { selector: "edge.highlight", style: { "line-color": "#1d4f6e", "opacity": 0.9, "z-index": 10 } }
     ];
@@ -237,6 +278,12 @@
       });
     }
     if (view !== "bipartite") {
+      var kinds = {};
+      data.nodes.forEach(function (n) { if (n.kind && n.kind !== "kommun") { kinds[n.kind] = true; } });
+      Object.keys(KIND_COLOURS).forEach(function (kind) {
+        if (kinds[kind]) { list.appendChild(legendItem("square", KIND_COLOURS[kind], KIND_NAMES[kind] || kind)); }
+      });
+      if (Object.keys(kinds).length) { list.appendChild(el("li", { "class": "legend__item" }, t("legendOrganisations"))); }
       list.appendChild(legendItem("ellipse", "#ffffff", t("legendSize")));
       list.appendChild(legendItem("line", "1", t("legendThin")));
       list.appendChild(legendItem("line", "5", t("legendThick", { n: data.max_weight })));
@@ -270,10 +317,12 @@
       [t("asPurchaser"), numberSv(m.as_purchaser)],
       [t("asMember"), numberSv(m.as_member)],
       [t("dependsOn"), m.depends_on
-        ? t("dependsOnValue", { n: m.depends_on, host: m.main_host, count: m.main_host_count })
-        : "0"],
+        ? t("dependsOnValue", { n: m.depends_on, host: m.main_host, count: m.main_host_count }, m.depends_on)
+        : t("dependsOnNone")],
       [t("serves"), t("servesValue", { n: numberSv(m.serves) }, m.serves)],
-      [t("bridge"), numberSv(m.betweenness, 3)],
+      [t("bridge"), m.other_groups
+        ? t("bridgeValue", { n: numberSv(m.partners_outside), groups: numberSv(m.other_groups) }, m.other_groups)
+        : (m.partners ? t("bridgeNone") : "–")],
       [t("group"), m.community ? String(m.community) : "–"]
     ];
     rows.forEach(function (row) {
@@ -327,6 +376,44 @@
     });
   }
 
+  // No two labels overlap: the most important node keeps its label (the chosen kommun and its
+  // partners, then by steps from the focus, then by number of partners) and a label that would
+  // cover one already shown is left out; selecting that node shows it again. Boxes are in the
+  // graph's own coordinates, where labels scale with the nodes, so one pass holds at any zoom.
+  function rank(n) {
+    var depth = n.data("depth");
+    return [n.hasClass("found") ? 0 : 1, n.hasClass("neighbour") ? 0 : 1,
+      depth === null || depth === undefined ? 9 : depth, -(n.data("partners") || 0), n.data("name") || ""];
+  }
+
+  function before(a, b) {
+    var ra = rank(a), rb = rank(b);
+    for (var i = 0; i < ra.length; i += 1) {
+      if (ra[i] < rb[i]) { return -1; }
+      if (ra[i] > rb[i]) { return 1; }
+    }
+    return 0;
+  }
+
+  function declutter() {
+    if (!cy) { return; }
+    var labelled = cy.nodes(".kommun, .organisation, .agreement");
+    labelled.removeClass("label-hidden");
+    var placed = [];
+    cy.nodes(".cluster-label").forEach(function (c) {
+      placed.push(c.boundingBox({ includeNodes: false, includeLabels: true }));
+    });
+    labelled.sort(before).forEach(function (n) {
+      if (n.hasClass("faded")) { n.addClass("label-hidden"); return; }
+      var box = n.boundingBox({ includeNodes: false, includeLabels: true });
+      if (!box.w) { return; }
+      var clash = placed.some(function (p) {
+        return !(box.x2 <= p.x1 || p.x2 <= box.x1 || box.y2 <= p.y1 || p.y2 <= box.y1);
+      });
+      if (clash) { n.addClass("label-hidden"); } else { placed.push(box); }
+    });
+  }
+
   function highlight(node) {
     cy.batch(function () {
       cy.elements().removeClass("faded neighbour highlight found");
@@ -337,6 +424,7 @@
       hood.edges().addClass("highlight");
       node.addClass("found");
     });
+    declutter();
   }
 
   function select(node, moveFocus) {
@@ -345,6 +433,17 @@
     highlight(node);
     var code = node.data("code") || node.id();
     if (node.hasClass("agreement")) { return; }
+    if (node.hasClass("organisation")) {
+      panel.textContent = "";
+      panel.appendChild(el("h3", { id: "network-panel-title" }, node.data("name")));
+      panel.appendChild(el("p", { "class": "muted" }, KIND_NAMES[node.data("kind")] || node.data("kind")));
+      panel.appendChild(el("p", {}, t("organisationPanel")));
+      var link = el("p");
+      link.appendChild(el("a", { href: container.dataset.organisation + node.data("organisation") }, t("organisationPage")));
+      panel.appendChild(link);
+      if (moveFocus) { panel.focus(); }
+      return;
+    }
     openPanel(code, moveFocus);
   }
 
@@ -352,7 +451,7 @@
     if (focus || view === "bipartite") {
       if (focus) {
         return {
-          name: "concentric", animate: false, minNodeSpacing: view === "bipartite" ? 10 : 18,
+          name: "concentric", animate: false, minNodeSpacing: view === "bipartite" ? 10 : (count < 20 ? 120 : 40),
           concentric: function (n) { var d = n.data("depth"); return 10 - (d === null || d === undefined ? 9 : d); },
           levelWidth: function () { return 1; }
         };
@@ -397,7 +496,8 @@
     // A small neighbourhood should not be blown up to fill the canvas.
     if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(); }
     buildLegend(data, built);
-    cy.on("tap", "node.kommun, node.agreement", function (event) { select(event.target, false); });
+    declutter();
+    cy.on("tap", "node.kommun, node.agreement, node.organisation", function (event) { select(event.target, false); });
     cy.on("tap", function (event) {
       if (event.target === cy) { cy.$(":selected").unselect(); highlight(null); }
     });

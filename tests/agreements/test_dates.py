@@ -17,8 +17,6 @@ from coop_tracker.agreements.dates import (
     add_months,
     current_term_end_on,
     days_until,
-    decide_by_on,
-    decision_meeting_for,
     earliest_end_on,
     is_notice_late,
     next_review_on,
@@ -331,71 +329,6 @@ def test_is_notice_late(terms: Terms, given_on: date, effective_on: date, late: 
     assert is_notice_late(terms, given_on, effective_on) is late
 
 
-# --------------------------------------------------------------------------- decide_by_on
-
-DEADLINE = D(2026, 9, 30)
-JUNE = (D(2026, 6, 11), D(2026, 5, 21))
-SEPTEMBER = (D(2026, 9, 10), D(2026, 8, 20))
-ON_DEADLINE = (D(2026, 9, 30), D(2026, 9, 9))
-OCTOBER = (D(2026, 10, 8), D(2026, 9, 17))
-
-
-@pytest.mark.parametrize(
-    ("meetings", "lead_days", "meeting", "decide_by"),
-    [
-        # meetings on both sides of the deadline (unsorted): the last one before it
-        ([OCTOBER, SEPTEMBER, JUNE], 30, SEPTEMBER, D(2026, 8, 20)),
-        ((JUNE, SEPTEMBER, OCTOBER), None, SEPTEMBER, D(2026, 8, 20)),
-        # a meeting on the deadline day itself still counts
-        ([SEPTEMBER, ON_DEADLINE, OCTOBER], 30, ON_DEADLINE, D(2026, 9, 9)),
-        # only meetings after the deadline: fall back to the lead days
-        ([OCTOBER], 30, None, D(2026, 8, 31)),
-        ([OCTOBER], None, None, DEADLINE),
-        # no meetings at all
-        ((), 14, None, D(2026, 9, 16)),
-        ([], 0, None, DEADLINE),
-        ((), None, None, DEADLINE),
-        # the only qualifying meeting long before
-        ([JUNE, OCTOBER], 14, JUNE, D(2026, 5, 21)),
-        # same meeting day listed twice: the earlier case deadline is the safe one
-        ([(D(2026, 9, 10), D(2026, 8, 27)), SEPTEMBER], 0, SEPTEMBER, D(2026, 8, 20)),
-    ],
-)
-def test_decide_by_on(
-    meetings: list[tuple[date, date]] | tuple[tuple[date, date], ...],
-    lead_days: int | None,
-    meeting: tuple[date, date] | None,
-    decide_by: date,
-) -> None:
-    assert decision_meeting_for(DEADLINE, meetings) == meeting
-    assert decide_by_on(DEADLINE, lead_days, meetings) == decide_by
-
-
-def test_decide_by_on_default_meetings_uses_lead_days() -> None:
-    assert decide_by_on(DEADLINE, 45) == D(2026, 8, 16)
-    assert decide_by_on(D(2024, 3, 1), 1) == D(2024, 2, 29)
-
-
-def test_decide_by_on_without_deadline() -> None:
-    assert decide_by_on(None, 30, [SEPTEMBER]) is None
-    assert decide_by_on(None, None) is None
-    assert decision_meeting_for(None, [SEPTEMBER]) is None
-
-
-def test_decide_by_on_rejects_negative_lead_days() -> None:
-    with pytest.raises(ValueError, match="internal_lead_days"):
-        decide_by_on(DEADLINE, -1)
-
-
-def test_decide_by_on_from_terms() -> None:
-    # End to end: deadline from the terms, then the kommunfullmäktige meeting.
-    deadline = notice_deadline_on(YEARLY, D(2026, 5, 1))
-    assert deadline == DEADLINE
-    assert decide_by_on(deadline, 30, [JUNE, SEPTEMBER, OCTOBER]) == D(2026, 8, 20)
-    assert decide_by_on(notice_deadline_on(FIXED, D(2024, 1, 1)), 30, [JUNE]) is None
-    assert decide_by_on(notice_deadline_on(OPEN_ENDED, D(2024, 1, 1)), 30) is None
-
-
 # --------------------------------------------------------------------------- next_review_on
 
 
@@ -462,7 +395,6 @@ def test_tills_vidare_across_all_functions(renewal: str) -> None:
     assert earliest_end_on(terms, today) == D(2027, 2, 27)
     assert is_notice_late(terms, today, D(2027, 2, 26)) is True
     assert is_notice_late(terms, today, D(2027, 2, 27)) is False
-    assert decide_by_on(notice_deadline_on(terms, today), 30, [SEPTEMBER]) is None
     assert days_until(current_term_end_on(terms, today), today) is None
     assert days_until(earliest_end_on(terms, today), today) == 92
 
@@ -581,31 +513,6 @@ if HAVE_HYPOTHESIS:
         assert not is_notice_late(terms, today, end)
         assert is_notice_late(terms, today, end - timedelta(days=1))
 
-    @PROPERTY_SETTINGS
-    @given(
-        deadline=any_date,
-        lead=st.none() | st.integers(0, 365),
-        raw_meetings=st.lists(st.tuples(st.integers(-200, 200), st.integers(0, 60)), max_size=8),
-    )
-    def test_property_decide_by(
-        deadline: date, lead: int | None, raw_meetings: list[tuple[int, int]]
-    ) -> None:
-        meetings = [
-            (deadline + timedelta(days=offset), deadline + timedelta(days=offset - prep))
-            for offset, prep in raw_meetings
-        ]
-        chosen = decision_meeting_for(deadline, meetings)
-        result = decide_by_on(deadline, lead, meetings)
-        eligible = [m for m in meetings if m[0] <= deadline]
-        if eligible:
-            assert chosen in eligible
-            assert chosen[0] == max(m[0] for m in eligible)
-            assert result == chosen[1]
-            assert result <= deadline
-        else:
-            assert chosen is None
-            assert result == deadline - timedelta(days=lead or 0)
-
 
 def _tacit(end_on: date, notice: int | None, step: int = 12) -> dates.Terms:
     return dates.Terms(
@@ -641,9 +548,11 @@ def test_term_end_for_deadline_month_ends_and_none() -> None:
     assert dates.term_end_for_deadline(_tacit(date(2026, 2, 28), None), date(2026, 3, 1)) == (
         date(2027, 2, 28)
     )
-    fixed = dataclasses.replace(terms, renewal="none")
+    fixed = dataclasses.replace(terms, renewal="none", term=None)
     assert dates.term_end_for_deadline(fixed, date(2026, 1, 1)) is None
     assert (
-        dates.term_end_for_deadline(dataclasses.replace(terms, end_on=None), date(2026, 1, 1))
+        dates.term_end_for_deadline(
+            dataclasses.replace(terms, end_on=None, term=None), date(2026, 1, 1)
+        )
         is None
     )

@@ -31,7 +31,7 @@ from coop_tracker.audit.models import AuditEvent
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import County, Municipality
 from coop_tracker.users.models import User
-from tests.conftest import USE_POSTGRES, _config, _truncate_postgres
+from tests.conftest import USE_POSTGRES, _config, _reset_postgres
 
 TODAY = date(2026, 11, 27)
 
@@ -80,7 +80,7 @@ def fresh_app(template_database: str, tmp_path: Path, name: str) -> Iterator[Any
         uri = f"sqlite:///{target}"
     app = create_app(_config(uri, tmp_path))
     if USE_POSTGRES:
-        _truncate_postgres(app)
+        _reset_postgres(app)
     with app.app_context():
         yield db.session
         db.session.remove()
@@ -96,7 +96,7 @@ def roles_of(agreement: Agreement) -> list[str]:
 
 
 def names_of(agreement: Agreement) -> set[str]:
-    return {p.municipality.name for p in agreement.parties}
+    return {p.name for p in agreement.parties}
 
 
 # --- small ------------------------------------------------------------------------------------
@@ -108,9 +108,8 @@ def test_the_demo_kommuner_are_the_seeded_ones(session):
     assert wrong == {}
 
 
-def test_small_is_a_believable_register(session):
-    result = load_demo(session, scale="small", seed=1, today=TODAY)
-    session.commit()
+def test_small_is_a_believable_register(session, demo_database):
+    result = demo_database(seed=1, today=TODAY)
     agreements = agreements_with_parties(session)
 
     assert 30 <= len(agreements) <= 45
@@ -127,9 +126,12 @@ def test_small_is_a_believable_register(session):
         "avtalssamverkan",
         "gemensam_namnd",
         "kommunalforbund",
-        "asymmetrisk",
+        "samordningsforbund",
+        "bolag",
         "ovrig",
     }
+    # Asymmetry is a flag on the legal form, not a form of its own.
+    assert any(a.is_asymmetric for a in agreements)
     phases = Counter(a.phase for a in agreements)
     assert phases["active"] > len(agreements) / 2
     assert phases["planned"] >= 2 and phases["ended"] >= 1 and phases["exiting"] >= 1
@@ -149,8 +151,8 @@ def test_small_is_a_believable_register(session):
     assert any(p.left_on for p in parties)  # a kommun that left a cooperation
 
 
-def test_small_has_the_clusters_a_kommundirektor_would_recognise(session):
-    load_demo(session, scale="small", seed=1, today=TODAY)
+def test_small_has_the_clusters_a_kommundirektor_would_recognise(session, demo_database):
+    demo_database(seed=1, today=TODAY)
     agreements = agreements_with_parties(session)
 
     def having(form: str, area: str) -> list[Agreement]:
@@ -181,13 +183,42 @@ def test_small_has_the_clusters_a_kommundirektor_would_recognise(session):
     assert alcohol and roles_of(alcohol[0]).count("purchaser") >= 4
     together = [a for a in agreements if {"Vansbro", "Malung-Sälen"} <= names_of(a)]
     assert len(together) >= 3
-    asymmetric = [a for a in agreements if a.form == "asymmetrisk"]
-    assert asymmetric and all(roles_of(a).count("purchaser") >= 2 for a in asymmetric)
+    asymmetric = [a for a in agreements if a.is_asymmetric]
+    assert asymmetric and all(a.form == "avtalssamverkan" for a in asymmetric)
+    assert all(roles_of(a).count("purchaser") >= 2 for a in asymmetric)
+
+
+def test_small_has_parties_that_are_not_kommuner(session, demo_database):
+    demo_database(seed=1, today=TODAY)
+    agreements = agreements_with_parties(session)
+    by_title = {a.title: a for a in agreements}
+
+    hjalpmedel = by_title["Gemensam hjälpmedelsnämnd i Dalarna"]
+    host = next(p for p in hjalpmedel.parties if p.role == "host")
+    assert (host.name, host.kind) == ("Region Dalarna", "region")
+
+    # A förbund sells räddningstjänst to a kommun that is not one of its members.
+    sale = by_title["Räddningstjänst för Hedemora genom Räddningstjänstförbundet Mitt i Dalarna"]
+    seller = next(p for p in sale.parties if p.role == "host")
+    assert seller.kind == "forbund" and sale.form == "avtalssamverkan"
+    forbund = by_title["Räddningstjänstförbundet Mitt i Dalarna"]
+    assert forbund.body_organisation_id == seller.organisation_id
+    assert "2083" not in {p.municipality_code for p in forbund.parties}
+
+    finsam = by_title["Samordningsförbundet Mitt i Dalarna"]
+    assert finsam.form == "samordningsforbund"
+    assert sorted(p.name for p in finsam.parties) == sorted(
+        ["Försäkringskassan", "Arbetsförmedlingen", "Region Dalarna", "Falun", "Borlänge", "Säter"]
+    )
+    company = by_title["Västerdalarnas Vatten och Avfall AB"]
+    assert company.form == "bolag" and company.body_organisation.kind == "company"
+    assert sorted(p.ownership_percent for p in company.parties) == [40, 60]
+    assert company.body_organisation.articles_adopted_on is not None
 
 
 @pytest.mark.parametrize("today", [TODAY, date(2031, 2, 28)])
-def test_small_dates_are_current_whenever_it_is_loaded(session, today):
-    load_demo(session, scale="small", seed=1, today=today)
+def test_small_dates_are_current_whenever_it_is_loaded(session, demo_database, today):
+    demo_database(seed=1, today=today)
     agreements = agreements_with_parties(session)
 
     for a in agreements:
@@ -227,8 +258,8 @@ def test_small_is_the_same_for_the_same_seed(app, session, template_database, tm
     assert differs != first  # … with other dates, people and numbers
 
 
-def test_small_is_audited_through_the_services(session):
-    result = load_demo(session, scale="small", seed=1, today=TODAY)
+def test_small_is_audited_through_the_services(session, demo_database):
+    result = demo_database(seed=1, today=TODAY)
     actions = Counter((e.object_type, e.action) for e in session.scalars(select(AuditEvent)).all())
     assert actions[("agreement", "create")] == result.agreements
     assert actions[("contact", "create")] == result.contacts
@@ -236,9 +267,8 @@ def test_small_is_audited_through_the_services(session):
     assert actions[("demo", "demo_load")] == 1
 
 
-def test_demo_users_can_log_in(client, auth, session):
-    load_demo(session, scale="small", seed=1)
-    session.commit()
+def test_demo_users_can_log_in(client, auth, session, demo_database):
+    demo_database(seed=1)
     for user in DEMO_USERS:
         response = auth.login(user.email, DEMO_PASSWORD)
         assert response.status_code == 302, user.email
@@ -249,21 +279,20 @@ def test_demo_users_can_log_in(client, auth, session):
     assert auth.login(DEMO_USERS[1].email, "fel-losenord-2026").status_code != 302
 
 
-def test_loading_twice_does_not_duplicate_the_users(session):
-    load_demo(session, scale="small", seed=1, today=TODAY)
+def test_loading_twice_does_not_duplicate_the_users(session, demo_database):
+    demo_database(seed=1, today=TODAY)
     second = load_demo(session, scale="small", seed=1, today=TODAY)
     assert second.users == 4
     assert session.scalar(select(func.count()).select_from(User)) == 4
 
 
-def test_vansbro_start_page_shows_what_needs_attention(client, auth, session):
-    load_demo(session, scale="small", seed=1)  # today's date, as the start page uses
-    session.commit()
+def test_vansbro_start_page_shows_what_needs_attention(client, auth, session, demo_database):
+    demo_database(seed=1)  # today's date, as the start page uses
     auth.login("redaktor@vansbro.demo.se", DEMO_PASSWORD)
     html = client.get("/").get_data(as_text=True)
     attention = html.split("Behöver uppmärksamhet", 1)[1].split("</section>", 1)[0]
-    assert "Sista dag för uppsägning" in attention
-    assert "Beslut saknas för din kommun" in attention
+    assert "ärendet om uppsägning" in attention  # Vansbro's own decide-by, from one service
+    assert "Planerad samverkan där beslut saknas för Vansbro" in attention
     assert "Avtalet upphör" in attention
     assert "Gemensam överförmyndarnämnd i norra och västra Dalarna" in attention
     assert "Räddningstjänstförbundet Västra Dalarna" in html
@@ -336,9 +365,9 @@ def test_national_sample_keeps_the_invariants(session):
         "avtalssamverkan",
         "gemensam_namnd",
         "kommunalforbund",
-        "asymmetrisk",
         "ovrig",
     }
+    assert any(a.is_asymmetric for a in agreements)
     areas = Counter(slug.slug for a in agreements for slug in a.areas)
     assert {slug for slug, _ in areas.most_common(2)} == {"miljo-halsoskydd", "livsmedelskontroll"}
     phases = Counter(a.phase for a in agreements)

@@ -56,8 +56,10 @@ def test_create_records_parties_and_audit(session, factory):
         ("gemensam_namnd", ["host", "host", "member"], "exakt en värdkommun"),
         ("gemensam_namnd", ["host", "purchaser"], "minst en samverkande"),
         ("kommunalforbund", ["member", "host"], "minst två medlemskommuner"),
-        ("asymmetrisk", ["host", "host", "purchaser"], "exakt en ansvarig"),
-        ("asymmetrisk", ["host", "member"], "mottagande"),
+        ("samordningsforbund", ["member", "host"], "alla parter medlemmar"),
+        ("bolag", ["member", "purchaser"], "alla parter ägare"),
+        # The old form "asymmetrisk" is an avtalssamverkan now: its rules apply.
+        ("asymmetrisk", ["host", "member"], "beställande"),
     ],
 )
 def test_role_rules_per_form_are_refused_in_swedish(session, form, roles, message):
@@ -87,10 +89,10 @@ def test_valid_role_combinations_are_accepted(session, form, roles):
 def test_every_bad_field_is_named(session):
     data = _input(
         title="",
-        form="bolag",
+        form="aktiebolag",
         area_slugs=["finns-inte"],
         start_on="2026-13-01",
-        end_on="1900-01-01",
+        end_on="1800-01-01",
         notice_months="tre",
         renewal_months=0,
         annual_cost="-5",

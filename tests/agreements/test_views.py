@@ -17,7 +17,7 @@ def _form(**changes):
         "start_on": "2025-01-01",
         "end_on": "",
         "notice_months": "12",
-        "renewal": "none",
+        "term": "indefinite",
         "internal_lead_days": "60",
         "review_interval_months": "12",
         "parties-0-municipality_code": "2021",
@@ -163,10 +163,8 @@ def test_municipality_page_groups_by_role(client, factory, auth):
     assert client.get("/municipalities/9999").status_code == 404
 
 
-def test_start_page_flags_a_notice_deadline_soon(client, factory, auth):
-    from coop_tracker.core.clock import today
-
-    now = today()
+def test_start_page_flags_a_notice_deadline_soon(client, factory, auth, calendar_day):
+    now = calendar_day
     factory.agreement(
         title="Snart uppsägning",
         phase="active",
@@ -203,7 +201,7 @@ def test_start_page_attention_covers_every_agreement_of_a_large_kommun(client, f
     factory.user("editor", "2021", email="e@vansbro.se")
     auth.login("e@vansbro.se")
     page = client.get("/").get_data(as_text=True)
-    assert "206 samverkansavtal" in page.replace("\u00a0", " ")
+    assert "deltar i 206 samverkan" in page.replace("\u00a0", " ")
     attention = page.split("Behöver uppmärksamhet")[1].split("</section>")[0]
     assert "Örnsköldsviks avtal med kort uppsägning" in attention
 
@@ -231,11 +229,9 @@ def test_nul_characters_are_refused_not_a_server_error(client, factory, auth):
 
 
 def test_detail_names_the_period_a_passed_notice_deadline_moves_to(
-    client, factory, auth, monkeypatch
+    client, factory, auth, frozen_clock
 ):
-    from coop_tracker.agreements import views
-
-    monkeypatch.setattr(views, "today", lambda: date(2026, 7, 1))
+    frozen_clock.set(date(2026, 7, 1))
     agreement = factory.agreement(
         phase="active",
         start_on="2024-01-01",
@@ -268,7 +264,7 @@ def test_overdue_review_is_flagged_on_detail_and_start_page(client, factory, aut
     assert "Uppföljningen är försenad" in attention
 
 
-def test_red_latest_review_is_on_the_start_page(client, factory, auth, session):
+def test_red_latest_review_is_on_the_start_page(client, factory, auth, session, calendar_day):
     from coop_tracker.core.actor import Actor
     from coop_tracker.core.clock import today
     from coop_tracker.reviews.services import ReviewInput, create_review
@@ -287,7 +283,7 @@ def test_red_latest_review_is_on_the_start_page(client, factory, auth, session):
     start = client.get("/").get_data(as_text=True)
     attention = start.split("Behöver uppmärksamhet")[1].split("</section>")[0]
     assert "Röd samverkan" in attention
-    assert "Senaste uppföljningen är röd" in attention
+    assert f"Senaste uppföljningen ({today().isoformat()}) är röd." in attention
 
 
 def test_favicon_ico_redirects_to_the_svg(client):
@@ -332,3 +328,46 @@ def test_edit_form_shows_amounts_in_swedish_and_reads_them_back(client, factory,
     assert 'href="#annual_cost"' in page and "Årlig kostnad måste vara ett tal" in page
     assert 'id="parties-0-annual_cost-error"' in page
     assert "årlig kostnad måste vara ett tal" in page
+
+
+def test_first_review_date_and_the_clause_at_registration(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    auth.login("e@vansbro.se")
+    response = client.post(
+        "/agreements/new",
+        data=_form(
+            term="fixed_then_indefinite",
+            end_on="2026-12-31",
+            end_alignment="year_end",
+            first_review_on="2025-09-30",
+        ),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    agreement = session.get(Agreement, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert (agreement.term, agreement.end_alignment) == ("fixed_then_indefinite", "year_end")
+    page = " ".join(client.get(f"/agreements/{agreement.id}").get_data(as_text=True).split())
+    assert "nästa 2025-09-30" in page
+    assert (
+        "Avtalet gäller till 2026-12-31 och därefter tills vidare med 12 månaders "
+        "uppsägningstid, räknat till närmaste årsskifte." in page
+    )
+    edit = " ".join(client.get(f"/agreements/{agreement.id}/edit").get_data(as_text=True).split())
+    assert "Så står villkoret nu" in edit and "räknat till närmaste årsskifte" in edit
+
+
+def test_the_what_if_form_on_the_agreement_page(client, factory, auth):
+    agreement = factory.agreement(
+        phase="active",
+        start_on="2024-01-01",
+        end_on="2026-12-31",
+        term="fixed_then_indefinite",
+        notice_months=12,
+    )
+    factory.user("reader", "2021", email="r@vansbro.se")
+    auth.login("r@vansbro.se")
+    page = client.get(f"/agreements/{agreement.id}?notice_on=2027-03-15").get_data(as_text=True)
+    answer = " ".join(page.split("Om uppsägningen når de andra parterna")[1].split())
+    assert 'Tidigaste slutdag</dt><dd class="summary-list__value"><strong>2028-03-15' in answer
+    bad = client.get(f"/agreements/{agreement.id}?notice_on=2027-02-30")
+    assert bad.status_code == 422
+    assert "måste vara ett datum som ÅÅÅÅ-MM-DD" in bad.get_data(as_text=True)

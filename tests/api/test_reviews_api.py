@@ -88,18 +88,27 @@ def test_agreement_json_has_each_partys_decide_by(api, factory):
     )
     body = api.get(f"/api/v1/agreements/{agreement.id}").get_json()
     assert body["notice_deadline_on"] == "2099-06-30"
+    names = {"2021": "Vansbro", "2023": "Malung-Sälen"}
     for party in body["parties"]:
+        # No calendar: the deadline minus the 14-day buffer and 30 days' lead time, said aloud.
         assert party["decide_by"] == {
-            "decide_by_on": "2099-05-31",
+            "decide_by_on": "2099-05-17",
             "body": "kf",
+            "body_name": "",
             "meeting_on": None,
             "case_deadline_on": None,
+            "prepared_on": None,
+            "prepared_case_deadline_on": None,
             "from_calendar": False,
+            "warnings": [
+                f"Sammanträdesplan för 2099 saknas för {names[party['municipality']]} KF: "
+                "datumet bygger på den interna förberedelsetiden."
+            ],
         }
 
 
-def test_a_review_dated_in_the_future_is_refused(api, factory, monkeypatch):
-    monkeypatch.setattr("coop_tracker.reviews.api.today", lambda: date(2026, 4, 15))
+def test_a_review_dated_in_the_future_is_refused(api, factory, frozen_clock):
+    frozen_clock.set(date(2026, 4, 15))
     agreement = _agreement(factory)
     url = f"/api/v1/agreements/{agreement.id}/reviews"
     body = {"reviewed_on": "2026-04-16", "rating": "green", "goal_attainment": "met"}

@@ -7,13 +7,15 @@ import marshmallow as ma
 import pytest
 from marshmallow import fields, validate
 
-import coop_tracker.api.views  # noqa: F401  (imports every API schema)
 from coop_tracker.api.schemas import (
     AgreementCreateSchema,
     PaginationQuerySchema,
     Schema,
     page_schema,
 )
+from coop_tracker.routes import api_blueprints
+
+api_blueprints()  # imports every API schema
 
 
 class Everything(Schema):

@@ -132,10 +132,12 @@ def test_csv_export_is_excel_friendly(client, factory):
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:5] == ["Tid", "Vem", "Användar-id", "Via", "Händelse"]
-    title_rows = [r for r in rows[1:] if r[10] == "Namn"]
+    assert rows[0] == ["Urval", f"Samverkan: {agreement.id}"]  # the file says what it holds
+    assert rows[1] == ["Tider", "Svensk tid (CET/CEST)"]
+    assert rows[2][:5] == ["Tid", "Vem", "Användar-id", "Via", "Händelse"]
+    title_rows = [r for r in rows[3:] if r[10] == "Namn"]
     assert title_rows and title_rows[0][12] == '\'=HYPERLINK("x") Samverkan; med semikolon'
-    assert all(r[8] == str(agreement.id) for r in rows[1:])
+    assert all(r[8] == str(agreement.id) for r in rows[3:])
 
 
 def test_admin_log_is_admin_only(client, factory):
@@ -210,3 +212,21 @@ def test_history_in_the_api(app, client, factory):
     big = client.get(f"/api/v1/agreements/{agreement.id}/history?page=999999", headers=headers)
     assert big.status_code == 200
     assert client.get("/api/v1/agreements/99999/history", headers=headers).status_code == 404
+
+
+def test_the_system_is_named_in_the_readers_language(app, client, factory):
+    """Changes made from the command line are stored as "Kommandorad"; English readers see
+    "Command line" in the history and the admin log; a person's name is never translated."""
+    factory.user("admin", "2021", email="admin@vansbro.se", name="System")  # a person so named
+    agreement = factory.agreement(title="Lönesamverkan Vansbro")  # made by Actor.system("cli")
+    _login(client, "admin@vansbro.se")
+    _edit(client, agreement.id, title="Lönesamverkan Vansbro–Malung")  # by the person "System"
+    history = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "Kommandorad" in history and "Kommandorad" in log
+    assert client.get("/sprak/en").status_code == 302
+    for url in (f"/agreements/{agreement.id}/history", "/admin/audit"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Kommandorad" not in page, url
+        assert "Command line" in page, url
+        assert "System" in page, url  # the person's name as it is

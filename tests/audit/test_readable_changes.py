@@ -7,7 +7,6 @@ import re
 
 from sqlalchemy import event, select
 
-from coop_tracker.agreements.demo import load_demo
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
@@ -49,7 +48,7 @@ def _realistic_flow(client, auth, session) -> Agreement:
                 "areas": ["livsmedelskontroll"],
                 "start_on": "2025-01-01",
                 "notice_months": "12",
-                "renewal": "none",
+                "term": "indefinite",
                 "internal_lead_days": "60",
                 "review_interval_months": "12",
                 "cost_basis": "per_capita",
@@ -131,7 +130,7 @@ def _realistic_flow(client, auth, session) -> Agreement:
         client.post(
             f"/agreements/{agreement.id}/avveckling/ny",
             data={
-                "scope": "party",
+                "kind": "withdrawal",
                 "leaving_party_id": str(gagnef.id),
                 "notice_party_id": str(gagnef.id),
                 "notice_given_on": "2026-03-01",
@@ -214,9 +213,13 @@ def test_oversight_changes_name_parties_and_fields(client, auth, factory, sessio
     _realistic_flow(client, auth, session)
     auth.login("eva@vansbro.se")
     page = client.get("/municipalities/2021/oversight").get_data(as_text=True)
+    curated = page[page.index('id="changes-title"') :]
+    curated = re.sub(r"\s+", " ", curated[: curated.rindex("</section>")])
+    assert "Vansbro (värd), Malung-Sälen (beställare), Gagnef (beställare)" in curated
+    assert "ansvarig part" not in curated  # checklist work: only on request
+    page = client.get("/municipalities/2021/oversight?routine=1").get_data(as_text=True)
     section = page[page.index('id="changes-title"') :]
-    section = re.sub(r"\s+", " ", section[: section.index("</section>")])
-    assert "Vansbro (värd), Malung-Sälen (beställare), Gagnef (beställare)" in section
+    section = re.sub(r"\s+", " ", section[: section.rindex("</section>")])
     assert "ansvarig part från tomt till Vansbro" in section
     assert "part från tomt till Gagnef" in section
     assert STORED_PARTY.findall(section) == []
@@ -248,9 +251,8 @@ def test_names_are_looked_up_once_per_page_not_per_event(client, auth, factory, 
     assert municipality_queries("/admin/audit") == few
 
 
-def test_every_event_of_the_demo_has_named_fields(app, session):
-    load_demo(session, scale="small", seed=1)
-    session.commit()
+def test_every_event_of_the_demo_has_named_fields(app, session, demo_database):
+    demo_database(seed=1)
     events = list(session.scalars(select(AuditEvent)))
     unnamed = {
         (view.event.object_type, change.field)

@@ -64,6 +64,31 @@ def test_toggle_with_javascript_answers_json(client, factory, auth, session):
     assert item.status == "done"
 
 
+def test_the_script_is_told_in_the_readers_language(client, factory, auth, session):
+    """What the page's script announces after a toggle (read aloud by screen readers)."""
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = factory.agreement()
+    item = _first(session, agreement)
+    auth.login("e@vansbro.se")
+    client.get("/sprak/en")
+    body = client.post(
+        f"/checklist-items/{item.id}/toggle",
+        data={"version": "1"},
+        headers={"Accept": "application/json"},
+    ).get_json()
+    assert body["announcement"].startswith(f"“{item.template_item.text_en}” is done. Before: 1 of ")
+    assert body["progress"]["label"].startswith("Before: 1 of ")
+    client.get("/sprak/sv")
+    body = client.post(
+        f"/checklist-items/{item.id}/toggle",
+        data={"version": "2"},
+        headers={"Accept": "application/json"},
+    ).get_json()
+    assert body["announcement"].startswith(
+        f"”{item.template_item.text_sv}” är att göra. Före: 0 av "
+    )
+
+
 def test_stale_toggle_without_javascript_warns(client, factory, auth, session):
     factory.user("editor", "2021", email="e@vansbro.se")
     agreement = factory.agreement()
@@ -150,14 +175,19 @@ def test_bring_up_to_date_button(client, factory, auth, session):
     )
     assert response.status_code == 302
     page = client.get(f"/agreements/{agreement.id}/checklista").get_data(as_text=True)
-    assert "Riskerna är analyserade" not in page
+    # Not yet a question on the list; the banner says what the update would add.
+    assert page.count("Riskerna är analyserade") == 1
+    assert "Ny fråga: Riskerna är analyserade <strong>(obligatorisk)</strong>" in page
     assert "Uppdatera checklistan" in page
+    overview = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Ny fråga: Riskerna är analyserade" in overview  # also on the agreement's page
     response = client.post(
         f"/agreements/{agreement.id}/checklista/uppdatera", follow_redirects=True
     )
     page = response.get_data(as_text=True)
     assert "1 nya punkter" in page
     assert "Riskerna är analyserade" in page
+    assert "Ny fråga:" not in page
 
 
 def test_admin_template_pages_and_editor_refused(client, factory, auth, session):
@@ -237,3 +267,35 @@ def test_agreement_list_shows_progress_with_a_constant_number_of_queries(
         factory.agreement()
     many, _page = queries_for_list()
     assert len(few) == len(many), (few, many)
+
+
+def test_admin_updates_a_selection_and_a_refusal_is_logged(client, factory, auth, session):
+    factory.user("admin", None, email="a@x.se")
+    first = factory.agreement(title="Första planerade")
+    second = factory.agreement(title="Andra planerade")
+    ended = factory.agreement(title="Slutförd samverkan", phase="ended")
+    auth.login("a@x.se")
+    client.post(
+        "/admin/checklistor/before/ny-punkt",
+        data={"revision": "1", "text_sv": "Riskerna är analyserade", "is_required": "y"},
+    )
+    page = client.get("/admin/checklistor/versioner?mall=before").get_data(as_text=True)
+    assert "Första planerade" in page and "Andra planerade" in page
+    assert "Slutförd samverkan" not in page  # closed agreements are not offered
+    refused = client.post(
+        "/admin/checklistor/versioner", data={"agreement": [str(first.id), str(ended.id)]}
+    )
+    assert refused.status_code == 422
+    assert "”Slutförd samverkan” är avslutad eller arkiverad" in refused.get_data(as_text=True)
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "Nekad" in log and "Uppdatera checklistor i en omgång" in log
+    response = client.post(
+        "/admin/checklistor/versioner",
+        data={"agreement": [str(first.id), str(second.id)]},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "2 samverkan följer nu de senaste mallarna: 2 nya punkter" in page
+    assert "Alla pågående och planerade samverkan följer de senaste mallversionerna." in page
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "Checklistor uppdaterade i en omgång" in log

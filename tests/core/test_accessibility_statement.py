@@ -16,7 +16,8 @@ def test_statement_names_the_configured_contact_and_digg(app, client):
     assert "Om du inte får svar" in page
     assert 'href="https://www.digg.se/tdosanmalan"' in page
     assert "delvis förenlig med lagen" in page
-    assert "PDF-rapporten till kommunstyrelsen är inte taggad" in page
+    assert "taggad PDF enligt standarden PDF/UA-1" in page
+    assert "inte taggad" not in page
     assert "ingen e-postadress" not in page
 
 

@@ -16,7 +16,7 @@ from tests.factories import Factory
 
 
 def test_backup_while_writing_then_restore(tmp_path):
-    """Always on SQLite (the embedded default); PostgreSQL uses pg_dump, see the README."""
+    """Always on SQLite (the embedded default); PostgreSQL: tests/ops/test_restore.py."""
     source = tmp_path / "live.sqlite3"
     app = create_app(_config(f"sqlite:///{source}", tmp_path))
     _migrate_and_seed(app)
@@ -80,8 +80,9 @@ def test_backup_while_writing_then_restore(tmp_path):
         db.engine.dispose()
 
 
-def test_backup_on_postgresql_points_to_pg_dump(tmp_path):
-    """The command does not pretend to copy PostgreSQL; it names pg_dump (no server needed)."""
+def test_backup_on_postgresql_that_cannot_be_reached_fails_with_pg_dumps_reason(tmp_path):
+    """On PostgreSQL the command runs pg_dump; when it fails, so does the command, saying why,
+    and no file is left behind (tests/ops/test_restore.py does the real round trip)."""
     app = create_app(_config("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path))
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["backup", "-o", str(tmp_path / "x.dump")])

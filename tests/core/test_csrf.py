@@ -12,6 +12,7 @@ from coop_tracker import create_app
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.extensions import db
+from coop_tracker.organisations.models import Organisation
 from tests.factories import PASSWORD
 
 
@@ -32,8 +33,13 @@ def _token(html: str) -> str:
 
 
 @pytest.fixture
-def world(app, factory):
+def world(app, factory, saved_world):
+    """The objects every POST route needs, built once per session (then put back)."""
     app.config["WTF_CSRF_ENABLED"] = True
+    return saved_world.get(app, "csrf", lambda: _build_world(factory))
+
+
+def _build_world(factory):
     admin = factory.user("admin", "2021", email="admin@vansbro.se")
     other = factory.user("editor", "2021", email="editor@vansbro.se")
     factory.token(admin)
@@ -48,8 +54,19 @@ def world(app, factory):
     plan = create_exit(
         db.session, agreement, ExitInput(), actor=Actor.system(), today=agreement.start_on
     ).exit
+    from coop_tracker.documents.services import DocumentInput, VersionInput, create_document
+
+    document = create_document(
+        db.session,
+        agreement,
+        DocumentInput(
+            doc_type="avtal", title="Avtalet", first=VersionInput(link_url="https://d.se/1")
+        ),
+        actor=Actor.system(),
+    )
     db.session.commit()
     return {
+        "document_id": document.id,
         "exit_id": plan.id,
         "task_id": plan.tasks[0].id,
         "item_id": db.session.scalar(
@@ -61,6 +78,12 @@ def world(app, factory):
         "user_id": other.id,
         "token_id": admin.tokens[0].id,
         "code": "2021",
+        "org_id": db.session.scalar(select(Organisation.id).limit(1)),
+        # A nämnd in Vansbro's list: the CSRF check refuses before the view looks it up.
+        "body_id": 1,
+        # An årshjul duty: the CSRF check refuses before the view looks the duty up.
+        "kind": "annual_report",
+        "year": 2027,
         **follow_up,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +30,11 @@ def _catalogue() -> Any:
 def compiled_catalogue() -> None:
     """`make test` compiles the catalogue first; a bare `pytest` run compiles it here."""
     if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
-        with MO_FILE.open("wb") as handle:
+        # Written beside and renamed: another xdist worker may be reading the file right now.
+        partial = MO_FILE.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as handle:
             write_mo(handle, _catalogue())
+        os.replace(partial, MO_FILE)
 
 
 def test_every_message_has_an_english_translation() -> None:
@@ -87,7 +91,10 @@ def test_start_page_in_english(client: Any, english: Any) -> None:
     assert '<html lang="en">' in page
     assert "The municipality&#39;s cooperation" in page or "The municipality's cooperation" in page
     assert "Needs attention" in page
-    assert "Vansbro takes part in 1 cooperation agreement that you can see." in page
+    assert (
+        "Vansbro takes part in 1 cooperation you can see: planned, running or being wound up."
+        in page
+    )
     assert "Contractual cooperation" in page
     assert "Behöver uppmärksamhet" not in page
     assert "Kommunens samverkan" not in page
@@ -109,7 +116,7 @@ def test_agreement_detail_in_english(client: Any, english: Any) -> None:
     page = _page(client, f"/agreements/{english.id}")
     assert "Dates and terms" in page
     assert "Last day for notice" in page
-    assert "Renews automatically (tacit renewal)" in page
+    assert "Fixed term that renews automatically (tacit renewal)" in page
     assert "24 months at a time" in page
     assert '<dt class="summary-list__key">Start</dt>' in page  # the date, not the home page
     assert '">Home</a>' in page  # the breadcrumb
@@ -145,7 +152,7 @@ def test_refusals_and_flash_messages_in_english(client: Any, english: Any) -> No
             "form": "gemensam_namnd",
             "areas": ["overformyndare"],
             "start_on": "2025-01-01",
-            "renewal": "none",
+            "term": "indefinite",
             "parties-0-municipality_code": "2021",
             "parties-0-role": "host",
             "parties-1-municipality_code": "2023",

@@ -30,6 +30,14 @@ PAGES = [
     "/municipalities/{code}/oversight",
     "/network",
     "/att-gora",
+    # The public register and its open data (no login needed; the editor's session is ignored).
+    "/public/",
+    "/public/municipalities/{public_code}",
+    "/public/data/agreements.json",
+    "/public/data/parties.csv",
+    "/public/data/documents.csv",
+    "/public/api/agreements?per_page=50",
+    "/public/catalog.jsonld",
 ]
 API = [
     "/api/v1/agreements?per_page=50",
@@ -86,7 +94,18 @@ def test_query_counts_do_not_grow_from_5_to_500_agreements(app, client, auth, fa
     editor = factory.user("editor", code, email="redaktor@mangd.se")
     token = factory.token(factory.user("admin", None, email="admin@mangd.se"))
     auth.login(editor.email)
-    values = {"agreement": agreement, "code": code}
+    # A kommun with a published, running agreement already among the first five (an empty
+    # public page skips the queries that load what it would list).
+    published = session.scalar(
+        select(Agreement)
+        .where(Agreement.phase.in_(("active", "exiting")), Agreement.archived_at.is_(None))
+        .order_by(Agreement.is_public.desc(), Agreement.id)
+        .limit(1)
+    )
+    published.is_public = True
+    session.commit()
+    public_code = published.parties[0].municipality_code
+    values = {"agreement": agreement, "code": code, "public_code": public_code}
 
     few = _measure(client, token, values)
     load_demo(session, scale="national", seed=4, today=TODAY, agreements=495)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.fresh_app  # adds a failing route to the app
+
 
 def _check(response) -> None:
     csp = response.headers.get("Content-Security-Policy", "")

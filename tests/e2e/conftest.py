@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,8 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from coop_tracker import create_app
 from coop_tracker.extensions import db
-from tests.conftest import USE_POSTGRES, _config, _truncate_postgres, skip_or_fail
+from tests.conftest import SharedApp, skip_or_fail
 
 CHROMIUM = os.environ.get("COOP_TRACKER_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -40,22 +38,25 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session")
+def shared_live_app(
+    template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedApp]:
+    """The session's app for browser journeys: CSRF on, as in production."""
+    shared = SharedApp(
+        template_database, tmp_path_factory.mktemp("live"), "live", WTF_CSRF_ENABLED=True
+    )
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def live_app(template_database: str, tmp_path: Path) -> Iterator[Any]:
+def live_app(shared_live_app: SharedApp, tmp_path: Path) -> Iterator[Any]:
     """An app with CSRF on, as in production, on a fresh database."""
-    if USE_POSTGRES:
-        uri = template_database
-    else:
-        target = tmp_path / "live.sqlite3"
-        shutil.copyfile(template_database, target)
-        uri = f"sqlite:///{target}"
-    config = _config(uri, tmp_path)
-    config["WTF_CSRF_ENABLED"] = True
-    app = create_app(config)
-    if USE_POSTGRES:
-        _truncate_postgres(app)
+    app = shared_live_app.reset(tmp_path)
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -104,6 +105,19 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
     context.route("**/*", guard)
     tab = context.new_page()
+    read_document = tab.content
+
+    def content() -> str:
+        # Right after a click that submits a form, the answer may be committed but not yet
+        # parsed: Playwright then reads an empty document. Wait until it is.
+        tab.wait_for_load_state("domcontentloaded")
+        html = read_document()
+        if not html:
+            tab.wait_for_load_state("load")
+            html = read_document()
+        return html
+
+    tab.content = content
     errors: list[str] = []
     failures: list[str] = []
     tab.on(
@@ -140,3 +154,13 @@ def login(page: Any, email: str, password: str = "ett-langt-losenord-123") -> No
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser journey is slow: `make test-fast` leaves them out (CI runs them all).
+    A journey that fails runs once more (pytest-rerunfailures); one that fails twice fails."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.flaky(reruns=1))

@@ -9,20 +9,18 @@ from tests.e2e.conftest import assert_accessible, login
 pytestmark = pytest.mark.e2e
 
 
-def test_demo_register_reads_well_for_a_reader(page, live_app):
-    from coop_tracker.agreements.demo import DEMO_PASSWORD, load_demo
-    from coop_tracker.extensions import db
+def test_demo_register_reads_well_for_a_reader(page, live_app, demo_database):
+    from coop_tracker.agreements.demo import DEMO_PASSWORD
 
     with live_app.app_context():
-        load_demo(db.session, scale="small", seed=1)
-        db.session.commit()
+        demo_database(seed=1)
 
     login(page, "lasare@vansbro.demo.se", DEMO_PASSWORD)
     page.wait_for_url("**/")
     attention = page.locator(
         "section", has=page.get_by_role("heading", name="Behöver uppmärksamhet")
     )
-    assert "Sista dag för uppsägning" in attention.inner_text()
+    assert "ärendet om uppsägning" in attention.inner_text()
     assert page.get_by_role("link", name="Registrera ny samverkan").count() == 0  # a reader
     assert_accessible(page, "demo-01-start")
 

@@ -1,29 +1,44 @@
-"""A kommundirektör records a red review, enters KF meetings, sees decide-by and Att göra."""
+"""A kommundirektör records a red review, enters KS and KF meetings, sees decide-by and Att göra."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from coop_tracker.agreements.dates import add_months
-from coop_tracker.core.clock import today
 from tests.e2e.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.e2e
 
+# The first day of a month, the last day of a month and a leap day: the journey's dates are
+# computed from the clock, so it must pass on each.
+JOURNEY_DAYS = [date(2026, 12, 1), date(2027, 1, 31), date(2028, 2, 29)]
 
-def test_review_meetings_decide_by_and_todo(page, live_app):
+
+@pytest.mark.parametrize("day", JOURNEY_DAYS, ids=[d.isoformat() for d in JOURNEY_DAYS])
+def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     from coop_tracker.extensions import db
     from tests.factories import Factory
 
-    now = today()
-    # A term that ends at a month end ~7 months ahead, 3 months' notice: the notice deadline
-    # lies ~4 months ahead; the KF meeting before it and its case deadline come earlier.
+    now = frozen_clock.set(day)
+    # A term that ends at a month end 7–8 months ahead with 3 months' notice: the notice must
+    # reach Malung-Sälen by the deadline, 120–150 days ahead. Vansbro's fullmäktige decides
+    # 16 days before it (14 are needed for justering, anslag and delivery); KS prepares the
+    # case before the KF case deadline; with 60 days' own preparation before the KS case
+    # deadline the case must be started 117 days before the notice deadline: 3–33 days from
+    # today, inside the 90-day reminder window. A KF meeting 4 days before the deadline is in
+    # time for the deadline itself but leaves no time to deliver the notice.
     term_end = add_months(now.replace(day=1), 8) - timedelta(days=1)
     notice_deadline = add_months(term_end, -3)
-    meeting_on = notice_deadline - timedelta(days=14)
-    case_deadline = meeting_on - timedelta(days=21)
+    kf_on = notice_deadline - timedelta(days=16)
+    kf_case = kf_on - timedelta(days=21)
+    ks_on = kf_case - timedelta(days=6)
+    ks_case = ks_on - timedelta(days=14)
+    decide_by = ks_case - timedelta(days=60)
+    fallback = notice_deadline - timedelta(days=14 + 60)
+    assert now < decide_by <= now + timedelta(days=90)
+
     with live_app.app_context():
         factory = Factory(db.session)
         factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Berg")
@@ -76,28 +91,37 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     page.goto("/municipalities/2021")
     page.get_by_role("link", name="Sammanträdesplan för KS och KF").click()
     assert_accessible(page, "followup-04-meetings-empty")
-    page.get_by_label("Sammanträdesdag").fill(meeting_on.isoformat())
-    page.get_by_label("Sista dag för ärenden").fill((meeting_on + timedelta(days=1)).isoformat())
+    page.get_by_label("Sammanträdesdag").fill(kf_on.isoformat())
+    page.get_by_label("Sista dag för ärenden").fill((kf_on + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Lägg till sammanträdet").click()
     assert "kan inte vara efter sammanträdet" in page.locator(".error-summary").inner_text()
     assert_accessible(page, "followup-05-meeting-error")
-    page.get_by_label("Sista dag för ärenden").fill(case_deadline.isoformat())
-    page.get_by_role("button", name="Lägg till sammanträdet").click()
-    page.wait_for_load_state()
-    assert "är tillagt" in page.content()
-    # A KF meeting after the notice deadline is too late and must not be chosen.
-    page.get_by_label("Sammanträdesdag").fill((notice_deadline + timedelta(days=7)).isoformat())
-    page.get_by_label("Sista dag för ärenden").fill(notice_deadline.isoformat())
-    page.get_by_role("button", name="Lägg till sammanträdet").click()
-    page.wait_for_load_state()
-    assert "är tillagt" in page.content()
+
+    def add(body: str, meeting_on: date, case_deadline: date) -> None:
+        page.get_by_label("Organ").select_option(body)
+        page.get_by_label("Sammanträdesdag").fill(meeting_on.isoformat())
+        page.get_by_label("Sista dag för ärenden").fill(case_deadline.isoformat())
+        page.get_by_role("button", name="Lägg till sammanträdet").click()
+        page.wait_for_load_state()
+        assert "är tillagt" in page.content()
+
+    add("kf", kf_on, kf_case)
+    add("ks", ks_on, ks_case)
+    # Too close to the deadline (no time for justering, anslag and delivery), and after it.
+    add("kf", notice_deadline - timedelta(days=4), notice_deadline - timedelta(days=25))
+    add("kf", notice_deadline + timedelta(days=7), notice_deadline)
     assert_accessible(page, "followup-06-meetings")
 
     page.goto(f"/agreements/{agreement_id}")
-    dates = page.locator("#dates-title + dl").inner_text()
-    assert f"Vansbro: {case_deadline.isoformat()}" in dates
-    assert f"sista dag för ärenden till KF {meeting_on.isoformat()}" in dates
-    assert "Malung-Sälen" in dates and "ingen sammanträdesplan" in dates
+    dates = page.locator("#dates-title ~ dl").first.inner_text()
+    assert f"Vansbro: {decide_by.isoformat()}" in dates
+    assert (
+        f"beslut i KF {kf_on.isoformat()}, berett i KS {ks_on.isoformat()}; sista dag för "
+        f"ärenden till KS {ks_case.isoformat()}, minus 60 dagars intern förberedelsetid"
+    ) in dates
+    # Malung-Sälen has no calendar: the fallback, said aloud.
+    assert f"Malung-Sälen: {fallback.isoformat()}" in dates
+    assert f"Sammanträdesplan för {notice_deadline.year} saknas för Malung-Sälen KF" in dates
     assert_accessible(page, "followup-07-agreement-decide-by")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Att göra").click()
@@ -106,7 +130,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app):
     page.wait_for_url("**/att-gora")
     content = page.content()
     assert "Ärendet om uppsägning" in content
-    assert case_deadline.isoformat() in content
+    assert decide_by.isoformat() in content
     assert page.locator(".site-nav .badge").is_visible()
     assert_accessible(page, "followup-08-todo")
 

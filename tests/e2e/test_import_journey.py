@@ -35,7 +35,7 @@ def test_editor_imports_a_sheet_with_their_own_column_names(page, live_app, tmp_
     page.get_by_label("Namn (krävs)").select_option("Avtalets namn")
     page.get_by_label("Samverkansform (krävs)").select_option("Typ")
     page.get_by_label("Områden (krävs)").select_option("Verksamhet")
-    page.get_by_label("Parter (krävs)").select_option("Kommuner")
+    page.get_by_label("Parter", exact=True).select_option("Kommuner")
     page.get_by_role("button", name="Spara kopplingen och förhandsgranska").click()
     page.wait_for_url("**/exchange/import/preview")
     assert "Filen är felfri: 1 nya" in page.content()

@@ -57,7 +57,7 @@ def test_english_pages_and_back_to_swedish(page, live_app):
     assert_accessible(page, "en-03-form-errors")
 
     # The scripts speak English too: the network graph's status, key and side panel.
-    page.goto("/network")
+    page.goto("/network?overview=kommuner")
     page.wait_for_selector("#network-canvas[data-ready=true]")
     assert page.locator("#network-status").inner_text() == (
         "The graph is drawn: 290 municipalities and 3 links."

@@ -99,6 +99,7 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
         ("/municipalities/2021/oversight", "mobile-05-oversight"),
         ("/att-gora", "mobile-06-todo"),
         ("/network", "mobile-07-network"),
+        ("/network?overview=kommuner", "mobile-07b-network-every-kommun"),
         ("/public/", "mobile-08-public"),
         (f"/public/{agreement_id}", "mobile-09-public-detail"),
         ("/tillganglighet", "mobile-10-accessibility"),
@@ -115,7 +116,7 @@ def test_main_pages_fit_a_phone_and_the_menu_folds(page, live_app):
     too_wide = {}
     for path, name in pages:
         page.goto(path)
-        if path == "/network":
+        if path.startswith("/network?"):
             page.locator("#network-canvas[data-ready='true']").wait_for()
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:

@@ -60,7 +60,7 @@ def test_csv_opens_in_swedish_excel(client, auth, agreements):
     lines = text.split("\r\n")
     assert lines[-1] == "" and "\n" not in lines[0]  # CRLF line endings
     header = lines[0].split(";")
-    assert header[:4] == ["Externt id", "Id", "Namn", "Samverkansform"]
+    assert header[:5] == ["Externt id", "Externt id tillhör", "Id", "Namn", "Samverkansform"]
     assert "Part 2: kostnadsandel (%)" in header
     assert "850000,50" in text  # decimal comma, no thousands separator
     assert "35,50" in text
@@ -70,12 +70,13 @@ def test_csv_opens_in_swedish_excel(client, auth, agreements):
     assert "Lönecenter" not in text  # same filter as the list: Vansbro only
 
 
-def test_xlsx_has_typed_cells_frozen_filterable_header_and_two_sheets(client, auth, agreements):
+def test_xlsx_has_typed_cells_frozen_filterable_header_and_its_sheets(client, auth, agreements):
     _login(auth)
     response = client.get("/exchange/export.xlsx?q=Miljö")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Samverkan", "Parter"]
+    # The documents and the computed cost shares follow; the import does not read them.
+    assert book.sheetnames == ["Samverkan", "Parter", "Dokument", "Kostnadsandelar"]
     sheet = book["Samverkan"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
@@ -89,7 +90,7 @@ def test_xlsx_has_typed_cells_frozen_filterable_header_and_two_sheets(client, au
     assert row["Visas publikt"] is True
     goals = sheet.cell(row=2, column=headers.index("Mål och förväntade effekter") + 1)
     assert goals.data_type == "s"  # text, not a formula
-    assert sheet.column_dimensions["C"].width >= 30
+    assert sheet.column_dimensions["D"].width >= 30  # Namn
     parties = book["Parter"]
     assert parties.freeze_panes == "A2" and parties.auto_filter.ref
     party_rows = [[c.value for c in r] for r in parties.iter_rows(min_row=2)]
@@ -135,7 +136,7 @@ def test_cli_import_with_errors_exits_1_and_lists_them(runner, tmp_path, session
     )
     result = runner.invoke(args=["exchange", "import", str(path)])
     assert result.exit_code == 1
-    assert "Fel på rad 2, kolumn Namn" in result.output
+    assert "Fel rad 2, Namn: ”Ab” – namn måste ha minst 3 tecken" in result.output
     assert session.scalar(select(func.count()).select_from(Agreement)) == 0
 
 
@@ -268,17 +269,22 @@ def _calendar_agreement(factory, **fields):
 
 
 def test_export_dates_use_meeting_calendars_like_the_agreement_page(
-    client, auth, factory, session, monkeypatch
+    client, auth, factory, session, frozen_clock
 ):
     from coop_tracker.core.actor import Actor
     from coop_tracker.meetings.services import MeetingInput, add_meeting
 
-    monkeypatch.setattr("coop_tracker.exchange.views.today", lambda: date(2026, 4, 15))
+    frozen_clock.set(date(2026, 4, 15))
     _calendar_agreement(factory, title="Tillsyn med sammanträdesplan")
-    # Vansbro's fullmäktige meets 2026-06-15; matters must be in by 2026-05-25. Without the
-    # calendar the decide-by date would be the deadline less 14 days: 2026-06-16.
+    # Vansbro's fullmäktige meets 2026-06-15 (matters in by 2026-05-25), prepared by its
+    # kommunstyrelse on 2026-05-19 (matters in by 2026-05-05). The decide-by date is the KS
+    # case deadline less the 14 days' lead time: 2026-04-21. Without the calendar it would be
+    # the deadline less the 14-day buffer and the lead time: 2026-06-02.
     add_meeting(
         session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    )
+    add_meeting(
+        session, "2021", MeetingInput("ks", "", "2026-05-19", "2026-05-05"), actor=Actor.system()
     )
     session.commit()
     factory.user("reader", "2021", email="las@vansbro.se")
@@ -287,16 +293,16 @@ def test_export_dates_use_meeting_calendars_like_the_agreement_page(
     text = client.get("/exchange/export.csv").data.decode("utf-8-sig")
     [values] = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
     assert values["Uppsägning senast"] == "2026-06-30"
-    assert values["Beslut senast"] == "2026-05-25"
+    assert values["Beslut senast"] == "2026-04-21"
 
     book = load_workbook(io.BytesIO(client.get("/exchange/export.xlsx").data))
     sheet = book["Samverkan"]
     headers = [c.value for c in sheet[1]]
     cells = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
-    assert cells["Beslut senast"].date() == date(2026, 5, 25)
+    assert cells["Beslut senast"].date() == date(2026, 4, 21)
 
     item = json.loads(client.get("/exchange/export.json").data)["items"][0]
-    assert item["decide_by_on"] == "2026-05-25"
+    assert item["decide_by_on"] == "2026-04-21"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])

@@ -34,7 +34,9 @@ def test_template_downloads(client, auth, factory):
     factory.user("reader", "2021", email="las@vansbro.se")
     auth.login("las@vansbro.se")
     csv = client.get("/exchange/template.csv")
-    assert csv.status_code == 200 and csv.data.startswith(b"\xef\xbb\xbfExternt id;Id;Namn")
+    assert csv.status_code == 200 and csv.data.startswith(
+        "\ufeffExternt id;Externt id tillhör;Id;Namn".encode()
+    )
     xlsx = client.get("/exchange/template.xlsx")
     assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
 
@@ -95,16 +97,16 @@ def test_preview_lists_every_error_and_apply_writes_nothing(client, auth, factor
     body = (
         "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
         "A;Lön i Vansbro;Avtalssamverkan;Lön;2021:värd,2023:beställare\r\n"
-        "B;Fel form;Stiftelse;Lön;2021:värd,2023:beställare\r\n"
+        "B;Fel form;Golfklubb;Lön;2021:värd,2023:beställare\r\n"
         "C;Okänt område;Avtalssamverkan;Golf;2021:värd,2023:chef\r\n"
     ).encode()
     response = _upload(client, body, "fel.csv")
     assert response.location.endswith("/exchange/import/preview")
     page = client.get("/exchange/import/preview").get_data(as_text=True)
-    assert "Filen har 3 fel" in page
-    assert "Okänt värde ”Stiftelse”" in page
+    assert "Filen har 3 fel på 2 av 3 rader" in page
+    assert "”Golfklubb”" in page and "Okänd samverkansform" in page
     assert "Okänt samverkansområde ”Golf”" in page
-    assert "”2023:chef” ska skrivas kommunkod:roll" in page
+    assert "Okänd roll ”chef” för 2023" in page
     assert "Importera:" not in page  # no apply button
     response = client.post("/exchange/import/apply")
     assert response.status_code == 302

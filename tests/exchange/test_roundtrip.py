@@ -56,6 +56,9 @@ def _rich_register(factory, session):
     first.parties[0].decision_paragraph = "§ 45"
     first.parties[0].decision_ref = "KS 2023/77"
     first.parties[0].cost_share_percent = Decimal("40")
+    first.parties[0].deciding_body = "ks"  # Vansbro's KS decides on notice
+    first.parties[1].deciding_body = "namnd"
+    first.parties[1].deciding_body_name = "Miljö- och byggnämnden"
     first.parties[1].annual_cost = Decimal("310000")
     first.parties[1].cost_share_percent = Decimal("35.5")
     first.parties[2].joined_on = date(2024, 1, 1)
@@ -125,7 +128,8 @@ def test_one_bad_row_writes_nothing_and_names_the_row(session, factory):
     result = _import(session, body, "fil.csv")
     assert not result.ok
     by_row = {(e.row, e.column): e.message for e in result.errors}
-    assert by_row[(3, "Startdatum")].startswith("Startdatum måste vara ett datum")
+    assert by_row[(3, "Startdatum")] == "datumet finns inte i kalendern; skriv t.ex. 2020-01-01"
+    assert {e.value for e in result.errors if e.row == 3} == {"2025-13-01"}
     assert "beställande" in by_row[(4, "Parter")]
     assert {e.row for e in result.errors} == {3, 4}
     session.rollback()
@@ -156,7 +160,10 @@ def test_an_update_keeps_what_the_file_does_not_mention(session, factory):
 def test_editor_imports_only_agreements_of_their_own_kommun(session, factory):
     editor = factory.user("editor", "2021")
     factory.agreement(
-        [("2023", "host"), ("2039", "purchaser")], title="Mora och Orsa", external_id="MO-1"
+        [("2023", "host"), ("2039", "purchaser")],
+        title="Mora och Orsa",
+        external_id="MO-1",
+        phase="active",
     )
     body = (
         "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
@@ -188,7 +195,7 @@ def test_parties_sheet_disagreeing_with_parties_column_is_an_error(session, fact
     from openpyxl import load_workbook
 
     book = load_workbook(BytesIO(body))
-    book["Samverkan"]["G2"].value = "2021:värd; 2039:beställare"
+    book["Samverkan"]["H2"].value = "2021:värd; 2039:beställare"
     buffer = BytesIO()
     book.save(buffer)
     result = _import(session, buffer.getvalue(), "x.xlsx")
@@ -198,3 +205,60 @@ def test_parties_sheet_disagreeing_with_parties_column_is_an_error(session, fact
 
 def test_party_input_defaults_are_not_shared():
     assert PartyInput().decision_body == ""
+
+
+def test_who_decides_on_notice_is_read_per_party_and_a_wrong_word_names_the_column(
+    session, factory
+):
+    body = (
+        "Externt id;Namn;Samverkansform;Områden;Parter;Startdatum;"
+        "Part 1: beslutar om uppsägning;Part 2: beslutar om uppsägning;"
+        "Part 2: beslutande nämnd\r\n"
+        "M-1;Miljö i två kommuner;Avtalssamverkan;Miljö- och hälsoskydd;"
+        "2021:värd,2023:beställare;2025-01-01;Kommunstyrelsen;nämnd;Miljö- och byggnämnden\r\n"
+    ).encode()
+    result = _import(session, body, "beslut.csv")
+    assert result.ok, result.errors
+    session.commit()
+    agreement = session.scalar(select(Agreement).where(Agreement.external_id == "M-1"))
+    assert [(p.deciding_body, p.deciding_body_name) for p in agreement.parties] == [
+        ("ks", ""),
+        ("namnd", "Miljö- och byggnämnden"),
+    ]
+    wrong = body.replace(b"M-1;", b"M-2;").replace(b"Kommunstyrelsen", b"Direktionen")
+    result = _import(session, wrong, "fel.csv")
+    assert [e.column for e in result.errors] == ["Parter: beslutar om uppsägning"]
+    session.rollback()
+
+
+def test_responsible_nämnd_by_name_from_the_kommuns_list_and_an_unknown_name_names_the_column(
+    session, factory
+):
+    """A file names the responsible nämnd as the list writes it (any case); a name the kommun's
+    list does not have stops the import with the column, the kommun and the names to pick."""
+    from coop_tracker.agreements.bodies import add_body
+    from coop_tracker.municipalities.models import Municipality
+
+    add_body(session, session.get(Municipality, "2021"), "Socialnämnden", actor=factory.actor)
+    session.commit()
+    body = (
+        "Externt id;Namn;Samverkansform;Områden;Parter;Startdatum;"
+        "Part 1: ansvarig nämnd;Part 2: ansvarig nämnd\r\n"
+        "S-1;Socialjour;Avtalssamverkan;Socialtjänst;"
+        "2021:värd,2023:beställare;2025-01-01;socialnämnden;Kommunstyrelsen\r\n"
+    ).encode()
+    result = _import(session, body, "ansvar.csv")
+    assert result.ok, result.errors
+    session.commit()
+    agreement = session.scalar(select(Agreement).where(Agreement.external_id == "S-1"))
+    assert [p.responsible_body for p in agreement.parties] == ["Socialnämnden", "Kommunstyrelsen"]
+    wrong = body.replace(b"S-1;", b"S-2;").replace(
+        b"socialn\xc3\xa4mnden", b"Omsorgsn\xc3\xa4mnden"
+    )
+    result = _import(session, wrong, "fel.csv")
+    assert [e.column for e in result.errors] == ["Parter: ansvarig nämnd"]
+    assert (
+        "ansvarig nämnd ”Omsorgsnämnden” finns inte i listan över nämnder för Vansbro. Välj en av: "
+        "Kommunfullmäktige, Kommunstyrelsen, Socialnämnden." in result.errors[0].message
+    )
+    session.rollback()

@@ -9,14 +9,15 @@ from sqlalchemy import select
 
 from coop_tracker.agreements.models import Party
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.core.errors import (
     DomainError,
     StaleVersion,
     TransitionRefused,
     ValidationFailed,
 )
-from coop_tracker.lifecycle import services
-from coop_tracker.lifecycle.models import PhaseChange
+from coop_tracker.lifecycle import plans, services
+from coop_tracker.lifecycle.models import Exit, PhaseChange
 from coop_tracker.lifecycle.queries import timeline
 from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
 
@@ -82,7 +83,12 @@ def test_utträde_keeps_the_agreement_active_only_when_the_rules_hold(
     else:
         assert agreement.phase == "exiting"
         assert plan.scope == "agreement"
-        assert "Hela samverkan går därför till avveckling" in outcome.messages[0]
+        if form == "kommunalforbund":
+            assert plan.kind == "liquidation"
+            assert "Förbundet går därför i likvidation" in outcome.messages[0]
+        else:
+            assert plan.kind == "ending"
+            assert "Hela samverkan går därför till avveckling" in outcome.messages[0]
         change = session.scalars(select(PhaseChange)).all()[-1]
         assert change.to_phase == "exiting" and change.exit_id == plan.id
 
@@ -109,20 +115,29 @@ def test_a_leaving_party_keeps_its_row_and_history(factory, session):
         actor=SYSTEM,
         today=TODAY,
     )
-    # Tasks: every task for the leaver, and only the "remaining" ones for those who stay.
+    # Tasks: the leaver takes the task back; the host hands over; the other purchaser stays.
     kinds_for = {}
     for task in plan.tasks:
         kinds_for.setdefault(task.party_id, set()).add(task.kind)
-    assert {"build-up", "staff", "it-data", "decision", "archive"} <= kinds_for[gagnef.id]
+    assert {"mbl", "decision", "notice", "take-back", "it-data"} <= kinds_for[gagnef.id]
+    assert {"delegation", "taxa", "supervisors", "personal-data"} <= kinds_for[gagnef.id]
     host = agreement.party_for("2021")
-    assert kinds_for[host.id] == {"decision", "scale-down", "archive"}
+    assert {"scale-down", "staff-transfer", "records-handover", "personal-data"} <= (
+        kinds_for[host.id]
+    )
+    assert agreement.party_for("2023").id not in kinds_for
+    required = [t for t in plan.tasks if t.is_required]
     with pytest.raises(TransitionRefused) as refused:
         services.complete_exit(
             session, plan, expected_version=plan.version, actor=SYSTEM, today=TODAY
         )
-    assert len(refused.value.reasons) == len(plan.tasks)
+    items = session.scalars(select(ChecklistItem).where(ChecklistItem.exit_id == plan.id)).all()
+    open_required = [i for i in items if i.is_required]
+    assert len(refused.value.reasons) == len(required) + len(open_required)
     for task in plan.tasks:
         task.status = "done"
+    for item in items:
+        item.status = "done"
     services.complete_exit(session, plan, expected_version=plan.version, actor=SYSTEM, today=TODAY)
     session.commit()
     assert session.get(Party, gagnef.id).left_on == date(2026, 12, 31)
@@ -151,14 +166,7 @@ def test_late_notice_is_allowed_but_flagged(factory, session):
         today=TODAY,
     )
     assert not on_time.exit.is_notice_late and on_time.warnings == []
-    services.withdraw_exit(
-        session,
-        on_time.exit,
-        expected_version=on_time.exit.version,
-        reason="Prov",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plans.delete_exit(session, on_time.exit, expected_version=on_time.exit.version, actor=SYSTEM)
     late = services.create_exit(
         session,
         agreement,
@@ -248,16 +256,23 @@ def test_tasks_per_role_of_a_whole_exit(factory, session):
         by_party.setdefault(task.party_id, []).append(task)
     host, orsa = agreement.party_for("2062"), agreement.party_for("2034")
     host_titles = [t.title for t in by_party[host.id]]
-    assert any(t.startswith("Skala ned verksamheten") for t in host_titles)
+    assert any(t.startswith("Avveckla verksamheten för de andra") for t in host_titles)
     assert not any(t.startswith("Bygg upp") for t in host_titles)
     assert any(
         t.startswith("Bygg upp egen verksamhet") for t in (x.title for x in by_party[orsa.id])
     )
     joint = by_party[None]
-    assert [t.kind for t in joint] == ["transition-group"]
-    # Due dates follow the plan: decisions by the notice, the rest by the end of the transition.
+    assert {t.kind for t in joint} == {
+        "transition-group",
+        "contracts",
+        "assets-debts",
+        "communication",
+    }
+    # Due dates follow the plan: the party giving notice decides two weeks before it, the others
+    # by the start of the transition; the rest by the end of the transition.
+    assert next(t for t in by_party[host.id] if t.kind == "decision").due_on == date(2026, 2, 15)
     decision = next(t for t in by_party[orsa.id] if t.kind == "decision")
-    assert decision.due_on == date(2026, 3, 1)
+    assert decision.due_on == date(2026, 6, 1)
     assert next(t for t in by_party[orsa.id] if t.kind == "it-data").due_on == date(2027, 12, 31)
 
 
@@ -278,11 +293,41 @@ def test_task_update_refuses_a_stale_version(factory, session):
         services.update_task(session, task, data, expected_version=1, actor=SYSTEM, today=TODAY)
 
 
-def test_withdrawing_a_draft_leaves_the_phase_alone(factory, session):
+def test_a_draft_is_deleted_not_withdrawn(factory, session):
     agreement = activate(session, factory.agreement())
     plan = services.create_exit(
         session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
     ).exit
+    with pytest.raises(DomainError, match="Ta bort utkastet"):
+        services.withdraw_exit(
+            session, plan, expected_version=plan.version, reason="x", actor=SYSTEM, today=TODAY
+        )
+    plan_id = plan.id
+    assert session.scalars(select(ChecklistItem).where(ChecklistItem.exit_id == plan_id)).all()
+    plans.delete_exit(session, plan, expected_version=plan.version, actor=SYSTEM)
+    session.commit()
+    assert session.get(Exit, plan_id) is None
+    assert not session.scalars(select(ChecklistItem).where(ChecklistItem.exit_id == plan_id)).all()
+    event = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "exit")).all()[-1]
+    assert event.action == "delete" and agreement.phase == "active"
+
+
+def test_an_adopted_plan_is_withdrawn_not_deleted(factory, session):
+    agreement = activate(session, factory.agreement())
+    plan = services.create_exit(
+        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
+    ).exit
+    services.adopt_exit(
+        session,
+        plan,
+        expected_version=plan.version,
+        adopted_on="2026-03-01",
+        actor=SYSTEM,
+        today=TODAY,
+    )
+    assert agreement.phase == "exiting"
+    with pytest.raises(DomainError, match="återkallas"):
+        plans.delete_exit(session, plan, expected_version=plan.version, actor=SYSTEM)
     with pytest.raises(ValidationFailed):
         services.withdraw_exit(
             session, plan, expected_version=plan.version, reason="", actor=SYSTEM, today=TODAY
@@ -291,8 +336,25 @@ def test_withdrawing_a_draft_leaves_the_phase_alone(factory, session):
         session,
         plan,
         expected_version=plan.version,
-        reason="Bara ett räkneexempel",
+        reason="Parterna kom överens om att fortsätta",
         actor=SYSTEM,
         today=TODAY,
     )
     assert plan.status == "withdrawn" and agreement.phase == "active"
+
+
+def test_an_exit_cannot_be_adopted_with_a_future_decision_date(factory, session):
+    agreement = activate(session, factory.agreement())
+    plan = services.create_exit(
+        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
+    ).exit
+    with pytest.raises(ValidationFailed) as failed:
+        services.adopt_exit(
+            session,
+            plan,
+            expected_version=plan.version,
+            adopted_on="2026-03-03",
+            actor=SYSTEM,
+            today=TODAY,
+        )
+    assert "ligger i framtiden" in failed.value.fields["adopted_on"]

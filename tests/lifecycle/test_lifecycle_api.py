@@ -39,9 +39,9 @@ def test_transition_errors(client, factory, session):
     agreement = factory.agreement()
     url = f"/api/v1/agreements/{agreement.id}/transitions"
     assert client.post(url, json={"to_phase": "ended"}, headers=headers).status_code == 409
-    assert client.post(url, json={"to_phase": "x"}, headers=headers).get_json()["reasons"] == [
-        "Okänd fas: 'x'."
-    ]
+    unknown = client.post(url, json={"to_phase": "x"}, headers=headers)
+    assert unknown.status_code == 422  # the schema lists the phases
+    assert "to_phase" in unknown.get_json()["fields"]
     assert client.post(url, json={"bogus": 1}, headers=headers).status_code == 422
     override = client.post(
         url, json={"to_phase": "active", "override": True, "reason": "x"}, headers=headers
@@ -141,3 +141,113 @@ def test_checklist_get_and_patch_with_versions(client, factory, session):
         session.scalars(select(ChecklistItem.status).where(ChecklistItem.id == item["id"])).one()
         == "done"
     )
+
+
+def test_api_client_owns_the_exit_plan(client, factory, session):
+    """Kind, PATCH with versions, own tasks, not applicable with a reason, decisions, the
+    övergångsavtal and deleting a draft: everything the pages do."""
+    headers = _auth(factory)
+    agreement = activate(
+        session,
+        factory.agreement([("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")]),
+    )
+    created = client.post(
+        f"/api/v1/agreements/{agreement.id}/exits",
+        json={"kind": "withdrawal", "leaving_party": "2026"},
+        headers=headers,
+    )
+    assert created.status_code == 201
+    plan = created.get_json()
+    assert plan["kind"] == "withdrawal" and plan["scope"] == "party"
+    assert {"delegation", "taxa", "personal-data"} <= {
+        t["kind"] for t in plan["tasks"] if t["party"] == "2026"
+    }
+    assert any(i["key"] == "exit-avtalssamverkan/taxa" for i in plan["checklist"])
+    url = f"/api/v1/exits/{plan['id']}"
+
+    stale = client.patch(url, json={"version": 99, "title": "x"}, headers=headers)
+    assert stale.status_code == 409
+    patched = client.patch(
+        url,
+        json={"version": plan["version"], "notice_party": "2026", "notice_given_on": "2026-03-01"},
+        headers=headers,
+    )
+    assert patched.status_code == 200
+    plan = patched.get_json()
+    assert plan["notice_party"] == "2026" and plan["kind"] == "withdrawal"
+    assert client.get(url, headers=headers).get_json()["version"] == plan["version"]
+
+    no_title = client.post(f"{url}/tasks", json={"title": ""}, headers=headers)
+    assert no_title.status_code == 422 and "title" in no_title.get_json()["fields"]
+    own = client.post(
+        f"{url}/tasks",
+        json={"title": "Flytta e-tjänsten för anmälan", "party": "2026", "due_on": "2026-10-01"},
+        headers=headers,
+    )
+    assert own.status_code == 201
+    task = own.get_json()
+    assert task["is_custom"] and task["is_required"] and task["party"] == "2026"
+    generated = next(t for t in plan["tasks"] if t["kind"] == "supervisors")
+    task_url = f"/api/v1/exit-tasks/{generated['id']}"
+    missing_reason = client.patch(
+        task_url,
+        json={"version": generated["version"], "status": "not_applicable"},
+        headers=headers,
+    )
+    assert missing_reason.status_code == 422
+    assert "not_applicable_reason" in missing_reason.get_json()["fields"]
+    na = client.patch(
+        task_url,
+        json={
+            "version": generated["version"],
+            "status": "not_applicable",
+            "not_applicable_reason": "Ingen tillsynsmyndighet berörs av uppgiften.",
+        },
+        headers=headers,
+    )
+    assert na.status_code == 200 and na.get_json()["status"] == "not_applicable"
+    refused = client.delete(f"{task_url}?version={generated['version'] + 1}", headers=headers)
+    assert refused.status_code == 422  # a generated task is not removed
+    removed = client.delete(
+        f"/api/v1/exit-tasks/{task['id']}?version={task['version']}", headers=headers
+    )
+    assert removed.status_code == 204
+
+    future = client.put(
+        f"{url}/decisions/2026",
+        json={"body": "Kommunfullmäktige", "decided_on": "2099-01-01"},
+        headers=headers,
+    )
+    assert future.status_code == 422 and "decided_on" in future.get_json()["fields"]
+    decided = client.put(
+        f"{url}/decisions/2026",
+        json={
+            "body": "Kommunfullmäktige",
+            "decided_on": "2026-02-23",
+            "paragraph": "§ 9",
+            "case_number": "KS 2026/14",
+        },
+        headers=headers,
+    )
+    assert decided.status_code == 200
+    assert decided.get_json()["decisions"] == [
+        {
+            "party": "2026",
+            "body": "Kommunfullmäktige",
+            "decided_on": "2026-02-23",
+            "paragraph": "§ 9",
+            "case_number": "KS 2026/14",
+            "note": "",
+            "version": 1,
+        }
+    ]
+
+    transition = client.post(f"{url}/transition-agreement", headers=headers)
+    assert transition.status_code == 201
+    new_id = transition.get_json()["agreement_id"]
+    linked = client.get(f"/api/v1/agreements/{new_id}", headers=headers).get_json()
+    assert linked["form"] == "avtalssamverkan" and linked["phase"] == "planned"
+
+    version = client.get(url, headers=headers).get_json()["version"]
+    assert client.delete(f"{url}?version={version}", headers=headers).status_code == 204
+    assert client.get(url, headers=headers).status_code == 404

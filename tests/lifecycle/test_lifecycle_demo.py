@@ -78,7 +78,13 @@ def test_demo_lifecycle_fills_checklists_history_and_exits(factory, session):
             ).group_by(ChecklistItem.agreement_id)
         ).all()
     )
-    assert phases == {planned.id: 1, active.id: 2, exiting.id: 3, ended.id: 3, abandoned.id: 1}
+    # The active agreement has an exit list too: Gagnef's completed utträde carries its own.
+    assert phases == {planned.id: 1, active.id: 3, exiting.id: 3, ended.id: 3, abandoned.id: 1}
+    gagnef_plan = session.scalars(select(Exit).where(Exit.agreement_id == active.id)).one()
+    assert gagnef_plan.kind == "withdrawal"
+    assert session.scalars(
+        select(ChecklistItem).where(ChecklistItem.exit_id == gagnef_plan.id)
+    ).all()
     # The data agrees with the gates the agreement has passed.
     assert services.GATES["before_checklist"](session, active, TODAY) == []
     assert services.GATES["exit_checklist"](session, ended, TODAY) == []
@@ -113,10 +119,8 @@ def test_demo_lifecycle_adds_nothing_twice(factory, session):
     assert session.scalar(select(func.count()).select_from(PhaseChange)) == changes
 
 
-def test_flask_demo_runs_the_lifecycle_extension(session):
-    from coop_tracker.agreements.demo import load_demo
-
-    small = load_demo(session, scale="small", seed=1, today=TODAY)
+def test_flask_demo_runs_the_lifecycle_extension(session, demo_database):
+    small = demo_database(seed=1, today=TODAY)
     assert small.extras["checklistpunkter"] > 500
     assert small.extras["avvecklingsplaner"] > 0
     assert "checklistpunkter" in small.summary()
@@ -130,7 +134,8 @@ def test_national_demo_gets_the_current_phase_checklist(session):
 
     national = load_demo(session, scale="national", seed=1, today=TODAY, agreements=300)
     per_agreement = national.extras["checklistpunkter"] / national.agreements
-    assert 10 < per_agreement < 30  # ~200,000 items for the full 10,000 agreements
+    # ~220,000 items for the full 10,000 agreements (the legal items of December 2026 added ~10 %)
+    assert 10 < per_agreement < 34
     rows = session.execute(
         select(
             Agreement.id,
@@ -143,8 +148,13 @@ def test_national_demo_gets_the_current_phase_checklist(session):
     ).all()
     recent = date(TODAY.year - 3, TODAY.month, min(TODAY.day, 28))
     old = [n for _id, phase, start, n in rows if start is not None and start < recent]
+    with_exit = set(session.scalars(select(Exit.agreement_id)))
     young_active = [
-        n for _id, phase, start, n in rows if phase == "active" and start and start >= recent
+        (n, agreement_id in with_exit)
+        for agreement_id, phase, start, n in rows
+        if phase == "active" and start and start >= recent
     ]
     assert old and set(old) == {1}
-    assert young_active and set(young_active) == {2}  # before + during
+    # before + during, and the exit list of a party's utträde where one has left
+    assert young_active and {n for n, exited in young_active if not exited} == {2}
+    assert all(n == 3 for n, exited in young_active if exited)

@@ -53,7 +53,7 @@ def test_abandon_without_reason_names_the_field(client, factory, auth, session):
         f"/agreements/{agreement.id}/livscykel/fasbyte", data={"to_phase": "abandoned"}
     )
     assert response.status_code == 409
-    assert "Skriv en motivering till att avbryt planeringen." in response.get_data(as_text=True)
+    assert "Skriv en motivering för ”Avbryt planeringen”." in response.get_data(as_text=True)
 
 
 def test_admin_override_through_the_page(client, factory, auth, session):
@@ -97,13 +97,13 @@ def test_exit_plan_from_draft_to_completed_through_the_pages(client, factory, au
     assert client.get(f"/agreements/{agreement.id}/avveckling/ny").status_code == 200
     response = client.post(
         f"/agreements/{agreement.id}/avveckling/ny",
-        data={"scope": "party", "leaving_party_id": ""},
+        data={"kind": "withdrawal", "leaving_party_id": ""},
     )
     assert response.status_code == 422
     assert "Välj vilken part som lämnar samverkan." in response.get_data(as_text=True)
     response = client.post(
         f"/agreements/{agreement.id}/avveckling/ny",
-        data={"scope": "party", "leaving_party_id": str(gagnef.id)},
+        data={"kind": "withdrawal", "leaving_party_id": str(gagnef.id)},
     )
     assert response.status_code == 302
     plan = session.scalars(select(Exit)).one()
@@ -118,7 +118,7 @@ def test_exit_plan_from_draft_to_completed_through_the_pages(client, factory, au
         f"{detail}/andra",
         data={
             "version": "1",
-            "scope": "party",
+            "kind": "withdrawal",
             "leaving_party_id": str(gagnef.id),
             "notice_party_id": str(gagnef.id),
             "notice_given_on": "2026-03-01",
@@ -155,7 +155,7 @@ def test_task_form_saves_owner_and_due_date(client, factory, auth, session):
     factory.user("editor", "2021", email="e@vansbro.se")
     agreement = activate(session, factory.agreement())
     auth.login("e@vansbro.se")
-    client.post(f"/agreements/{agreement.id}/avveckling/ny", data={"scope": "agreement"})
+    client.post(f"/agreements/{agreement.id}/avveckling/ny", data={"kind": "ending"})
     plan = session.scalars(select(Exit)).one()
     task = plan.tasks[0]
     url = f"/agreements/{agreement.id}/avveckling/{plan.id}/uppgifter/{task.id}"
@@ -179,3 +179,73 @@ def test_task_form_saves_owner_and_due_date(client, factory, auth, session):
     )
     stale = client.post(url, data={"version": "1", "status": "done"})
     assert stale.status_code == 409
+
+
+def test_planner_owns_the_plan_through_the_pages(client, factory, auth, session):
+    factory.user("editor", "2021", email="e@vansbro.se")
+    agreement = activate(
+        session,
+        factory.agreement(
+            [("2021", "member"), ("2023", "member"), ("2026", "member")], form="kommunalforbund"
+        ),
+    )
+    auth.login("e@vansbro.se")
+    new = client.get(f"/agreements/{agreement.id}/avveckling/ny").get_data(as_text=True)
+    assert "Utträde" in new and "Likvidation" in new and 'value="ending"' not in new
+    response = client.post(
+        f"/agreements/{agreement.id}/avveckling/ny",
+        data={"kind": "withdrawal", "leaving_party_id": str(agreement.party_for("2021").id)},
+    )
+    assert response.status_code == 302
+    detail = response.headers["Location"]
+    plan = session.scalars(select(Exit)).one()
+    page = client.get(detail).get_data(as_text=True)
+    assert "Beslut hos parterna" in page and "Checklista för avslutet" in page
+    assert "Anta den ändrade förbundsordningen i fullmäktige" in page
+    assert "Lag (1976:580) om medbestämmande i arbetslivet, 11 §" in page
+    assert "Återkalla planen" not in page and "Ta bort utkastet" in page
+
+    # An own task; then not applicable needs a reason.
+    bad = client.post(f"{detail}/uppgifter/ny", data={"title": "", "status": "open"})
+    assert bad.status_code == 422
+    ok = client.post(
+        f"{detail}/uppgifter/ny",
+        data={"title": "Säg upp hyresavtalet", "status": "open", "is_required": "y"},
+    )
+    assert ok.status_code == 302
+    session.refresh(plan)
+    own = next(t for t in plan.tasks if t.is_custom)
+    na = client.post(
+        f"{detail}/uppgifter/{own.id}",
+        data={"version": str(own.version), "title": own.title, "status": "not_applicable"},
+    )
+    assert na.status_code == 422
+    assert "Skriv varför uppgiften inte är tillämplig." in na.get_data(as_text=True)
+    removed = client.post(
+        f"{detail}/uppgifter/{own.id}/ta-bort",
+        data={"version": str(own.version)},
+        follow_redirects=True,
+    )
+    assert "är borttagen" in removed.get_data(as_text=True)
+
+    # A party's decision: a date in the future is refused, naming the field.
+    party = agreement.party_for("2023")
+    url = f"{detail}/beslut/{party.id}"
+    assert "Kommunfullmäktige" in client.get(url).get_data(as_text=True)
+    future = client.post(url, data={"body": "Kommunfullmäktige", "decided_on": "2099-01-01"})
+    assert future.status_code == 422
+    assert "Beslutsdatum kan inte vara i framtiden" in future.get_data(as_text=True)
+    saved = client.post(
+        url,
+        data={"body": "Kommunfullmäktige", "decided_on": "2026-02-23", "paragraph": "§ 7"},
+        follow_redirects=True,
+    )
+    assert "Beslutet för Malung-Sälen är registrerat." in saved.get_data(as_text=True)
+
+    # A draft is deleted, not withdrawn.
+    session.refresh(plan)
+    deleted = client.post(
+        f"{detail}/ta-bort", data={"version": str(plan.version)}, follow_redirects=True
+    )
+    assert "är borttaget" in deleted.get_data(as_text=True)
+    assert session.scalars(select(Exit)).all() == []

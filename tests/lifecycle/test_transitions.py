@@ -63,7 +63,7 @@ def test_planned_to_abandoned_needs_a_reason(factory, session):
     agreement = factory.agreement()
     with pytest.raises(TransitionRefused) as refused:
         services.transition(session, agreement, "abandoned", actor=SYSTEM, today=TODAY)
-    assert refused.value.reasons == ["Skriv en motivering till att avbryt planeringen."]
+    assert refused.value.reasons == ["Skriv en motivering för ”Avbryt planeringen”."]
     services.transition(
         session,
         agreement,

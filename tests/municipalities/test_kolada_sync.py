@@ -125,11 +125,11 @@ def test_cli_without_network_says_so_and_changes_nothing(app, runner, session):
     assert session.scalar(select(func.count()).where(Municipality.population.is_not(None))) == 0
 
 
-def test_cli_with_recorded_responses(app, runner, session, monkeypatch):
+def test_cli_with_recorded_responses(app, runner, session, monkeypatch, frozen_clock):
     from coop_tracker.municipalities import cli
 
     monkeypatch.setattr(cli, "default_fetcher", lambda: recorded)
-    monkeypatch.setattr(cli, "today", lambda: date(2026, 3, 1))
+    frozen_clock.set(date(2026, 3, 1))
     result = runner.invoke(args=["municipalities", "sync"])
     assert result.exit_code == 0, result.output
     assert "folkmängd 2024" in result.output
@@ -144,3 +144,31 @@ def test_municipality_page_states_source_and_year(client, auth, factory, session
     auth.login("las@vansbro.se")
     page = client.get("/municipalities/2021").get_data(as_text=True)
     assert "2024" in page and "Kolada" in page and "C8" in page
+
+
+def test_reference_data_page_shows_source_and_refreshes_with_the_commands_code(
+    client, auth, factory, session, monkeypatch, frozen_clock
+):
+    from coop_tracker.municipalities import cli
+
+    factory.user("admin", None, email="a@x.se")
+    auth.login("a@x.se")
+    page = client.get("/admin/referensdata").get_data(as_text=True)
+    assert "Uppgifterna har inte hämtats från Kolada i den här installationen." in page
+
+    def down(url: str):
+        raise kolada.KoladaUnavailable("Kolada kunde inte nås. Inget har ändrats.")
+
+    monkeypatch.setattr(cli, "default_fetcher", lambda: down)
+    response = client.post("/admin/referensdata", follow_redirects=True)
+    assert "Kolada kunde inte nås. Inget har ändrats." in response.get_data(as_text=True)
+
+    monkeypatch.setattr(cli, "default_fetcher", lambda: recorded)
+    frozen_clock.set(date(2026, 3, 1))
+    response = client.post("/admin/referensdata", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Kolada: folkmängd 2024" in page  # the command's own summary
+    assert "Kolada (N01951, SCB)" in page  # the source beside the figures
+    assert "2026-03-01" in page and "CET" in page  # when, in local time with the zone
+    log = client.get("/admin/audit?object_type=reference_data").get_data(as_text=True)
+    assert "Hämtad från Kolada" in log and "Nekad" in log

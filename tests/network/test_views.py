@@ -53,10 +53,8 @@ def test_the_table_shows_the_numbers_networkx_computes(client, factory, network)
     assert len(rows) == 290
     graph = expected_graph()
     graph.add_nodes_from(rows)
-    betweenness = nx.betweenness_centrality(graph)
     for code, measures in rows.items():
         assert int(measures["partners"]) == graph.degree(code), code
-        assert measures["betweenness"] == f"{betweenness[code]:.3f}".replace(".", ","), code
     assert rows["2023"]["agreements"] == "3"
     assert rows["2023"]["as_purchaser"] == "2" and rows["2023"]["as_member"] == "1"
     # Communities: the page's groups are networkx's Louvain partition (same seed).
@@ -67,7 +65,20 @@ def test_the_table_shows_the_numbers_networkx_computes(client, factory, network)
     connected = graph.subgraph([n for n in graph if graph.degree(n)])
     louvain = nx.community.louvain_communities(connected, weight="weight", seed=2018)
     assert {frozenset(g) for g in groups.values()} == {frozenset(c) for c in louvain}
-    assert "Mora" in html and "mest Vansbro, 2" in html  # Malung-Sälen depends on Vansbro
+    # Cooperation beyond the kommun's group, in words: partners in other groups, how many.
+    group_of = {code: n for n, members in enumerate(louvain) for code in members}
+    for code, measures in rows.items():
+        outside = [n for n in graph.neighbors(code) if group_of.get(n) != group_of.get(code)]
+        reach = " ".join(measures["reach"].split())
+        if outside:
+            groups_outside = len({group_of[n] for n in outside})
+            assert reach.startswith(f"{len(outside)} partner i {groups_outside} ann"), code
+        elif graph.degree(code):
+            assert reach == "bara inom sin grupp", code
+        else:
+            assert reach == "–", code
+    # Malung-Sälen gets services from Vansbro as host, in two agreements.
+    assert "Mora" in html and "värdkommun: Vansbro (2 samverkan)" in html
     assert "Kopplingar, flest gemensamma samverkan först (8" in html
 
 
@@ -343,3 +354,121 @@ def test_page_queries_do_not_grow_with_the_data(app, client, factory, count_quer
     few = measure()
     add(45, 5)
     assert measure() == few
+
+
+def test_a_kommun_keeps_its_group_number_in_every_view(client, factory, network):
+    """Groups are the whole network's: a neighbourhood or a filter does not renumber them."""
+    login(client, factory)
+    whole = table(client.get("/network").get_data(as_text=True))
+    numbered = {code: m["community"] for code, m in whole.items() if m["community"] != "–"}
+    assert len(set(numbered.values())) >= 2
+    for query in (
+        "?municipality=2023",
+        "?municipality=2062&depth=2",
+        "?area=raddningstjanst",
+        "?county=20",
+    ):
+        html = client.get(f"/network{query}").get_data(as_text=True)
+        view = table(html)
+        shown = {code: m["community"] for code, m in view.items() if m["community"] != "–"}
+        assert shown, query
+        for code, number in shown.items():
+            assert number == numbered[code], (query, code)
+        # The group list names the same numbers.
+        for number in set(shown.values()):
+            assert f"Grupp {number}</strong>" in html, (query, number)
+
+
+def test_similar_kommuner_say_what_reference_data_they_rest_on(client, factory, network, session):
+    from coop_tracker.municipalities.models import Municipality
+
+    login(client, factory)
+    page = client.get("/municipalities/2021/similar").get_data(as_text=True)
+    assert "kommungrupperna är inte hämtade" in page and "folkmängden är inte hämtad" in page
+    for code, group, population in (("2021", "C9", 5000), ("2023", "C9", 10000)):
+        municipality = session.get(Municipality, code)
+        municipality.skr_group, municipality.skr_group_year = group, 2023
+        municipality.population, municipality.population_year = population, 2024
+    session.commit()
+    page = " ".join(client.get("/municipalities/2021/similar").get_data(as_text=True).split())
+    assert "SKR:s kommungruppsindelning från 2023 (2 av 290 kommuner har en grupp)" in page
+    assert "folkmängd från 2024 (2 kommuner)" in page
+
+
+def test_similar_kommuner_say_where_the_reference_data_came_from_and_when(
+    client, factory, network, session
+):
+    from datetime import UTC, datetime
+
+    from coop_tracker.audit.services import record
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.municipalities.kolada import SOURCE
+
+    login(client, factory)
+    page = " ".join(client.get("/municipalities/2021/similar").get_data(as_text=True).split())
+    assert "har aldrig hämtats från Kolada i den här installationen" in page
+    for code in ("2021", "2023"):
+        municipality = session.get(Municipality, code)
+        municipality.population, municipality.population_year = 5000, 2024
+        municipality.population_source = SOURCE
+    event = record(
+        session,
+        Actor.system(),
+        action="sync",
+        object_type="reference_data",
+        object_id="kolada",
+        label="Folkmängd och kommungrupper",
+    )
+    event.created_at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+    session.commit()
+    page = " ".join(client.get("/municipalities/2021/similar").get_data(as_text=True).split())
+    assert f"källa för folkmängden: {SOURCE}" in page
+    assert "hämtades senast från Kolada 2026-11-30 10:15 CET" in page
+    assert "Se och uppdatera referensdata" not in page  # a reader may not refresh them
+
+
+def test_regioner_and_forbund_are_shown_as_their_own_nodes_on_request(
+    client, factory, network, session
+):
+    """Hidden by default (the network is of kommuner); with organisations=1 a region in a
+    gemensam nämnd is a node of its own, marked as a region, linked to its page, and with
+    no samverkansgrupp of its own (groups stay the kommuner's)."""
+    from coop_tracker.agreements.services import AgreementInput, PartyInput, create_agreement
+    from coop_tracker.core.actor import Actor
+
+    data = AgreementInput(
+        title="Hjälpmedelsnämnden i Dalarna",
+        form="gemensam_namnd",
+        area_slugs=["socialtjanst"],
+        parties=[
+            PartyInput("2080", "host"),
+            PartyInput(role="member", organisation="20"),
+            PartyInput("2021", "member"),
+        ],
+        start_on="2025-01-01",
+    )
+    agreement = create_agreement(session, data, actor=Actor.system()).agreement
+    agreement.phase = "active"
+    session.commit()
+    login(client, factory)
+    hidden = client.get("/network?county=20").get_data(as_text=True)
+    assert "Region Dalarna" not in hidden
+    shown = client.get("/network?county=20&organisations=1").get_data(as_text=True)
+    rows = table(shown)
+    region = re.search(r'<tr data-code="(o:\d+)">(.*?)</tr>', shown, re.S)
+    assert region is not None and "Region Dalarna" in region.group(2)
+    assert "(region)" in region.group(2) and "/organisations/" in region.group(2)
+    assert dict(CELL.findall(region.group(2)))["partners"] == "2"
+    assert dict(CELL.findall(region.group(2)))["community"] == "–"
+    # Falun's partners now count the region too.
+    assert int(rows["2080"]["partners"]) == int(table(hidden)["2080"]["partners"]) + 1
+    assert "1 annan part" in " ".join(shown.split())
+    canvas = client.get("/network/graph.json?county=20&organisations=1").get_json()
+    node = next(n for n in canvas["nodes"] if n["name"] == "Region Dalarna")
+    assert node["kind"] == "region" and node["id"].startswith("o:")
+    # A bad value is named, not a 500.
+    bad = client.get("/network?organisations=kanske")
+    assert bad.status_code == 200 and "Visa organisationer" in bad.get_data(as_text=True)
+    # The API and the files take the same switch.
+    exported = client.get("/network/export.graphml?county=20&organisations=1")
+    assert b"Region Dalarna" in exported.data

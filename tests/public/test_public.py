@@ -1,5 +1,5 @@
 """The public register: no login, only agreements marked public and not planned/abandoned/
-archived, and never contacts, internal notes or each party's own cost."""
+archived, and never contacts or internal notes (each party's own cost is public: issue #22)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_lists_only_public_running_agreements_with_filters(client, factory):
     )
 
 
-def test_detail_leaves_out_contacts_notes_and_party_costs(client, factory, session):
+def test_detail_shows_party_costs_but_leaves_out_contacts_and_notes(client, factory, session):
     agreement = factory.agreement(
         title="Överförmyndare i samverkan",
         phase="active",
@@ -77,10 +77,9 @@ def test_detail_leaves_out_contacts_notes_and_party_costs(client, factory, sessi
         "karin@vansbro.se",
         "Förhandlingsläge",
         "Preliminär siffra",
-        "654",
-        "37,00",
     ):
         assert secret not in html, secret
+    assert "654\u00a0321\u00a0kr" in html and "37,00&nbsp;%" in html
     assert "Logga ut" not in html
 
 

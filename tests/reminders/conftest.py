@@ -92,7 +92,8 @@ def scenario(session: Any, factory: Any) -> Scenario:
 
     * review due 2025-01-01 (start + 12 months, never reviewed): overdue;
     * notice deadline 2026-06-30 (term ends 2026-12-31, 6 months' notice): 76 days ahead;
-    * decide-by 2026-05-16 (45 days' internal lead, no meeting calendar): 31 days ahead.
+    * decide-by 2026-05-16 (no meeting calendar: the deadline less the 14-day buffer and the
+      31 days' internal lead): 31 days ahead.
     """
     agreement = factory.agreement(
         [("2021", "host"), ("2023", "purchaser")],
@@ -103,7 +104,7 @@ def scenario(session: Any, factory: Any) -> Scenario:
         renewal="tacit",
         renewal_months=12,
         notice_months=6,
-        internal_lead_days=45,
+        internal_lead_days=31,
     )
     vansbro = factory.user("editor", "2021", email="anna@vansbro.se", name="Anna Åberg")
     malung = factory.user("editor", "2023", email="bo@malung.se", name="Bo Öst")

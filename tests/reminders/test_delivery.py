@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -137,6 +138,28 @@ def test_two_sweeps_in_parallel_send_each_reminder_once(app, session, scenario, 
     assert session.scalar(select(func.count()).where(Reminder.sent_at.is_not(None))) == due
 
 
+def test_a_second_run_started_mid_sweep_never_splits_a_digest(app, session, scenario, smtp):
+    """Two runs at once: each person still gets one e-mail with all their reminders.
+
+    The second run starts right after the first has claimed its first reminder (the moment
+    row-by-row claiming let it take the same person's other rows and send them separately).
+    """
+    _plan(session)
+    due = _due_rows(session)
+    second = []
+
+    def start_second_run(_reminder_id):
+        if not second:
+            second.append(_sweep(app))
+
+    first = _sweep(app, after_claim=start_second_run)
+    assert first.sent_rows + second[0].sent_rows == due
+    per_person = Counter(e.rcpt_tos[0] for e in smtp.inbox.envelopes)
+    assert per_person == {"anna@vansbro.se": 1, "bo@malung.se": 1, "cecilia@malung.se": 1}
+    received = _items_received(smtp)
+    assert len(received) == len(set(received)) == 7
+
+
 class Crash(Exception):
     pass
 
@@ -157,16 +180,24 @@ def test_a_sweep_killed_after_claiming_is_retried_after_the_stale_cutoff(
     assert smtp.inbox.envelopes == []
     stuck = session.get(Reminder, claimed[0])
     assert stuck.claimed_at is not None and stuck.sent_at is None
+    # The killed run had claimed every due row of that person at once (one digest each).
+    held = session.scalars(
+        select(Reminder.id).where(Reminder.claim_token == stuck.claim_token)
+    ).all()
+    assert all(
+        r.recipient_email == stuck.recipient_email
+        for r in session.scalars(select(Reminder).where(Reminder.id.in_(held)))
+    )
 
-    # A sweep soon after sends everything else but leaves the claimed row alone.
+    # A sweep soon after sends everything else but leaves the claimed rows alone.
     soon = _sweep(app, now=NOW + timedelta(minutes=5))
-    assert soon.sent_rows == due - 1
+    assert soon.sent_rows == due - len(held)
     session.expire_all()
     assert session.get(Reminder, claimed[0]).sent_at is None
 
-    # After the stale-claim cutoff the row is claimed again and sent, once.
+    # After the stale-claim cutoff the rows are claimed again and sent, once, in one e-mail.
     later = _sweep(app, now=NOW + STALE_CLAIM + timedelta(minutes=1))
-    assert later.sent_rows == 1
+    assert later.sent_rows == len(held) and later.sent_emails == 1
     session.expire_all()
     assert session.get(Reminder, claimed[0]).sent_at is not None
     received = _items_received(smtp)
@@ -237,3 +268,36 @@ def test_cli_send_due(app, session, scenario, smtp, runner):
     assert len(smtp.inbox.envelopes) == 3
     bad = runner.invoke(args=["reminders", "send-due", "--today", "15/4"])
     assert bad.exit_code != 0 and "ÅÅÅÅ-MM-DD" in bad.output
+
+
+def test_cli_send_due_fails_when_mail_cannot_be_delivered(app, session, scenario, runner):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)  # nobody
+    outcome = runner.invoke(args=["reminders", "send-due", "--today", "2026-04-15"])
+    assert outcome.exit_code == 1, outcome.output
+    assert "3 e-brev kunde inte levereras" in outcome.output
+    assert "Skickade 0 e-brev" in outcome.output
+
+
+def test_a_reminder_made_stale_since_the_nightly_planning_is_not_mailed(
+    app, session, scenario, smtp
+):
+    """The terms change after the night's planning (an editor corrects the notice period):
+    the sweep plans the agreement again first, so the old decide-by date is never mailed."""
+    _plan(session)
+    stale = session.scalars(
+        select(Reminder).where(
+            Reminder.kind == "decide_by",
+            Reminder.recipient_email == "anna@vansbro.se",
+            Reminder.remind_on <= TODAY,
+            Reminder.cancelled_at.is_(None),
+        )
+    ).all()
+    assert stale  # the night's plan: Vansbro's case is due by 2026-05-16
+    scenario.agreement.notice_months = 1  # notice by 2026-11-30: decide-by in October
+    session.commit()
+    _sweep(app)
+    lines = [line for to, line in _items_received(smtp) if "anna@vansbro.se" in to]
+    assert lines and not any("Ärendet om uppsägning" in line for line in lines)
+    for row in stale:
+        session.refresh(row)
+        assert row.cancelled_at is not None and row.sent_at is None

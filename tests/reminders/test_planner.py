@@ -103,3 +103,21 @@ def test_a_user_who_changes_lead_times_gets_new_rows(session, scenario):
         if r.cancelled_at is None
     ]
     assert sorted(open_notice) == [14, 80]
+
+
+def test_reminders_are_stored_in_swedish_whoever_plans_them(app, session, scenario):
+    """Att göra plans the user's reminders while the page is read: one read in English must
+    not store English text (the e-mails are Swedish and the rows would churn)."""
+    from flask_babel import force_locale
+
+    from coop_tracker.core.i18n import current_language
+
+    with app.test_request_context(), force_locale("en"):
+        assert current_language() == "en"
+        plan_reminders(session, TODAY)
+    english = {(r.title, r.detail) for r in session.scalars(select(Reminder))}
+    session.execute(Reminder.__table__.delete())
+    plan_reminders(session, TODAY)
+    swedish = {(r.title, r.detail) for r in session.scalars(select(Reminder))}
+    assert english == swedish
+    assert any(detail for _title, detail in swedish)

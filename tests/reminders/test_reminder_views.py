@@ -16,10 +16,9 @@ from tests.reminders.conftest import TODAY
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
+def fixed_today(frozen_clock):
     """The reminder pages and API as if today were 2026-04-15."""
-    monkeypatch.setattr("coop_tracker.reminders.views.today", lambda: TODAY)
-    monkeypatch.setattr("coop_tracker.reminders.api.today", lambda: TODAY)
+    frozen_clock.set(TODAY)
 
 
 def _badge(page: str) -> str:
@@ -119,7 +118,10 @@ def test_calendar_feed_parses_with_stable_uids_and_can_be_replaced(app, client, 
     assert set(events) == {
         f"Ärendet om uppsägning: {title}",
         f"Sista dag för uppsägning: {title}",
+        f"Översyn av styrdokument: {title}",  # the årshjul's look at the agreement in 2027
     }  # the review overdue since 2025-01-01 lies too far back for a calendar
+    review = events[f"Översyn av styrdokument: {title}"]
+    assert review.decoded("DTSTART") == date(2027, 12, 31)
     notice = events[f"Sista dag för uppsägning: {title}"]
     assert notice.decoded("DTSTART") == date(2026, 6, 30)  # all-day: a DATE, not a DATE-TIME
     assert notice.decoded("DTEND") == date(2026, 7, 1)

@@ -102,9 +102,9 @@ def test_list_pages_show_latest_rating_without_n_plus_one(client, auth, factory,
 
 
 def test_a_review_date_in_the_future_is_refused_naming_the_field(
-    client, auth, factory, monkeypatch
+    client, auth, factory, frozen_clock
 ):
-    monkeypatch.setattr("coop_tracker.reviews.views.today", lambda: date(2026, 4, 15))
+    frozen_clock.set(date(2026, 4, 15))
     agreement = factory.agreement(phase="active")
     factory.user("editor", "2021", email="e@vansbro.se")
     auth.login("e@vansbro.se")

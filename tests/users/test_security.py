@@ -1,5 +1,5 @@
-"""Login protection and sessions: rate limit per address, lockout per account, a message that
-never tells whether an email exists, cookie flags, and logout that really ends the session."""
+"""Sessions: a login message that never tells whether an email exists, cookie flags, and logout
+that really ends the session. Throttling of failed logins: tests/users/test_throttle.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import pytest
 
 from coop_tracker import create_app
-from coop_tracker.extensions import limiter
 from tests.conftest import _config
 
 PASSWORD = "ett-langt-losenord-123"
@@ -17,29 +16,6 @@ PASSWORD = "ett-langt-losenord-123"
 def _body(response) -> str:
     """The page without the per-request CSRF token, to compare two answers."""
     return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
-
-
-def test_rate_limit_per_address(app, client, factory):
-    factory.user("editor", "2021", email="anna@vansbro.se")
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    for _ in range(3):
-        assert client.post("/login", data={"email": "x@y.se", "password": "fel"}).status_code == 401
-    blocked = client.post("/login", data={"email": "anna@vansbro.se", "password": PASSWORD})
-    assert blocked.status_code == 429
-    assert "För många försök" in blocked.get_data(as_text=True)
-    # Another address is not affected, and viewing the form is never limited.
-    other = app.test_client()
-    response = other.post(
-        "/login",
-        data={"email": "anna@vansbro.se", "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.2"},
-    )
-    assert response.status_code == 302
-    assert client.get("/login").status_code == 200
-    # Tests (and operators) can clear the counters.
-    limiter.reset()
-    ok = client.post("/login", data={"email": "anna@vansbro.se", "password": PASSWORD})
-    assert ok.status_code == 302
 
 
 def test_refusal_never_reveals_whether_the_email_exists(client, factory):
@@ -51,18 +27,6 @@ def test_refusal_never_reveals_whether_the_email_exists(client, factory):
         "anna@vansbro.se", "E"
     )
     assert "Fel e-postadress eller lösenord" in _body(wrong)
-
-
-def test_lockout_after_repeated_failures_looks_the_same(client, factory):
-    factory.user("editor", "2021", email="anna@vansbro.se")
-    for _ in range(5):
-        client.post("/login", data={"email": "anna@vansbro.se", "password": "fel"})
-    locked = client.post("/login", data={"email": "anna@vansbro.se", "password": PASSWORD})
-    assert locked.status_code == 401  # the right password does not help while locked
-    unknown = client.post("/login", data={"email": "okand@vansbro.se", "password": PASSWORD})
-    assert _body(locked).replace("anna@vansbro.se", "E") == _body(unknown).replace(
-        "okand@vansbro.se", "E"
-    )
 
 
 def test_session_cookie_flags(client, factory):

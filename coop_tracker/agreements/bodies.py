@@ -1,0 +1,245 @@
+"""A kommun's own list of nämnder: kept by its kommun administrators, picked from by its parties.
+
+Kommunfullmäktige and kommunstyrelsen are in every list without a row; the kommun adds its own
+nämnder (Socialnämnden, Miljö- och byggnadsnämnden…). A party of the kommun names its
+responsible nämnd by name (``Party.responsible_body``): a name in the list is written as the
+list writes it; a name from before the list existed is kept and shown as "ej i listan" until the
+nämnd is added (then it matches by name) or another is picked. Renaming a nämnd renames it in
+the kommun's parties too, in the same audited change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop_tracker.agreements.models import Party
+from coop_tracker.audit.services import record
+from coop_tracker.core import validation as v
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.collation import sort_key
+from coop_tracker.core.errors import PermissionDenied, ValidationFailed
+from coop_tracker.core.i18n import _
+from coop_tracker.core.locking import check_version
+from coop_tracker.core.permissions import can
+from coop_tracker.municipalities.models import KommunBody, Municipality
+
+KOMMUNFULLMAKTIGE = "Kommunfullmäktige"
+KOMMUNSTYRELSEN = "Kommunstyrelsen"
+FIXED_BODIES = (KOMMUNFULLMAKTIGE, KOMMUNSTYRELSEN)
+MAX_BODIES = 100
+
+
+def _key(name: str) -> str:
+    """How names are compared: case and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def kommun_bodies(session: Session, code: str) -> list[KommunBody]:
+    """The kommun's own nämnder (rows), in Swedish order."""
+    rows = session.scalars(select(KommunBody).where(KommunBody.municipality_code == code)).all()
+    return sorted(rows, key=lambda b: sort_key(b.name))
+
+
+def body_names(session: Session, code: str) -> list[str]:
+    """Every name the kommun's parties may pick: fullmäktige, styrelsen, then its nämnder."""
+    return [*FIXED_BODIES, *(b.name for b in kommun_bodies(session, code))]
+
+
+def body_names_by_kommun(session: Session, codes: set[str]) -> dict[str, list[str]]:
+    """``body_names`` for several kommuner in one query."""
+    found: dict[str, list[str]] = {code: list(FIXED_BODIES) for code in codes}
+    if codes:
+        rows = session.execute(
+            select(KommunBody.municipality_code, KommunBody.name).where(
+                KommunBody.municipality_code.in_(codes)
+            )
+        ).all()
+        for code, name in sorted(rows, key=lambda r: sort_key(r[1])):
+            found[code].append(name)
+    return found
+
+
+def listed_name(names: list[str], value: str) -> str | None:
+    """The list's spelling of ``value`` when the list has it, else None."""
+    wanted = _key(value)
+    return next((name for name in names if _key(name) == wanted), None)
+
+
+def _check(actor: Actor, municipality: Municipality) -> None:
+    if actor.user is not None and not can(actor.user, "municipality.settings", municipality):
+        raise PermissionDenied()
+
+
+def _valid_name(
+    session: Session, municipality: Municipality, value: Any, keep: KommunBody | None = None
+) -> str:
+    errors = v.Errors()
+    name = " ".join(
+        v.text(value, "name", _("Nämndens namn"), errors, max_length=120, required=True).split()
+    )
+    if not errors:
+        others = [b for b in kommun_bodies(session, municipality.code) if b is not keep]
+        clash = listed_name([*FIXED_BODIES, *(b.name for b in others)], name)
+        if clash is not None:
+            errors.add(
+                "name",
+                _(
+                    "Nämndens namn: ”%(name)s” finns redan i listan för %(kommun)s.",
+                    name=clash,
+                    kommun=municipality.name,
+                ),
+            )
+        elif keep is None and len(others) >= MAX_BODIES:
+            errors.add(
+                "name", _("Listan kan ha högst %(n)s nämnder utöver KF och KS.", n=MAX_BODIES)
+            )
+    if errors:
+        raise ValidationFailed(dict(errors))
+    return name
+
+
+def _label(body: KommunBody, municipality: Municipality) -> str:
+    return _("%(body)s (%(kommun)s)", body=body.name, kommun=municipality.name)
+
+
+def parties_naming(session: Session, code: str, name: str) -> int:
+    """How many of the kommun's parties name this nämnd as responsible."""
+    return (
+        session.scalar(
+            select(func.count(Party.id)).where(
+                Party.municipality_code == code, Party.responsible_body == name
+            )
+        )
+        or 0
+    )
+
+
+def add_body(
+    session: Session, municipality: Municipality, name: Any, *, actor: Actor
+) -> KommunBody:
+    """Add a nämnd to the kommun's list. Parties that already named it (before the list, as
+    free text) now match it; their spelling becomes the list's."""
+    _check(actor, municipality)
+    clean = _valid_name(session, municipality, name)
+    body = KommunBody(municipality_code=municipality.code, name=clean)
+    session.add(body)
+    session.flush()
+    wanted = _key(clean)
+    matched = _rename_in_parties(
+        session, municipality.code, lambda value: _key(value) == wanted, clean
+    )
+    changes: dict[str, Any] = {"name": [None, clean]}
+    if matched:
+        changes["parties"] = [None, matched]
+    record(
+        session,
+        actor,
+        action="create",
+        object_type="kommun_body",
+        object_id=body.id,
+        label=_label(body, municipality),
+        municipality_code=municipality.code,
+        changes=changes,
+    )
+    return body
+
+
+def rename_body(
+    session: Session,
+    municipality: Municipality,
+    body: KommunBody,
+    name: Any,
+    *,
+    expected_version: Any,
+    actor: Actor,
+) -> KommunBody:
+    """Rename a nämnd; the kommun's parties that name it follow."""
+    _check(actor, municipality)
+    check_version(expected_version, body.version, lambda: {"name": body.name}, strict=False)
+    clean = _valid_name(session, municipality, name, keep=body)
+    old = body.name
+    if clean == old:
+        return body
+    body.name = clean
+    session.flush()
+    moved = _rename_in_parties(session, municipality.code, lambda value: value == old, clean)
+    changes: dict[str, Any] = {"name": [old, clean]}
+    if moved:
+        changes["parties"] = [None, moved]
+    record(
+        session,
+        actor,
+        action="update",
+        object_type="kommun_body",
+        object_id=body.id,
+        label=_label(body, municipality),
+        municipality_code=municipality.code,
+        changes=changes,
+    )
+    return body
+
+
+def remove_body(
+    session: Session, municipality: Municipality, body: KommunBody, *, actor: Actor
+) -> int:
+    """Take a nämnd off the list (it was abolished or merged). Parties that named it keep the
+    name, shown as "ej i listan", so nothing is lost; returns how many they are."""
+    _check(actor, municipality)
+    naming = parties_naming(session, municipality.code, body.name)
+    label = _label(body, municipality)
+    body_id = body.id
+    changes: dict[str, Any] = {"name": [body.name, None]}
+    if naming:
+        changes["parties"] = [naming, None]
+    session.delete(body)
+    session.flush()
+    record(
+        session,
+        actor,
+        action="delete",
+        object_type="kommun_body",
+        object_id=body_id,
+        label=label,
+        municipality_code=municipality.code,
+        changes=changes,
+    )
+    return naming
+
+
+def _rename_in_parties(session: Session, code: str, matches: Any, name: str) -> int:
+    """Write ``name`` into the kommun's parties whose responsible nämnd ``matches``; each party
+    through the ORM, so its version moves on and an open edit of it sees the change."""
+    parties = session.scalars(
+        select(Party).where(Party.municipality_code == code, Party.responsible_body != "")
+    ).all()
+    changed = 0
+    for party in parties:
+        if party.responsible_body != name and matches(party.responsible_body):
+            party.responsible_body = name
+            changed += 1
+    session.flush()
+    return changed
+
+
+def party_counts(session: Session, code: str) -> dict[str, int]:
+    """How many of the kommun's parties name each responsible nämnd, by name."""
+    rows = session.execute(
+        select(Party.responsible_body, func.count(Party.id))
+        .where(Party.municipality_code == code, Party.responsible_body != "")
+        .group_by(Party.responsible_body)
+    ).all()
+    return {name: count for name, count in rows}
+
+
+def unlisted_names(session: Session, code: str) -> list[tuple[str, int]]:
+    """Names the kommun's parties give as responsible nämnd that the list does not have (from
+    before the list, or taken off it), with how many parties give each."""
+    names = body_names(session, code)
+    counts = party_counts(session, code)
+    return sorted(
+        ((name, n) for name, n in counts.items() if listed_name(names, name) is None),
+        key=lambda row: sort_key(row[0]),
+    )

@@ -1,0 +1,1 @@
+"""What each kommun pays: cost models per agreement, index clauses and reconciliation."""

@@ -1,0 +1,1 @@
+"""Running an installation: its identity (safe restores) and upgrades."""

@@ -1,0 +1,1 @@
+"""Organisations that can be parties: kommuner, regioner, förbund, Finsam, companies, agencies."""

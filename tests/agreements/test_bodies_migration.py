@@ -1,0 +1,88 @@
+"""Migration 0019 on a copy of the demo data: free-text responsible nämnder that are plainly the
+kommun's fullmäktige or kommunstyrelse are written as the list writes them (with a note in the
+audit log); every other name is kept, to show as "ej i listan"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from coop_tracker import create_app
+from coop_tracker.agreements.demo import load_demo
+from coop_tracker.checklists.services import seed_checklist_templates
+from coop_tracker.core.actor import Actor
+from coop_tracker.extensions import db
+from coop_tracker.municipalities.services import seed_reference_data
+from coop_tracker.organisations.services import seed_organisations
+
+
+def _app(path: Path) -> Any:
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x", "TESTING": True}
+    )
+
+
+def _run(app: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    with app.app_context(), db.engine.begin() as connection:
+        result = connection.execute(text(sql), params)
+        rows = [tuple(r) for r in result] if result.returns_rows else []
+    with app.app_context():
+        db.engine.dispose()
+    return rows
+
+
+def test_0019_on_a_copy_of_the_demo_data(tmp_path: Path):
+    demo = _app(tmp_path / "demo.sqlite3")
+    assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    with demo.app_context():
+        seed_reference_data(db.session, actor=Actor.system("cli"))
+        seed_organisations(db.session, actor=Actor.system("cli"))
+        seed_checklist_templates(db.session, actor=Actor.system("cli"))
+        load_demo(db.session, scale="small", seed=1, today=date(2026, 12, 7))
+        db.session.commit()
+        db.engine.dispose()
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(tmp_path / "demo.sqlite3", copy)
+    old = _app(copy)
+    runner = old.test_cli_runner()
+    down = runner.invoke(args=["db", "downgrade", "0021"])
+    assert down.exit_code == 0, down.output
+    ids = [
+        r[0]
+        for r in _run(
+            old, "SELECT id FROM party WHERE municipality_code IS NOT NULL ORDER BY id LIMIT 4"
+        )
+    ]
+    typed = ["ks", "  KOMMUNFULLMÄKTIGE ", "Sociala nämnden", "Kommunstyrelsen"]
+    for party_id, value in zip(ids, typed, strict=True):
+        _run(old, "UPDATE party SET responsible_body = :v WHERE id = :id", v=value, id=party_id)
+    before = _run(old, "SELECT count(*), sum(version) FROM party")
+
+    up = runner.invoke(args=["db", "upgrade"])
+    assert up.exit_code == 0, up.output
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+
+    after = dict(_run(old, "SELECT id, responsible_body FROM party"))
+    assert [after[i] for i in ids] == [
+        "Kommunstyrelsen",
+        "Kommunfullmäktige",
+        "Sociala nämnden",  # kept, shown as "ej i listan"
+        "Kommunstyrelsen",  # already right: untouched
+    ]
+    count, versions = _run(old, "SELECT count(*), sum(version) FROM party")[0]
+    assert count == before[0][0] and versions == before[0][1] + 2  # two parties changed
+    events = _run(
+        old,
+        "SELECT object_id, changes FROM audit_event WHERE request_id = 'migration-0019' "
+        "ORDER BY id",
+    )
+    assert [e[0] for e in events] == [str(ids[0]), str(ids[1])]
+    changes = json.loads(events[0][1])
+    assert changes["responsible_body"] == ["ks", "Kommunstyrelsen"]
+    assert changes["note"][1].startswith("Ansvarig nämnd skrivs som i kommunens lista")
+    assert _run(old, "SELECT count(*) FROM kommun_body")[0][0] == 0  # the lists start empty
