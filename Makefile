@@ -85,7 +85,7 @@ clean:
 extract: install
 	@mkdir -p translations
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' \
-	  --add-location=file --sort-by-file \
+	  --add-location=file --sort-output \
 	  --width=100 --project=Samverkanskollen -o translations/messages.pot .
 	@if [ -d translations/en ]; then \
 	  $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --width=100 \
