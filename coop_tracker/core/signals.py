@@ -1,0 +1,15 @@
+"""Signals by which a lower domain announces a change that a higher domain acts on.
+
+A domain below may not import one above it (``tests/core/test_import_graph.py``). When a change
+down there must have an effect up here — a saved review re-plans the agreement's reminders, a new
+agreement gets its checklists — the lower service sends a signal named here, and the higher
+domain connects its receiver in ``routes.register_signal_receivers`` (the roof, at app creation,
+never on import). Receivers run at once, in the sender's transaction, with the sender's actor;
+like services they flush and never commit.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+signals = Namespace()
