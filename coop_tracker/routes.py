@@ -60,6 +60,18 @@ HTTP_CODES = {
 }
 
 
+def register_signal_receivers(app: Flask) -> None:
+    """Connect each higher domain's receivers to the signals a lower domain sends
+    (``core/signals.py``). Connecting the same receiver again (a second app) is a no-op."""
+    for signal, receiver in signal_receivers():
+        signal.connect(receiver)
+
+
+def signal_receivers() -> list[tuple[Any, Any]]:
+    """(signal, receiver) pairs, listed explicitly like the blueprints."""
+    return []
+
+
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, listed explicitly."""
     from coop_tracker.agreements.body_views import bp as bodies_bp
