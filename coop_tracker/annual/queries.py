@@ -27,7 +27,7 @@ from coop_tracker.annual.rules import (
 )
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.permissions import restrict_agreements
-from coop_tracker.reminders.planner import Deadline
+from coop_tracker.reminders.deadlines import Deadline
 
 OVERDUE_WINDOW_DAYS = 60  # as far back as the calendar feed shows open deadlines
 YEAR_PHASES = (Phase.ACTIVE, Phase.EXITING, Phase.ENDED)

@@ -28,7 +28,8 @@ from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
-from coop_tracker.reminders.planner import plan_reminders, register_deadline_source
+from coop_tracker.reminders.deadlines import register_deadline_source
+from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.rules import register_kinds
 
 bp = Blueprint("annual", __name__)

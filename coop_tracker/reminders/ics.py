@@ -11,7 +11,7 @@ from icalendar import Alarm, Calendar, Event
 
 from coop_tracker.core.i18n import swedish
 from coop_tracker.core.web import public_base_url
-from coop_tracker.reminders.planner import Deadline
+from coop_tracker.reminders.deadlines import Deadline
 from coop_tracker.reminders.rules import KIND_LABELS, OVERDUE_KINDS
 
 FEED_PAST_DAYS = 60

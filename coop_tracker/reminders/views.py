@@ -28,10 +28,11 @@ from coop_tracker.core.web import public_base_url, save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle.rules import shown_task_text
 from coop_tracker.reminders import services
+from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm
 from coop_tracker.reminders.ics import build_calendar, calendar_url, in_feed
 from coop_tracker.reminders.models import Kind
-from coop_tracker.reminders.planner import deadlines_for, plan_reminders
+from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.queries import badge_count, by_week, todo_items
 from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of, shown_detail, shown_title
 

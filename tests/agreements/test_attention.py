@@ -15,8 +15,8 @@ from coop_tracker.core.actor import Actor
 from coop_tracker.lifecycle import services as lifecycle
 from coop_tracker.lifecycle.services import ExitInput
 from coop_tracker.municipalities.models import Municipality
+from coop_tracker.reminders.deadlines import deadlines_for, deadlines_of
 from coop_tracker.reminders.models import Kind
-from coop_tracker.reminders.planner import deadlines_for, deadlines_of
 
 TODAY = date(2026, 12, 7)
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.lifecycle import plans, services
 from coop_tracker.lifecycle.services import ExitInput, TaskInput
+from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.models import Kind, Reminder
-from coop_tracker.reminders.planner import deadlines_for, plan_reminders
+from coop_tracker.reminders.planner import plan_reminders
 from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
 
 RADDNING = [

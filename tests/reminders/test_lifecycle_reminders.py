@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 import coop_tracker.checklists.models as cm
 import coop_tracker.lifecycle.models as lm
+from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.models import Reminder
-from coop_tracker.reminders.planner import deadlines_for, plan_reminders
+from coop_tracker.reminders.planner import plan_reminders
 from tests.reminders.conftest import TODAY
 
 
