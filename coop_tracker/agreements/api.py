@@ -21,6 +21,14 @@ from coop_tracker.agreements.queries import (
     search_agreements,
     what_if,
 )
+from coop_tracker.agreements.schemas import (
+    AgreementCreateSchema,
+    AgreementDatesSchema,
+    AgreementListQuerySchema,
+    AgreementPatchSchema,
+    AgreementSchema,
+    DatesQuerySchema,
+)
 from coop_tracker.agreements.services import AgreementInput, PartyInput
 from coop_tracker.api.common import (
     api_user,
@@ -28,17 +36,7 @@ from coop_tracker.api.common import (
     utc,
     with_api_field_names,
 )
-from coop_tracker.api.schemas import (
-    AgreementCreateSchema,
-    AgreementDatesSchema,
-    AgreementListQuerySchema,
-    AgreementPatchSchema,
-    AgreementSchema,
-    DatesQuerySchema,
-    ErrorSchema,
-    envelope,
-    page_schema,
-)
+from coop_tracker.api.schemas import ErrorSchema, envelope, page_schema
 from coop_tracker.core import clock
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can

@@ -11,20 +11,18 @@ from flask_smorest import Blueprint
 
 from coop_tracker.agreements.organisation_queries import founding_agreements, members_of
 from coop_tracker.api.common import api_user, permission_required
-from coop_tracker.api.schemas import (
-    ErrorSchema,
-    OrganisationCreateSchema,
-    OrganisationListQuerySchema,
-    OrganisationSchema,
-    envelope,
-    page_schema,
-)
+from coop_tracker.api.schemas import ErrorSchema, envelope, page_schema
 from coop_tracker.core.errors import NotFound
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.organisations import services
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.organisations.queries import search_organisations
+from coop_tracker.organisations.schemas import (
+    OrganisationCreateSchema,
+    OrganisationListQuerySchema,
+    OrganisationSchema,
+)
 from coop_tracker.organisations.services import OrganisationInput, find_organisation
 
 blp = Blueprint(

@@ -7,20 +7,10 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.api.common import api_user, permission_required, utc, with_api_field_names
-from coop_tracker.api.schemas import (
-    ErrorSchema,
-    Length,
-    OneOf,
-    PaginationQuerySchema,
-    Schema,
-    _amount,
-    envelope,
-    page_schema,
-)
+from coop_tracker.api.schemas import ErrorSchema, PaginationQuerySchema, envelope, page_schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.web import web_actor
@@ -28,7 +18,7 @@ from coop_tracker.extensions import db
 from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reviews.models import Review
 from coop_tracker.reviews.queries import reviews_for
-from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
+from coop_tracker.reviews.schemas import ReviewCreateSchema, ReviewSchema
 from coop_tracker.reviews.services import AnswerInput, ReviewInput, create_review
 
 blp = Blueprint(
@@ -38,89 +28,6 @@ blp = Blueprint(
     description="Uppföljningar av en samverkan: trafikljus, mål, kostnad och frågorna under "
     "pågående samverkan.",
 )
-
-QUESTION_TEXT = "; ".join(f"{key}: {text}" for key, text in QUESTIONS.items())
-
-
-class AnswerSchema(Schema):
-    """The answer to one recurring question."""
-
-    answer = fields.String(required=True, validate=OneOf(list(ANSWER_LABELS)))
-    comment = fields.String(load_default="", validate=Length(max=2000))
-
-
-class PartyRefSchema(Schema):
-    """The party whose own review it is."""
-
-    id = fields.Integer()
-    organisation = fields.String(metadata={"description": "Kommunkod, länskod, org.nr eller id."})
-    name = fields.String()
-
-
-class ReviewSchema(Schema):
-    """A review as returned."""
-
-    id = fields.Integer()
-    agreement_id = fields.Integer()
-    party = fields.Nested(
-        PartyRefSchema,
-        allow_none=True,
-        metadata={"description": "Partens egen uppföljning; null för den gemensamma."},
-    )
-    reviewed_on = fields.Date()
-    rating = fields.String(metadata={"description": "green, yellow eller red."})
-    rating_comment = fields.String()
-    goal_attainment = fields.String(metadata={"description": ", ".join(GOAL_LABELS)})
-    goal_comment = fields.String()
-    cost_budget = _amount()
-    cost_outcome = _amount()
-    cost_comment = fields.String()
-    answers = fields.Dict(
-        keys=fields.String(),
-        values=fields.Nested(AnswerSchema),
-        metadata={"description": f"Fråga → svar. Frågorna: {QUESTION_TEXT}"},
-    )
-    reported_to = fields.String()
-    reported_on = fields.Date(allow_none=True)
-    next_review_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
-    version = fields.Integer()
-
-
-class ReviewCreateSchema(Schema):
-    """A new review. ``rating_comment`` is required for yellow and red."""
-
-    party = fields.Raw(
-        allow_none=True,
-        load_default=None,
-        metadata={
-            "description": "För en parts egen uppföljning: partens id (heltal), kommunkod, "
-            "länskod eller organisationsnummer. Utelämnad: parternas gemensamma uppföljning. "
-            "En redaktör registrerar bara sin egen kommuns.",
-            "example": "1447",
-        },
-    )
-    reviewed_on = fields.Date(required=True)
-    rating = fields.String(required=True, validate=OneOf(list(RATING_LABELS)))
-    rating_comment = fields.String(load_default="", validate=Length(max=5000))
-    goal_attainment = fields.String(required=True, validate=OneOf(list(GOAL_LABELS)))
-    goal_comment = fields.String(load_default="", validate=Length(max=5000))
-    cost_budget = _amount()
-    cost_outcome = _amount()
-    cost_comment = fields.String(load_default="", validate=Length(max=5000))
-    answers = fields.Dict(
-        keys=fields.String(validate=OneOf(list(QUESTIONS))),
-        values=fields.Nested(AnswerSchema),
-        load_default=dict,
-        metadata={"description": f"Fråga → svar (yes, partly, no). Frågorna: {QUESTION_TEXT}"},
-    )
-    reported_to = fields.String(load_default="", validate=Length(max=200))
-    reported_on = fields.Date(allow_none=True, load_default=None)
-    next_review_on = fields.Date(
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "Tomt: räknas från uppföljningsintervallet."},
-    )
 
 
 def review_payload(review: Review) -> dict[str, Any]:

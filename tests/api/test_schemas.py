@@ -7,12 +7,8 @@ import marshmallow as ma
 import pytest
 from marshmallow import fields, validate
 
-from coop_tracker.api.schemas import (
-    AgreementCreateSchema,
-    PaginationQuerySchema,
-    Schema,
-    page_schema,
-)
+from coop_tracker.agreements.schemas import AgreementCreateSchema
+from coop_tracker.api.schemas import PaginationQuerySchema, Schema, page_schema
 from coop_tracker.routes import api_blueprints
 
 api_blueprints()  # imports every API schema

@@ -53,9 +53,6 @@ KNOWN_UPWARD = {
     # The permission table (a house example) restricts agreement queries by party.
     ("core.permissions", "agreements.models"),
     ("core.permissions", "users.models"),  # the kommun administrator's own kommun's users
-    # The agreement schemas still live in the API's base with their labels (one schema per
-    # input belongs to its domain).
-    ("api.schemas", "agreements.rules"),
     # The audit log sits below the domains that write it; its pages and labels read kommuner,
     # users and agreements. Kommun pages read agreements.
     ("audit.labels", "users.services"),
