@@ -16,15 +16,15 @@ from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import today
 from coop_tracker.exchange.export import render
-from coop_tracker.exchange.parsing import FileRejected, read_upload
-from coop_tracker.exchange.services import (
-    ImportResult,
+from coop_tracker.exchange.mapping import (
     auto_mapping,
     importable_columns,
     remember_mapping,
     remembered_mapping,
-    run_import,
 )
+from coop_tracker.exchange.parsing import FileRejected, read_upload
+from coop_tracker.exchange.report import ImportResult
+from coop_tracker.exchange.services import run_import
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 

@@ -297,148 +297,6 @@ BOOL_WORDS: dict[str, bool] = {
     "false": False,
     "0": False,
 }
-# Other headings for our columns seen in kommuners own registers (compared without case and
-# accents); used to pre-fill the mapping step, which the user can always change.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "external_id": (
-        "extern id",
-        "externt id-nummer",
-        "löpnummer",
-        "löpnr",
-        "avtals-id",
-        "avtalsid",
-        "avtalsnummer",
-        "avtalsnr",
-        "nr",
-        "nummer",
-        "id-nummer",
-        "ref",
-        "referens",
-    ),
-    "title": (
-        "titel",
-        "namn på samverkan",
-        "avtal",
-        "avtalsnamn",
-        "samverkan",
-        "benämning",
-        "avtalets namn",
-        "avtalsbenämning",
-        "namn",
-        "samverkansavtal",
-        "rubrik",
-    ),
-    "form": ("form", "avtalsform", "samverkansform", "typ", "avtalstyp", "typ av samverkan"),
-    "phase": ("status", "fas", "avtalsstatus", "läge"),
-    "area_slugs": (
-        "område",
-        "samverkansområde",
-        "verksamhetsområde",
-        "verksamhet",
-        "områden",
-        "sakområde",
-        "verksamheter",
-    ),
-    "parties": ("kommuner", "parter", "deltagande kommuner", "ingående kommuner", "avtalsparter"),
-    "counterparties": (
-        "motpart",
-        "motparter",
-        "motpart(er)",
-        "samverkanspart",
-        "samverkansparter",
-        "andra kommuner",
-        "övriga parter",
-        "samarbetspart",
-        "samarbetsparter",
-        "part",
-    ),
-    "our_role": ("vår roll", "roll", "kommunens roll", "egen roll", "vår kommuns roll"),
-    "municipality": ("kommun", "egen kommun", "kommunnamn", "vår kommun"),
-    "start_on": (
-        "start",
-        "giltigt från",
-        "från",
-        "avtalsstart",
-        "startdatum",
-        "gäller från",
-        "fr.o.m.",
-        "from",
-        "fr o m",
-        "avtalet gäller från",
-        "startår",
-        "sedan",
-        "datum",
-    ),
-    "end_on": (
-        "slut",
-        "giltigt till",
-        "till",
-        "avtalsslut",
-        "slutdatum",
-        "gäller till",
-        "t.o.m.",
-        "tom",
-        "t o m",
-        "gäller t.o.m.",
-        "upphör",
-        "löper ut",
-    ),
-    "term": ("avtalstid", "avtalsperiod", "löptid", "giltighetstid", "avtalets löptid"),
-    "notice_months": (
-        "uppsägningstid",
-        "uppsägningstid, månader",
-        "uppsägningstid (mån)",
-        "uppsägningstid (månader)",
-        "uppsägning",
-    ),
-    "document_ref": ("dnr", "diarienr", "diarienummer", "dnr avtal", "ärendenummer"),
-    "annual_cost": (
-        "total kostnad",
-        "totalkostnad",
-        "total kostnad/år",
-        "total årskostnad",
-        "kostnad totalt",
-        "budget totalt",
-    ),
-    "own_annual_cost": (
-        "kostnad/år",
-        "kostnad per år",
-        "kostnad",
-        "årlig kostnad",
-        "årskostnad",
-        "vår kostnad",
-        "kommunens kostnad",
-        "kostnad för kommunen",
-        "kostnad kr/år",
-        "kostnad (kr/år)",
-        "belopp",
-        "belopp/år",
-    ),
-    "responsible": (
-        "ansvarig",
-        "kontaktperson",
-        "ansvarig tjänsteperson",
-        "avtalsansvarig",
-        "ansvarig tjänsteman",
-        "kontakt",
-        "ägare",
-    ),
-    "decision": ("beslut", "beslutad", "beslut kf", "beslutsdatum", "politiskt beslut", "beslutat"),
-    "comment": (
-        "kommentar",
-        "kommentarer",
-        "anteckning",
-        "övrigt",
-        "notering",
-        "noteringar",
-        "anmärkning",
-    ),
-    "internal_note": ("intern anteckning",),
-    "purpose": ("syfte", "syftet"),
-    "goals": ("mål", "mål och förväntade effekter", "förväntade effekter"),
-    "document_url": ("länk", "länk till avtalet", "url", "webbadress"),
-    "review_interval_months": ("uppföljning", "uppföljningsintervall", "följs upp"),
-}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _SPACE = re.compile(r"\s+")
@@ -457,6 +315,54 @@ FIELD_COLUMN = {c.key: c.name for c in AGREEMENT_COLUMNS}
 FIELD_COLUMN["areas"] = "Områden"
 FIELD_COLUMN["version"] = "Id"
 PARTY_FIELD_NAME = {c.key: c.name for c in PARTY_FIELD_COLUMNS}
+
+# Columns only an import reads: the shape of a kommun's own register.
+EXTRA_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "municipality",
+        "Kommun",
+        "kommun",
+        "Kommunen vars register raden kommer från. Tom betyder den kommun som importerar.",
+    ),
+    Column(
+        "counterparties",
+        "Motpart",
+        "kommuner",
+        "De andra kommunerna, med namn eller kommunkod, t.ex. ”Falun, Borlänge (värd)”.",
+    ),
+    Column(
+        "our_role",
+        "Vår roll",
+        "roll",
+        "Kommunens egen roll: värd/utförare, beställare/köpare eller medlem.",
+    ),
+    Column(
+        "term",
+        "Avtalstid",
+        "avtalstid",
+        "T.ex. ”tills vidare”, ”3 år, därefter tills vidare”, ”förlängs 1 år i taget” eller "
+        "”2020-01-01 – 2023-12-31”.",
+    ),
+    Column(
+        "own_annual_cost",
+        "Kostnad per år för kommunen",
+        "belopp",
+        "Vad kommunen själv betalar per år, t.ex. 1 250 000 kr, 820 tkr eller 52,4 mkr.",
+    ),
+    Column(
+        "responsible", "Ansvarig", "text", "Kommunens kontaktperson, t.ex. ”Anna Berg, miljöchef”."
+    ),
+    Column(
+        "decision",
+        "Beslut",
+        "text",
+        "Kommunens beslut, t.ex. ”KF 2019-06-17 § 45”.",
+    ),
+    Column("comment", "Kommentar", "text", "Sparas som intern anteckning."),
+)
+# Our name for every column an import reads, for messages about a column not mapped.
+COLUMN_NAMES = {c.key: c.name for c in (*AGREEMENT_COLUMNS, *EXTRA_COLUMNS)}
+COLUMN_NAMES["areas"] = FIELD_COLUMN["areas"]
 
 
 def party_detail_header(index: int, column: Column) -> str:

@@ -1,7 +1,8 @@
 """One row of a kommun's sheet turned into the register's ``AgreementInput``.
 
-Every cell is read by the readers in ``values`` (Swedish dates, amounts, durations, the term,
-forms, roles and kommun names); a cell that cannot be read gives an error that names the column
+Every cell is read by the readers in ``values`` and ``words`` (Swedish dates, amounts, durations,
+the term, forms, status and areas), the parties by ``parties.PartyReader`` (kommun names from
+``names``); a cell that cannot be read gives an error (``report``) that names the column
 as the user headed it and quotes the value as written, and leaves the field empty so the rest
 of the row is still checked. Interpretations ("1926" read as 1926-01-01, kommunkod 880 read as
 0880) become notes for the preview.
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from coop_tracker.agreements.services import AgreementInput, ContactInput, PartyInput
+from coop_tracker.agreements.services import AgreementInput, ContactInput
 from coop_tracker.core.validation import is_digits
 from coop_tracker.exchange.columns import (
     AGREEMENT_COLUMNS,
@@ -21,193 +22,44 @@ from coop_tracker.exchange.columns import (
     BOOL,
     BOOL_WORDS,
     CHOICE,
+    COLUMN_NAMES,
     DATE,
     DECIMAL,
-    FIELD_COLUMN,
     INT,
-    PARTY_FIELD_COLUMNS,
-    PARTY_SHEET,
     PHASE_LABELS,
-    Column,
-    cell_date,
     cell_number,
     cell_text,
     choice_code,
     normalise,
-    party_detail_header,
 )
-from coop_tracker.exchange.parsing import ParsedFile, Sheet
+from coop_tracker.exchange.names import Kommuner
+from coop_tracker.exchange.parsing import ParsedFile
+from coop_tracker.exchange.parties import PartyReader
+from coop_tracker.exchange.report import RowError, RowNote, shown
 from coop_tracker.exchange.values import (
-    FORM_HINT,
-    FORM_WORDS,
-    ROLE_HINT,
-    ROLE_WORDS_IN,
-    STATUS_HINT,
-    STATUS_WORDS,
-    Kommuner,
     Reading,
     Term,
     alignment_of,
-    duration_months,
     fold,
     is_empty,
     read_amount,
     read_date,
+    read_months,
     read_notice,
     read_term,
-    read_word,
-    split_parties,
-    suggestion,
     term_end,
 )
-from coop_tracker.municipalities.models import Area
-
-# Columns only an import reads: the shape of a kommun's own register.
-EXTRA_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "municipality",
-        "Kommun",
-        "kommun",
-        "Kommunen vars register raden kommer från. Tom betyder den kommun som importerar.",
-    ),
-    Column(
-        "counterparties",
-        "Motpart",
-        "kommuner",
-        "De andra kommunerna, med namn eller kommunkod, t.ex. ”Falun, Borlänge (värd)”.",
-    ),
-    Column(
-        "our_role",
-        "Vår roll",
-        "roll",
-        "Kommunens egen roll: värd/utförare, beställare/köpare eller medlem.",
-    ),
-    Column(
-        "term",
-        "Avtalstid",
-        "avtalstid",
-        "T.ex. ”tills vidare”, ”3 år, därefter tills vidare”, ”förlängs 1 år i taget” eller "
-        "”2020-01-01 – 2023-12-31”.",
-    ),
-    Column(
-        "own_annual_cost",
-        "Kostnad per år för kommunen",
-        "belopp",
-        "Vad kommunen själv betalar per år, t.ex. 1 250 000 kr, 820 tkr eller 52,4 mkr.",
-    ),
-    Column(
-        "responsible", "Ansvarig", "text", "Kommunens kontaktperson, t.ex. ”Anna Berg, miljöchef”."
-    ),
-    Column(
-        "decision",
-        "Beslut",
-        "text",
-        "Kommunens beslut, t.ex. ”KF 2019-06-17 § 45”.",
-    ),
-    Column("comment", "Kommentar", "text", "Sparas som intern anteckning."),
+from coop_tracker.exchange.words import (
+    AREA_WORDS,
+    BODY_WORDS,
+    FORM_HINT,
+    FORM_WORDS,
+    STATUS_HINT,
+    STATUS_WORDS,
+    read_word,
+    suggestion,
 )
-COLUMN_NAMES = {c.key: c.name for c in (*AGREEMENT_COLUMNS, *EXTRA_COLUMNS)}
-COLUMN_NAMES["areas"] = FIELD_COLUMN["areas"]
-
-AREA_WORDS: dict[str, str] = {
-    "miljo": "miljo-halsoskydd",
-    "miljo och halsa": "miljo-halsoskydd",
-    "miljo- och halsa": "miljo-halsoskydd",
-    "miljotillsyn": "miljo-halsoskydd",
-    "miljo- och halsoskydd": "miljo-halsoskydd",
-    "livsmedel": "livsmedelskontroll",
-    "raddning": "raddningstjanst",
-    "brand": "raddningstjanst",
-    "raddningstjanst": "raddningstjanst",
-    "it": "it-digitalisering",
-    "it-drift": "it-digitalisering",
-    "digitalisering": "it-digitalisering",
-    "ikt": "it-digitalisering",
-    "lon": "lon",
-    "loneadministration": "lon",
-    "lonekontor": "lon",
-    "va": "vatten-avlopp",
-    "vatten": "vatten-avlopp",
-    "vatten och avlopp": "vatten-avlopp",
-    "dricksvatten": "vatten-avlopp",
-    "renhallning": "avfall",
-    "avfallshantering": "avfall",
-    "sophamtning": "avfall",
-    "overformyndare": "overformyndare",
-    "overformyndarnamnd": "overformyndare",
-    "gymnasium": "gymnasieskola",
-    "gymnasiet": "gymnasieskola",
-    "vuxenutbildning": "vuxenutbildning",
-    "komvux": "vuxenutbildning",
-    "alkohol": "alkohol-tobakstillsyn",
-    "serveringstillstand": "alkohol-tobakstillsyn",
-    "alkohol och tobak": "alkohol-tobakstillsyn",
-    "bygglov": "plan-bygg",
-    "plan- och bygg": "plan-bygg",
-    "samhallsbyggnad": "plan-bygg",
-    "kart och mat": "kart-mat-gis",
-    "gis": "kart-mat-gis",
-    "lantmateri": "kart-mat-gis",
-    "krisberedskap": "krisberedskap-civilt-forsvar",
-    "civilt forsvar": "krisberedskap-civilt-forsvar",
-    "socialtjanst": "socialtjanst",
-    "individ- och familjeomsorg": "socialtjanst",
-    "ifo": "socialtjanst",
-    "aldreomsorg": "aldreomsorg",
-    "lss": "funktionsstod-lss",
-    "hemsjukvard": "kommunal-halso-sjukvard",
-    "turism": "naringsliv-turism",
-    "naringsliv": "naringsliv-turism",
-    "kultur": "kultur",
-    "bibliotek": "kultur",
-    "e-arkiv": "e-arkiv",
-    "arkiv": "e-arkiv",
-    "upphandling": "upphandling",
-    "inkop": "upphandling",
-    "ekonomi": "ekonomi",
-    "ekonomiadministration": "ekonomi",
-    "hr": "hr-personal",
-    "personal": "hr-personal",
-    "dataskydd": "dataskydd",
-    "dataskyddsombud": "dataskydd",
-    "dso": "dataskydd",
-    "revision": "revision",
-    "fardtjanst": "fardtjanst",
-    "kollektivtrafik": "kollektivtrafik",
-    "bostadsanpassning": "bostadsanpassning",
-    "energiradgivning": "energi-klimatradgivning",
-    "energi- och klimatradgivning": "energi-klimatradgivning",
-}
-BODY_WORDS = {
-    "kf": "Kommunfullmäktige",
-    "kommunfullmaktige": "Kommunfullmäktige",
-    "ks": "Kommunstyrelsen",
-    "kommunstyrelsen": "Kommunstyrelsen",
-    "ksau": "Kommunstyrelsens arbetsutskott",
-    "au": "Kommunstyrelsens arbetsutskott",
-}
-
-
-@dataclass
-class RowError:
-    """One problem: the row the user sees, the column as they headed it, the value as written,
-    and what to do."""
-
-    row: int
-    column: str
-    message: str
-    value: str = ""
-    sheet: str = ""
-
-
-@dataclass
-class RowNote:
-    """How a value was interpreted, for the preview."""
-
-    row: int
-    column: str
-    value: str
-    message: str
+from coop_tracker.municipalities.models import Area
 
 
 @dataclass
@@ -229,12 +81,6 @@ class Row:
     contact_code: str | None = None
 
 
-def shown(raw: Any) -> str:
-    """A cell as the user wrote it, shortened for a message."""
-    text = cell_text(raw)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
 class Converter:
     """Turns the mapped cells of each row into ``AgreementInput``, errors and notes."""
 
@@ -248,28 +94,16 @@ class Converter:
         municipality: str | None,
         owner_from_file: bool,
     ) -> None:
-        self.parsed = parsed
         self.mapping = mapping
         self.areas = areas
         self.kommuner = kommuner
         self.municipality = municipality
         self.owner_from_file = owner_from_file
-        self.party_rows = self._party_sheet_rows(parsed.parties)
+        self.parties = PartyReader(parsed, mapping, kommuner, self.label)
 
     def label(self, key: str) -> str:
         """Their heading when mapped (what they see in their file), else our name."""
         return self.mapping.get(key) or COLUMN_NAMES.get(key, key)
-
-    def _party_sheet_rows(self, sheet: Sheet | None) -> dict[str, list[tuple[int, dict]]]:
-        grouped: dict[str, list[tuple[int, dict]]] = {}
-        if sheet is None:
-            return grouped
-        for number, record in sheet.records():
-            ref = cell_text(record.get("Externt id")) or (
-                "#" + cell_text(record.get("Id")) if cell_text(record.get("Id")) else ""
-            )
-            grouped.setdefault(ref, []).append((number, record))
-        return grouped
 
     def convert(self, number: int, record: dict[str, Any]) -> Row:
         errors: list[RowError] = []
@@ -311,7 +145,7 @@ class Converter:
                 values[key] = take(key, read_notice(cell), cell)
                 self._alignment(cell, number, key, notes, values)
             elif key in ("renewal_months", "review_interval_months"):
-                values[key] = take(key, _months(cell), cell)
+                values[key] = take(key, read_months(cell), cell)
             elif key == "annual_cost":
                 values[key] = take(key, read_amount(cell), cell)
             elif column.kind == DATE:
@@ -373,7 +207,7 @@ class Converter:
             )
         phase = self._phase(get("phase"), fail)
         us = self._us(get("municipality"), fail)
-        parties, party_columns, party_provided = self._parties(
+        parties, party_columns, party_provided = self.parties.read(
             number,
             record,
             get,
@@ -626,219 +460,6 @@ class Converter:
             decision["decision_body"] = BODY_WORDS.get(fold(body), body)[:120]
         return decision
 
-    # --- parties --------------------------------------------------------------------------
-
-    def _named(self, raw: str, key: str, fail: Any, take: Any) -> list[tuple[str, str | None, str]]:
-        """(kommunkod, role word or None, as written) for each name or code in a cell."""
-        found: list[tuple[str, str | None, str]] = []
-        for name, role_word in split_parties(raw):
-            reading = self.kommuner.find(name)
-            if reading.error:
-                fail(key, f"”{name}” {reading.error}")
-                continue
-            if reading.note:
-                take(key, reading, raw)
-            found.append((reading.value, role_word, name))
-        return found
-
-    def _parties(
-        self,
-        number: int,
-        record: dict[str, Any],
-        get: Any,
-        fail: Any,
-        take: Any,
-        form: str | None,
-        us: str | None,
-        external_id: str | None,
-        agreement_id: int | None,
-        errors: list[RowError],
-    ) -> tuple[list[PartyInput], list[str], list[set[str]]]:
-        listed = self._named(cell_text(get("parties")), "parties", fail, take)
-        others = self._named(cell_text(get("counterparties")), "counterparties", fail, take)
-        our_role_text = cell_text(get("our_role"))
-        if external_id:
-            sheet_rows = self.party_rows.get(external_id)
-        else:
-            sheet_rows = self.party_rows.get(f"#{agreement_id}") if agreement_id else None
-        if sheet_rows:
-            return self._parties_from_sheet(sheet_rows, listed, fail)
-        roles: dict[str, str | None] = {}
-        order: list[str] = []
-
-        def add(code: str, role: str | None, key: str, written: str) -> None:
-            if code in roles and role and roles[code] and roles[code] != role:
-                fail(key, f"{written} står med två olika roller")
-                return
-            if code not in roles:
-                order.append(code)
-                roles[code] = role
-            elif role:
-                roles[code] = role
-
-        for code, role_word, written in listed:
-            add(code, self._role(role_word, "parties", fail, written), "parties", written)
-        our_role = (
-            self._role(our_role_text, "our_role", fail, our_role_text) if our_role_text else None
-        )
-        if self.mapping.get("counterparties") or self.mapping.get("our_role"):
-            if us is None and (others or our_role_text):
-                fail(
-                    "counterparties" if self.mapping.get("counterparties") else "our_role",
-                    "det går inte att se vilken kommun som är ”vi”: välj kommun vid "
-                    "uppladdningen eller fyll i kolumnen Kommun",
-                )
-            elif us is not None and (others or our_role_text or not listed):
-                if any(code == us for code, _r, _w in others):
-                    fail("counterparties", "den egna kommunen ska inte stå som motpart")
-                add(us, our_role or roles.get(us), "our_role", our_role_text)
-                for code, role_word, written in others:
-                    if code != us:
-                        add(
-                            code,
-                            self._role(role_word, "counterparties", fail, written),
-                            "counterparties",
-                            written,
-                        )
-        self._fill_roles(roles, order, form, us, fail)
-        parties: list[PartyInput] = []
-        columns: list[str] = []
-        provided: list[set[str]] = []
-        party_header = self.label(
-            "counterparties" if self.mapping.get("counterparties") else "parties"
-        )
-        for index, code in enumerate(order, start=1):
-            party = _party_named(code, roles.get(code))
-            given = {"municipality_code", "role"}
-            code_header = party_detail_header(index, PARTY_FIELD_COLUMNS[0])
-            if code_header in record and cell_text(record[code_header]) not in ("", code):
-                written = cell_text(record[code_header])
-                if not (len(written) == 3 and "0" + written == code):
-                    errors.append(
-                        RowError(
-                            number,
-                            code_header,
-                            f"stämmer inte med part {index} i kolumnen Parter ({code})",
-                            written,
-                        )
-                    )
-            for column in PARTY_FIELD_COLUMNS[2:]:
-                header = party_detail_header(index, column)
-                if header in record:
-                    setattr(party, column.key, _party_value(column, record[header]))
-                    given.add(column.key)
-            parties.append(party)
-            columns.append(party_header)
-            provided.append(given)
-        if not (
-            self.mapping.get("parties")
-            or self.mapping.get("counterparties")
-            or self.mapping.get("our_role")
-        ):
-            provided = []
-        return parties, columns, provided
-
-    def _role(self, word: str | None, key: str, fail: Any, written: str) -> str | None:
-        if not word:
-            return None
-        role = read_word(word, ROLE_WORDS_IN)
-        if role is None:
-            fail(key, f"okänd roll ”{word}” för {written}; skriv {ROLE_HINT}")
-        return role
-
-    def _fill_roles(
-        self,
-        roles: dict[str, str | None],
-        order: list[str],
-        form: str | None,
-        us: str | None,
-        fail: Any,
-    ) -> None:
-        """Roles left out follow from the form and the kommun's own role: in a förbund everyone
-        is a member; if we are the host the others buy (or are members of our nämnd); if we buy
-        or are members, a single counterpart is the host."""
-        missing = [code for code in order if not roles.get(code)]
-        if not missing:
-            return
-        given = [r for r in roles.values() if r]
-        if form in ("kommunalforbund", "ovrig") or (
-            "member" in given and form in ("avtalssamverkan", "asymmetrisk")
-        ):
-            # (members in an avtalssamverkan: the form's rule names the real problem)
-            for code in missing:
-                roles[code] = "member"
-            return
-        if "host" in given:
-            other = "member" if form == "gemensam_namnd" else "purchaser"
-            for code in missing:
-                roles[code] = other
-            return
-        if len(missing) == 1 and given:
-            roles[missing[0]] = "host"
-            return
-        key = "counterparties" if self.mapping.get("counterparties") else "parties"
-        if us is not None and us in missing and self.mapping.get("our_role"):
-            fail("our_role", f"ange kommunens roll: {ROLE_HINT}")
-        elif form:
-            fail(
-                key,
-                "skriv vilken kommun som är värd (utförare), t.ex. ”Falun (värd), Borlänge”",
-            )
-
-    def _parties_from_sheet(
-        self,
-        sheet_rows: list[tuple[int, dict]],
-        listed: list[tuple[str, str | None, str]],
-        fail: Any,
-    ) -> tuple[list[PartyInput], list[str], list[set[str]]]:
-        parties: list[PartyInput] = []
-        columns: list[str] = []
-        headers = set(self.parsed.parties.headers) if self.parsed.parties else set()
-        given = {c.key for c in PARTY_FIELD_COLUMNS if c.name in headers}
-        for number, record in sheet_rows:
-            role_text = cell_text(record.get("Roll"))
-            role = read_word(role_text, ROLE_WORDS_IN) or role_text or None
-            code = cell_text(record.get("Kommunkod")) or cell_text(record.get("Organisation"))
-            if len(code) == 3 and code.isdigit():
-                code = "0" + code
-            party = _party_named(code, role)
-            for column in PARTY_FIELD_COLUMNS[2:]:
-                setattr(party, column.key, _party_value(column, record.get(column.name)))
-            parties.append(party)
-            columns.append(f"{PARTY_SHEET}-fliken rad {number}")
-        pairs = sorted((code, read_word(r, ROLE_WORDS_IN) if r else None) for code, r, _w in listed)
-        if listed and pairs != sorted(
-            (p.municipality_code or str(p.organisation), p.role) for p in parties
-        ):
-            fail("parties", "parterna stämmer inte med fliken Parter; rätta den ena")
-        return parties, columns, [set(given) for _ in parties]
-
-
-def _party_named(code: str, role: str | None) -> PartyInput:
-    """A party from a file: a kommun by its kommunkod, any other organisation by its key."""
-    if len(code) == 4 and code.isdigit():
-        return PartyInput(municipality_code=code, role=role)
-    return PartyInput(organisation=code, role=role)
-
-
-def _months(cell: Any) -> Reading:
-    """A period in months ("12", "12 mån", "1 år", "årligen")."""
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return (
-            Reading(int(cell)) if float(cell).is_integer() else Reading(error="skriv antal månader")
-        )
-    text = fold(cell)
-    if is_empty(text):
-        return Reading(None)
-    if text in ("arligen", "varje ar", "en gang per ar", "arsvis"):
-        return Reading(12)
-    if text in ("halvarsvis", "varje halvar", "tva ganger per ar"):
-        return Reading(6)
-    found = duration_months(text)
-    if found is None or found[1]:
-        return Reading(error="skriv antal månader, t.ex. 12, ”12 mån” eller ”1 år”")
-    return Reading(found[0])
-
 
 def apply_term(
     values: dict[str, Any],
@@ -883,29 +504,3 @@ def apply_term(
                 "tills vidare",
             )
         )
-
-
-def _party_value(column: Column, raw: Any) -> Any:
-    if column.kind == DATE:
-        return cell_date(raw)
-    if column.kind == DECIMAL:
-        return cell_number(raw)
-    if column.key == "deciding_body":
-        # An unknown word is passed on as written: the agreement's check names the column.
-        text = cell_text(raw)
-        return read_word(text, DECIDING_BODY_WORDS_IN) or text
-    return cell_text(raw)
-
-
-DECIDING_BODY_WORDS_IN: dict[str, str] = {
-    "kf": "kf",
-    "kommunfullmaktige": "kf",
-    "fullmaktige": "kf",
-    "ks": "ks",
-    "kommunstyrelsen": "ks",
-    "kommunstyrelse": "ks",
-    "styrelsen": "ks",
-    "namnd": "namnd",
-    "en namnd": "namnd",
-    "namnden": "namnd",
-}

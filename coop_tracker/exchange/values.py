@@ -189,6 +189,25 @@ def duration_months(text: str) -> tuple[int, str] | None:
     return int(months), text[m.end() :].strip(" ,.")
 
 
+def read_months(raw: Any) -> Reading:
+    """A period in months ("12", "12 mån", "1 år", "årligen")."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return (
+            Reading(int(raw)) if float(raw).is_integer() else Reading(error="skriv antal månader")
+        )
+    text = fold(raw)
+    if is_empty(text):
+        return Reading(None)
+    if text in ("arligen", "varje ar", "en gang per ar", "arsvis"):
+        return Reading(12)
+    if text in ("halvarsvis", "varje halvar", "tva ganger per ar"):
+        return Reading(6)
+    found = duration_months(text)
+    if found is None or found[1]:
+        return Reading(error="skriv antal månader, t.ex. 12, ”12 mån” eller ”1 år”")
+    return Reading(found[0])
+
+
 # Words after a notice period that only explain it ("före avtalstidens utgång").
 _NOTICE_TAIL = re.compile(
     r"^(uppsagningstid|ömsesidig|omsesidig|inbordes|fore|innan|fran|räknat|raknat|fore avtalstidens"
@@ -443,263 +462,3 @@ def term_end(start_on: date, months: int) -> date:
     from datetime import timedelta
 
     return add_months(start_on, months) - timedelta(days=1)
-
-
-# --- words: forms, roles, status, yes/no --------------------------------------------------------
-
-# The legal form as kommuner name it in their registers (folded: no case, no accents).
-FORM_WORDS: dict[str, str] = {
-    "avtalssamverkan": "avtalssamverkan",
-    "samverkansavtal": "avtalssamverkan",
-    "avtal": "avtalssamverkan",
-    "avtal om samverkan": "avtalssamverkan",
-    "samarbetsavtal": "avtalssamverkan",
-    "kommunal avtalssamverkan": "avtalssamverkan",
-    "avtalssamverkan (kl 9:37)": "avtalssamverkan",
-    "avtalssamverkan enligt kl 9 kap 37": "avtalssamverkan",
-    "uppdragsavtal": "avtalssamverkan",
-    "tjansteavtal": "avtalssamverkan",
-    "gemensam namnd": "gemensam_namnd",
-    "gemensamma namnd": "gemensam_namnd",
-    "gemensamma namnder": "gemensam_namnd",
-    "gem. namnd": "gemensam_namnd",
-    "gem namnd": "gemensam_namnd",
-    "namnd": "gemensam_namnd",
-    "kommunalforbund": "kommunalforbund",
-    "forbund": "kommunalforbund",
-    "kommunalt forbund": "kommunalforbund",
-    "forbundsordning": "kommunalforbund",
-    "direktionsforbund": "kommunalforbund",
-    "asymmetrisk samverkan": "asymmetrisk",
-    "asymmetrisk": "asymmetrisk",
-    "ovrig samverkan": "ovrig",
-    "ovrig": "ovrig",
-    "ovrigt": "ovrig",
-    "annan": "ovrig",
-    "bolag": "bolag",
-    "aktiebolag": "bolag",
-    "gemensamt bolag": "bolag",
-    "gemensamt agt bolag": "bolag",
-    "delagt bolag": "bolag",
-    "forening": "ovrig",
-    "ideell forening": "ovrig",
-    "ekonomisk forening": "ovrig",
-    "natverk": "ovrig",
-    "samarbete": "ovrig",
-    "stiftelse": "ovrig",
-    "overenskommelse": "ovrig",
-    "avsiktsforklaring": "ovrig",
-    "samordningsforbund": "samordningsforbund",
-    "samordningsforbund (finsam)": "samordningsforbund",
-    "finsam": "samordningsforbund",
-}
-FORM_HINT = (
-    "Avtalssamverkan/Samverkansavtal, Gemensam nämnd, Kommunalförbund, Samordningsförbund, "
-    "Gemensamt ägt bolag, Övrig (Asymmetrisk läses som avtalssamverkan med markeringen)"
-)
-
-ROLE_WORDS_IN: dict[str, str] = {
-    "host": "host",
-    "vard": "host",
-    "vardkommun": "host",
-    "utforare": "host",
-    "utforande": "host",
-    "utforande kommun": "host",
-    "uppdragstagare": "host",
-    "ansvarig": "host",
-    "ansvarig kommun": "host",
-    "saljare": "host",
-    "levererar": "host",
-    "leverantor": "host",
-    "huvudman": "host",
-    "purchaser": "purchaser",
-    "bestallare": "purchaser",
-    "bestallande": "purchaser",
-    "bestallande kommun": "purchaser",
-    "kopare": "purchaser",
-    "kund": "purchaser",
-    "kop": "purchaser",
-    "koper": "purchaser",
-    "mottagare": "purchaser",
-    "mottagande": "purchaser",
-    "mottagande kommun": "purchaser",
-    "uppdragsgivare": "purchaser",
-    "anslutande": "purchaser",
-    "ansluten": "purchaser",
-    "member": "member",
-    "medlem": "member",
-    "medlemskommun": "member",
-    "delagare": "member",
-    "agare": "member",
-    "part": "member",
-    "samverkanspart": "member",
-    "samverkande": "member",
-    "samverkande kommun": "member",
-    "jamlik": "member",
-    "jambordig": "member",
-}
-ROLE_HINT = "värd/utförare, beställare/köpare eller medlem"
-
-STATUS_WORDS: dict[str, str] = {
-    "planerad": "planned",
-    "planerat": "planned",
-    "planerade": "planned",
-    "under utredning": "planned",
-    "utredning": "planned",
-    "forslag": "planned",
-    "pagaende": "active",
-    "gallande": "active",
-    "galler": "active",
-    "aktiv": "active",
-    "aktivt": "active",
-    "lopande": "active",
-    "i kraft": "active",
-    "ja": "active",
-    "avveckling": "exiting",
-    "under avveckling": "exiting",
-    "uppsagt": "exiting",
-    "uppsagd": "exiting",
-    "sagts upp": "exiting",
-    "avslutad": "ended",
-    "avslutat": "ended",
-    "upphort": "ended",
-    "upphord": "ended",
-    "har upphort": "ended",
-    "utgatt": "ended",
-    "avbruten": "abandoned",
-    "avbrutet": "abandoned",
-    "ej genomfort": "abandoned",
-}
-STATUS_HINT = "Gällande, Planerat, Uppsagt, Avslutat eller Avbrutet"
-
-
-def read_word(raw: Any, words: dict[str, str]) -> str | None:
-    """The code for a word from ``words`` (folded; a trailing explanation in brackets and
-    the words "kommun"/"samverkan" do not matter); None when unknown."""
-    text = fold(raw).strip(" .")
-    if text in words:
-        return words[text]
-    bare = re.sub(r"\s*\(.*\)$", "", text).strip()
-    if bare in words:
-        return words[bare]
-    return None
-
-
-def suggestion(raw: Any, choices: list[str]) -> str | None:
-    """The closest of ``choices`` to ``raw`` when it is close (for "Menade du …?")."""
-    import difflib
-
-    folded = {fold(c): c for c in choices}
-    close = difflib.get_close_matches(fold(raw), list(folded), n=1, cutoff=0.75)
-    return folded[close[0]] if close else None
-
-
-# --- kommuner by name or code ---------------------------------------------------------------------
-
-_SUFFIX = re.compile(r"\s+(kommun|kommuns|stad|stads|municipality)$")
-_PREFIX = re.compile(r"^(kommunen|staden)\s+")
-# Genitive forms that are not simply the name plus "s".
-IRREGULAR_GENITIVE = {"falu": "2080"}
-
-
-def _name_key(text: str) -> str:
-    return re.sub(r"[\s\-–]+", "", fold(text))
-
-
-class Kommuner:
-    """Finds a kommun by kommunkod (also with a lost leading zero) or by name as written:
-    "Falun", "Falu kommun", "Säters kommun", "borlange", "Stockholms stad"."""
-
-    def __init__(self, names: dict[str, str], others: dict[str, str] | None = None) -> None:
-        self.names = names  # code → name
-        # Other organisations that can be parties: key (länskod, organisationsnummer or
-        # org-<id>) → name.
-        self.others = others or {}
-        self.others_by_key = {_name_key(name): key for key, name in self.others.items()}
-        self.by_key: dict[str, str] = {}
-        for code, name in names.items():
-            key = _name_key(name)
-            self.by_key[key] = code
-            if not key.endswith("s"):
-                self.by_key.setdefault(key + "s", code)
-        for key, code in IRREGULAR_GENITIVE.items():
-            if code in names:
-                self.by_key[key] = code
-
-    def find(self, raw: str) -> Reading:
-        """The kommunkod for a code or a name; a note when a lost zero was restored, an error
-        with a suggestion when the name is unknown."""
-        text = raw.strip().strip(".")
-        digits = re.sub(r"\s", "", text)
-        if text in self.others:  # länskod, organisationsnummer or org-<id>
-            return Reading(text)
-        if digits.isdigit() and len(digits) == 10 and f"{digits[:6]}-{digits[6:]}" in self.others:
-            return Reading(f"{digits[:6]}-{digits[6:]}")
-        if digits.isdigit():
-            return self._code(digits, raw)
-        code_and_name = re.match(r"^(\d{3,4})\s+(.+)$", text)
-        if code_and_name:
-            found = self._code(code_and_name[1], raw)
-            if found.error is None:
-                return found
-        other = self.others_by_key.get(_name_key(fold(text)))
-        if other is not None:
-            return Reading(other)
-        folded = fold(text)
-        folded = _SUFFIX.sub("", _PREFIX.sub("", folded))
-        if folded.startswith("region ") and not self.others:
-            region = folded.removeprefix("region ")
-            if _name_key(region) == "gotland" and "0980" in self.names:
-                return Reading("0980")
-            return Reading(
-                error="är en region, inte en kommun; bara kommuner kan vara parter här — "
-                "ta bort den ur parterna och nämn den i Kommentar"
-            )
-        code = self.by_key.get(_name_key(folded))
-        if code is not None:
-            return Reading(code)
-        close = suggestion(folded, list(self.names.values()))
-        if close:
-            return Reading(error=f"okänd kommun; menade du {close}?")
-        return Reading(
-            error="okänd kommun; skriv kommunens namn (t.ex. Falun eller Falu kommun) "
-            "eller kommunkod (t.ex. 2080)"
-        )
-
-    def _code(self, digits: str, raw: str) -> Reading:
-        if len(digits) == 4 and digits in self.names:
-            return Reading(digits)
-        if len(digits) == 3 and "0" + digits in self.names:
-            code = "0" + digits
-            return Reading(
-                code,
-                note=f"kommunkod {digits} tolkad som {code} ({self.names[code]}): "
-                "nollan i början försvann när filen sparades som CSV",
-            )
-        return Reading(
-            error="okänd kommunkod; en kommunkod har fyra siffror, t.ex. 0880 eller 2080"
-        )
-
-
-_PARTY_ROLE = re.compile(
-    r"^(?P<name>.+?)\s*(?:\((?P<a>[^)]*)\)|:\s*(?P<b>[^:]+)|\s[-–]\s*(?P<c>.+))$"
-)
-_LIST_SPLIT = re.compile(r"\s*(?:[;,\n/&+]|\boch\b|\bsamt\b)\s*")
-
-
-def split_parties(raw: str) -> list[tuple[str, str | None]]:
-    """ "Borlänge (värd), Falun och Säter" → [("Borlänge", "värd"), ("Falun", None), …];
-    also "2021:värd; 2023:beställare"."""
-    parts: list[tuple[str, str | None]] = []
-    # Commas inside brackets ("Falun (värd, utförare)") are not separators.
-    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + m[1].replace(",", "\x1f") + ")", raw)
-    for piece in _LIST_SPLIT.split(protected):
-        piece = piece.replace("\x1f", ",").strip()
-        if not piece:
-            continue
-        m = _PARTY_ROLE.match(piece)
-        if m and (m["a"] or m["b"] or m["c"]):
-            parts.append((m["name"].strip(), (m["a"] or m["b"] or m["c"]).strip()))
-        else:
-            parts.append((piece, None))
-    return parts

@@ -41,15 +41,15 @@ from coop_tracker.exchange.export import (
     template_xlsx,
 )
 from coop_tracker.exchange.forms import ConfirmForm, UploadForm
-from coop_tracker.exchange.parsing import FileRejected, ParsedFile, read_upload
-from coop_tracker.exchange.services import (
+from coop_tracker.exchange.mapping import (
     auto_mapping,
     check_mapping,
     importable_columns,
     remember_mapping,
     remembered_mapping,
-    run_import,
 )
+from coop_tracker.exchange.parsing import FileRejected, ParsedFile, read_upload
+from coop_tracker.exchange.services import run_import
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
 

@@ -9,8 +9,9 @@ import pytest
 
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.web import local_target
+from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
-from coop_tracker.exchange.services import auto_mapping, run_import
+from coop_tracker.exchange.services import run_import
 
 PASSWORD = "ett-langt-losenord-123"
 

@@ -29,8 +29,9 @@ from coop_tracker.documents.services import (
     create_document,
 )
 from coop_tracker.exchange.export import render
+from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
-from coop_tracker.exchange.services import auto_mapping, run_import
+from coop_tracker.exchange.services import run_import
 from coop_tracker.municipalities.models import Municipality
 from tests.documents.conftest import make_odt
 from tests.factories import PASSWORD

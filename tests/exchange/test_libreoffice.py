@@ -16,8 +16,9 @@ from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.exchange.columns import canonical
 from coop_tracker.exchange.export import to_csv, to_xlsx
+from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
-from coop_tracker.exchange.services import auto_mapping, run_import
+from coop_tracker.exchange.services import run_import
 from tests.conftest import skip_or_fail
 from tests.exchange.test_roundtrip import _rich_register
 

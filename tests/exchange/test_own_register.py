@@ -19,8 +19,9 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
+from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
-from coop_tracker.exchange.services import auto_mapping, run_import
+from coop_tracker.exchange.services import run_import
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import plan_reminders
 

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from coop_tracker.exchange.names import Kommuner, split_parties
 from coop_tracker.exchange.values import (
-    Kommuner,
     Term,
     read_amount,
     read_date,
     read_notice,
     read_term,
-    split_parties,
 )
 
 
