@@ -1,5 +1,6 @@
 import logging
 
+import sqlalchemy
 from alembic import context
 from flask import current_app
 
@@ -63,11 +64,38 @@ def run_migrations_offline():
 
 
 def include_name(name, type_, parent_names):
-    """Tables outside the models: SQLite's FTS5 index of documents (migration 0015) and the
+    """Tables outside the models: SQLite's FTS5 index of documents (migration 012) and the
     shadow tables FTS5 keeps for it."""
     from coop_tracker.documents.search import is_index_table
 
     return not (type_ == "table" and is_index_table(name))
+
+
+# Revision ids before they were renumbered in chain order (2026-12-07): a database stamped with
+# an old id is restamped with its new one before migrating, so an existing installation upgrades
+# as before. The new ids have three digits and the old four, so no id means two revisions.
+RENUMBERED = {
+    "0001": "001", "0006": "002", "0004": "003", "0003": "004", "0013": "005", "0011": "006",
+    "0009": "007", "0008": "008", "0012": "009", "0007": "010", "0018": "011", "0015": "012",
+    "0016": "013", "0016b": "014", "0017": "015", "0018b": "016", "0014": "017", "0020": "018",
+    "0021": "019", "0019": "020",
+}  # fmt: skip
+
+
+def restamp_renumbered(connection):
+    """Give a database stamped with a revision id from before the renumbering its new id."""
+    if not sqlalchemy.inspect(connection).has_table("alembic_version"):
+        return
+    stamped = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if stamped in RENUMBERED:
+        connection.execute(
+            sqlalchemy.text(
+                "UPDATE alembic_version SET version_num = :new WHERE version_num = :old"
+            ),
+            {"new": RENUMBERED[stamped], "old": stamped},
+        )
+        logger.info("Revision %s is now called %s", stamped, RENUMBERED[stamped])
+    connection.commit()
 
 
 def run_migrations_online():
@@ -106,6 +134,7 @@ def run_migrations_online():
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        restamp_renumbered(connection)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

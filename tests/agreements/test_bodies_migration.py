@@ -1,4 +1,4 @@
-"""Migration 0019 on a copy of the demo data: free-text responsible nämnder that are plainly the
+"""Migration 020 on a copy of the demo data: free-text responsible nämnder that are plainly the
 kommun's fullmäktige or kommunstyrelse are written as the list writes them (with a note in the
 audit log); every other name is kept, to show as "ej i listan"."""
 
@@ -36,7 +36,7 @@ def _run(app: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
-def test_0019_on_a_copy_of_the_demo_data(tmp_path: Path):
+def test_020_on_a_copy_of_the_demo_data(tmp_path: Path):
     demo = _app(tmp_path / "demo.sqlite3")
     assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with demo.app_context():
@@ -50,7 +50,7 @@ def test_0019_on_a_copy_of_the_demo_data(tmp_path: Path):
     shutil.copy(tmp_path / "demo.sqlite3", copy)
     old = _app(copy)
     runner = old.test_cli_runner()
-    down = runner.invoke(args=["db", "downgrade", "0021"])
+    down = runner.invoke(args=["db", "downgrade", "019"])
     assert down.exit_code == 0, down.output
     ids = [
         r[0]
@@ -78,8 +78,7 @@ def test_0019_on_a_copy_of_the_demo_data(tmp_path: Path):
     assert count == before[0][0] and versions == before[0][1] + 2  # two parties changed
     events = _run(
         old,
-        "SELECT object_id, changes FROM audit_event WHERE request_id = 'migration-0019' "
-        "ORDER BY id",
+        "SELECT object_id, changes FROM audit_event WHERE request_id = 'migration-020' ORDER BY id",
     )
     assert [e[0] for e in events] == [str(ids[0]), str(ids[1])]
     changes = json.loads(events[0][1])

@@ -52,7 +52,7 @@ def test_upgrade_keeps_the_register_of_an_existing_sqlite_database(tmp_path: Pat
         }
     )
     runner = app.test_cli_runner()
-    old = runner.invoke(args=["db", "upgrade", "0003"])
+    old = runner.invoke(args=["db", "upgrade", "004"])
     assert old.exit_code == 0, old.output
     now = "2025-01-01 00:00:00"
     with app.app_context():
@@ -102,7 +102,7 @@ def test_upgrade_keeps_the_register_of_an_existing_sqlite_database(tmp_path: Pat
     assert [tuple(row) for row in parties] == [("2021", "host"), ("2023", "purchaser")]
 
 
-def test_0007_maps_old_terms_to_the_term_model(tmp_path: Path):
+def test_010_maps_old_terms_to_the_term_model(tmp_path: Path):
     """Existing agreements keep their meaning: tills vidare, renewing, fixed."""
     from sqlalchemy import text
 
@@ -114,7 +114,7 @@ def test_0007_maps_old_terms_to_the_term_model(tmp_path: Path):
         }
     )
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0003"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade", "004"]).exit_code == 0
     with app.app_context(), db.engine.begin() as connection:
         for number, end_on, renewal in (
             (1, None, "none"),
@@ -148,3 +148,50 @@ def test_0007_maps_old_terms_to_the_term_model(tmp_path: Path):
         (3, "fixed", "none"),
         (4, "indefinite", "none"),
     ]
+
+
+def test_a_database_stamped_with_an_old_revision_id_upgrades(tmp_path: Path):
+    """The revisions were renumbered in chain order: an installation stamped with an old id —
+    at the head (0019, now 020) or mid-chain (0018b, now 016) — upgrades as before."""
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'stamped.sqlite3'}",
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
+    runner = app.test_cli_runner()
+
+    def stamped() -> str:
+        with app.app_context(), db.engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            db.engine.dispose()
+            return str(version)
+
+    def stamp(old: str) -> None:
+        with app.app_context(), db.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": old})
+            db.engine.dispose()
+
+    assert runner.invoke(args=["db", "upgrade", "016"]).exit_code == 0
+    stamp("0018b")  # what the installation's database says: the kommun settings, old name
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert stamped() == "020"
+    assert "organisation" in _tables(app)  # 017 ran: kommuner became organisations
+    stamp("0019")  # the head under its old name
+    again = runner.invoke(args=["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+    assert stamped() == "020"
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+
+
+def _tables(app) -> set[str]:
+    from sqlalchemy import inspect
+
+    with app.app_context(), db.engine.connect() as connection:
+        names = set(inspect(connection).get_table_names())
+        db.engine.dispose()
+        return names

@@ -116,11 +116,11 @@ def test_healthz_answers_503_fast_when_the_database_server_stops_answering(tmp_p
 
 
 def test_readyz_names_pending_migrations(app, client):
-    db.session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    db.session.execute(text("UPDATE alembic_version SET version_num = '001'"))
     db.session.commit()
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert "pending: database at 0001" in ready.get_json()["migrations"]
+    assert "pending: database at 001" in ready.get_json()["migrations"]
     assert "flask --app coop_tracker upgrade" in ready.get_json()["migrations"]
     # Liveness does not depend on it: the app is up, only not ready for this code.
     assert client.get("/healthz").status_code == 200

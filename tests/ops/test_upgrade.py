@@ -19,8 +19,8 @@ from tests.conftest import _config
 PASSWORD = "ett-langt-och-ovanligt-losenord-2026"
 NOW = "2025-06-01 08:00:00"
 
-# Rows as the very first version of the schema (revision 0001) held them.
-AT_0001 = [
+# Rows as the very first version of the schema (revision 001) held them.
+AT_001 = [
     "INSERT INTO county (code, name) VALUES ('20', 'Dalarnas län')",
     "INSERT INTO municipality (code, name, county_code, population) "
     "VALUES ('2021', 'Vansbro', '20', 6700), ('2023', 'Malung-Sälen', '20', 10000)",
@@ -52,17 +52,17 @@ def test_upgrade_from_the_first_migration_keeps_every_row(tmp_path: Path):
     app = create_app(_config(uri, tmp_path) | {"INSTANCE_ID": "region-dalarna"})
     runner = app.test_cli_runner()
     with app.app_context():
-        old = runner.invoke(args=["db", "upgrade", "0001"])
+        old = runner.invoke(args=["db", "upgrade", "001"])
         assert old.exit_code == 0, old.output
         with db.engine.begin() as connection:
-            for statement in AT_0001:
+            for statement in AT_001:
                 params = {"hash": generate_password_hash(PASSWORD), "now": NOW}
                 connection.execute(text(statement), params)
         db.engine.dispose()
 
         result = runner.invoke(args=["upgrade"])
         assert result.exit_code == 0, result.output
-        assert "1. Databasschema: 0001 → " in result.output
+        assert "1. Databasschema: 001 → " in result.output
         assert "4. Översättning en: ok" in result.output
         assert "Ny installation: databasen fick instansidentiteten region-dalarna" in result.output
         assert "Uppgraderingen är klar." in result.output

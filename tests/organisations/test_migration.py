@@ -1,8 +1,8 @@
-"""Migration 0014 on a copy of the demo data: kommuner become organisations without losing a
+"""Migration 017 on a copy of the demo data: kommuner become organisations without losing a
 party, and the old form "asymmetrisk" becomes a flagged avtalssamverkan for an admin to confirm.
 
 The demo is loaded into a database of its own at the newest schema; a copy of that file is
-taken back to 0018b (the register as it was before organisations: the asymmetric agreements
+taken back to 016 (the register as it was before organisations: the asymmetric agreements
 have the form "asymmetrisk" again and every party is a kommun) and upgraded again.
 """
 
@@ -38,7 +38,7 @@ def _rows(app: Any, sql: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-def test_0014_on_a_copy_of_the_demo_data(tmp_path: Path):
+def test_017_on_a_copy_of_the_demo_data(tmp_path: Path):
     demo = _app(tmp_path / "demo.sqlite3")
     assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     with demo.app_context():
@@ -53,7 +53,7 @@ def test_0014_on_a_copy_of_the_demo_data(tmp_path: Path):
     shutil.copy(tmp_path / "demo.sqlite3", copy)
     old = _app(copy)
     runner = old.test_cli_runner()
-    down = runner.invoke(args=["db", "downgrade", "0018b"])
+    down = runner.invoke(args=["db", "downgrade", "016"])
     assert down.exit_code == 0, down.output
     asymmetric = _rows(
         old, "SELECT id, title FROM agreement WHERE form = 'asymmetrisk' ORDER BY id"
@@ -93,10 +93,10 @@ def test_0014_on_a_copy_of_the_demo_data(tmp_path: Path):
     notes = _rows(
         old,
         "SELECT agreement_id, actor_name, changes FROM audit_event "
-        "WHERE request_id = 'migration-0014' ORDER BY agreement_id",
+        "WHERE request_id = 'migration-017' ORDER BY agreement_id",
     )
     assert [n[0] for n in notes] == [a[0] for a in asymmetric]
-    assert all(n[1] == "Migrering 0014" for n in notes)
+    assert all(n[1] == "Migrering 017" for n in notes)
     for _agreement_id, _actor, changes in notes:
         changes = json.loads(changes) if isinstance(changes, str) else changes
         assert changes["form"] == ["asymmetrisk", "avtalssamverkan"]
@@ -106,7 +106,7 @@ def test_0014_on_a_copy_of_the_demo_data(tmp_path: Path):
 def test_admins_list_and_confirm_the_migrated_forms(tmp_path: Path):
     app = _app(tmp_path / "old.sqlite3")
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0018b"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade", "016"]).exit_code == 0
     with app.app_context(), db.engine.begin() as connection:
         connection.execute(text("INSERT INTO county (code, name) VALUES ('20', 'Dalarnas län')"))
         for code, name in (("2062", "Mora"), ("2034", "Orsa")):

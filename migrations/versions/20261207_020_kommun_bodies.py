@@ -1,7 +1,7 @@
 """kommun bodies: each kommun's own list of nämnder; parties name their responsible nämnd from it
 
-Revision ID: 0019
-Revises: 0021
+Revision ID: 020
+Revises: 019
 Create Date: 2026-12-07 08:40:00
 
 Existing responsible nämnder were free text. A value that is plainly the kommun's fullmäktige or
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0019"
-down_revision = "0021"
+revision = "020"
+down_revision = "019"
 branch_labels = None
 depends_on = None
 
@@ -34,7 +34,7 @@ ALIASES = {
     "styrelsen": KS,
 }
 NOTE = (
-    "Ansvarig nämnd skrivs som i kommunens lista över nämnder (migrering 0019). "
+    "Ansvarig nämnd skrivs som i kommunens lista över nämnder (migrering 020). "
     "Andra namn behölls som de var och visas som ”ej i listan”."
 )
 
@@ -121,9 +121,9 @@ def _normalise_fixed_bodies():
             audit.insert().values(
                 created_at=now,
                 actor_id=None,
-                actor_name="Migrering 0019",
+                actor_name="Migrering 020",
                 source="migration",
-                request_id="migration-0019",
+                request_id="migration-020",
                 action="update",
                 object_type="party",
                 object_id=str(party_id),

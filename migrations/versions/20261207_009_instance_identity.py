@@ -1,7 +1,7 @@
 """instance identity: which installation a database belongs to (safe restores)
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 009
+Revises: 008
 Create Date: 2026-12-07 02:40:00
 
 The table starts empty. A database that has never sent a reminder takes the configured
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012'
-down_revision = '0008'
+revision = "009"
+down_revision = "008"
 branch_labels = None
 depends_on = None
 

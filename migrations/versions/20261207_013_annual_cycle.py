@@ -1,7 +1,7 @@
 """annual cycle: duties marked done, and an agreement's annual-cycle settings
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 013
+Revises: 012
 Create Date: 2026-12-07 06:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = "013"
+down_revision = "012"
 branch_labels = None
 depends_on = None
 

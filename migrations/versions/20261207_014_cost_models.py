@@ -1,7 +1,7 @@
 """cost models: per agreement, parties' figures, outcomes, index values, population on a day
 
-Revision ID: 0016b
-Revises: 0016
+Revision ID: 014
+Revises: 013
 Create Date: 2026-12-07 06:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016b'
-down_revision = '0016'
+revision = "014"
+down_revision = "013"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """documents: typed, versioned documents per agreement, stored or linked, and their search index
 
-Revision ID: 0015
-Revises: 0018
+Revision ID: 012
+Revises: 011
 Create Date: 2026-12-07 05:40:00
 
 New tables only; the agreement's old single link and diarienummer stay where they are. On
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 
-revision = '0015'
-down_revision = '0018'
+revision = "012"
+down_revision = "011"
 branch_labels = None
 depends_on = None
 

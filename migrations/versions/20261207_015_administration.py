@@ -1,8 +1,8 @@
 """administration in the browser: service accounts and scoped API keys, anonymised users,
 merged areas
 
-Revision ID: 0017
-Revises: 0016b
+Revision ID: 015
+Revises: 014
 Create Date: 2026-12-07 05:45:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0016b'
+revision = "015"
+down_revision = "014"
 branch_labels = None
 depends_on = None
 

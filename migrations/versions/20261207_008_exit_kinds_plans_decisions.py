@@ -1,7 +1,7 @@
 """exit kinds, per-plan exit checklists, per-party exit decisions, planner-owned tasks
 
-Revision ID: 0008
-Revises: 0009
+Revision ID: 008
+Revises: 007
 Create Date: 2026-12-07 02:30:00
 
 Existing data: an utträde (scope "party") becomes kind "withdrawal"; an exit of the whole
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008"
-down_revision = "0009"
+revision = "008"
+down_revision = "007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """search older document versions: document_search.older and a fourth index column
 
-Revision ID: 0020
-Revises: 0014
+Revision ID: 018
+Revises: 017
 Create Date: 2026-12-07 08:40:00
 
 Existing data: every document's earlier versions' texts (newest first) are copied into
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0020"
-down_revision = "0014"
+revision = "018"
+down_revision = "017"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """publication choices: what a kommun publishes beyond the default (responsible nämnd, follow-up
 results, budget and outcome) and whether its new agreements start out public
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 019
+Revises: 018
 Create Date: 2026-12-07 09:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0020'
+revision = "019"
+down_revision = "018"
 branch_labels = None
 depends_on = None
 

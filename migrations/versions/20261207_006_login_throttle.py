@@ -6,8 +6,8 @@ Failed logins now slow further tries (per account, per address and per both) ins
 locking the account: the counters get their own table, and the user's lockout columns go.
 Existing lockouts simply end; nothing else needs moving.
 
-Revision ID: 0011
-Revises: 0013
+Revision ID: 006
+Revises: 005
 Create Date: 2026-12-07 03:20:00
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0013'
+revision = "006"
+down_revision = "005"
 branch_labels = None
 depends_on = None
 

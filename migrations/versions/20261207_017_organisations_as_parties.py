@@ -1,7 +1,7 @@
 """organisations as parties, asymmetry as a flag, per-party reviews and responsibility
 
-Revision ID: 0014
-Revises: 0018b
+Revision ID: 017
+Revises: 016
 Create Date: 2026-12-07 05:30:00
 
 Existing data:
@@ -19,8 +19,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0014"
-down_revision = "0018b"
+revision = "017"
+down_revision = "016"
 branch_labels = None
 depends_on = None
 
@@ -198,9 +198,9 @@ def migrate_asymmetric(bind, now):
             audit.insert().values(
                 created_at=now,
                 actor_id=None,
-                actor_name="Migrering 0014",
+                actor_name="Migrering 017",
                 source="migration",
-                request_id="migration-0014",
+                request_id="migration-017",
                 action="update",
                 object_type="agreement",
                 object_id=str(agreement_id),

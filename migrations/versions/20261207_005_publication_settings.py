@@ -1,7 +1,7 @@
 """publication settings: what a kommun shows in the public register beyond the default
 
-Revision ID: 0013
-Revises: 0003
+Revision ID: 005
+Revises: 004
 Create Date: 2026-12-07 03:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0003'
+revision = "005"
+down_revision = "004"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """kommun settings: a kommun's own deadlines, reminder defaults and reminder sender
 
-Revision ID: 0018b
-Revises: 0017
+Revision ID: 016
+Revises: 015
 Create Date: 2026-12-07 06:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018b'
-down_revision = '0017'
+revision = "016"
+down_revision = "015"
 branch_labels = None
 depends_on = None
 

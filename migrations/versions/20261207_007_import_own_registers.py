@@ -1,7 +1,7 @@
 """import: external ids per kommun, imported_on, remembered column mappings
 
-Revision ID: 0009
-Revises: 0011
+Revision ID: 007
+Revises: 006
 Create Date: 2026-12-07 02:50:00
 
 """
@@ -11,8 +11,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0011"
+revision = "007"
+down_revision = "006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """reviews meetings reminders calendar
 
-Revision ID: 0004
-Revises: 0006
+Revision ID: 003
+Revises: 002
 Create Date: 2026-11-27 06:44:53.800015
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
-down_revision = '0006'
+revision = "003"
+down_revision = "002"
 branch_labels = None
 depends_on = None
 

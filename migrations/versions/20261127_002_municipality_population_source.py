@@ -1,7 +1,7 @@
 """municipality population source
 
-Revision ID: 0006
-Revises: 0001
+Revision ID: 002
+Revises: 001
 Create Date: 2026-11-27 06:46:50.221369
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0001'
+revision = "002"
+down_revision = "001"
 branch_labels = None
 depends_on = None
 

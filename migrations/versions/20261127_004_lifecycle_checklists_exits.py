@@ -1,7 +1,7 @@
 """lifecycle: checklist templates and items, phase changes, exits and exit tasks
 
-Revision ID: 0003
-Revises: 0004
+Revision ID: 004
+Revises: 003
 Create Date: 2026-11-27 07:06:03.611163
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0004'
+revision = "004"
+down_revision = "003"
 branch_labels = None
 depends_on = None
 

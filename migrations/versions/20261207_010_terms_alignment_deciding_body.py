@@ -1,8 +1,8 @@
 """terms: term and end alignment instead of renewal, first review date, deciding body per
 party, the day a notice reached the other parties
 
-Revision ID: 0007
-Revises: 0012
+Revision ID: 010
+Revises: 009
 Create Date: 2026-12-07 02:30:00
 
 Existing agreements keep their meaning: without an end date they run tills vidare
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0012'
+revision = "010"
+down_revision = "009"
 branch_labels = None
 depends_on = None
 

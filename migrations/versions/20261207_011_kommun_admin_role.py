@@ -1,7 +1,7 @@
 """kommun administrator role: user.role holds 'kommun_admin' (widened from 10 to 20 characters)
 
-Revision ID: 0018
-Revises: 0007
+Revision ID: 011
+Revises: 010
 Create Date: 2026-12-07 05:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0007'
+revision = "011"
+down_revision = "010"
 branch_labels = None
 depends_on = None
 
