@@ -69,7 +69,12 @@ def register_signal_receivers(app: Flask) -> None:
 
 def signal_receivers() -> list[tuple[Any, Any]]:
     """(signal, receiver) pairs, listed explicitly like the blueprints."""
-    return []
+    from coop_tracker.checklists.services import on_agreement_created
+    from coop_tracker.core.signals import agreement_created
+
+    return [
+        (agreement_created, on_agreement_created),
+    ]
 
 
 def register_blueprints(app: Flask) -> None:

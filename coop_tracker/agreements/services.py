@@ -45,8 +45,6 @@ from coop_tracker.agreements.rules import (
     role_rule_warnings,
 )
 from coop_tracker.audit.services import diff, plain, record, record_update
-from coop_tracker.checklists import services as checklists
-from coop_tracker.checklists.models import ChecklistPhase
 from coop_tracker.core import clock
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
@@ -55,6 +53,7 @@ from coop_tracker.core.errors import NotFound, PermissionDenied, StaleVersion, V
 from coop_tracker.core.i18n import _
 from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can, is_party
+from coop_tracker.core.signals import agreement_created
 from coop_tracker.municipalities.models import Area, Municipality
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.organisations.rules import KIND_LABELS
@@ -910,7 +909,7 @@ def create_agreement(
         agreement_id=agreement.id,
         changes=diff({}, agreement_snapshot(agreement)),
     )
-    checklists.instantiate(session, agreement, ChecklistPhase.BEFORE, actor=actor)
+    agreement_created.send(session, agreement=agreement, actor=actor)
     return Outcome(agreement, clean.warnings)
 
 

@@ -502,6 +502,13 @@ def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Ac
     return len(rows)
 
 
+def on_agreement_created(
+    session: Session, *, agreement: Agreement, actor: Actor, **_extra: Any
+) -> None:
+    """A new agreement gets its "before" list (``core.signals.agreement_created``)."""
+    instantiate(session, agreement, ChecklistPhase.BEFORE, actor=actor)
+
+
 # --------------------------------------------------------------------------- exit plans
 
 

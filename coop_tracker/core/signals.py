@@ -13,3 +13,9 @@ from __future__ import annotations
 from blinker import Namespace
 
 signals = Namespace()
+
+agreement_created = signals.signal("agreement-created")
+"""A new agreement and its parties are flushed and its "create" entry is in the audit log.
+Sent by ``agreements.services.create_agreement`` (web form, API, import, network, demo alike)
+with the session as sender and ``agreement`` and ``actor``; checklists give it its "before"
+list."""

@@ -82,8 +82,6 @@ KNOWN_UPWARD = {
     ("agreements.queries", "meetings.queries"),
     ("agreements.queries", "meetings.rules"),
     ("agreements.queries", "reviews.queries"),
-    ("agreements.services", "checklists.models"),
-    ("agreements.services", "checklists.services"),
     ("agreements.views", "checklists.queries"),
     ("agreements.views", "checklists.versions"),
     # The agreement page shows its current documents and the "gällande dokument" check.
