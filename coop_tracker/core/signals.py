@@ -19,3 +19,9 @@ agreement_created = signals.signal("agreement-created")
 Sent by ``agreements.services.create_agreement`` (web form, API, import, network, demo alike)
 with the session as sender and ``agreement`` and ``actor``; checklists give it its "before"
 list."""
+
+deadlines_changed = signals.signal("deadlines-changed")
+"""An agreement's dates moved (a notice given, a plan withdrawn, a task's due date changed, a
+review recorded): what the next reminder sweep sends must change now, not at the nightly
+planning. Sent by the lifecycle's exit services and by a saved review, with the session as
+sender and ``agreement`` and ``today``; reminders re-plan the agreement's rows."""

@@ -17,6 +17,7 @@ from coop_tracker.core.errors import (
 )
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
+from coop_tracker.core.signals import deadlines_changed
 from coop_tracker.lifecycle.models import (
     Exit,
     ExitScope,
@@ -87,7 +88,5 @@ def exits_of(session: Session, agreement: Agreement) -> list[Exit]:
 def replan_reminders(session: Session, agreement: Agreement, today: date) -> None:
     """Bring the agreement's reminder rows in line with its exits at once: a notice given, a
     plan withdrawn or a task's date changed must change what the next e-mail sweep sends, not
-    wait for the nightly planning."""
-    from coop_tracker.reminders.planner import plan_reminders
-
-    plan_reminders(session, today, agreement_ids=[agreement.id])
+    wait for the nightly planning (reminders re-plan on the signal)."""
+    deadlines_changed.send(session, agreement=agreement, today=today)

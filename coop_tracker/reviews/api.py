@@ -13,9 +13,9 @@ from coop_tracker.api.common import api_user, permission_required, utc, with_api
 from coop_tracker.api.schemas import ErrorSchema, PaginationQuerySchema, envelope, page_schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
+from coop_tracker.core.signals import deadlines_changed
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
-from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reviews.models import Review
 from coop_tracker.reviews.queries import reviews_for
 from coop_tracker.reviews.schemas import ReviewCreateSchema, ReviewSchema
@@ -107,7 +107,7 @@ class Reviews(MethodView):
         except ValidationFailed as error:
             db.session.rollback()
             raise with_api_field_names(error, {}) from None
-        plan_reminders(db.session, today(), agreement_ids=[agreement.id])
+        deadlines_changed.send(db.session, agreement=agreement, today=today())  # re-plan reminders
         db.session.commit()
         location = url_for("api_reviews.reviews", agreement_id=agreement.id)
         return review_payload(review), 201, {"Location": location}

@@ -16,6 +16,7 @@ from coop_tracker.core.errors import StaleVersion
 from coop_tracker.core.forms import amount_text, choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
+from coop_tracker.core.signals import deadlines_changed
 from coop_tracker.core.web import format_signed_money, save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings.rules import BODY_LABELS, BODY_SHORT
@@ -114,13 +115,6 @@ def cost_deviation_text(deviation: Decimal | None) -> str:
     return _("%(amount)s, enligt budget", amount=amount)
 
 
-def _replan(agreement_id: int) -> None:
-    """Recompute the agreement's reminders now that its next review date has moved."""
-    from coop_tracker.reminders.planner import plan_reminders
-
-    plan_reminders(db.session, today(), agreement_ids=[agreement_id])
-
-
 @bp.get("/<int:agreement_id>/reviews")
 @login_required
 def index(agreement_id: int) -> Any:
@@ -183,7 +177,8 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
                     actor=web_actor(),
                     today=today(),
                 )
-            _replan(agreement.id)
+            # The next review date moved: the agreement's reminders are planned again now.
+            deadlines_changed.send(db.session, agreement=agreement, today=today())
             return written
 
         outcome = save(write)

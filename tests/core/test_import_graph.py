@@ -89,13 +89,9 @@ KNOWN_UPWARD = {
     # Checklists know the exit plans their items belong to.
     ("checklists.queries", "lifecycle.models"),
     ("checklists.services", "lifecycle.models"),
-    # Saving a review re-plans reminders; reminders mail through the operations switch.
-    ("reviews.api", "reminders.planner"),
-    ("reviews.views", "reminders.planner"),
+    # Reminders mail through the operations switch.
     ("reminders.cli", "operations.services"),
     ("reminders.jobs", "operations.services"),
-    # An exit plan's change re-plans the agreement's reminders at once.
-    ("lifecycle.common", "reminders.planner"),
 }
 
 
