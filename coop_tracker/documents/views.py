@@ -27,7 +27,7 @@ from coop_tracker.documents.rules import TYPE_LABELS
 from coop_tracker.documents.search import search_documents
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle.models import Exit
-from coop_tracker.lifecycle.rules import shown_plan_title
+from coop_tracker.lifecycle.titles import shown_plan_title
 from coop_tracker.reviews.models import Review
 
 bp = Blueprint("documents", __name__)

@@ -39,6 +39,7 @@ from coop_tracker.checklists.services import (
     plan_items,
 )
 from coop_tracker.core.actor import Actor
+from coop_tracker.lifecycle.exit_rules import task_rows, whole_exit_kind
 from coop_tracker.lifecycle.models import (
     Exit,
     ExitScope,
@@ -47,7 +48,6 @@ from coop_tracker.lifecycle.models import (
     PhaseChange,
     TaskStatus,
 )
-from coop_tracker.lifecycle.rules import task_rows, whole_exit_kind
 
 CHUNK = 5000
 ID_CHUNK = 500

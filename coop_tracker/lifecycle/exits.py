@@ -34,19 +34,15 @@ from coop_tracker.lifecycle.common import (
     replan_reminders,
     task_owner,
 )
+from coop_tracker.lifecycle.exit_rules import EXIT_KIND_LABELS, KIND_SCOPE, whole_exit_kind
 from coop_tracker.lifecycle.models import (
     Exit,
     ExitKind,
     ExitScope,
     ExitStatus,
 )
-from coop_tracker.lifecycle.rules import (
-    EXIT_KIND_LABELS,
-    KIND_SCOPE,
-    default_plan_title,
-    whole_exit_kind,
-)
 from coop_tracker.lifecycle.tasks import open_plan_items, planned_due_dates, sync_plan
+from coop_tracker.lifecycle.titles import default_plan_title
 from coop_tracker.lifecycle.transitions import notice_still_standing, transition
 
 # --------------------------------------------------------------------------- exits

@@ -7,8 +7,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _l
+from coop_tracker.lifecycle.exit_rules import EXIT_KIND_LABELS, TASK_STATUS_LABELS
 from coop_tracker.lifecycle.plans import DecisionInput
-from coop_tracker.lifecycle.rules import EXIT_KIND_LABELS, TASK_STATUS_LABELS
 from coop_tracker.lifecycle.services import ExitInput, TaskInput
 
 

@@ -13,8 +13,9 @@ from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
 from coop_tracker.core.actor import display_name
 from coop_tracker.core.i18n import _
+from coop_tracker.lifecycle.exit_rules import EXIT_KIND_LABELS, EXIT_SCOPE_LABELS
 from coop_tracker.lifecycle.models import Exit, ExitScope, ExitTask, PhaseChange
-from coop_tracker.lifecycle.rules import EXIT_KIND_LABELS, EXIT_SCOPE_LABELS, shown_plan_title
+from coop_tracker.lifecycle.titles import shown_plan_title
 
 
 @dataclass

@@ -28,16 +28,12 @@ from coop_tracker.lifecycle.common import (
     party_name,
     replan_reminders,
 )
+from coop_tracker.lifecycle.exit_rules import TASK_STATUS_LABELS, task_rows, whole_exit_kind
 from coop_tracker.lifecycle.models import (
     Exit,
     ExitKind,
     ExitTask,
     TaskStatus,
-)
-from coop_tracker.lifecycle.rules import (
-    TASK_STATUS_LABELS,
-    task_rows,
-    whole_exit_kind,
 )
 
 # Days before the notice: the MBL negotiation ends before the decision, and the decision is

@@ -36,13 +36,9 @@ from coop_tracker.lifecycle.models import (
     ExitStatus,
     PhaseChange,
 )
-from coop_tracker.lifecycle.rules import (
-    TRANSITIONS,
-    TransitionRule,
-    rules_from,
-    shown_plan_title,
-)
+from coop_tracker.lifecycle.rules import TRANSITIONS, TransitionRule, rules_from
 from coop_tracker.lifecycle.tasks import sync_plan
+from coop_tracker.lifecycle.titles import shown_plan_title
 
 CHECKLIST_NAMES: dict[str, Any] = {
     ChecklistPhase.BEFORE: _l("Före-checklistan"),

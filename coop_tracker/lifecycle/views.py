@@ -27,6 +27,14 @@ from coop_tracker.core.validation import is_digits, is_row_id
 from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle import plans, services
+from coop_tracker.lifecycle.exit_rules import (
+    EXIT_KIND_HINTS,
+    EXIT_KIND_LABELS,
+    EXIT_SCOPE_LABELS,
+    EXIT_STATUS_LABELS,
+    TASK_STATUS_LABELS,
+    whole_exit_kind,
+)
 from coop_tracker.lifecycle.exits import exit_action
 from coop_tracker.lifecycle.forms import (
     AdoptForm,
@@ -39,17 +47,7 @@ from coop_tracker.lifecycle.forms import (
 )
 from coop_tracker.lifecycle.models import Exit, ExitKind, ExitStatus, ExitTask
 from coop_tracker.lifecycle.queries import plan_checklist, timeline
-from coop_tracker.lifecycle.rules import (
-    EXIT_KIND_HINTS,
-    EXIT_KIND_LABELS,
-    EXIT_SCOPE_LABELS,
-    EXIT_STATUS_LABELS,
-    PLAN_TITLES,
-    TASK_STATUS_LABELS,
-    shown_plan_title,
-    shown_task_text,
-    whole_exit_kind,
-)
+from coop_tracker.lifecycle.titles import PLAN_TITLES, shown_plan_title, shown_task_text
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>")
 

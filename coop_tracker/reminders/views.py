@@ -26,7 +26,7 @@ from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.i18n import _, _l, current_language
 from coop_tracker.core.web import public_base_url, save, web_actor
 from coop_tracker.extensions import db
-from coop_tracker.lifecycle.rules import shown_task_text
+from coop_tracker.lifecycle.titles import shown_task_text
 from coop_tracker.reminders import services
 from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm

@@ -251,7 +251,7 @@ def test_no_page_mixes_languages(app: Any, factory: Any, language: str) -> None:
 def test_a_plan_title_is_translated_only_as_the_app_gave_it(app: Any) -> None:
     from flask_babel import force_locale
 
-    from coop_tracker.lifecycle.rules import shown_plan_title
+    from coop_tracker.lifecycle.titles import shown_plan_title
 
     with app.test_request_context(), force_locale("en"):
         assert shown_plan_title("Avveckling av Räddningstjänst Dala Mitt") == (
@@ -276,7 +276,8 @@ def test_generated_texts_are_translated_and_typed_ones_kept(app: Any) -> None:
 
     from coop_tracker.audit.labels import shown_object_label
     from coop_tracker.core.i18n import shown_stored
-    from coop_tracker.lifecycle.rules import shown_task_text, task_rows
+    from coop_tracker.lifecycle.exit_rules import task_rows
+    from coop_tracker.lifecycle.titles import shown_task_text
     from coop_tracker.reminders.models import Kind
     from coop_tracker.reminders.rules import shown_title
 
