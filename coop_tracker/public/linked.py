@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coop_tracker.public.opendata import (
+from coop_tracker.public.fields import (
     AGREEMENT_FIELDS,
     DATE,
     DATETIME,
@@ -33,10 +33,8 @@ from coop_tracker.public.opendata import (
     PARTY_FIELDS,
     REVIEW_FIELDS,
     URL,
-    Meta,
-    json_item,
-    meta_json,
 )
+from coop_tracker.public.opendata import Meta, json_item, meta_json
 
 DCT = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"

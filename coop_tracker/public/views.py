@@ -13,12 +13,10 @@ many running agreements it has that are not published.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from flask import url_for as flask_url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
 from coop_tracker.agreements.forms import filters_from_request
@@ -32,9 +30,22 @@ from coop_tracker.core.validation import is_kommun_code, is_row_id
 from coop_tracker.core.web import public_base_url
 from coop_tracker.extensions import db, limiter
 from coop_tracker.municipalities.models import Area, Municipality
-from coop_tracker.network.queries import NetworkCache
-from coop_tracker.public import linked
+from coop_tracker.public import fields, linked
 from coop_tracker.public import opendata as od
+from coop_tracker.public.downloads import (
+    FILES,
+    absolute_url,
+    agreement_url,
+    catalogue_info,
+    document_file_url,
+    download,
+    downloads_of,
+    file_cache,
+    file_meta,
+    filter_args,
+    licence,
+    public_records,
+)
 from coop_tracker.public.models import EXTRAS
 from coop_tracker.public.queries import (
     data_version,
@@ -44,73 +55,15 @@ from coop_tracker.public.queries import (
     public_extras,
     public_filters,
 )
+from coop_tracker.public.records import agreement_record, honest_dates
 from coop_tracker.public.services import public_contacts, published_extras
 from coop_tracker.reviews.rules import GOAL_LABELS, RATING_LABELS, RATING_SHORT
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
-FILTER_KEYS = ("municipality", "form", "area", "phase", "q")
-
 
 def _open_data_limit() -> str:
     return current_app.config["OPEN_DATA_RATE_LIMIT"]
-
-
-def _absolute(endpoint: str, **values: Any) -> str:
-    return public_base_url() + flask_url_for(endpoint, **values)
-
-
-def _agreement_url(agreement_id: int) -> str:
-    return _absolute("public.detail", agreement_id=agreement_id)
-
-
-def _licence() -> tuple[str, str]:
-    url = current_app.config["OPEN_DATA_LICENSE_URL"]
-    name = current_app.config.get("OPEN_DATA_LICENSE_NAME") or linked.LICENCE_NAMES.get(url, url)
-    return url, name
-
-
-def _meta(filters: dict[str, str]) -> od.Meta:
-    licence_url, licence_name = _licence()
-    return od.Meta(
-        base_url=public_base_url(),
-        licence_url=licence_url,
-        licence_name=licence_name,
-        modified_at=last_modified(db.session),
-        generated_on=today(),
-        filters=filters,
-    )
-
-
-def _document_file_url(document_id: int) -> str:
-    return _absolute("documents.public_download", document_id=document_id)
-
-
-def _records(agreements: Sequence[Agreement], now: date) -> list[dict[str, Any]]:
-    extras = public_extras(db.session, [a.id for a in agreements])
-    return [
-        od.agreement_record(
-            a, derived_dates(a, now), extras[a.id], _agreement_url, now, _document_file_url
-        )
-        for a in agreements
-    ]
-
-
-def _filter_args(args: Any) -> dict[str, str]:
-    return {key: args[key] for key in FILTER_KEYS if args.get(key)}
-
-
-def _download(body: bytes, mimetype: str, filename: str | None, meta: od.Meta) -> Response:
-    """A file for anyone: CORS open, cacheable for a few minutes, with its last change."""
-    response = Response(body, content_type=mimetype)
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Link"] = f'<{meta.licence_url}>; rel="license"'
-    if meta.modified_at is not None:
-        response.last_modified = meta.modified_at
-    return response
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -137,20 +90,18 @@ def index() -> Any:
     now = today()
     extras = public_extras(db.session, [a.id for a in page.items])
     chosen = next((m for m in municipalities if m[0] == filters.municipality), None)
-    licence_url, licence_name = _licence()
+    licence_url, licence_name = licence()
     return render_template(
         "public/index.html",
         page=page,
-        rows=[
-            (a, od.honest_dates(a, derived_dates(a, now), extras[a.id], now)) for a in page.items
-        ],
+        rows=[(a, honest_dates(a, derived_dates(a, now), extras[a.id], now)) for a in page.items],
         filters=filters,
         problems=problems,
         municipalities=municipalities,
         areas=areas,
         chosen=chosen,
         counts=municipality_counts(db.session, chosen[0]) if chosen else None,
-        downloads=_downloads(_filter_args(request.args)),
+        downloads=downloads_of(filter_args(request.args)),
         modified_at=last_modified(db.session),
         licence_url=licence_url,
         licence_name=licence_name,
@@ -165,8 +116,8 @@ def detail(agreement_id: int) -> Any:
         abort(404)
     extras = public_extras(db.session, [agreement.id])[agreement.id]
     now = today()
-    record = od.agreement_record(
-        agreement, derived_dates(agreement, now), extras, _agreement_url, now, _document_file_url
+    record = agreement_record(
+        agreement, derived_dates(agreement, now), extras, agreement_url, now, document_file_url
     )
     names = {p.municipality_code: p.name for p in agreement.parties}
     current = [
@@ -178,7 +129,7 @@ def detail(agreement_id: int) -> Any:
         record=record,
         names=names,
         contacts=public_contacts(db.session, current),
-        term_labels=od.TERM_LABELS,
+        term_labels=fields.TERM_LABELS,
         show_bodies=any("responsible_body" in p for p in record["party_list"]),
         rating_labels=RATING_SHORT,
         goal_labels=GOAL_LABELS,
@@ -194,7 +145,7 @@ def municipality(code: str) -> Any:
     filters, _problems = filters_from_request({"municipality": code})
     agreements = public_agreements(db.session, filters)
     now = today()
-    records = _records(agreements, now)
+    records = public_records(agreements, now)
     rows = []
     for record in records:
         own = next(p for p in record["party_list"] if p["municipality"] == code)
@@ -205,7 +156,7 @@ def municipality(code: str) -> Any:
         counts=municipality_counts(db.session, code),
         running=[r for r in rows if r[0]["phase"] in ("active", "exiting") and not r[1]["left_on"]],
         former=[r for r in rows if r[0]["phase"] == "ended" or r[1]["left_on"]],
-        downloads=_downloads({"municipality": code}),
+        downloads=downloads_of({"municipality": code}),
         contact=public_contacts(db.session, [code]).get(code),
         rating_labels=RATING_SHORT,
         extras=[EXTRA_LABELS[key] for key in _extras_of(code)],
@@ -215,22 +166,22 @@ def municipality(code: str) -> Any:
 @bp.get("/open-data")
 def open_data() -> Any:
     """The open data documented field by field, with its licence and its addresses."""
-    licence_url, licence_name = _licence()
+    licence_url, licence_name = licence()
     seen: set[str] = set()
     anchors: dict[tuple[str, str], str] = {}
     tables = (
-        ("agreement", od.AGREEMENT_FIELDS),
-        ("nested", od.NESTED_FIELDS),
-        ("party", od.PARTY_FIELDS),
-        ("history", od.HISTORY_FIELDS),
-        ("exit", od.EXIT_FIELDS),
-        ("exit_decision", od.EXIT_DECISION_FIELDS),
-        ("document", od.DOCUMENT_FIELDS),
-        ("review", od.REVIEW_FIELDS),
-        ("file", od.FILE_FIELDS),
+        ("agreement", fields.AGREEMENT_FIELDS),
+        ("nested", fields.NESTED_FIELDS),
+        ("party", fields.PARTY_FIELDS),
+        ("history", fields.HISTORY_FIELDS),
+        ("exit", fields.EXIT_FIELDS),
+        ("exit_decision", fields.EXIT_DECISION_FIELDS),
+        ("document", fields.DOCUMENT_FIELDS),
+        ("review", fields.REVIEW_FIELDS),
+        ("file", fields.FILE_FIELDS),
     )
-    for table, fields in tables:
-        for field in fields:
+    for table, table_fields in tables:
+        for field in table_fields:
             if field.key not in seen:
                 anchors[(table, field.key)] = field.key
                 seen.add(field.key)
@@ -238,15 +189,15 @@ def open_data() -> Any:
         "public/open_data.html",
         tables=dict(tables),
         anchors=anchors,
-        kinds=od.KIND_LABELS,
-        downloads=_downloads({}),
+        kinds=fields.KIND_LABELS,
+        downloads=downloads_of({}),
         licence_url=licence_url,
         licence_name=licence_name,
         is_cc0=licence_url == linked.CC0,
         modified_at=last_modified(db.session),
         rate_limit=_open_data_limit(),
         base_url=public_base_url(),
-        term_labels=od.TERM_LABELS,
+        term_labels=fields.TERM_LABELS,
         rating_labels=RATING_LABELS,
         goal_labels=GOAL_LABELS,
     )
@@ -254,34 +205,17 @@ def open_data() -> Any:
 
 # --- files ----------------------------------------------------------------------------------
 
-FILES: dict[str, tuple[str, str, str]] = {
-    # endpoint: (media type, EU file type, filename)
-    "public.agreements_csv": ("text/csv", "CSV", "samverkan.csv"),
-    "public.agreements_semicolon_csv": ("text/csv", "CSV", "samverkan-semikolon.csv"),
-    "public.parties_csv": ("text/csv", "CSV", "parter.csv"),
-    "public.parties_semicolon_csv": ("text/csv", "CSV", "parter-semikolon.csv"),
-    "public.documents_csv": ("text/csv", "CSV", "dokument.csv"),
-    "public.documents_semicolon_csv": ("text/csv", "CSV", "dokument-semikolon.csv"),
-    "public.agreements_json": ("application/json", "JSON", ""),
-    "public.agreements_jsonld": ("application/ld+json", "JSON_LD", ""),
-}
-
-
-def _downloads(args: dict[str, Any]) -> list[tuple[str, str]]:
-    """(endpoint, URL with the filters) of every register file."""
-    return [(endpoint, flask_url_for(endpoint, **args)) for endpoint in FILES]
-
 
 def _register_file(build: Callable[[list[dict[str, Any]], od.Meta], bytes], endpoint: str) -> Any:
     filters, problems = filters_from_request(request.args)
     if problems:
         return _bad_filters(problems)
-    args = _filter_args(request.args)
-    meta = _meta(args)
+    args = filter_args(request.args)
+    meta = file_meta(args)
 
     def render() -> bytes:
         agreements = public_agreements(db.session, filters)
-        return build(_records(agreements, meta.generated_on), meta)
+        return build(public_records(agreements, meta.generated_on), meta)
 
     # The whole register (what harvesters and most people fetch) is built once per data
     # version and day: 10,000 agreements take seconds to load and write. Filtered files are
@@ -298,16 +232,9 @@ def _register_file(build: Callable[[list[dict[str, Any]], od.Meta], bytes], endp
             meta.licence_name,
             current_language(),
         )
-        body = _file_cache().get(key, render)
+        body = file_cache().get(key, render)
     mimetype, _format, filename = FILES[endpoint]
-    return _download(body, f"{mimetype}; charset=utf-8", filename or None, meta)
-
-
-def _file_cache() -> NetworkCache:
-    extensions = current_app.extensions
-    if "open_data_cache" not in extensions:
-        extensions["open_data_cache"] = NetworkCache(current_app.config["OPEN_DATA_CACHE_SIZE"])
-    return extensions["open_data_cache"]
+    return download(body, f"{mimetype}; charset=utf-8", filename or None, meta)
 
 
 def _bad_filters(problems: dict[str, str]) -> Any:
@@ -396,108 +323,15 @@ def agreements_jsonld() -> Any:
     )
 
 
-def _catalogue_info() -> linked.CatalogueInfo:
-    config = current_app.config
-    licence_url, _name = _licence()
-    modified = last_modified(db.session)
-
-    def dist(endpoint: str, slug: str, title: tuple[str, str], description: str) -> Any:
-        mimetype, eu_format, _filename = FILES.get(endpoint, ("", "", ""))
-        if endpoint == "public.network_graphml":
-            mimetype, eu_format = "application/graphml+xml", "XML"
-        elif endpoint == "public.network_json":
-            mimetype, eu_format = "application/json", "JSON"
-        return linked.Distribution(
-            slug, _absolute(endpoint), mimetype, eu_format, title[0], title[1], description
-        )
-
-    register = [
-        dist(
-            "public.agreements_csv",
-            "agreements-csv",
-            ("Samverkan (CSV, komma)", "Agreements (CSV, comma)"),
-            "En rad per samverkan. Kommaseparerad, decimalpunkt, UTF-8.",
-        ),
-        dist(
-            "public.agreements_semicolon_csv",
-            "agreements-csv-semicolon",
-            ("Samverkan (CSV för Excel)", "Agreements (CSV for Excel)"),
-            "En rad per samverkan. Semikolon, decimalkomma, UTF-8 med BOM.",
-        ),
-        dist(
-            "public.parties_csv",
-            "parties-csv",
-            ("Parter (CSV, komma)", "Parties (CSV, comma)"),
-            "En rad per part: roll, beslut med diarienummer och kommunens kostnad.",
-        ),
-        dist(
-            "public.parties_semicolon_csv",
-            "parties-csv-semicolon",
-            ("Parter (CSV för Excel)", "Parties (CSV for Excel)"),
-            "En rad per part. Semikolon, decimalkomma, UTF-8 med BOM.",
-        ),
-        dist(
-            "public.documents_csv",
-            "documents-csv",
-            ("Dokument (CSV, komma)", "Documents (CSV, comma)"),
-            "En rad per dokument: typ, titel, diarienummer, beslut och giltighet; filen bara "
-            "där kommunen har gjort den publik.",
-        ),
-        dist(
-            "public.documents_semicolon_csv",
-            "documents-csv-semicolon",
-            ("Dokument (CSV för Excel)", "Documents (CSV for Excel)"),
-            "En rad per dokument. Semikolon, decimalkomma, UTF-8 med BOM.",
-        ),
-        dist(
-            "public.agreements_json",
-            "agreements-json",
-            ("Samverkan (JSON)", "Agreements (JSON)"),
-            "Varje samverkan med parter, fasbyten, beslutade utträden och dokument.",
-        ),
-        dist(
-            "public.agreements_jsonld",
-            "agreements-jsonld",
-            ("Samverkan (JSON-LD)", "Agreements (JSON-LD)"),
-            "Samma uppgifter som länkade data.",
-        ),
-    ]
-    network = [
-        dist(
-            "public.network_graphml",
-            "network-graphml",
-            ("Nätverk (GraphML)", "Network (GraphML)"),
-            "Kommuner som noder, gemensam samverkan som kanter; för Gephi och liknande.",
-        ),
-        dist(
-            "public.network_json",
-            "network-json",
-            ("Nätverk (JSON)", "Network (JSON)"),
-            "Samma nätverk som nod-länk-JSON (networkx).",
-        ),
-    ]
-    return linked.CatalogueInfo(
-        base_url=public_base_url(),
-        publisher_name=config.get("OPEN_DATA_PUBLISHER_NAME") or "Samverkanskollen",
-        publisher_uri=config.get("OPEN_DATA_PUBLISHER_URI") or None,
-        contact_email=config.get("OPEN_DATA_CONTACT_EMAIL") or None,
-        licence_url=licence_url,
-        modified_on=modified.date().isoformat() if modified else None,
-        register=register,
-        network=network,
-        api_url=_absolute("public.api_agreements"),
-    )
-
-
 @bp.get("/catalog.jsonld")
 @limiter.limit(_open_data_limit)
 def catalog_jsonld() -> Any:
     """The DCAT-AP-SE description of the open data, as JSON-LD."""
-    return _download(
-        linked.catalogue_jsonld(_catalogue_info()),
+    return download(
+        linked.catalogue_jsonld(catalogue_info()),
         "application/ld+json; charset=utf-8",
         None,
-        _meta({}),
+        file_meta({}),
     )
 
 
@@ -505,24 +339,25 @@ def catalog_jsonld() -> Any:
 @limiter.limit(_open_data_limit)
 def catalog_rdf() -> Any:
     """The same catalogue as RDF/XML, for Sveriges dataportal's harvester."""
-    return _download(
-        linked.catalogue_rdfxml(_catalogue_info()),
+    return download(
+        linked.catalogue_rdfxml(catalogue_info()),
         "application/rdf+xml; charset=utf-8",
         None,
-        _meta({}),
+        file_meta({}),
     )
 
 
 def _public_network_file(fmt: str) -> Any:
     from coop_tracker.network import graph as g
+    from coop_tracker.network.exports import annotate, export
     from coop_tracker.network.queries import get_network
 
     network = get_network(db.session, None, g.GraphFilters(), restrict=False, public=True)
-    graph = g.annotate(network.complete().graph, network.measures)
+    graph = annotate(network.complete().graph, network.measures)
     mimetype = "application/graphml+xml" if fmt == "graphml" else "application/json"
     mimetype += "; charset=utf-8"
     filename = "samverkansnatverk.graphml" if fmt == "graphml" else None
-    return _download(g.export(graph, fmt), mimetype, filename, _meta({}))
+    return download(export(graph, fmt), mimetype, filename, file_meta({}))
 
 
 @bp.get("/network.graphml")
@@ -551,8 +386,8 @@ def api_agreements() -> Any:
     if problems:
         return _bad_filters(problems)
     page = search_agreements(db.session, public_filters(filters), None, restrict=False)
-    meta = _meta(_filter_args(request.args))
-    records = _records(page.items, meta.generated_on)
+    meta = file_meta(filter_args(request.args))
+    records = public_records(page.items, meta.generated_on)
     body = {
         **od.meta_json(meta),
         "items": [od.json_item(r) for r in records],
@@ -560,7 +395,7 @@ def api_agreements() -> Any:
         "page": page.page,
         "per_page": page.per_page,
     }
-    return _download(od.dumps(body), "application/json", None, meta)
+    return download(od.dumps(body), "application/json", None, meta)
 
 
 @bp.get("/api/agreements/<int:agreement_id>")
@@ -574,11 +409,11 @@ def api_agreement(agreement_id: int) -> Any:
         ).first()
     if agreement is None or not is_public_record(agreement):
         abort(404)
-    meta = _meta({})
-    record = _records([agreement], meta.generated_on)[0]
+    meta = file_meta({})
+    record = public_records([agreement], meta.generated_on)[0]
     body = {**od.meta_json(meta), **od.json_item(record)}
     body.pop("filters")
-    return _download(od.dumps(body), "application/json", None, meta)
+    return download(od.dumps(body), "application/json", None, meta)
 
 
 EXTRA_LABELS: dict[str, Any] = {
@@ -609,7 +444,7 @@ def api_municipality(code: str) -> Any:
         "published_running_agreements": counts.public,
         "contact": public_contacts(db.session, [code]).get(code),
         "published_extras": _extras_of(code),
-        "agreements_url": _absolute("public.api_agreements", municipality=code),
-        "page_url": _absolute("public.municipality", code=code),
+        "agreements_url": absolute_url("public.api_agreements", municipality=code),
+        "page_url": absolute_url("public.municipality", code=code),
     }
-    return _download(od.dumps(body), "application/json", None, _meta({}))
+    return download(od.dumps(body), "application/json", None, file_meta({}))

@@ -523,7 +523,7 @@ def test_a_running_agreement_past_its_fixed_end_says_so(client, factory):
 def test_the_term_model_of_the_agreement_is_used_where_it_has_one():
     from types import SimpleNamespace
 
-    from coop_tracker.public.opendata import term_of
+    from coop_tracker.public.records import term_of
 
     stored = SimpleNamespace(term="fixed_then_indefinite", end_on=date(2018, 5, 31))
     assert term_of(stored) == "fixed_then_indefinite"
