@@ -25,6 +25,7 @@ from coop_tracker.api.schemas import (
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.extensions import db
 from coop_tracker.network import graph as g
+from coop_tracker.network.exports import annotate
 from coop_tracker.network.forms import VIEWS, parse_filters
 from coop_tracker.network.queries import get_network, get_similar, load_reference
 
@@ -164,7 +165,7 @@ class GraphResource(MethodView):
         view = args.get("view") or "graph"
 
         def build() -> bytes:
-            graph = g.annotate(network.graph, network.measures)
+            graph = annotate(network.graph, network.measures)
             if view == "bipartite":
                 graph = g.build_bipartite(graph, network.data)
             data = nx.node_link_data(graph, edges="edges")

@@ -8,6 +8,7 @@ import click
 
 from coop_tracker.extensions import db
 from coop_tracker.network import graph as g
+from coop_tracker.network.exports import EXPORT_FORMATS, annotate, export
 from coop_tracker.network.forms import parse_filters
 from coop_tracker.network.queries import get_network, load_reference
 
@@ -18,7 +19,7 @@ def graph_group() -> None:
 
 
 @graph_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(g.EXPORT_FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--area", help="Samverkansområdets slug, t.ex. raddningstjanst.")
 @click.option("--form", "form_", help="Samverkansform, t.ex. avtalssamverkan.")
@@ -60,10 +61,10 @@ def export_command(
     if problems:
         raise click.UsageError(" ".join(f"--{k}: {v}" for k, v in problems.items()))
     network = get_network(db.session, None, filters, restrict=False).complete()
-    graph = g.annotate(network.graph, network.measures)
+    graph = annotate(network.graph, network.measures)
     if bipartite:
         graph = g.build_bipartite(graph, network.data)
-    output.write_bytes(g.export(graph, fmt))
+    output.write_bytes(export(graph, fmt))
     click.echo(
         f"Skrev {output}: {graph.number_of_nodes()} noder, {graph.number_of_edges()} kanter "
         f"({g.describe_filters(filters, network.data)})."

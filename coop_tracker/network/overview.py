@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from coop_tracker.network.graph import COUNTY_GRID, Measures, is_organisation
+from coop_tracker.network.graph import is_organisation
+from coop_tracker.network.layout import COUNTY_GRID
+from coop_tracker.network.measures import Measures
 
 OVERVIEWS: tuple[str, ...] = ("county", "skr_group", "community")
 MISSING = "-"  # the key of kommuner without a value (no SKR group fetched, no partner)

@@ -30,16 +30,18 @@ from coop_tracker.network.graph import (
     ORGANISATION_PREFIX,
     AgreementRow,
     GraphFilters,
-    Measures,
     MunicipalityRow,
     NetworkData,
     OrganisationRow,
     PartyRow,
-    add_betweenness,
     build_graph,
+    select_agreements,
+)
+from coop_tracker.network.measures import (
+    Measures,
+    add_betweenness,
     communities_of,
     compute_measures,
-    select_agreements,
     use_groups,
 )
 from coop_tracker.network.similarity import SimilarityResult, find_similar

@@ -36,9 +36,11 @@ from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
+from coop_tracker.network import exports, layout
 from coop_tracker.network import graph as g
 from coop_tracker.network import overview as ov
 from coop_tracker.network.forms import AdoptForm, Display, parse_display, parse_filters
+from coop_tracker.network.measures import NodeMeasures
 from coop_tracker.network.queries import (
     Network,
     Reference,
@@ -364,11 +366,11 @@ def graph_json() -> Any:
 
     def build() -> bytes:
         if display.view == "bipartite":
-            payload = g.bipartite_payload(
+            payload = layout.bipartite_payload(
                 g.build_bipartite(network.graph, network.data), filters.municipality
             )
         else:
-            payload = g.canvas_payload(network.graph, network.measures, filters.municipality)
+            payload = layout.canvas_payload(network.graph, network.measures, filters.municipality)
             payload["group_labels"] = {k: str(v) for k, v in SKR_GROUP_LABELS.items()}
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -393,7 +395,7 @@ def panel_payload(network: Network, code: str, reference: Reference) -> dict[str
     """The side panel's data (also used by the page for the focused kommun)."""
     names = node_names(network)
     muni = next(m for m in reference.municipalities if m.code == code)
-    m = network.measures.nodes.get(code) or g.NodeMeasures(code=code)
+    m = network.measures.nodes.get(code) or NodeMeasures(code=code)
     agreements = network.agreements_of(code)
     labels = reference.area_labels
     items = []
@@ -456,7 +458,7 @@ def panel_payload(network: Network, code: str, reference: Reference) -> dict[str
 def export(fmt: str) -> Any:
     """GraphML, GEXF or node-link JSON of the network with the page's filters."""
     _check_view()
-    if fmt not in g.EXPORT_FORMATS:
+    if fmt not in exports.EXPORT_FORMATS:
         abort(404)
     reference = load_reference(db.session, current_language())
     filters, problems, display = _request_filters(reference)
@@ -465,10 +467,10 @@ def export(fmt: str) -> Any:
     network = get_network(db.session, current_user, filters, reference=reference).complete()
 
     def build() -> bytes:
-        graph = g.annotate(network.graph, network.measures)
+        graph = exports.annotate(network.graph, network.measures)
         if display.view == "bipartite":
             graph = g.build_bipartite(graph, network.data)
-        return g.export(graph, fmt)
+        return exports.export(graph, fmt)
 
     body = network.memoised(f"export:{display.view}:{fmt}", build)
     name = "samverkansnatverk" + ("-bipartit" if display.view == "bipartite" else "")

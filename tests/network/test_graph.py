@@ -10,6 +10,8 @@ import networkx as nx
 import pytest
 
 from coop_tracker.network import graph as g
+from coop_tracker.network import layout
+from coop_tracker.network import measures as nm
 from coop_tracker.network.graph import GraphFilters
 from tests.network.rows import small
 from tests.network.synthetic import national
@@ -114,14 +116,14 @@ def independent_graph(data, phases=("active", "exiting")):
 def test_measures_match_networkx_computed_independently(data):
     filters = GraphFilters()
     graph = g.build_graph(data, filters)
-    measures = g.compute_measures(graph, data, filters)
+    measures = nm.compute_measures(graph, data, filters)
     expected = independent_graph(data)
     assert edges(graph) == edges(expected)
     betweenness = nx.betweenness_centrality(expected)
     louvain = nx.community.louvain_communities(
         expected.subgraph([n for n in expected if expected.degree(n)]),
         weight="weight",
-        seed=g.COMMUNITY_SEED,
+        seed=nm.COMMUNITY_SEED,
     )
     assert {frozenset(c) for c in measures.communities} == {frozenset(c) for c in louvain}
     for code in expected.nodes:
@@ -139,7 +141,7 @@ def test_measures_match_networkx_computed_independently(data):
 def test_role_counts_and_dependency_on_a_host():
     data = small()
     filters = GraphFilters()
-    measures = g.compute_measures(g.build_graph(data, filters), data, filters).nodes
+    measures = nm.compute_measures(g.build_graph(data, filters), data, filters).nodes
     roles = Counter()
     for agreement in data.agreements:
         if agreement.phase in ("active", "exiting"):
@@ -165,7 +167,7 @@ def test_role_counts_and_dependency_on_a_host():
 
 def test_kommuner_cooperating_on_nothing_in_an_area():
     data = small()
-    assert g.not_cooperating(data, GraphFilters(area="raddningstjanst")) == [
+    assert nm.not_cooperating(data, GraphFilters(area="raddningstjanst")) == [
         "0114",
         "0180",
         "2021",
@@ -173,18 +175,18 @@ def test_kommuner_cooperating_on_nothing_in_an_area():
         "2039",
     ]
     # Älvdalen's only "kultur" agreement has no other party left.
-    assert "2039" in g.not_cooperating(data, GraphFilters(area="kultur"))
+    assert "2039" in nm.not_cooperating(data, GraphFilters(area="kultur"))
     # A county filter does not hide partners in other counties.
-    assert g.not_cooperating(data, GraphFilters(county="01", area="overformyndare")) == []
+    assert nm.not_cooperating(data, GraphFilters(county="01", area="overformyndare")) == []
 
 
 def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_limit(monkeypatch):
     data = national(agreements=600, seed=5)
     graph = g.build_graph(data, GraphFilters())
-    monkeypatch.setattr(g, "BETWEENNESS_EXACT_MAX_EDGES", 10)
-    monkeypatch.setattr(g, "BETWEENNESS_SAMPLE", 50)
-    first = g.compute_measures(graph, data, GraphFilters())
-    second = g.compute_measures(graph, data, GraphFilters())
+    monkeypatch.setattr(nm, "BETWEENNESS_EXACT_MAX_EDGES", 10)
+    monkeypatch.setattr(nm, "BETWEENNESS_SAMPLE", 50)
+    first = nm.compute_measures(graph, data, GraphFilters())
+    second = nm.compute_measures(graph, data, GraphFilters())
     assert not first.betweenness_exact
     assert {c: m.betweenness for c, m in first.nodes.items()} == {
         c: m.betweenness for c, m in second.nodes.items()
@@ -194,10 +196,10 @@ def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_limit(monkeypat
 def test_deferred_betweenness_is_filled_in_later():
     data = small()
     graph = g.build_graph(data, GraphFilters())
-    measures = g.compute_measures(graph, data, GraphFilters(), with_betweenness=False)
+    measures = nm.compute_measures(graph, data, GraphFilters(), with_betweenness=False)
     assert not measures.has_betweenness
     assert measures.nodes["2023"].betweenness == 0.0
-    g.add_betweenness(graph, measures)
+    nm.add_betweenness(graph, measures)
     assert measures.has_betweenness
     assert measures.nodes["2023"].betweenness == pytest.approx(
         nx.betweenness_centrality(independent_graph(data))["2023"]
@@ -207,31 +209,32 @@ def test_deferred_betweenness_is_filled_in_later():
 def test_whole_country_layout_is_deterministic_and_keeps_kommuner_apart():
     data = national()
     graph = g.build_graph(data, GraphFilters())
-    measures = g.compute_measures(graph, data, GraphFilters(), with_betweenness=False)
-    positions, labels = g.county_layout(graph, measures)
-    again, _ = g.county_layout(graph, measures)
+    measures = nm.compute_measures(graph, data, GraphFilters(), with_betweenness=False)
+    positions, labels = layout.county_layout(graph, measures)
+    again, _ = layout.county_layout(graph, measures)
     assert positions == again
     assert len(positions) == 290 and len(labels) == 21
     points = list(positions.values())
     closest = min(math.dist(a, b) for a, b in combinations(points, 2))
-    assert closest >= g.NODE_SPACING * 0.8
+    assert closest >= layout.NODE_SPACING * 0.8
     # Counties do not overlap: each kommun is nearer its own county's centre than any other's.
     centres = {
-        county: (x * g.GRID_UNIT, y * g.GRID_UNIT) for county, (x, y) in g.COUNTY_GRID.items()
+        county: (x * layout.GRID_UNIT, y * layout.GRID_UNIT)
+        for county, (x, y) in layout.COUNTY_GRID.items()
     }
     for code, point in positions.items():
         own = graph.nodes[code]["county_code"]
         nearest = min(centres, key=lambda c: math.dist(centres[c], point))
         assert nearest == own, code
-    community_positions, _ = g.community_layout(graph, measures)
+    community_positions, _ = layout.community_layout(graph, measures)
     assert set(community_positions) == set(positions)
 
 
 def test_canvas_payload_has_every_node_edge_and_position():
     data = small()
     graph = g.build_graph(data, GraphFilters())
-    measures = g.compute_measures(graph, data, GraphFilters())
-    payload = g.canvas_payload(graph, measures)
+    measures = nm.compute_measures(graph, data, GraphFilters())
+    payload = layout.canvas_payload(graph, measures)
     assert len(payload["nodes"]) == 8 and len(payload["edges"]) == 8
     mora = next(n for n in payload["nodes"] if n["id"] == "2062")
     assert mora["partners"] == 4 and mora["community"] is not None
@@ -244,8 +247,8 @@ def test_bipartite_payload_refuses_to_draw_too_many_agreements():
     data = small()
     graph = g.build_graph(data, GraphFilters())
     bipartite = g.build_bipartite(graph, data)
-    assert g.bipartite_payload(bipartite, limit=2)["too_many"] is True
-    payload = g.bipartite_payload(bipartite, "2062")
+    assert layout.bipartite_payload(bipartite, limit=2)["too_many"] is True
+    payload = layout.bipartite_payload(bipartite, "2062")
     assert payload["agreement_count"] == 5
     depth = {n["id"]: n["depth"] for n in payload["nodes"]}
     assert depth["m:2062"] == 0 and depth["a:3"] == 1 and depth["m:2034"] == 2

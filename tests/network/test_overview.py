@@ -10,6 +10,7 @@ import pytest
 
 from coop_tracker.network import graph as g
 from coop_tracker.network import overview as ov
+from coop_tracker.network.measures import compute_measures
 from tests.network import synthetic
 
 BOX = re.compile(r'data-label-box="([\d.]+),([\d.]+),([\d.]+),([\d.]+)"')
@@ -28,7 +29,7 @@ def country():
     )
     filters = g.GraphFilters()
     graph = g.build_graph(data, filters)
-    return data, graph, g.compute_measures(graph, data, filters, with_betweenness=False)
+    return data, graph, compute_measures(graph, data, filters, with_betweenness=False)
 
 
 def names(data):
