@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
-from coop_tracker.operations.models import InstanceIdentity
+from coop_tracker.reminders.models import InstanceIdentity
 
 
 def _revision() -> str:
@@ -34,8 +34,9 @@ def upgrade_command() -> None:
     from coop_tracker.core.health import expected_heads
     from coop_tracker.core.i18n import LANGUAGES
     from coop_tracker.municipalities.services import seed_reference_data
-    from coop_tracker.operations.services import check_translations, mail_permission
+    from coop_tracker.operations.services import check_translations
     from coop_tracker.organisations.services import seed_organisations
+    from coop_tracker.reminders.identity import mail_permission
 
     actor = Actor.system("cli")
     before = _revision()
@@ -87,7 +88,7 @@ def instance_group() -> None:
 @with_appcontext
 def instance_show_command() -> None:
     """Show the database's and the configuration's identity, and whether mail is sent."""
-    from coop_tracker.operations.services import IDENTITY_ROW, mail_permission
+    from coop_tracker.reminders.identity import IDENTITY_ROW, mail_permission
 
     row = db.session.get(InstanceIdentity, IDENTITY_ROW)
     click.echo(f"Konfigurationen (INSTANCE_ID): {current_app.config.get('INSTANCE_ID')}")
@@ -114,7 +115,7 @@ def instance_confirm_command(yes: bool, who: str) -> None:
     """Confirm that this database is this installation's own: its reminders are sent from
     here from now on. Run it on the production server only (after a restore there, or once
     after upgrading an installation that sent reminders before identities existed)."""
-    from coop_tracker.operations.services import confirm_instance
+    from coop_tracker.reminders.identity import confirm_instance
 
     configured = current_app.config.get("INSTANCE_ID")
     if not yes:

@@ -163,7 +163,7 @@ def build_scheduler(app: Flask, scheduler: Any = None) -> Any:
 def scheduler_run_command() -> None:
     """Run the scheduler in the foreground (Ctrl+C stops it)."""
     from coop_tracker.core.actor import Actor
-    from coop_tracker.operations.services import mail_permission
+    from coop_tracker.reminders.identity import mail_permission
 
     scheduler = build_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
     permission = mail_permission(db.session, current_app.config, actor=Actor.system("scheduler"))

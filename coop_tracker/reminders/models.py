@@ -79,3 +79,16 @@ class Reminder(Base):
     @property
     def is_overdue_notice(self) -> bool:
         return self.lead_days == OVERDUE
+
+
+class InstanceIdentity(Base):
+    """Which installation this database belongs to. Reminder e-mails are sent only when it
+    matches the ``INSTANCE_ID`` of the process that would send them: a restored or copied
+    database on another server keeps quiet until an administrator confirms it."""
+
+    __tablename__ = "instance_identity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    instance_id: Mapped[str] = mapped_column(String(100))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[str] = mapped_column(String(200))

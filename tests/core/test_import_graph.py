@@ -89,9 +89,6 @@ KNOWN_UPWARD = {
     # Checklists know the exit plans their items belong to.
     ("checklists.queries", "lifecycle.models"),
     ("checklists.services", "lifecycle.models"),
-    # Reminders mail through the operations switch.
-    ("reminders.cli", "operations.services"),
-    ("reminders.jobs", "operations.services"),
 }
 
 

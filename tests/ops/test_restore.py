@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select, update
 
 from coop_tracker import create_app
 from coop_tracker.extensions import db
-from coop_tracker.operations.models import InstanceIdentity
 from coop_tracker.reminders.jobs import send_due
+from coop_tracker.reminders.models import InstanceIdentity
 from coop_tracker.reminders.planner import plan_reminders
 from tests.conftest import USE_POSTGRES, _config
 from tests.reminders.conftest import TODAY

@@ -13,7 +13,7 @@ from coop_tracker.agreements.models import Agreement, Contact
 from coop_tracker.checklists.models import ChecklistTemplate
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
-from coop_tracker.operations.models import InstanceIdentity
+from coop_tracker.reminders.models import InstanceIdentity
 from tests.conftest import _config
 
 PASSWORD = "ett-langt-och-ovanligt-losenord-2026"
