@@ -1,0 +1,74 @@
+"""Archiving and restoring an agreement: hidden from everyone but administrators, nothing is
+deleted, and the reason is kept in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from coop_tracker.agreements.models import Agreement
+from coop_tracker.audit.services import record
+from coop_tracker.core import validation as v
+from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import utcnow
+from coop_tracker.core.errors import PermissionDenied, ValidationFailed
+from coop_tracker.core.i18n import _
+from coop_tracker.core.permissions import can
+
+ARCHIVE_REASON_MAX = 2000
+
+
+def archive_agreement(
+    session: Session, agreement: Agreement, reason: Any, *, actor: Actor
+) -> Agreement:
+    """Hide an agreement from everyone but administrators; nothing is deleted and an admin can
+    restore it. The reason is required and kept in the audit log."""
+    if actor.user is not None and not can(actor.user, "agreement.archive", agreement):
+        raise PermissionDenied()
+    errors = v.Errors()
+    reason = v.text(
+        reason,
+        "reason",
+        _("Skäl till arkiveringen"),
+        errors,
+        max_length=ARCHIVE_REASON_MAX,
+        required=True,
+        multiline=True,
+    )
+    if errors:
+        raise ValidationFailed(dict(errors))
+    if agreement.archived_at is None:
+        agreement.archived_at = utcnow()
+        session.flush()
+        record(
+            session,
+            actor,
+            action="archive",
+            object_type="agreement",
+            object_id=agreement.id,
+            label=agreement.title,
+            agreement_id=agreement.id,
+            changes={"archived": [False, True], "archive_reason": [None, reason]},
+        )
+    return agreement
+
+
+def restore_agreement(session: Session, agreement: Agreement, *, actor: Actor) -> Agreement:
+    """Bring an archived agreement back."""
+    if actor.user is not None and not can(actor.user, "agreement.restore", agreement):
+        raise PermissionDenied()
+    if agreement.archived_at is not None:
+        agreement.archived_at = None
+        session.flush()
+        record(
+            session,
+            actor,
+            action="restore",
+            object_type="agreement",
+            object_id=agreement.id,
+            label=agreement.title,
+            agreement_id=agreement.id,
+            changes={"archived": [True, False]},
+        )
+    return agreement
