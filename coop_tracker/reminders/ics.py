@@ -6,21 +6,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import url_for
 from icalendar import Alarm, Calendar, Event
 
 from coop_tracker.core.i18n import swedish
-from coop_tracker.core.web import public_base_url
 from coop_tracker.reminders.deadlines import Deadline
 from coop_tracker.reminders.rules import KIND_LABELS, OVERDUE_KINDS
 
 FEED_PAST_DAYS = 60
 FEED_AHEAD_DAYS = 730
-
-
-def calendar_url(secret: str) -> str:
-    """The absolute feed address (the public base address + path), in a request."""
-    return public_base_url() + url_for("reminders.calendar_feed", secret=secret)
 
 
 def in_feed(deadline: Deadline, today: date) -> bool:

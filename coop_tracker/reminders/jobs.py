@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 from coop_tracker.audit.services import record
 from coop_tracker.config import DEFAULT_BASE_URL
 from coop_tracker.core.actor import Actor
+from coop_tracker.core.mail import Mailer
 from coop_tracker.municipalities.models import KommunSetting
 from coop_tracker.reminders.identity import mail_permission
-from coop_tracker.reminders.mail import Mailer, build_digest, items_from_rows
+from coop_tracker.reminders.mail import build_digest, items_from_rows
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import PlanResult, plan_reminders
 from coop_tracker.users.models import User

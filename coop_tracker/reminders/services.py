@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,30 +40,6 @@ def set_lead_days(session: Session, user: User, raw: Any, *, actor: Actor) -> Us
             changes={"reminder_lead_days": [before, stored]},
         )
     return user
-
-
-def ensure_calendar_secret(session: Session, user: User, *, actor: Actor) -> str:
-    """The user's calendar secret, created on first use."""
-    if not user.calendar_secret:
-        regenerate_calendar_secret(session, user, actor=actor)
-    return user.calendar_secret or ""
-
-
-def regenerate_calendar_secret(session: Session, user: User, *, actor: Actor) -> str:
-    """A new unguessable secret (256 bits); the old calendar address stops working."""
-    had_one = bool(user.calendar_secret)
-    user.calendar_secret = secrets.token_urlsafe(32)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="regenerate" if had_one else "create",
-        object_type="calendar_feed",
-        object_id=user.id,
-        label=f"Kalenderadress för {user.email}",
-        changes={"calendar_secret": ["***" if had_one else None, "***"]},
-    )
-    return user.calendar_secret
 
 
 def user_for_calendar(session: Session, secret: str) -> User | None:

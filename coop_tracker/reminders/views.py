@@ -30,11 +30,16 @@ from coop_tracker.lifecycle.titles import shown_task_text
 from coop_tracker.reminders import services
 from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.forms import ConfirmForm, SettingsForm, SnoozeForm
-from coop_tracker.reminders.ics import build_calendar, calendar_url, in_feed
+from coop_tracker.reminders.ics import build_calendar, in_feed
 from coop_tracker.reminders.models import Kind
 from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.queries import badge_count, by_week, todo_items
 from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of, shown_detail, shown_title
+from coop_tracker.users.calendar import (
+    calendar_url,
+    ensure_calendar_secret,
+    regenerate_calendar_secret,
+)
 
 bp = Blueprint("reminders", __name__)
 
@@ -182,7 +187,7 @@ def settings() -> Any:
             return redirect(url_for("reminders.settings"))
     else:
         errors = {k: " ".join(v) for k, v in form.errors.items()}
-    secret = services.ensure_calendar_secret(db.session, current_user, actor=web_actor())
+    secret = ensure_calendar_secret(db.session, current_user, actor=web_actor())
     db.session.commit()
     return render_template(
         "reminders/settings.html",
@@ -199,7 +204,7 @@ def regenerate_calendar() -> Any:
     """A new calendar address; the old one stops working at once."""
     if not ConfirmForm().validate():
         abort(400)
-    services.regenerate_calendar_secret(db.session, current_user, actor=web_actor())
+    regenerate_calendar_secret(db.session, current_user, actor=web_actor())
     db.session.commit()
     flash(_("Du har fått en ny kalenderadress. Den gamla fungerar inte längre."), "success")
     return redirect(url_for("reminders.settings") + "#kalender")

@@ -10,7 +10,9 @@ from marshmallow import fields
 
 from coop_tracker.api.common import api_user
 from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
+from coop_tracker.users.calendar import calendar_url, ensure_calendar_secret
 from coop_tracker.users.models import User
 
 blp = Blueprint(
@@ -51,10 +53,6 @@ def me_payload(user: User) -> dict[str, Any]:
 
 def calendar_url_for(user: User) -> str:
     """The user's absolute feed address; the secret is created on first use."""
-    from coop_tracker.core.actor import Actor
-    from coop_tracker.reminders.ics import calendar_url
-    from coop_tracker.reminders.services import ensure_calendar_secret
-
     if not user.calendar_secret:
         ensure_calendar_secret(db.session, user, actor=Actor(user=user, source="api"))
         db.session.commit()

@@ -16,11 +16,11 @@ from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import DomainError
 from coop_tracker.core.forms import ConfirmForm
 from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.mail import Mailer
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_row_id
 from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
-from coop_tracker.reminders.mail import Mailer
 from coop_tracker.users import people, throttle
 from coop_tracker.users.models import User
 

@@ -66,10 +66,6 @@ KNOWN_UPWARD = {
     ("municipalities.services", "reminders.rules"),
     ("municipalities.views", "reminders.rules"),
     ("municipalities.views", "agreements.dates"),
-    # A user's API profile carries the calendar feed and reminder settings.
-    ("users.api", "reminders.ics"),
-    ("users.api", "reminders.services"),
-    ("users.people_views", "reminders.mail"),  # a new person's welcome mail
     # The audit log labels agreements and restores archived ones.
     ("audit.api", "agreements.services"),
     ("audit.views", "agreements.services"),

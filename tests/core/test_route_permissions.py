@@ -475,8 +475,8 @@ def _follow_up(agreement: Any, code: str, user: Any) -> dict[str, Any]:
     from coop_tracker.core.clock import utcnow
     from coop_tracker.meetings.services import MeetingInput, add_meeting
     from coop_tracker.reminders.models import Reminder
-    from coop_tracker.reminders.services import ensure_calendar_secret
     from coop_tracker.reviews.services import ReviewInput, create_review
+    from coop_tracker.users.calendar import ensure_calendar_secret
 
     meeting = add_meeting(
         db.session, code, MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.core.mail import Mailer
 from coop_tracker.extensions import db
 from coop_tracker.reminders.jobs import STALE_CLAIM, send_due
-from coop_tracker.reminders.mail import Mailer
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import plan_reminders
 from tests.reminders.conftest import TODAY, free_port, start_smtp

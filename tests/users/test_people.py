@@ -99,7 +99,7 @@ def test_filters_and_a_kommun_administrator_sees_only_own_kommun(client, factory
 def test_with_mail_configured_the_new_address_confirms_by_a_link(
     client, factory, auth, session, app, monkeypatch
 ):
-    from coop_tracker.reminders import mail
+    from coop_tracker.core import mail
 
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.kommun.example")
