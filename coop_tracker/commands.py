@@ -11,14 +11,10 @@ from coop_tracker.extensions import db
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
-    from coop_tracker.agreements.cli import demo_command
-    from coop_tracker.annual.demo import register_demo_extension as register_demo_budget_days
     from coop_tracker.audit.cli import audit_group
     from coop_tracker.core.cli import backup_command, restore_command
-    from coop_tracker.costs.demo import register_demo_extension as register_demo_costs
-    from coop_tracker.documents.demo import register_demo_extension as register_demo_documents
+    from coop_tracker.demo.cli import demo_command
     from coop_tracker.exchange.cli import exchange_group
-    from coop_tracker.lifecycle.demo import register_demo_extension
     from coop_tracker.municipalities.cli import municipalities_group
     from coop_tracker.network.cli import graph_group
     from coop_tracker.operations.cli import instance_group, upgrade_command
@@ -29,7 +25,6 @@ def register_commands(app: Flask) -> None:
         reminders_group,
         scheduler_group,
     )
-    from coop_tracker.reviews.demo import register_demo_extension as register_party_reviews
     from coop_tracker.users.cli import users_group
 
     app.cli.add_command(seed_command)
@@ -47,11 +42,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(reports_group)
     register_scheduler_extension(add_report_job)  # meeting reports made in advance
-    register_demo_extension()
-    register_demo_documents()
-    register_party_reviews()
-    register_demo_budget_days()
-    register_demo_costs()
 
 
 @click.command("seed")

@@ -325,23 +325,23 @@ class DemoTemplates:
     load is ~2 s of the services' own work)."""
 
     def __init__(self, tmp: Path) -> None:
-        from coop_tracker.agreements import demo
+        from coop_tracker.demo import services as demo
 
         self.tmp = tmp
         self.stored: dict[tuple[int, date], tuple[Any, Path, Any]] = {}
-        self.extensions = list(demo.DEMO_EXTENSIONS)  # a test that swaps them loads afresh
+        self.steps = demo.STEPS  # a test that swaps them loads afresh
 
     def load(self, seed: int = 1, today: date | None = None) -> Any:
         """``load_demo(db.session, scale="small", seed=seed, today=today)``, committed, on the
         current app (one of the session's shared apps); returns its DemoResult."""
         from flask import current_app
 
-        from coop_tracker.agreements import demo
+        from coop_tracker.demo import services as demo
 
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         key = (seed, today or clock.today())
         shared = SHARED_APPS.get(app)
-        cacheable = shared is not None and self.extensions == demo.DEMO_EXTENSIONS
+        cacheable = shared is not None and self.steps == demo.STEPS
         # The demo's document files live in the test's own DOCUMENT_DIR: kept beside the
         # saved database and copied into the next test's folder with it.
         documents = Path(app.config["DOCUMENT_DIR"])

@@ -14,14 +14,13 @@ from flask.cli import with_appcontext
 from coop_tracker.core.clock import STOCKHOLM, utcnow
 from coop_tracker.core.clock import today as clock_today
 from coop_tracker.extensions import db
-from coop_tracker.reminders.demo import register_demo_extension
 
 log = logging.getLogger(__name__)
 
 PLAN_JOB_ID = "reminders-plan"
 SEND_JOB_ID = "reminders-send-due"
 # Other domains' jobs for the one scheduler process, each a function (app, scheduler) that
-# adds its jobs; registered by the application (``commands.py``), as the demo's extensions.
+# adds its jobs; registered by the application (``commands.py``).
 SCHEDULER_EXTENSIONS: list[Callable[[Flask, Any], None]] = []
 
 
@@ -29,9 +28,6 @@ def register_scheduler_extension(add_jobs: Callable[[Flask, Any], None]) -> None
     """Have ``flask scheduler run`` call ``add_jobs(app, scheduler)`` (once)."""
     if add_jobs not in SCHEDULER_EXTENSIONS:
         SCHEDULER_EXTENSIONS.append(add_jobs)
-
-
-register_demo_extension()  # reviews and meeting calendars in `flask demo`, when it exists
 
 
 def _parse_today(value: str | None) -> date:

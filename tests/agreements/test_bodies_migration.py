@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import text
 
 from coop_tracker import create_app
-from coop_tracker.agreements.demo import load_demo
 from coop_tracker.checklists.services import seed_checklist_templates
 from coop_tracker.core.actor import Actor
+from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.services import seed_reference_data
 from coop_tracker.organisations.services import seed_organisations

@@ -15,19 +15,16 @@ import pytest
 from sqlalchemy import func, select
 
 from coop_tracker import create_app
-from coop_tracker.agreements import demo
-from coop_tracker.agreements.demo import (
-    COUNTY_NEIGHBOURS,
-    DEMO_PASSWORD,
-    DEMO_USERS,
-    KOMMUNER,
-    DemoContext,
-    load_demo,
-)
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.queries import derived_dates
 from coop_tracker.agreements.rules import role_rule_errors
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.demo import services as demo
+from coop_tracker.demo.context import DemoContext
+from coop_tracker.demo.national import COUNTY_NEIGHBOURS
+from coop_tracker.demo.services import load_demo
+from coop_tracker.demo.small import KOMMUNER
+from coop_tracker.demo.users import DEMO_PASSWORD, DEMO_USERS
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import County, Municipality
 from coop_tracker.users.models import User
@@ -318,7 +315,7 @@ def test_extensions_get_every_agreement_and_report_their_counts(session, monkeyp
         seen.append(context)
         context.counts["testrader"] = 3
 
-    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", [add_rows])
+    monkeypatch.setattr(demo, "STEPS", (add_rows,))
     result = load_demo(session, scale="small", seed=1, today=TODAY)
 
     assert "3 testrader" in result.summary()

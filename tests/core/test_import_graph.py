@@ -5,7 +5,8 @@ Layers, bottom to top:
 - the floor: ``config``, ``extensions``, ``core`` and the API's shared base (``api``: its request
   checks, ``api.schemas``, ``api.common``);
 - the domains, in ``DOMAINS`` order (a domain may import those listed before it);
-- the start page (``start``), which reads several domains;
+- the start page (``start``), which reads several domains, and the demo data (``demo``), which
+  loads them all;
 - the roof: ``routes`` (registers every web and API blueprint), ``commands`` and ``create_app``.
 
 A module may import its own room and anything below it. Between domains, the pages and
@@ -44,7 +45,7 @@ DOMAINS = [
     "exchange",
     "public",
 ]
-ABOVE_DOMAINS = ["start"]
+ABOVE_DOMAINS = ["start", "demo"]
 ROOF = {"routes", "commands", "gunicorn_conf", ""}  # "" is create_app in the package itself
 SURFACES = {"views", "api", "cli"}
 

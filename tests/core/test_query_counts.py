@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from coop_tracker.agreements.demo import load_demo
 from coop_tracker.agreements.models import Agreement, Party
+from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db
 
 TODAY = date(2026, 11, 27)

@@ -13,7 +13,7 @@ FORBUND = "Räddningstjänstförbundet Västra Dalarna"
 
 
 def test_secretary_plans_the_year_and_marks_an_election_done(page, live_app, demo_database):
-    from coop_tracker.agreements.demo import DEMO_PASSWORD
+    from coop_tracker.demo.users import DEMO_PASSWORD
 
     with live_app.app_context():
         demo_database(seed=1)

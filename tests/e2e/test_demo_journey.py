@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_demo_register_reads_well_for_a_reader(page, live_app, demo_database):
-    from coop_tracker.agreements.demo import DEMO_PASSWORD
+    from coop_tracker.demo.users import DEMO_PASSWORD
 
     with live_app.app_context():
         demo_database(seed=1)

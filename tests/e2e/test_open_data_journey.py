@@ -19,7 +19,7 @@ TODAY = date(2026, 12, 7)
 
 
 def test_journalist_finds_mora_and_downloads_the_data(page, live_app, frozen_clock):
-    from coop_tracker.agreements.demo import load_demo
+    from coop_tracker.demo.services import load_demo
     from coop_tracker.extensions import db
 
     frozen_clock.set(TODAY)
@@ -92,8 +92,8 @@ def test_a_kommun_publishes_more_and_a_journalist_finds_it_in_page_and_files(
     journalist sees Vansbro's side (and only Vansbro's) on the page and in the files."""
     from sqlalchemy import select
 
-    from coop_tracker.agreements.demo import load_demo
     from coop_tracker.agreements.models import Agreement
+    from coop_tracker.demo.services import load_demo
     from coop_tracker.extensions import db
     from tests.factories import Factory
 

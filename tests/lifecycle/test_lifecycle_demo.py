@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.core.actor import Actor
+from coop_tracker.demo.lifecycle import demo_lifecycle
 from coop_tracker.lifecycle import services
-from coop_tracker.lifecycle.demo import demo_lifecycle
 from coop_tracker.lifecycle.models import Exit, ExitTask, PhaseChange
 
 TODAY = date(2026, 3, 2)
@@ -19,7 +19,7 @@ TODAY = date(2026, 3, 2)
 
 @dataclass(frozen=True)
 class FakeAgreement:
-    """The fields of agreements.demo.DemoAgreement the extension reads."""
+    """The fields of demo.context.DemoAgreement the extension reads."""
 
     id: int
     title: str
@@ -31,7 +31,7 @@ class FakeAgreement:
 
 @dataclass
 class FakeContext:
-    """The fields of agreements.demo.DemoContext the extension reads."""
+    """The fields of demo.context.DemoContext the extension reads."""
 
     agreements: list[FakeAgreement]
     scale: str = "small"
@@ -129,8 +129,8 @@ def test_flask_demo_runs_the_lifecycle_extension(session, demo_database):
 def test_national_demo_gets_the_current_phase_checklist(session):
     """Old cooperations get the list of their current phase only; those that started in the
     last three years were prepared in the register and keep every list they passed through."""
-    from coop_tracker.agreements.demo import load_demo
     from coop_tracker.agreements.models import Agreement
+    from coop_tracker.demo.services import load_demo
 
     national = load_demo(session, scale="national", seed=1, today=TODAY, agreements=300)
     per_agreement = national.extras["checklistpunkter"] / national.agreements

@@ -59,6 +59,8 @@ def test_the_wheel_carries_templates_static_migrations_translations_and_checklis
         "coop_tracker/migrations/alembic.ini",
         "coop_tracker/translations/en/LC_MESSAGES/messages.mo",
         "coop_tracker/checklists/data/before.toml",
+        "coop_tracker/demo/data/agreements.toml",
+        "coop_tracker/demo/data/national.toml",
         "coop_tracker/gunicorn_conf.py",
     ]
     assert [name for name in expected if name not in names] == []

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from coop_tracker.core.actor import Actor
+from coop_tracker.demo.followup import demo_followup
 from coop_tracker.meetings.models import Meeting
-from coop_tracker.reminders.demo import demo_followup
 from coop_tracker.reviews.models import Review, ReviewAnswer
 
 
@@ -25,7 +25,7 @@ class _Agreement:
 
 @dataclass
 class _Context:
-    """The shape of agreements.demo.DemoContext that the extension uses."""
+    """The shape of demo.context.DemoContext that the extension uses."""
 
     scale: str
     agreements: list[_Agreement]

@@ -1,13 +1,13 @@
 """A demo cost model (``flask demo --scale small``): Räddningstjänstförbundet Västra Dalarna's
 members pay by a fördelningsnyckel, 70 % by population on 1 November the year before and 30 %
-in equal fixed parts (as its revised demo förbundsordning says, documents/demo.py), so that
+in equal fixed parts (as its revised demo förbundsordning says, demo/documents.py), so that
 Uppsikt, the report and the export show each kommun's share for last year, this year and next
 year, and the change.
 
 No index clause: the demo only carries index values that have been checked against their
 publisher, and none is entered here. The populations are rounded demo figures, each stored
-with a source saying so (the register's own populations come from Kolada). Follows the
-``DEMO_EXTENSIONS`` contract of :mod:`coop_tracker.agreements.demo`.
+with a source saying so (the register's own populations come from Kolada). A step of
+``load_demo``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from coop_tracker.agreements.demo import DEMO_EXTENSIONS, DemoContext
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.costs.services import (
     CostModelInput,
@@ -24,16 +23,15 @@ from coop_tracker.costs.services import (
     save_model,
     save_population,
 )
+from coop_tracker.demo.context import DemoContext
+from coop_tracker.demo.data import read
 
 FORBUND = "Räddningstjänstförbundet Västra Dalarna"
 POPULATION_SOURCE = "Demo: avrundat invånarantal, inte SCB:s siffra"
 # Rounded demo populations on 1 November of the year before last, and their yearly change.
 POPULATIONS: dict[str, tuple[int, int]] = {
-    "2021": (6_700, -40),  # Vansbro
-    "2023": (10_000, 30),  # Malung-Sälen
-    "2026": (10_200, 60),  # Gagnef
-    "2029": (15_900, 40),  # Leksand
-    "2031": (10_900, -20),  # Rättvik
+    code: (kommun["population"], kommun["yearly_change"])
+    for code, kommun in read("costs")["populations"].items()
 }
 TOTAL = "46000000"  # kr per year
 
@@ -92,9 +90,3 @@ def _equal_part(parties: int, index: int) -> str:
     if index == parties - 1:
         return f"{100 - part * (parties - 1):.4f}"
     return f"{part:.4f}"
-
-
-def register_demo_extension() -> None:
-    """Add ``demo_costs`` to the demo's extensions (``register_commands`` calls this)."""
-    if demo_costs not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(demo_costs)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from sqlalchemy import func, select
 
-from coop_tracker.agreements.demo import load_demo
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.core.errors import DomainError
+from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db
 
 

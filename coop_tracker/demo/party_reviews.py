@@ -1,5 +1,5 @@
 """Demo data: parties' own reviews, where host and purchaser see the same agreement
-differently (a demo extension, see ``agreements/demo.py``)."""
+differently (a step of ``load_demo``)."""
 
 from __future__ import annotations
 
@@ -8,36 +8,18 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.dates import add_months
-from coop_tracker.agreements.demo import DEMO_EXTENSIONS, DemoContext
 from coop_tracker.agreements.models import Agreement
+from coop_tracker.demo.context import DemoContext
+from coop_tracker.demo.data import read
 from coop_tracker.reviews.services import ReviewInput, create_review
 
 # Agreement title → each party's own latest review: (party name, rating, comment, reported to,
 # months ago).
 PARTY_REVIEWS: dict[str, tuple[tuple[str, str, str, str, int], ...]] = {
-    "Gemensam hjälpmedelsnämnd i Dalarna": (
-        ("Region Dalarna", "green", "", "Regionstyrelsen", 2),
-        ("Vansbro", "yellow", "Långa leveranstider till byarna i västra delen.", "", 1),
-    ),
-    "Västerdalarnas Vatten och Avfall AB": (
-        (
-            "Malung-Sälen",
-            "green",
-            "",
-            "Kommunstyrelsen (årlig prövning enligt KL 6 kap. 10 §)",
-            3,
-        ),
-    ),
-    "Gemensam IT-nämnd Mariestad, Töreboda och Gullspång": (
-        ("Mariestad", "green", "", "Kommunstyrelsen", 2),
-        (
-            "Gullspång",
-            "yellow",
-            "Vi får för lite insyn i hur kostnaderna fördelas inför avvecklingen.",
-            "Kommunstyrelsen",
-            1,
-        ),
-    ),
+    title: tuple(
+        (r["party"], r["rating"], r["comment"], r["reported_to"], r["months_ago"]) for r in reviews
+    )
+    for title, reviews in read("followup")["party_reviews"].items()
 }
 
 
@@ -74,9 +56,3 @@ def demo_party_reviews(session: Session, context: DemoContext) -> None:
             )
             added += 1
     context.counts["egna uppföljningar"] = added
-
-
-def register_demo_extension() -> None:
-    """Add :func:`demo_party_reviews` to the demo's extensions (once)."""
-    if demo_party_reviews not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(demo_party_reviews)

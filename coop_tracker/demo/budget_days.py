@@ -4,22 +4,21 @@ and gemensam nämnd gets the day by which its members are heard on next year's b
 
 The days are typical of förbundsordningar and samverkansavtal (the spring, before the members'
 own budget work): made up for the demo, not any real förbund's; the demo förbund's follows its
-demo förbundsordning ("senast i april"). Follows the
-``DEMO_EXTENSIONS`` contract of :mod:`coop_tracker.agreements.demo`.
+demo förbundsordning ("senast i april"). A step of ``load_demo``.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from coop_tracker.agreements.demo import DEMO_EXTENSIONS, DemoContext
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.annual.services import SettingsInput, save_settings
+from coop_tracker.demo.context import DemoContext
 
 JOINT_BODIES = ("kommunalforbund", "gemensam_namnd")
 RUNNING = ("active", "exiting")
 DAYS = ("03-31", "04-30", "05-31")
-# Where the demo's own documents say when: the revised förbundsordning (documents/demo.py)
+# Where the demo's own documents say when: the revised förbundsordning (demo/documents.py)
 # holds the budget consultation "senast i april".
 KNOWN_DAYS = {"Räddningstjänstförbundet Västra Dalarna": "04-30"}
 
@@ -46,9 +45,3 @@ def demo_budget_days(session: Session, context: DemoContext) -> None:
         )
         count += 1
     context.counts["budgetsamråd"] = count
-
-
-def register_demo_extension() -> None:
-    """Add ``demo_budget_days`` to the demo's extensions (``register_commands`` calls this)."""
-    if demo_budget_days not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(demo_budget_days)

@@ -1,7 +1,6 @@
 """Demo data for follow-up: reviews per agreement and KS/KF meeting calendars per kommun.
 
-Registered in ``DEMO_EXTENSIONS`` of :mod:`coop_tracker.agreements.demo` (when that module
-exists) by :func:`register_demo_extension`. Deterministic: every choice comes from
+A step of ``load_demo``. Deterministic: every choice comes from
 ``context.random("followup")`` and every date from ``context.today``. ``small`` records reviews
 through the service (validated, audited); ``national`` bulk-inserts (~40,000 reviews).
 """
@@ -17,8 +16,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.dates import add_months
+from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit.services import record
 from coop_tracker.core.clock import utcnow
+from coop_tracker.demo.data import read
 from coop_tracker.meetings.models import Body, Meeting
 from coop_tracker.meetings.rules import same_weekday_next_year
 from coop_tracker.reviews.models import Review, ReviewAnswer
@@ -29,19 +30,10 @@ REVIEWED_PHASES = ("active", "exiting", "ended")
 MAX_REVIEWS_PER_AGREEMENT = 6
 KF_MONTHS = (2, 3, 4, 6, 9, 10, 11, 12)
 KS_MONTHS = (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12)
-YELLOW_COMMENTS = (
-    "Handläggningstiderna har ökat under året.",
-    "Kostnaden ligger över budget; fördelningen behöver ses över.",
-    "En av kommunerna saknar kontaktperson sedan i våras.",
-)
-RED_COMMENTS = (
-    "Verksamheten klarar inte sina åtaganden: tillsynsplanen följs inte.",
-    "Parterna är oense om kostnadsfördelningen och frågan ligger hos kommundirektörerna.",
-)
-ANSWER_COMMENTS = {
-    "carrier_left": "Kommundirektören i en av kommunerna har gått i pension.",
-    "changed_conditions": "Befolkningen har ökat mer än väntat.",
-}
+_FOLLOWUP = read("followup")
+YELLOW_COMMENTS: tuple[str, ...] = tuple(_FOLLOWUP["yellow_comments"])
+RED_COMMENTS: tuple[str, ...] = tuple(_FOLLOWUP["red_comments"])
+ANSWER_COMMENTS: dict[str, str] = _FOLLOWUP["answer_comments"]
 
 
 def _reviews_for(
@@ -143,7 +135,7 @@ def demo_followup(session: Session, context: Any) -> None:
                 outcome = Decimal(rng.randrange(150, 900) * 1000)
                 create_review(
                     session,
-                    session.get_one(_agreement_model(), agreement.id),
+                    session.get_one(Agreement, agreement.id),
                     ReviewInput(
                         reviewed_on=day,
                         rating=rating,
@@ -235,20 +227,3 @@ def _demo_meetings(
     for start in range(0, len(new), 2000):
         session.execute(insert(Meeting), new[start : start + 2000])
     return len(new)
-
-
-def _agreement_model() -> Any:
-    from coop_tracker.agreements.models import Agreement
-
-    return Agreement
-
-
-def register_demo_extension() -> bool:
-    """Add :func:`demo_followup` to the demo's extensions, if the demo module exists."""
-    try:
-        from coop_tracker.agreements import demo
-    except ImportError:  # the demo data module is not in this installation
-        return False
-    if demo_followup not in demo.DEMO_EXTENSIONS:
-        demo.DEMO_EXTENSIONS.append(demo_followup)
-    return True

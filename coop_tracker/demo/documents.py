@@ -2,9 +2,7 @@
 agreements, a personuppgiftsbiträdesavtal and protokollsutdrag, as real DOCX and ODT files
 with searchable text or as links to a diarium. Some agreements are left with gaps on purpose,
 so the "gällande dokument" check has something to say: a missing samverkansavtal, an expired
-agreement, and agreements with no documents yet.
-
-Follows the ``DEMO_EXTENSIONS`` contract of :mod:`coop_tracker.agreements.demo`.
+agreement, and agreements with no documents yet. A step of ``load_demo``.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from coop_tracker.agreements.demo import DEMO_EXTENSIONS, DemoAgreement, DemoContext
 from coop_tracker.agreements.models import Agreement
+from coop_tracker.demo.context import DemoAgreement, DemoContext
 from coop_tracker.documents.services import (
     DocumentInput,
     Upload,
@@ -282,9 +280,3 @@ def demo_documents(session: Session, context: DemoContext) -> None:
             ),
         )
     context.counts["dokument"] = count
-
-
-def register_demo_extension() -> None:
-    """Add ``demo_documents`` to the demo's extensions (``register_commands`` calls this)."""
-    if demo_documents not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(demo_documents)
