@@ -14,13 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coop_tracker.agreements import services
 from coop_tracker.agreements.models import Agreement, Party
-from coop_tracker.agreements.queries import (
-    DerivedDates,
-    Filters,
-    derived_dates_for,
-    search_agreements,
-    what_if,
-)
+from coop_tracker.agreements.queries import Filters, search_agreements
 from coop_tracker.agreements.schemas import (
     AgreementCreateSchema,
     AgreementDatesSchema,
@@ -44,6 +38,8 @@ from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.organisations.services import find_organisation
+from coop_tracker.schedule.queries import derived_dates_for, what_if
+from coop_tracker.schedule.rules import DerivedDates
 from coop_tracker.users.models import User
 
 blp = Blueprint(

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coop_tracker.agreements import conflicts, services
-from coop_tracker.agreements.attention import attention_items, sorted_items
 from coop_tracker.agreements.bodies import body_names_by_kommun, listed_name
 from coop_tracker.agreements.forms import (
     AgreementForm,
@@ -21,14 +20,7 @@ from coop_tracker.agreements.forms import (
 )
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.organisation_views import party_choice_label, party_choice_value
-from coop_tracker.agreements.queries import (
-    derived_dates_for,
-    describe_filters,
-    if_nobody_acts,
-    notice_text,
-    search_agreements,
-    what_if,
-)
+from coop_tracker.agreements.queries import describe_filters, search_agreements
 from coop_tracker.agreements.rules import (
     ALIGNMENT_LABELS,
     ASYMMETRIC_HINT,
@@ -65,6 +57,9 @@ from coop_tracker.municipalities.services import kommun_settings_for
 from coop_tracker.organisations.models import REGISTERED_KINDS, OrgKind
 from coop_tracker.organisations.queries import party_choices
 from coop_tracker.organisations.rules import KIND_PLURALS
+from coop_tracker.schedule.attention import attention_items, sorted_items
+from coop_tracker.schedule.queries import derived_dates_for, what_if
+from coop_tracker.schedule.rules import if_nobody_acts, notice_text
 from coop_tracker.users.models import User
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")

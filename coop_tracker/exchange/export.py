@@ -27,7 +27,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import DerivedDates, derived_dates, derived_dates_for
 from coop_tracker.core.i18n import in_swedish
 from coop_tracker.costs.queries import PartyCost, party_costs
 from coop_tracker.documents.models import Document
@@ -51,6 +50,8 @@ from coop_tracker.exchange.columns import (
     party_detail_header,
     party_values,
 )
+from coop_tracker.schedule.queries import derived_dates_for
+from coop_tracker.schedule.rules import DerivedDates, derived_dates
 
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

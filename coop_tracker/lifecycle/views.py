@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates_for, if_nobody_acts
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
@@ -48,6 +47,8 @@ from coop_tracker.lifecycle.forms import (
 from coop_tracker.lifecycle.models import Exit, ExitKind, ExitStatus, ExitTask
 from coop_tracker.lifecycle.queries import plan_checklist, timeline
 from coop_tracker.lifecycle.titles import PLAN_TITLES, shown_plan_title, shown_task_text
+from coop_tracker.schedule.queries import derived_dates_for
+from coop_tracker.schedule.rules import if_nobody_acts
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>")
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from coop_tracker.agreements import dates
-from coop_tracker.agreements.queries import Filters, derived_dates_for, search_agreements
+from coop_tracker.agreements.queries import Filters, search_agreements
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.i18n import _, _l
@@ -25,6 +25,7 @@ from coop_tracker.municipalities.services import (
     update_kommun_settings,
 )
 from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS
+from coop_tracker.schedule.queries import derived_dates_for
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 

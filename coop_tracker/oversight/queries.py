@@ -18,21 +18,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements import dates
-from coop_tracker.agreements.attention import (
-    CONTINUATION,
-    DECIDE_BY_PASSED,
-    REVIEW_OVERDUE,
-    TERM_EXPIRED,
-    Attention,
-    attention_items,
-)
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.agreements.queries import (
-    DerivedDates,
-    derived_dates_for,
-    responsible_parties,
-    with_children,
-)
+from coop_tracker.agreements.queries import responsible_parties, with_children
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.audit.queries import names_for
@@ -49,6 +36,16 @@ from coop_tracker.oversight.changes import (
     describe,
     importance,
 )
+from coop_tracker.schedule.attention import (
+    CONTINUATION,
+    DECIDE_BY_PASSED,
+    REVIEW_OVERDUE,
+    TERM_EXPIRED,
+    Attention,
+    attention_items,
+)
+from coop_tracker.schedule.queries import derived_dates_for
+from coop_tracker.schedule.rules import DerivedDates
 
 LIVE_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
 SORTS = (

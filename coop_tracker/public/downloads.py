@@ -12,7 +12,6 @@ from flask import Response, current_app
 from flask import url_for as flask_url_for
 
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates
 from coop_tracker.core.clock import today
 from coop_tracker.core.web import public_base_url
 from coop_tracker.extensions import db
@@ -21,6 +20,7 @@ from coop_tracker.public import linked
 from coop_tracker.public import opendata as od
 from coop_tracker.public.queries import last_modified, public_extras
 from coop_tracker.public.records import agreement_record
+from coop_tracker.schedule.rules import derived_dates
 
 FILTER_KEYS = ("municipality", "form", "area", "phase", "q")
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from coop_tracker.agreements import rules
 from coop_tracker.agreements.models import Agreement, Party, Phase, Renewal
-from coop_tracker.agreements.queries import DerivedDates
 from coop_tracker.core.i18n import in_swedish
 from coop_tracker.documents.rules import TYPE_LABELS as DOCUMENT_TYPE_LABELS
 from coop_tracker.public.fields import (
@@ -29,6 +28,7 @@ from coop_tracker.public.queries import (
     PublicExtras,
     PublicReview,
 )
+from coop_tracker.schedule.rules import DerivedDates
 
 FORM_LABELS = in_swedish(rules.FORM_LABELS)
 PHASE_LABELS = in_swedish(rules.PHASE_LABELS)

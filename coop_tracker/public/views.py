@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from coop_tracker.agreements.forms import filters_from_request
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates, search_agreements, with_children
+from coop_tracker.agreements.queries import search_agreements, with_children
 from coop_tracker.core.clock import today
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, _l, current_language
@@ -58,6 +58,7 @@ from coop_tracker.public.queries import (
 from coop_tracker.public.records import agreement_record, honest_dates
 from coop_tracker.public.services import public_contacts, published_extras
 from coop_tracker.reviews.rules import GOAL_LABELS, RATING_LABELS, RATING_SHORT
+from coop_tracker.schedule.rules import derived_dates
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

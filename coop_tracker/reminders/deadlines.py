@@ -12,15 +12,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from coop_tracker.agreements import attention
-from coop_tracker.agreements.attention import attention_items
 from coop_tracker.agreements.models import Agreement, Party, Phase
-from coop_tracker.agreements.queries import (
-    DerivedDates,
-    PartyDecideBy,
-    derived_dates_for,
-    notice_text,
-)
 from coop_tracker.core.i18n import swedish
 from coop_tracker.meetings.rules import BODY_SHORT
 from coop_tracker.reminders.models import Kind
@@ -44,6 +36,10 @@ from coop_tracker.reminders.rules import (
     TRANSITION_STARTS_TITLE,
     stored,
 )
+from coop_tracker.schedule import attention
+from coop_tracker.schedule.attention import attention_items
+from coop_tracker.schedule.queries import derived_dates_for
+from coop_tracker.schedule.rules import DerivedDates, PartyDecideBy, notice_text
 
 PLANNED_PHASES = (Phase.PLANNED, Phase.ACTIVE, Phase.EXITING)
 # Dates of the agreement itself (review, notice, term end) matter once it runs; a planned

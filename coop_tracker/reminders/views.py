@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from coop_tracker.agreements.attention import WITHOUT_REMINDER, attention_for, sorted_items
 from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.checklists.services import item_texts_en
@@ -35,6 +34,7 @@ from coop_tracker.reminders.models import Kind
 from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.queries import badge_count, by_week, todo_items
 from coop_tracker.reminders.rules import KIND_LABELS, lead_days_of, shown_detail, shown_title
+from coop_tracker.schedule.attention import WITHOUT_REMINDER, attention_for, sorted_items
 from coop_tracker.users.calendar import (
     calendar_url,
     ensure_calendar_secret,

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
@@ -32,6 +31,7 @@ from coop_tracker.reviews.rules import (
     RATING_SHORT,
     YES_IS_RISK,
 )
+from coop_tracker.schedule.queries import derived_dates_for
 
 bp = Blueprint("reviews", __name__, url_prefix="/agreements")
 

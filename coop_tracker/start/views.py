@@ -11,16 +11,11 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from coop_tracker.agreements.attention import attention_for, sorted_items
-from coop_tracker.agreements.queries import (
-    Filters,
-    all_matching,
-    counts_by,
-    derived_dates_for,
-    search_agreements,
-)
+from coop_tracker.agreements.queries import Filters, all_matching, counts_by, search_agreements
 from coop_tracker.core.clock import today
 from coop_tracker.extensions import db
+from coop_tracker.schedule.attention import attention_for, sorted_items
+from coop_tracker.schedule.queries import derived_dates_for
 
 bp = Blueprint("start", __name__)
 

@@ -8,15 +8,15 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coop_tracker.agreements.attention import TERM_EXPIRED, attention_for
 from coop_tracker.agreements.models import Agreement, Party
-from coop_tracker.agreements.queries import PartyNotice, derived_dates
 from coop_tracker.core.actor import Actor
 from coop_tracker.lifecycle import services as lifecycle
 from coop_tracker.lifecycle.services import ExitInput
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.reminders.deadlines import deadlines_for, deadlines_of
 from coop_tracker.reminders.models import Kind
+from coop_tracker.schedule.attention import TERM_EXPIRED, attention_for
+from coop_tracker.schedule.rules import PartyNotice, derived_dates
 
 TODAY = date(2026, 12, 7)
 

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from coop_tracker import create_app
 from coop_tracker.agreements.models import Agreement, Contact, Party
-from coop_tracker.agreements.queries import derived_dates
 from coop_tracker.agreements.rules import role_rule_errors
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.demo import services as demo
@@ -27,6 +26,7 @@ from coop_tracker.demo.small import KOMMUNER
 from coop_tracker.demo.users import DEMO_PASSWORD, DEMO_USERS
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import County, Municipality
+from coop_tracker.schedule.rules import derived_dates
 from coop_tracker.users.models import User
 from tests.conftest import USE_POSTGRES, _config, _reset_postgres
 

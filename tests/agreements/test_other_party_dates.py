@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from coop_tracker.agreements import dates
-from coop_tracker.agreements.queries import derived_dates
 from coop_tracker.agreements.services import AgreementInput, PartyInput, create_agreement
+from coop_tracker.schedule.rules import derived_dates
 
 TODAY = date(2026, 3, 1)
 

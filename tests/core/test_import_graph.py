@@ -36,6 +36,7 @@ DOMAINS = [
     "checklists",
     "lifecycle",
     "documents",
+    "schedule",
     "reminders",
     "annual",
     "costs",
@@ -72,13 +73,17 @@ KNOWN_UPWARD = {
     ("audit.views", "agreements.services"),
     ("audit.labels", "agreements.rules"),
     ("audit.queries", "agreements.models"),
-    # Derived dates (agreements.queries) read reviews, meetings and exit plans; agreements
-    # create and show their checklists.
-    ("agreements.queries", "lifecycle.models"),
-    ("agreements.queries", "meetings.models"),
-    ("agreements.queries", "meetings.queries"),
-    ("agreements.queries", "meetings.rules"),
-    ("agreements.queries", "reviews.queries"),
+    # The pages that show derived dates (schedule, above the reviews, meeting calendars and
+    # exit plans they read) from below; agreements show their checklists.
+    ("agreements.api", "schedule.queries"),
+    ("agreements.api", "schedule.rules"),
+    ("agreements.views", "schedule.attention"),
+    ("agreements.views", "schedule.queries"),
+    ("agreements.views", "schedule.rules"),
+    ("reviews.views", "schedule.queries"),
+    ("lifecycle.views", "schedule.queries"),
+    ("lifecycle.views", "schedule.rules"),
+    ("municipalities.views", "schedule.queries"),
     ("agreements.views", "checklists.queries"),
     ("agreements.views", "checklists.versions"),
     # The agreement page shows its current documents and the "gällande dokument" check.

@@ -16,7 +16,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.exchange.mapping import auto_mapping
@@ -24,6 +23,7 @@ from coop_tracker.exchange.parsing import read_upload
 from coop_tracker.exchange.services import run_import
 from coop_tracker.reminders.models import Reminder
 from coop_tracker.reminders.planner import plan_reminders
+from coop_tracker.schedule.queries import derived_dates_for
 
 REGISTER = Path(__file__).parent / "data" / "avtalsregister-falun.csv"
 TODAY = date(2026, 12, 7)

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import KommunSetting
 from coop_tracker.reminders.jobs import send_due
 from coop_tracker.reminders.planner import plan_reminders
+from coop_tracker.schedule.queries import derived_dates_for
 from tests.reminders.conftest import TODAY, scenario, smtp  # noqa: F401 - fixtures
 
 URL = "/municipalities/2021/settings"

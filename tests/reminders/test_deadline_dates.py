@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from coop_tracker.agreements.queries import derived_dates_for, what_if
 from coop_tracker.core.actor import Actor
 from coop_tracker.meetings.services import MeetingInput, add_meeting
+from coop_tracker.schedule.queries import derived_dates_for, what_if
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from coop_tracker.agreements.queries import derived_dates_for
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from coop_tracker.extensions import db
 from coop_tracker.reviews.queries import latest_reviews
 from coop_tracker.reviews.services import AnswerInput, ReviewInput, create_review, update_review
+from coop_tracker.schedule.queries import derived_dates_for
 
 TODAY = date(2026, 4, 15)
 

@@ -17,13 +17,9 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Phase, Term
-from coop_tracker.agreements.queries import (
-    DerivedDates,
-    PartyDecideBy,
-    derived_dates_for,
-    notice_text,
-)
 from coop_tracker.core.i18n import _
+from coop_tracker.schedule.queries import derived_dates_for
+from coop_tracker.schedule.rules import DerivedDates, PartyDecideBy, notice_text
 
 # Reason codes (stable: the meeting report and the API may key on them).
 NOTICE_GIVEN = "notice_given"

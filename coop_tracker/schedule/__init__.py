@@ -1,0 +1,1 @@
+"""Derived dates: what an agreement's terms, meeting calendars, reviews and notices give."""
