@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     extensions.register_extensions(app)
     routes.register_blueprints(app)
+    routes.register_panels(app)
     routes.register_signal_receivers(app)
     routes.register_errorhandlers(app)
     routes.register_request_hooks(app)

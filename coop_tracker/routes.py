@@ -79,6 +79,34 @@ def signal_receivers() -> list[tuple[Any, Any]]:
     ]
 
 
+def register_panels(app: Flask) -> None:
+    """What the agreement pages, their API and the review and exit pages show that domains
+    above agreements compute (derived dates, attention, checklists, documents), listed
+    explicitly like the blueprints (``agreements/panels.py``)."""
+    from coop_tracker.agreements.panels import AgreementPanels, install_panels
+    from coop_tracker.documents.queries import agreement_overview
+    from coop_tracker.schedule import panels
+    from coop_tracker.schedule.queries import derived_dates_for, what_if
+    from coop_tracker.schedule.rules import if_nobody_acts, notice_text
+
+    install_panels(
+        app,
+        AgreementPanels(
+            derived_dates_for=derived_dates_for,
+            what_if=what_if,
+            if_nobody_acts=if_nobody_acts,
+            attention=panels.attention,
+            list_panels=(("checklist", panels.current_checklists),),
+            detail_panels=(
+                ("checklist", panels.checklist_progress),
+                ("version_changes", panels.checklist_changes),
+                ("overview", agreement_overview),
+            ),
+        ),
+    )
+    app.jinja_env.globals["notice_text"] = notice_text
+
+
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, listed explicitly."""
     from coop_tracker.agreements.body_views import bp as bodies_bp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 from flask.views import MethodView
@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coop_tracker.agreements import services
 from coop_tracker.agreements.models import Agreement, Party
+from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.queries import Filters, search_agreements
 from coop_tracker.agreements.schemas import (
     AgreementCreateSchema,
@@ -38,9 +39,10 @@ from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.organisations.services import find_organisation
-from coop_tracker.schedule.queries import derived_dates_for, what_if
-from coop_tracker.schedule.rules import DerivedDates
 from coop_tracker.users.models import User
+
+if TYPE_CHECKING:
+    from coop_tracker.schedule.rules import DerivedDates
 
 blp = Blueprint(
     "api_agreements",
@@ -124,7 +126,7 @@ def agreement_payload(
         body_organisation=organisation_brief(agreement.body_organisation),
     )
     if derived is None:
-        derived = derived_dates_for(db.session, [agreement], today)[agreement.id]
+        derived = agreement_panels().derived_dates_for(db.session, [agreement], today)[agreement.id]
     payload["parties"] = [_party_payload(p, show_contacts, derived) for p in agreement.parties]
     latest = derived.latest_review
     payload.update(
@@ -338,7 +340,7 @@ class Agreements(MethodView):
         )
         page = search_agreements(db.session, filters, user, load_contacts=True)
         today = clock.today()
-        derived = derived_dates_for(db.session, page.items, today)
+        derived = agreement_panels().derived_dates_for(db.session, page.items, today)
         items = [agreement_payload(a, user, today, derived=derived[a.id]) for a in page.items]
         return envelope(items, page.total, page.page, page.per_page)
 
@@ -436,7 +438,9 @@ class AgreementDates(MethodView):
         """
         agreement = _load_visible(agreement_id)
         today = clock.today()
-        answer = what_if(db.session, agreement, args.get("notice_on") or today, today)
+        answer = agreement_panels().what_if(
+            db.session, agreement, args.get("notice_on") or today, today
+        )
         return {
             "notice_on": answer.notice_on,
             "notice_deadline_on": answer.notice_deadline_on,

@@ -20,6 +20,7 @@ from coop_tracker.agreements.forms import (
 )
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.organisation_views import party_choice_label, party_choice_value
+from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.queries import describe_filters, search_agreements
 from coop_tracker.agreements.rules import (
     ALIGNMENT_LABELS,
@@ -39,8 +40,6 @@ from coop_tracker.agreements.rules import (
     agreement_clause,
     clause_sentence,
 )
-from coop_tracker.checklists.queries import current_progress, progress_by_agreement
-from coop_tracker.checklists.versions import version_changes
 from coop_tracker.core.clock import today
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.conflicts import decode, encode
@@ -50,16 +49,12 @@ from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import save, web_actor
-from coop_tracker.documents.queries import agreement_overview
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
 from coop_tracker.municipalities.services import kommun_settings_for
 from coop_tracker.organisations.models import REGISTERED_KINDS, OrgKind
 from coop_tracker.organisations.queries import party_choices
 from coop_tracker.organisations.rules import KIND_PLURALS
-from coop_tracker.schedule.attention import attention_items, sorted_items
-from coop_tracker.schedule.queries import derived_dates_for, what_if
-from coop_tracker.schedule.rules import if_nobody_acts, notice_text
 from coop_tracker.users.models import User
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -85,7 +80,6 @@ def _labels(state: Any) -> None:
             "ALIGNMENT_LABELS": ALIGNMENT_LABELS,
             "DECIDING_BODY_LABELS": DECIDING_BODY_LABELS,
             "agreement_clause": agreement_clause,
-            "notice_text": notice_text,
         }
     )
 
@@ -149,15 +143,15 @@ def index() -> Any:
     filters, problems = filters_from_request(request.args)
     page = search_agreements(db.session, filters, current_user)
     organisations = party_choices(db.session)
+    panels = agreement_panels()
+    now = today()
     # The list shows notice deadlines, not decide-by dates: no meeting calendars needed.
-    derived = derived_dates_for(db.session, page.items, today(), calendars=())
+    derived = panels.derived_dates_for(db.session, page.items, now, calendars=())
     return render_template(
         "agreements/index.html",
         page=page,
         rows=[(a, derived[a.id]) for a in page.items],
-        checklist=current_progress(
-            page.items, progress_by_agreement(db.session, [a.id for a in page.items])
-        ),
+        **{name: panel(db.session, page.items, now) for name, panel in panels.list_panels},
         filters=filters,
         selection=describe_filters(db.session, filters),
         problems=problems,
@@ -229,6 +223,7 @@ def confirm_form(agreement_id: int) -> Any:
 def detail(agreement_id: int) -> Any:
     """One agreement: parties, decisions, contacts, dates, purpose and cost."""
     agreement = _get(agreement_id)
+    panels = agreement_panels()
     now = today()
     answer, error = None, None
     raw = request.args.get("notice_on", "").strip()
@@ -241,25 +236,23 @@ def detail(agreement_id: int) -> Any:
                 "ÅÅÅÅ-MM-DD, t.ex. 2027-03-15."
             )
         else:
-            answer = what_if(db.session, agreement, notice_on, now)
-    derived = derived_dates_for(db.session, [agreement], now)[agreement.id]
+            answer = panels.what_if(db.session, agreement, notice_on, now)
+    derived = panels.derived_dates_for(db.session, [agreement], now)[agreement.id]
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
         derived=derived,
-        attention=sorted_items(attention_items(agreement, derived, now), now),
-        nobody_acts=if_nobody_acts(agreement, derived, now),
+        attention=panels.attention(agreement, derived, now),
+        nobody_acts=panels.if_nobody_acts(agreement, derived, now),
         confirm=ConfirmForm(),
         today=now,
-        checklist=progress_by_agreement(db.session, [agreement.id])[agreement.id],
-        version_changes=version_changes(db.session, agreement),
         what_if=answer,
         what_if_decide=(
             {p.municipality_code: d for p, d in answer.decide_by} if answer is not None else {}
         ),
         what_if_error=error,
-        overview=agreement_overview(db.session, agreement, now),
         unlisted_bodies=_unlisted_bodies(agreement),
+        **{name: panel(db.session, agreement, now) for name, panel in panels.detail_panels},
     ), (422 if error else 200)
 
 

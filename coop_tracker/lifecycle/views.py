@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
@@ -47,8 +48,6 @@ from coop_tracker.lifecycle.forms import (
 from coop_tracker.lifecycle.models import Exit, ExitKind, ExitStatus, ExitTask
 from coop_tracker.lifecycle.queries import plan_checklist, timeline
 from coop_tracker.lifecycle.titles import PLAN_TITLES, shown_plan_title, shown_task_text
-from coop_tracker.schedule.queries import derived_dates_for
-from coop_tracker.schedule.rules import if_nobody_acts
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/agreements/<int:agreement_id>")
 
@@ -408,8 +407,9 @@ def _detail(
     if plan.status == ExitStatus.DRAFT and (
         plan.notice_given_on is None or plan.notice_given_on > today()
     ):
-        derived = derived_dates_for(db.session, [agreement], today())[agreement.id]
-        nobody_acts = if_nobody_acts(agreement, derived, today())
+        panels = agreement_panels()
+        derived = panels.derived_dates_for(db.session, [agreement], today())[agreement.id]
+        nobody_acts = panels.if_nobody_acts(agreement, derived, today())
     return render_template(
         template,
         agreement=agreement,

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
@@ -31,7 +32,6 @@ from coop_tracker.reviews.rules import (
     RATING_SHORT,
     YES_IS_RISK,
 )
-from coop_tracker.schedule.queries import derived_dates_for
 
 bp = Blueprint("reviews", __name__, url_prefix="/agreements")
 
@@ -120,7 +120,7 @@ def cost_deviation_text(deviation: Decimal | None) -> str:
 def index(agreement_id: int) -> Any:
     """Every review of the agreement, newest first."""
     agreement = get_visible_agreement(db.session, agreement_id, current_user)
-    derived = derived_dates_for(db.session, [agreement], today())[agreement.id]
+    derived = agreement_panels().derived_dates_for(db.session, [agreement], today())[agreement.id]
     return render_template(
         "reviews/index.html",
         agreement=agreement,

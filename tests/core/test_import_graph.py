@@ -73,21 +73,9 @@ KNOWN_UPWARD = {
     ("audit.views", "agreements.services"),
     ("audit.labels", "agreements.rules"),
     ("audit.queries", "agreements.models"),
-    # The pages that show derived dates (schedule, above the reviews, meeting calendars and
-    # exit plans they read) from below; agreements show their checklists.
-    ("agreements.api", "schedule.queries"),
-    ("agreements.api", "schedule.rules"),
-    ("agreements.views", "schedule.attention"),
-    ("agreements.views", "schedule.queries"),
-    ("agreements.views", "schedule.rules"),
-    ("reviews.views", "schedule.queries"),
-    ("lifecycle.views", "schedule.queries"),
-    ("lifecycle.views", "schedule.rules"),
+    # The kommun page shows derived dates (schedule, above the reviews, meeting calendars and
+    # exit plans they read).
     ("municipalities.views", "schedule.queries"),
-    ("agreements.views", "checklists.queries"),
-    ("agreements.views", "checklists.versions"),
-    # The agreement page shows its current documents and the "gällande dokument" check.
-    ("agreements.views", "documents.queries"),
     # Checklists know the exit plans their items belong to.
     ("checklists.queries", "lifecycle.models"),
     ("checklists.services", "lifecycle.models"),
