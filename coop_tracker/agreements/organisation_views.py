@@ -15,11 +15,10 @@ from flask_login import current_user, login_required
 
 from coop_tracker.agreements.organisation_queries import agreements_of, members_of
 from coop_tracker.audit import labels as audit_labels
-from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.forms import field_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.organisations import services
 from coop_tracker.organisations.forms import OrganisationForm
@@ -138,13 +137,12 @@ def create() -> Any:
         form.kind.data = request.args["kind"]
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        try:
-            org = services.create_organisation(db.session, form.to_input(), actor=web_actor())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        saved = save(
+            lambda: services.create_organisation(db.session, form.to_input(), actor=web_actor())
+        )
+        errors = saved.errors
+        if saved.ok:
+            org = saved.result
             flash(_("%(name)s är registrerad.", name=org.name), "success")
             return redirect(url_for("organisations.detail", org_id=org.id))
     elif form.is_submitted():
@@ -171,27 +169,24 @@ def edit(org_id: int) -> Any:
     else:
         form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            services.update_organisation(
+        saved = save(
+            lambda: services.update_organisation(
                 db.session,
                 org,
                 form.to_input(),
                 expected_version=form.version.data,
                 actor=web_actor(),
             )
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        except StaleVersion:
-            db.session.rollback()
+        )
+        errors = saved.errors
+        if saved.conflict is not None:
             errors = {
                 "version": _(
                     "Någon annan har ändrat organisationen sedan du öppnade sidan. Ladda om "
                     "sidan och gör ändringen igen."
                 )
             }
-        else:
-            db.session.commit()
+        elif saved.ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("organisations.detail", org_id=org.id))
     elif form.is_submitted():

@@ -14,11 +14,10 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can, is_public_record
 from coop_tracker.core.validation import is_row_id
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.documents import services
 from coop_tracker.documents.forms import DocumentEditForm, DocumentForm, VersionForm
 from coop_tracker.documents.models import Document, DocumentVersion
@@ -135,15 +134,14 @@ def new(agreement_id: int) -> Any:
         if not form.validate():
             errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
         else:
-            try:
-                document = services.create_document(
+            saved = save(
+                lambda: services.create_document(
                     db.session, agreement, form.to_input(), actor=web_actor()
                 )
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            )
+            errors = saved.errors
+            if saved.ok:
+                document = saved.result
                 flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
                 return redirect(url_for("documents.detail", document_id=document.id))
     return render_template(
@@ -194,27 +192,23 @@ def new_version(document_id: int) -> Any:
         if not form.validate():
             errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
         else:
-            try:
-                version = services.add_version(
+            saved = save(
+                lambda: services.add_version(
                     db.session,
                     document,
                     form.to_version_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
                 )
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-                form.version.data = str(stale.current_version)
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            )
+            errors, conflict = saved.errors, saved.conflict
+            if conflict is not None:
+                form.version.data = str(conflict.current_version)
+            elif saved.ok:
                 flash(
                     _(
                         "Version %(n)s av ”%(title)s” är sparad.",
-                        n=version.number,
+                        n=saved.result.number,
                         title=document.title,
                     ),
                     "success",
@@ -250,23 +244,19 @@ def edit(document_id: int) -> Any:
         if not form.validate():
             errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
         else:
-            try:
-                services.update_document(
+            saved = save(
+                lambda: services.update_document(
                     db.session,
                     document,
                     form.to_input(),
                     expected_version=form.version.data,
                     actor=web_actor(),
                 )
-            except StaleVersion as stale:
-                db.session.rollback()
-                conflict = stale
-                form.version.data = str(stale.current_version)
-            except ValidationFailed as failure:
-                db.session.rollback()
-                errors = failure.fields
-            else:
-                db.session.commit()
+            )
+            errors, conflict = saved.errors, saved.conflict
+            if conflict is not None:
+                form.version.data = str(conflict.current_version)
+            elif saved.ok:
                 flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
                 return redirect(url_for("documents.detail", document_id=document.id))
     status = 409 if conflict else (422 if errors else 200)

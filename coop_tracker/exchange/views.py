@@ -27,11 +27,12 @@ from coop_tracker.agreements.forms import filters_from_request
 from coop_tracker.agreements.queries import all_matching
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import today
+from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.files import private_dir, write_private
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_kommun_code
-from coop_tracker.core.web import request_id
+from coop_tracker.core.web import request_id, save
 from coop_tracker.exchange.columns import AGREEMENT_COLUMNS, DERIVED_COLUMNS
 from coop_tracker.exchange.export import (
     DOCUMENT_SHEET,
@@ -49,6 +50,7 @@ from coop_tracker.exchange.mapping import (
     remembered_mapping,
 )
 from coop_tracker.exchange.parsing import FileRejected, ParsedFile, read_upload
+from coop_tracker.exchange.report import ImportResult
 from coop_tracker.exchange.services import run_import
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
@@ -283,7 +285,7 @@ def _actor() -> Actor:
     return Actor(user=current_user._get_current_object(), source="import", request_id=request_id())
 
 
-def _run(state: dict[str, Any], parsed: ParsedFile) -> Any:
+def _run(state: dict[str, Any], parsed: ParsedFile) -> ImportResult:
     links = {int(k): int(v) for k, v in (state.get("links") or {}).items()}
     return run_import(
         db.session,
@@ -308,6 +310,8 @@ def preview() -> Any:
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
     result = _run(state, parsed)
+    # A dry run, not a save: the rows are written in the request's transaction so that every
+    # rule (the database's too) is checked, then all of it is undone.
     db.session.rollback()
     municipality = state.get("municipality")
     return render_template(
@@ -353,15 +357,23 @@ def apply() -> Any:
         flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
         return redirect(url_for("exchange.upload"))
     state, parsed = pending
-    result = _run(state, parsed)
-    if not result.ok:
-        db.session.rollback()
-        flash(_("Inget har sparats: filen innehåller fel. Se listan nedan."), "warning")
+
+    def apply_file() -> ImportResult:
+        result = _run(state, parsed)
+        if not result.ok:  # nothing is written unless the whole file is valid
+            raise ValidationFailed(
+                {"file": _("Inget har sparats: filen innehåller fel. Se listan nedan.")}
+            )
+        remember_mapping(
+            db.session, state.get("municipality"), state.get("mapping") or {}, actor=_actor()
+        )
+        return result
+
+    saved = save(apply_file)
+    if not saved.ok:
+        flash(saved.errors["file"], "warning")
         return redirect(url_for("exchange.preview"))
-    remember_mapping(
-        db.session, state.get("municipality"), state.get("mapping") or {}, actor=_actor()
-    )
-    db.session.commit()
+    result = saved.result
     _stored_path(state["token"]).unlink(missing_ok=True)
     session.pop(SESSION_KEY, None)
     flash(_("Importen är klar: %(summary)s.", summary=result.summary()), "success")

@@ -28,12 +28,11 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, current_language, ngettext
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import web_actor
+from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.network import exports, layout
@@ -561,13 +560,10 @@ def adopt(code: str, agreement_id: int) -> Any:
             own_role=form.own_role.data,
             title=form.title.data,
         )
-        try:
-            outcome = adopt_example(db.session, example, data, actor=web_actor())
-        except ValidationFailed as failure:
-            db.session.rollback()
-            errors = failure.fields
-        else:
-            db.session.commit()
+        saved = save(lambda: adopt_example(db.session, example, data, actor=web_actor()))
+        errors = saved.errors
+        if saved.ok:
+            outcome = saved.result
             flash(
                 _(
                     "Den planerade samverkan ”%(title)s” är skapad utifrån exemplet. "

@@ -323,3 +323,38 @@ def test_a_protokollsutdrag_for_one_party_through_the_form(client, auth, factory
     assert document.party_id == party.id
     listing = text_of(client.get(f"/agreements/{agreement.id}/documents").data)
     assert "Protokollsutdrag KF Malung-Sälen Part: Malung-Sälen" in listing
+
+
+def test_a_stale_new_version_keeps_what_was_typed_and_builds_on_the_latest(
+    client, auth, factory, session, make_file
+):
+    agreement = factory.agreement(phase="active")
+    document = _stored(session, agreement, make_file("odt", ["Första lydelsen."]))
+    opened = document.version
+    auth.login(factory.user("editor", "2021").email)
+    first = client.post(
+        f"/documents/{document.id}/versions/new",
+        data={
+            "version": str(opened),
+            "change_note": "Ny kostnadsfördelning.",
+            "file": (io.BytesIO(make_file("odt", ["Andra lydelsen."])), "v2.odt"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert first.status_code == 302
+    late = client.post(
+        f"/documents/{document.id}/versions/new",
+        data={
+            "version": str(opened),
+            "change_note": "Sen ändring.",
+            "file": (io.BytesIO(make_file("odt", ["Tredje lydelsen."])), "v3.odt"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert late.status_code == 409
+    page = text_of(late.data)
+    assert "Den senaste versionen är nu version 2." in page
+    assert "Sen ändring." in late.get_data(as_text=True)
+    session.expire_all()
+    assert [v.number for v in document.versions] == [1, 2]
+    assert f'value="{document.version}"' in late.get_data(as_text=True)

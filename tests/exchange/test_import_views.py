@@ -131,3 +131,27 @@ def test_too_large_upload_is_refused(client, auth, factory, app):
     response = _upload(client, b"a;b\r\n" * 1000, "stor.csv")
     assert response.status_code == 413
     assert "för stor" in response.get_data(as_text=True)
+
+
+def test_apply_says_what_it_did_or_that_nothing_was_saved(client, auth, factory, session):
+    from coop_tracker.exchange.models import ImportMapping
+
+    factory.user("editor", "2021", email="red@vansbro.se")
+    auth.login("red@vansbro.se")
+    header = "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
+    wrong = header + "B;Fel form;Golfklubb;Lön;2021:värd,2023:beställare\r\n"
+    assert _upload(client, wrong.encode(), "fel.csv").location.endswith("/import/preview")
+    response = client.post("/exchange/import/apply")
+    assert response.location.endswith("/exchange/import/preview")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Inget har sparats: filen innehåller fel. Se listan nedan." in page
+    assert session.scalar(select(func.count()).select_from(ImportMapping)) == 0
+
+    right = header + "A;Lön i Vansbro;Avtalssamverkan;Lön;2021:värd,2023:beställare\r\n"
+    assert _upload(client, right.encode(), "rätt.csv").location.endswith("/import/preview")
+    response = client.post("/exchange/import/apply")
+    assert response.location.endswith("/agreements/")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Importen är klar: 1 nya, 0 ändrade, 0 oförändrade." in page
+    assert session.scalar(select(func.count()).select_from(Agreement)) == 1
+    assert session.scalar(select(func.count()).select_from(ImportMapping)) == 1
