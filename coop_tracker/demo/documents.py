@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.demo.context import DemoAgreement, DemoContext
+from coop_tracker.demo.data import read
 from coop_tracker.documents.services import (
     DocumentInput,
     Upload,
@@ -44,6 +45,16 @@ def _odt(paragraphs: list[str]) -> bytes:
     out = io.BytesIO()
     document.write(out)
     return out.getvalue()
+
+
+# The paragraphs of each demo file, by file name (an ODT or a DOCX by its suffix).
+FILE_TEXTS: dict[str, list[str]] = read("documents")["files"]
+
+
+def _file(name: str) -> Upload:
+    """The demo file ``name`` with its paragraphs from ``data/documents.toml``."""
+    paragraphs = FILE_TEXTS[name]
+    return Upload(name, _odt(paragraphs) if name.endswith(".odt") else _docx(paragraphs))
 
 
 def _find(context: DemoContext, title: str) -> DemoAgreement | None:
@@ -86,23 +97,7 @@ def demo_documents(session: Session, context: DemoContext) -> None:
                     reference="KS 2015/211",
                     decided_on=(start - timedelta(days=75)).isoformat(),
                     valid_from=start.isoformat(),
-                    file=Upload(
-                        "Förbundsordning.odt",
-                        _odt(
-                            [
-                                "Förbundsordning för Räddningstjänstförbundet Västra Dalarna",
-                                "1 § Namn och säte. Förbundets namn är Räddningstjänstförbundet "
-                                "Västra Dalarna. Förbundet har sitt säte i Malung-Sälen.",
-                                "2 § Medlemmar. Medlemmar är Vansbro, Malung-Sälen, Gagnef, "
-                                "Leksand och Rättvik.",
-                                "3 § Ändamål. Förbundet har hand om räddningstjänst och "
-                                "förebyggande arbete enligt lagen om skydd mot olyckor.",
-                                "8 § Kostnader. Medlemskommunerna betalar medlemsbidrag i "
-                                "förhållande till antalet invånare den 1 november året före "
-                                "budgetåret.",
-                            ]
-                        ),
-                    ),
+                    file=_file("Förbundsordning.odt"),
                 ),
             ),
             actor=actor,
@@ -122,24 +117,7 @@ def demo_documents(session: Session, context: DemoContext) -> None:
                     "anges; uppsiktens rapportering till medlemmarna två gånger om året; "
                     "medlemsbidraget får en fast del (30 procent i lika delar)."
                 ),
-                file=Upload(
-                    "Förbundsordning reviderad.docx",
-                    _docx(
-                        [
-                            "Förbundsordning för Räddningstjänstförbundet Västra Dalarna "
-                            "(reviderad)",
-                            "2 § Medlemmar. Medlemmar är Vansbro, Malung-Sälen, Gagnef, "
-                            "Leksand och Rättvik.",
-                            "8 § Kostnader. Medlemsbidraget fördelas till 70 procent efter "
-                            "antalet invånare den 1 november året före budgetåret och till 30 "
-                            "procent i lika delar mellan medlemmarna.",
-                            "9 § Budget. Medlemmarna ges tillfälle till samråd om budgeten "
-                            "senast i april året före budgetåret.",
-                            "11 § Insyn. Förbundet rapporterar ekonomi och verksamhet till "
-                            "medlemskommunerna två gånger om året.",
-                        ]
-                    ),
-                ),
+                file=_file("Förbundsordning reviderad.docx"),
             ),
             expected_version=first.version,
             actor=actor,
@@ -170,20 +148,7 @@ def demo_documents(session: Session, context: DemoContext) -> None:
                     reference="KF 2017/90",
                     decided_on=(start - timedelta(days=60)).isoformat(),
                     valid_from=start.isoformat(),
-                    file=Upload(
-                        "Reglemente överförmyndarnämnd.odt",
-                        _odt(
-                            [
-                                "Reglemente för den gemensamma överförmyndarnämnden",
-                                "Nämnden ingår i Mora kommuns organisation. Värdkommunen är "
-                                "Mora; samverkande kommuner är Orsa, Älvdalen, Vansbro och "
-                                "Malung-Sälen.",
-                                "Nämnden fullgör kommunernas uppgifter som överförmyndare "
-                                "enligt föräldrabalken och lämnar varje år en redovisning av "
-                                "granskningen av årsräkningarna till kommunerna.",
-                            ]
-                        ),
-                    ),
+                    file=_file("Reglemente överförmyndarnämnd.odt"),
                 ),
             ),
         )
@@ -204,20 +169,7 @@ def demo_documents(session: Session, context: DemoContext) -> None:
                     reference="KS 2021/133",
                     decided_on=(start - timedelta(days=45)).isoformat(),
                     valid_from=start.isoformat(),
-                    file=Upload(
-                        "Avtal miljö och livsmedel.docx",
-                        _docx(
-                            [
-                                "Avtal om miljö- och hälsoskydd och livsmedelskontroll",
-                                "Malung-Sälen utför tillsyn enligt miljöbalken och kontroll "
-                                "enligt livsmedelslagen åt Vansbro. Vansbros nämnd behåller "
-                                "ansvaret och delegerar beslut till namngivna handläggare.",
-                                "Ersättning betalas per nedlagd timme enligt timtaxan.",
-                                "Avtalet förlängs med ett år i taget om det inte sägs upp "
-                                "senast sex månader före avtalstidens slut.",
-                            ]
-                        ),
-                    ),
+                    file=_file("Avtal miljö och livsmedel.docx"),
                 ),
             ),
         )
@@ -230,18 +182,7 @@ def demo_documents(session: Session, context: DemoContext) -> None:
                 first=VersionInput(
                     reference="KS 2021/134",
                     decided_on=(start - timedelta(days=45)).isoformat(),
-                    file=Upload(
-                        "PUB-avtal.odt",
-                        _odt(
-                            [
-                                "Personuppgiftsbiträdesavtal",
-                                "Personuppgiftsbiträdet behandlar personuppgifter i "
-                                "tillsynsärenden endast på den personuppgiftsansvariges "
-                                "dokumenterade instruktioner.",
-                                "Underbiträden får anlitas först efter skriftligt godkännande.",
-                            ]
-                        ),
-                    ),
+                    file=_file("PUB-avtal.odt"),
                 ),
             ),
         )
