@@ -65,7 +65,7 @@ def demo_lifecycle(session: Session, context: DemoContextLike) -> None:
     templates = templates_by_phase_and_form(session)
     instantiated = instantiated_phases(session, ids)
 
-    # Answer the items that were there before this extension, then add the missing lists.
+    # Answer the items that were there before this step, then add the missing lists.
     answered = answer_existing(session, agreements, sorted(instantiated), rng, today)
     new_items: list[dict[str, Any]] = []
     stamp = stamp_at(today)

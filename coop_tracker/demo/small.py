@@ -367,7 +367,7 @@ def _demo_agreement(agreement: Agreement) -> DemoAgreement:
         start_on=agreement.start_on,
         end_on=agreement.end_on,
         area_slugs=tuple(a.slug for a in agreement.areas),
-        # Extensions plan per kommun (meeting calendars, reminders): kommun parties only.
+        # Later steps plan per kommun (meeting calendars, reminders): kommun parties only.
         parties=tuple(
             (p.municipality_code, p.role)
             for p in agreement.parties
