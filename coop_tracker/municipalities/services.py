@@ -12,12 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop_tracker.audit.services import diff, record, record_update
+from coop_tracker.audit.services import diff, record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _
-from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Area, County, KommunSetting, Municipality
 
@@ -159,31 +158,6 @@ def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area
     return area
 
 
-# -- A kommun's own settings ---------------------------------------------------------------
-
-SETTING_FIELDS = (
-    "notice_buffer_days",
-    "internal_lead_days",
-    "continuation_lead_months",
-    "reminder_lead_days",
-    "sender_name",
-    "reply_to",
-)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass
-class KommunSettingInput:
-    """The settings form as typed (unvalidated); an empty deadline means the default."""
-
-    notice_buffer_days: Any = ""
-    internal_lead_days: Any = ""
-    continuation_lead_months: Any = ""
-    reminder_lead_days: Any = ""
-    sender_name: Any = ""
-    reply_to: Any = ""
-
-
 def kommun_settings_for(session: Session, code: str) -> KommunSetting:
     """The kommun's settings; a new (unsaved) row of defaults when it has none."""
     found = session.get(KommunSetting, code)
@@ -200,92 +174,3 @@ def kommun_settings_for(session: Session, code: str) -> KommunSetting:
         new_agreements_public=False,
         version=0,  # not saved yet; the first save inserts it as version 1
     )
-
-
-def _setting_snapshot(setting: KommunSetting) -> dict[str, Any]:
-    return {name: getattr(setting, name) for name in SETTING_FIELDS}
-
-
-def update_kommun_settings(
-    session: Session,
-    municipality: Municipality,
-    data: KommunSettingInput,
-    *,
-    expected_version: Any,
-    actor: Actor,
-) -> KommunSetting:
-    """Save a kommun's deadline and reminder settings (validated, audited, locked)."""
-    from coop_tracker.reminders.rules import parse_lead_days
-
-    if actor.user is not None and not can(actor.user, "municipality.settings", municipality):
-        raise PermissionDenied()
-    setting = kommun_settings_for(session, municipality.code)
-    check_version(
-        expected_version, setting.version, lambda: _setting_snapshot(setting), strict=False
-    )
-    errors = v.Errors()
-    buffer_days = v.integer(
-        _stripped(data.notice_buffer_days),
-        "notice_buffer_days",
-        _("Tid för justering, anslag och delgivning (dagar)"),
-        errors,
-        minimum=0,
-        maximum=90,
-    )
-    lead_days = v.integer(
-        _stripped(data.internal_lead_days),
-        "internal_lead_days",
-        _("Kommunens minsta interna förberedelsetid (dagar)"),
-        errors,
-        minimum=0,
-        maximum=730,
-    )
-    continuation = v.integer(
-        _stripped(data.continuation_lead_months),
-        "continuation_lead_months",
-        _("Beslut om förlängning, månader före slutdatum"),
-        errors,
-        minimum=1,
-        maximum=36,
-    )
-    reminder_days = ""
-    if _stripped(data.reminder_lead_days):
-        lead_errors = v.Errors()
-        reminder_days = parse_lead_days(data.reminder_lead_days, lead_errors)
-        for message in dict(lead_errors).values():
-            errors.add("reminder_lead_days", message)
-    sender_name = v.text(
-        data.sender_name, "sender_name", _("Avsändarnamn i påminnelser"), errors, max_length=120
-    )
-    if '"' in sender_name or "<" in sender_name or ">" in sender_name:
-        errors.add("sender_name", _("Avsändarnamn får inte innehålla citattecken eller < >."))
-    reply_to = v.text(data.reply_to, "reply_to", _("Svarsadress"), errors, max_length=254)
-    if reply_to and not EMAIL.match(reply_to):
-        errors.add("reply_to", _("Svarsadress: ange en adress som kommun@example.se."))
-    if errors:
-        raise ValidationFailed(dict(errors))
-    before = _setting_snapshot(setting)
-    is_new = setting.version == 0
-    setting.notice_buffer_days = buffer_days
-    setting.internal_lead_days = lead_days
-    setting.continuation_lead_months = continuation
-    setting.reminder_lead_days = reminder_days
-    setting.sender_name = sender_name
-    setting.reply_to = reply_to.lower()
-    if is_new:
-        session.add(setting)
-    record_update(
-        session,
-        actor,
-        before,
-        _setting_snapshot(setting),
-        object_type="kommun_setting",
-        object_id=municipality.code,
-        label=_("Inställningar för %(name)s", name=municipality.name),
-        municipality_code=municipality.code,
-    )
-    return setting
-
-
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value

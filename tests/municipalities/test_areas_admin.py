@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from coop_tracker.areas import services as areas
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError, PermissionDenied, ValidationFailed
-from coop_tracker.municipalities import areas
 from coop_tracker.municipalities.models import Area
 from coop_tracker.municipalities.services import seed_reference_data
 

@@ -1,4 +1,4 @@
-"""Municipality pages: the list of kommuner and one kommun with its agreements by role."""
+"""Kommun pages: every kommun, one kommun with its agreements by role, and its settings."""
 
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
-from coop_tracker.municipalities.forms import KommunSettingForm
+from coop_tracker.kommuner.forms import KommunSettingForm
+from coop_tracker.kommuner.queries import municipalities_with_counts
+from coop_tracker.kommuner.services import KommunSettingInput, update_kommun_settings
 from coop_tracker.municipalities.models import Municipality
-from coop_tracker.municipalities.queries import counties, municipalities_with_counts
-from coop_tracker.municipalities.services import (
-    KommunSettingInput,
-    kommun_settings_for,
-    update_kommun_settings,
-)
+from coop_tracker.municipalities.queries import counties
+from coop_tracker.municipalities.services import kommun_settings_for
 from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS
 from coop_tracker.schedule.queries import derived_dates_for
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from coop_tracker.areas import services as areas
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.audit.services import record_refusal
 from coop_tracker.core.errors import DomainError
@@ -17,7 +18,6 @@ from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import Saved, save, web_actor
 from coop_tracker.extensions import db
-from coop_tracker.municipalities import areas
 from coop_tracker.municipalities.models import Area
 
 bp = Blueprint("areas", __name__)

@@ -1,0 +1,1 @@
+"""The area vocabulary administered: add, rename, retire and merge (moving agreements)."""

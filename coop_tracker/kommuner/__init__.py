@@ -1,0 +1,1 @@
+"""Kommun pages: the kommuner with their agreements, one kommun's agreements, its settings."""
