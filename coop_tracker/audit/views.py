@@ -25,6 +25,7 @@ from coop_tracker.audit.queries import (
     known_values,
     search_events,
 )
+from coop_tracker.core.actor import display_name
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
@@ -200,13 +201,13 @@ def _csv_batch(writer: Any, flush: Callable[[], str], events: list[AuditEvent]) 
     for event, view in zip(events, describe_all(db.session, events), strict=True):
         base = [
             format_local_time(event.created_at),
-            event.actor_name,
+            display_name(event.actor_name, event.actor_id),
             event.actor_id or "",
             str(SOURCE_LABELS.get(event.source, event.source)),
             view.action_label,
             view.object_type_label,
             event.object_id,
-            event.object_label,
+            view.object_label,
             event.agreement_id or "",
             event.municipality_code or "",
         ]

@@ -164,6 +164,33 @@ def _stored_pattern(message: str) -> re.Pattern[str]:
     return re.compile(regex + r"\Z", re.S)
 
 
+def stored_parts(message: str, text: str) -> dict[str, str] | None:
+    """The placeholders' parts of ``text`` when it is ``message`` (a Swedish msgid) stored with
+    them filled in; None when it is not."""
+    found = _stored_pattern(message).match(text)
+    return None if found is None else found.groupdict()
+
+
+def shown_stored_run(text: str, messages: Iterable[str]) -> str:
+    """Stored sentences written one after another (joined by a space), each from one of
+    ``messages``, shown one by one in the reader's language; from the first one that is not
+    the app's, the rest as stored."""
+    shown: list[str] = []
+    rest = text
+    while rest:
+        for message in messages:
+            pattern = _stored_pattern(message).pattern.removesuffix(r"\Z") + r"(?= |\Z)"
+            found = re.match(pattern, rest, re.S)
+            if found is not None:
+                shown.append(gettext(message, **found.groupdict()))
+                rest = rest[found.end() :].removeprefix(" ")
+                break
+        else:
+            shown.append(rest)
+            break
+    return " ".join(shown)
+
+
 def shown_stored(
     text: str,
     messages: Iterable[str],

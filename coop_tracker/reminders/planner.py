@@ -29,7 +29,7 @@ from coop_tracker.reminders.recipients import (
     kommun_lead_days,
     recipients_by_kommun,
 )
-from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS, OVERDUE_KINDS
+from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS, OVERDUE_KINDS, fitted_title
 
 RECENT_DAYS = 400  # cancelled rows older than this are never revived
 
@@ -86,7 +86,7 @@ def _rows_for(deadline: Deadline, recipient: Recipient, today: date) -> list[dic
                 "recipient_contact_id": recipient.contact_id,
                 "recipient_email": recipient.email,
                 "recipient_name": recipient.name,
-                "title": deadline.title[:300],
+                "title": fitted_title(deadline.kind, deadline.title),
                 "detail": deadline.detail[:300],
             }
         )

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from coop_tracker.core import validation as v
-from coop_tracker.core.i18n import LazyText, _, _l, shown_stored
+from coop_tracker.core.i18n import (
+    LazyText,
+    _,
+    _l,
+    shown_stored,
+    shown_stored_run,
+    stored_parts,
+)
 from coop_tracker.reminders.models import Kind
+from coop_tracker.schedule.rules import DECIDE_BY_WARNINGS
 
 KIND_LABELS: dict[str, str] = {
     Kind.REVIEW_DUE: _l("Uppföljning"),
@@ -69,9 +77,9 @@ NOTICE_DETAILS = (
     _l("%(kommun)s har sagt upp – utträder %(date)s."),
 )
 _DECIDE_BY = (MEETING_DETAIL.source, LEAD_DETAIL.source)
+_WARNINGS = tuple(message.source for message in DECIDE_BY_WARNINGS)
 _DETAILS = (
     *_DECIDE_BY,
-    *(f"{message} %(warnings)s" for message in _DECIDE_BY),
     RENEWS_DETAIL.source,
     RUNS_ON_DETAIL.source,
     *(message.source for message in NOTICE_DETAILS),
@@ -79,12 +87,19 @@ _DETAILS = (
 
 
 def shown_detail(detail: str) -> str:
-    """A stored reminder detail in the reader's language when the planner wrote it (a warning
-    after a decide-by explanation stays as stored)."""
+    """A stored reminder detail in the reader's language when the planner wrote it, with the
+    warnings that may follow a decide-by explanation."""
     values = {
         "what": lambda what: shown_stored(what, (NOTICE_REACHED.source, TERM_ENDS_WHAT.source)),
         "chain": lambda chain: shown_stored(chain, (PREPARED_CHAIN.source,)),
     }
+    for message in _DECIDE_BY:
+        # The explanation and its warnings are separate messages, each shown on its own.
+        parts = stored_parts(f"{message} %(warnings)s", detail)
+        if parts is not None:
+            warnings = parts.pop("warnings")
+            explanation = shown_stored(message % parts, (message,), values)
+            return f"{explanation} {shown_stored_run(warnings, _WARNINGS)}"
     return shown_stored(detail, _DETAILS, values)
 
 
@@ -98,6 +113,38 @@ def shown_title(kind: str, title: str, task_text: Callable[[str], str] = str) ->
     task's own title through ``task_text``); anything else as stored."""
     values = {"what": lambda what: shown_stored(what, _EXIT), "task": task_text}
     return shown_stored(title, _TITLES.get(kind, ()), values)
+
+
+TITLE_MAX = 300  # the length of a stored reminder title
+_CUT_FIRST = ("title", "party", "task")  # typed names are shortened, the app's words never
+
+
+def fitted_title(kind: str, title: str, limit: int = TITLE_MAX) -> str:
+    """A planner's title within ``limit`` characters: the names in it are shortened (the
+    agreement's title first), not the message around them, so that it is still shown in the
+    reader's language (``shown_title``)."""
+    return _fitted(title, _TITLES.get(kind, ()), limit)
+
+
+def _fitted(text: str, messages: tuple[str, ...], limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    for message in messages:
+        parts = stored_parts(message, text)
+        if parts is None:
+            continue
+        excess = len(text) - limit
+        if "what" in parts:  # an exit's own title inside a transition's
+            parts["what"] = _fitted(parts["what"], _EXIT, len(parts["what"]) - excess)
+        for name in (n for n in _CUT_FIRST if n in parts):
+            value = parts[name]
+            if excess > 0 and len(value) > 1:
+                parts[name] = value[: max(len(value) - excess - 1, 1)].rstrip() + "…"
+                excess -= len(value) - len(parts[name])
+        fitted = message % parts
+        if len(fitted) <= limit:
+            return fitted
+    return text[: limit - 1] + "…"
 
 
 # Kinds where something can still be done after the date has passed: these get an overdue

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from coop_tracker.agreements import dates
 from coop_tracker.agreements.models import Agreement, Party, Phase, Term
 from coop_tracker.agreements.queries import terms_of
-from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.i18n import _, _l, gettext
 from coop_tracker.meetings.models import Body
 from coop_tracker.meetings.queries import MeetingIndex
 from coop_tracker.meetings.rules import BODY_SHORT, party_deciding_body
@@ -171,24 +171,39 @@ class DateSettings:
         return agreed if own is None else max(agreed, own)
 
 
+# What a decide-by date says aloud beside it (on the page, in the API, and stored after a
+# reminder's detail, where ``reminders.rules.shown_detail`` shows each in the reader's language).
+CALENDAR_MISSING_WARNING = _l(
+    "Sammanträdesplan för %(year)s saknas för %(kommun)s %(body)s: datumet bygger på "
+    "den interna förberedelsetiden."
+)
+NO_MEETING_WARNING = _l(
+    "%(kommun)s %(body)s har inget sammanträde senast %(date)s i sammanträdesplanen: "
+    "ett extra sammanträde behövs, eller ett beslut vid ett tidigare sammanträde. Datumet "
+    "bygger på den interna förberedelsetiden."
+)
+AGENCY_WARNING = _l(
+    "%(name)s är en statlig myndighet utan fullmäktige: datumet är sista dag för "
+    "uppsägning minus tiden för delgivning och %(n)s dagars intern förberedelsetid."
+)
+DECIDE_BY_WARNINGS = (CALENDAR_MISSING_WARNING, NO_MEETING_WARNING, AGENCY_WARNING)
+
+
 def warning_text(warning: dates.DateWarning, municipality: str) -> str:
     """A decide-by warning as the Swedish sentence the page, reminder and API say aloud."""
     params = warning.params
     body = str(params.get("body", ""))
     label = str(params.get("body_name") or BODY_SHORT.get(body, body))
     if warning.code == "calendar_missing":
-        return _(
-            "Sammanträdesplan för %(year)s saknas för %(kommun)s %(body)s: datumet bygger på "
-            "den interna förberedelsetiden.",
+        return gettext(
+            CALENDAR_MISSING_WARNING.source,
             year=params.get("year"),
             kommun=municipality,
             body=label,
         )
     latest = params.get("latest_on")
-    return _(
-        "%(kommun)s %(body)s har inget sammanträde senast %(date)s i sammanträdesplanen: "
-        "ett extra sammanträde behövs, eller ett beslut vid ett tidigare sammanträde. Datumet "
-        "bygger på den interna förberedelsetiden.",
+    return gettext(
+        NO_MEETING_WARNING.source,
         kommun=municipality,
         body=label,
         date=latest.isoformat() if isinstance(latest, date) else "",
@@ -268,9 +283,8 @@ def other_party_decide_by(
     if kind == OrgKind.AGENCY:
         body_name = str(_l("myndighetens beslut"))
         warnings = [
-            _(
-                "%(name)s är en statlig myndighet utan fullmäktige: datumet är sista dag för "
-                "uppsägning minus tiden för delgivning och %(n)s dagars intern förberedelsetid.",
+            gettext(
+                AGENCY_WARNING.source,
                 name=party.name,
                 n=lead_days,
             )

@@ -230,3 +230,39 @@ def test_the_system_is_named_in_the_readers_language(app, client, factory):
         assert "Kommandorad" not in page, url
         assert "Command line" in page, url
         assert "System" in page, url  # the person's name as it is
+
+
+def test_csv_export_read_in_english_has_no_swedish_the_app_wrote(app, client, factory):
+    """Header, selection, actor, event, type and the labels the app stored, in English; the
+    names people typed stay as typed."""
+    from coop_tracker.audit.services import record
+    from coop_tracker.core.actor import Actor
+    from coop_tracker.extensions import db
+    from tests.core.test_language_leaks import SWEDISH_LETTERS, SWEDISH_WORDS, WORD
+
+    factory.user("admin", None, email="admin@example.se")
+    agreement = factory.agreement(title="Lön")
+    with app.app_context():
+        record(db.session, Actor.system("cli"), action="update", object_type="agreement",
+               object_id=agreement.id, label="Lön", agreement_id=agreement.id,
+               changes={"title": ["Lön gammal", "Lön"]})  # fmt: skip
+        record(db.session, Actor.system("cli"), action="create", object_type="review",
+               object_id=1, label="Uppföljning 2026-03-01 av Lön (Mora)",
+               agreement_id=agreement.id)  # fmt: skip
+        db.session.commit()
+    _login(client, "admin@example.se")
+    client.get("/sprak/en")
+    raw = client.get(f"/admin/audit.csv?agreement={agreement.id}").get_data()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[2][:5] == ["Time", "Who", "User ID", "Via", "Event"]
+    events = [r for r in rows[3:] if r[1] == "Command line"]
+    assert {r[7] for r in events} >= {"Lön", "Review 2026-03-01 of Lön (Mora)"}
+    typed = ("Lön gammal", "Lön", "Mora", "Malung-Sälen")  # names and what was typed
+    for row in rows:
+        for cell in row:
+            text = cell
+            for name in typed:
+                text = text.replace(name, " ")
+            words = WORD.findall(text)
+            assert not [w for w in words if w.lower() in SWEDISH_WORDS], row
+            assert not [w for w in words if SWEDISH_LETTERS.search(w)], ";".join(row)

@@ -354,3 +354,77 @@ def test_a_checklist_reminder_names_its_question_in_the_readers_language(app: An
         assert reminder_title(typed, Kind.CHECKLIST_ITEM_DUE) == typed
     with app.test_request_context(), force_locale("sv"):
         assert reminder_title(stored, Kind.CHECKLIST_ITEM_DUE) == stored
+
+
+def test_the_warnings_after_a_decide_by_detail_are_translated(app: Any) -> None:
+    """The planner stores a decide-by detail in Swedish with its warnings after it; a reader of
+    English gets the explanation and every warning in English."""
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from coop_tracker.agreements import dates
+    from coop_tracker.reminders.deadlines import decide_by_detail
+    from coop_tracker.reminders.rules import NOTICE_REACHED, shown_detail
+    from coop_tracker.schedule.rules import PartyDecideBy, warning_text
+
+    missing = dates.DateWarning("calendar_missing", {"year": 2027, "body": "kf"})
+    late = dates.DateWarning("no_meeting", {"body": "kf", "latest_on": date(2027, 5, 31)})
+    with app.test_request_context(), force_locale("sv"):
+        party = PartyDecideBy(
+            municipality_code="2021",
+            body="kf",
+            decide_by_on=date(2027, 4, 1),
+            warnings=[warning_text(missing, "Vansbro"), warning_text(late, "Vansbro")],
+        )
+        stored = decide_by_detail(party, date(2027, 6, 30), NOTICE_REACHED.source, 30)
+    assert "Sammanträdesplan för 2027 saknas för Vansbro" in stored  # stored in Swedish
+    with app.test_request_context(), force_locale("en"):
+        shown = shown_detail(stored)
+    assert shown.startswith("The notice must have reached the other parties by 2027-06-30")
+    assert "The 2027 meeting calendar is missing for Vansbro" in shown
+    assert "2027-05-31" in shown
+    assert not SWEDISH_LETTERS.search(shown.replace("Vansbro", "")), shown
+    assert not set(WORD.findall(shown)) & SWEDISH_WORDS, shown
+
+
+def test_a_reminder_title_cut_to_length_is_still_translated(app: Any) -> None:
+    """A title longer than the stored 300 characters is shortened in its names, not in its
+    words: a reader of English still reads it in English."""
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from coop_tracker.reminders.deadlines import Deadline
+    from coop_tracker.reminders.models import Kind
+    from coop_tracker.reminders.planner import _rows_for
+    from coop_tracker.reminders.recipients import Recipient
+    from coop_tracker.reminders.rules import (
+        CONTINUATION_TITLE,
+        LEAVES_TITLE,
+        TRANSITION_ENDS_TITLE,
+        shown_title,
+        stored,
+    )
+
+    agreement, party = "Gemensam lönehantering " * 9, "Vansbro " * 15  # 207 and 120 long
+    cases = {
+        Kind.CONTINUATION: stored(CONTINUATION_TITLE, title=agreement, party=party),
+        Kind.EXIT_MILESTONE: stored(
+            TRANSITION_ENDS_TITLE, what=stored(LEAVES_TITLE, party=party, title=agreement)
+        ),
+    }
+    recipient = Recipient(key="u:1", email="a@example.se", name="A", lead_days=(7,))
+    for kind, title in cases.items():
+        assert len(title) > 300
+        deadline = Deadline(kind, "agreement", 1, 1, agreement, date(2027, 1, 10), title)
+        row = _rows_for(deadline, recipient, date(2027, 1, 5))[0]
+        assert len(row["title"]) <= 300
+        with app.test_request_context(), force_locale("en"):
+            shown = shown_title(kind, row["title"])
+        assert shown.startswith(
+            ("Decision on an extension or a new agreement: Gemensam", "The transition is to be")
+        ), shown
+        assert "…" in shown
+        if kind == Kind.EXIT_MILESTONE:
+            assert " leaves Gemensam" in shown, shown
