@@ -1,7 +1,8 @@
 """The lifecycle's services in one place for callers: phase transitions, exits and exit tasks.
 
-The code lives in ``transitions`` (gates and phase changes), ``exits`` (exit plans),
-``tasks`` (exit tasks) and ``common`` (lookups); this module keeps the names callers use.
+The code lives in ``transitions`` (gates and phase changes), ``exits`` (exit plans) with
+``exit_input`` (a plan as typed, checked), ``tasks`` (exit tasks) and ``common`` (lookups);
+this module keeps the names callers use.
 Every function takes the session and an explicit actor (and ``today`` where dates matter),
 validates plain data, writes the audit log and flushes; the caller commits.
 """
@@ -18,9 +19,8 @@ from coop_tracker.lifecycle.common import (
     party_name,
     task_owner,
 )
+from coop_tracker.lifecycle.exit_input import EXIT_FIELDS, ExitInput
 from coop_tracker.lifecycle.exits import (
-    EXIT_FIELDS,
-    ExitInput,
     ExitOutcome,
     adopt_exit,
     check_exit_version,
