@@ -11,10 +11,10 @@ from coop_tracker.extensions import db
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
-    from coop_tracker.audit.cli import audit_group
     from coop_tracker.core.cli import backup_command, restore_command
     from coop_tracker.demo.cli import demo_command
     from coop_tracker.exchange.cli import exchange_group
+    from coop_tracker.history.cli import audit_group
     from coop_tracker.municipalities.cli import municipalities_group
     from coop_tracker.network.cli import graph_group
     from coop_tracker.operations.cli import instance_group, upgrade_command

@@ -115,12 +115,12 @@ def register_blueprints(app: Flask) -> None:
     from coop_tracker.annual.views import bp as annual_bp
     from coop_tracker.api.views import bp as api_page_bp
     from coop_tracker.areas.views import bp as areas_bp
-    from coop_tracker.audit.views import bp as audit_bp
     from coop_tracker.checklists.views import bp as checklists_bp
     from coop_tracker.core.views import bp as core_bp
     from coop_tracker.costs.views import bp as costs_bp
     from coop_tracker.documents.views import bp as documents_bp
     from coop_tracker.exchange.views import bp as exchange_bp
+    from coop_tracker.history.views import bp as audit_bp
     from coop_tracker.kommuner.views import bp as municipalities_bp
     from coop_tracker.lifecycle.views import bp as lifecycle_bp
     from coop_tracker.meetings.views import bp as meetings_bp
@@ -176,10 +176,10 @@ def api_blueprints() -> list[Any]:
     from coop_tracker.agreements.organisation_api import blp as organisations_blp
     from coop_tracker.annual.api import blp as year_blp
     from coop_tracker.areas.api import areas_blp
-    from coop_tracker.audit.api import blp as history_blp
     from coop_tracker.checklists.api import blp as checklists_blp
     from coop_tracker.costs.api import blp as costs_blp
     from coop_tracker.documents.api import blp as documents_blp
+    from coop_tracker.history.api import blp as history_blp
     from coop_tracker.lifecycle.api import blp as lifecycle_blp
     from coop_tracker.municipalities.api import municipalities_blp
     from coop_tracker.network.api import graph_blp, similar_blp

@@ -7,13 +7,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
-from coop_tracker.users.models import LoginFailure
 
 
 def plain(value: Any) -> Any:
@@ -163,15 +162,16 @@ def prune_personal_data(
     retention_days: int,
     now: datetime,
     actor: Actor,
-    login_window: timedelta = timedelta(hours=24),
+    login_failures: int = 0,
     dry_run: bool = False,
 ) -> PruneResult:
     """Anonymise the personal data of audit events about people older than the retention.
 
     The event itself stays (when, by whom, what kind of change, which fields), so the log of
     the register's own records is kept whole; the name, e-mail and values of the person it
-    was about become "(anonymiserad)". Expired login-failure counters are deleted too. The run
-    is itself written to the audit log. Flushes, never commits.
+    was about become "(anonymiserad)". The run is itself written to the audit log, with the
+    number of expired login-failure counters the caller removed in the same run
+    (``users.throttle.prune_login_failures``). Flushes, never commits.
     """
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")
@@ -181,19 +181,14 @@ def prune_personal_data(
         AuditEvent.object_type.in_(PERSONAL_OBJECT_TYPES),
         AuditEvent.object_label != ANONYMISED,
     )
-    expired = LoginFailure.last_failure_at < now - login_window
-    failures = session.scalar(select(func.count()).select_from(LoginFailure).where(expired)) or 0
     if dry_run:
         count = session.scalar(select(func.count()).select_from(old.subquery())) or 0
-        return PruneResult(cutoff, count, failures)
+        return PruneResult(cutoff, count, login_failures)
     count = 0
     for event in session.scalars(old.order_by(AuditEvent.id)).all():
         event.object_label = ANONYMISED
         event.changes = {key: [ANONYMISED, ANONYMISED] for key in event.changes or {}}
         count += 1
-    session.execute(
-        delete(LoginFailure).where(expired).execution_options(synchronize_session=False)
-    )
     session.flush()
     record(
         session,
@@ -206,8 +201,8 @@ def prune_personal_data(
             "retention_days": [None, retention_days],
             "cutoff": [None, cutoff.isoformat()],
             "events": [None, count],
-            "login_failures": [None, failures],
+            "login_failures": [None, login_failures],
         },
     )
     session.flush()
-    return PruneResult(cutoff, count, failures)
+    return PruneResult(cutoff, count, login_failures)

@@ -304,7 +304,7 @@ def describe(
     """ "Anna Berg ändrade uppsägningstiden (månader) från 6 till 3." and the like.
 
     ``names`` names the kommuner, parties and areas that stored values point at (built once
-    for all the events shown, see ``audit.queries.names_for``). ``curated`` tells only the
+    for all the events shown, see ``history.queries.names_for``). ``curated`` tells only the
     fields a politician reads (see ``importance``) and how many others changed."""
     verb = str(VERBS.get(event.action) or labels.action_label(event.action).lower())
     changes = event.changes or {}

@@ -22,11 +22,11 @@ from coop_tracker.agreements.models import Agreement, Party, Phase
 from coop_tracker.agreements.queries import responsible_parties, with_children
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS, ROLE_LABELS
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.audit.queries import names_for
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import restrict_agreements
+from coop_tracker.history.queries import names_for
 from coop_tracker.municipalities.models import Area
 from coop_tracker.oversight import sources
 from coop_tracker.oversight.changes import (

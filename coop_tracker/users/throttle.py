@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from coop_tracker.users.models import LoginFailure
@@ -247,6 +247,20 @@ class LoginThrottle:
 
     def succeeded(self) -> None:
         self.store.clear([self.keys["pair"], self.keys["account"]])
+
+
+def prune_login_failures(
+    session: Session, *, now: datetime, window: timedelta, dry_run: bool = False
+) -> int:
+    """Delete the login-failure counters whose last failure is older than ``window`` (the
+    retention run's share of personal data); returns how many (counted only, in a dry run)."""
+    expired = LoginFailure.last_failure_at < now - window
+    count = session.scalar(select(func.count()).select_from(LoginFailure).where(expired)) or 0
+    if not dry_run:
+        session.execute(
+            delete(LoginFailure).where(expired).execution_options(synchronize_session=False)
+        )
+    return count
 
 
 def store_for(config: Any, session: Session) -> Store:

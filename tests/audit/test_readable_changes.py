@@ -10,9 +10,9 @@ from sqlalchemy import event, select
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.audit.queries import describe_all
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.extensions import db
+from coop_tracker.history.queries import describe_all
 from coop_tracker.lifecycle.models import Exit
 from tests.html import main_form
 

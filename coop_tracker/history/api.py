@@ -17,9 +17,9 @@ from coop_tracker.api.schemas import (
     envelope,
     page_schema,
 )
-from coop_tracker.audit.queries import agreement_events, describe_all
 from coop_tracker.core.permissions import can
 from coop_tracker.extensions import db
+from coop_tracker.history.queries import agreement_events, describe_all
 
 blp = Blueprint(
     "api_history",

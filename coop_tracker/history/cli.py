@@ -11,6 +11,7 @@ from coop_tracker.audit.services import prune_personal_data
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
 from coop_tracker.extensions import db
+from coop_tracker.users.throttle import prune_login_failures
 
 
 @click.group("audit")
@@ -36,12 +37,14 @@ def prune_command(days: int | None, dry_run: bool) -> None:
             "COOP_TRACKER_AUDIT_PERSONAL_DATA_RETENTION_DAYS. Inget har ändrats."
         )
     window = timedelta(hours=int(config.get("LOGIN_THROTTLE_WINDOW_HOURS", 24)))
+    now = utcnow()
+    failures = prune_login_failures(db.session, now=now, window=window, dry_run=dry_run)
     result = prune_personal_data(
         db.session,
         retention_days=int(days),
-        now=utcnow(),
+        now=now,
         actor=Actor.system("cli"),
-        login_window=window,
+        login_failures=failures,
         dry_run=dry_run,
     )
     if dry_run:

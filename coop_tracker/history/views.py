@@ -16,7 +16,14 @@ from sqlalchemy import select
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.audit.queries import (
+from coop_tracker.core.actor import display_name
+from coop_tracker.core.collation import swedish
+from coop_tracker.core.i18n import _, _l
+from coop_tracker.core.permissions import can
+from coop_tracker.core.validation import is_digits, is_row_id, strip_control
+from coop_tracker.core.web import format_local_time
+from coop_tracker.extensions import db
+from coop_tracker.history.queries import (
     AuditFilters,
     agreement_events,
     all_events,
@@ -25,13 +32,6 @@ from coop_tracker.audit.queries import (
     known_values,
     search_events,
 )
-from coop_tracker.core.actor import display_name
-from coop_tracker.core.collation import swedish
-from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_digits, is_row_id, strip_control
-from coop_tracker.core.web import format_local_time
-from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 
 bp = Blueprint("audit", __name__)
