@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -17,7 +18,11 @@ from tests.conftest import SharedApp, skip_or_fail
 
 CHROMIUM = os.environ.get("COOP_TRACKER_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SCREENSHOTS = Path(os.environ.get("COOP_TRACKER_SCREENSHOTS", "/tmp/coop_tracker_screenshots"))
+# Screenshots for a person to look at (`make screenshots`): taken only when this names a folder.
+# A full-page screenshot costs Chromium about as much as the axe check on the same page, and no
+# test reads them back.
+SCREENSHOTS_WANTED = bool(os.environ.get("COOP_TRACKER_SCREENSHOTS"))
+SCREENSHOTS = Path(os.environ.get("COOP_TRACKER_SCREENSHOTS") or "/tmp/coop_tracker_screenshots")
 
 
 class LiveServer:
@@ -132,16 +137,27 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     assert csp == [], f"CSP violations: {csp}"
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def save_screenshot(page: Any, name: str, **options: Any) -> None:
+    """A full-page screenshot ``name`` in SCREENSHOTS, when screenshots are wanted."""
+    if SCREENSHOTS_WANTED:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True, **options)
+
+
 def assert_accessible(page: Any, name: str) -> None:
     """Run axe-core (WCAG 2.1 A and AA) on the current page; save a screenshot for review."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    page.evaluate(_axe_source())
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
         })"""
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    save_screenshot(page, f"{name}.png")
     violations = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
         for v in result["violations"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from coop_tracker.core import clock
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -175,7 +175,7 @@ def test_whole_lifecycle(page, live_app):
     assert "Bilaga: avvecklingsplan" in page.content()
     assert_accessible(page, "lc-12-print")
     page.emulate_media(media="print")
-    page.screenshot(path=str(_shot("lc-12b-print-media.png")), full_page=True)
+    save_screenshot(page, "lc-12b-print-media.png")
     page.emulate_media(media="screen")
     page.go_back()
     _finish_tasks(page)
@@ -221,10 +221,3 @@ def test_whole_lifecycle(page, live_app):
         ):
             assert expected in actions, expected
         assert {e.actor_name for e in events if e.action == "transition"} == {"Anna Berg"}
-
-
-def _shot(name: str):
-    from tests.e2e.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / name
