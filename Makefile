@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app coop_tracker
 PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint fmt translations install clean extract bench bench-report load system-deps
+.PHONY: run test test-fast screenshots lint fmt translations install clean extract bench bench-report load system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,14 +57,26 @@ run: install system-deps
 
 # One pytest process per core (pytest-xdist); each has its own app, SQLite files or PostgreSQL
 # database (test_gw0, test_gw1, … made from the configured URL). JOBS=0 runs in one process.
+# Work stealing: an idle worker takes tests queued on the other, so both end together (the slow
+# browser journeys are queued first; see tests/conftest.py).
+# Bytecode written even where PYTHONDONTWRITEBYTECODE is set: otherwise every worker compiles
+# the package and rewrites the asserts of every test module again on each run (~8 s of CPU each).
 JOBS ?= auto
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(JOBS) --dist worksteal
 
 test: install system-deps
-	$(BIN)/python -m pytest -q -n $(JOBS)
+	$(PYTEST)
 
 # The suite without the slow browser journeys, for a quick check while working (CI runs all).
 test-fast: install system-deps
-	$(BIN)/python -m pytest -q -n $(JOBS) -m "not slow"
+	$(PYTEST) -m "not slow"
+
+# The browser journeys with a full-page screenshot of every page they check with axe, for a
+# person to look at (the suite itself takes none: they cost as much as the checks).
+SCREENSHOTS ?= /tmp/coop_tracker_screenshots
+screenshots: install system-deps
+	COOP_TRACKER_SCREENSHOTS=$(SCREENSHOTS) $(PYTEST) tests/e2e
+	@echo "Screenshots in $(SCREENSHOTS)"
 
 lint: install
 	$(BIN)/ruff check .
