@@ -12,9 +12,8 @@ from tests.api.conftest import agreement_body
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    monkeypatch.setattr("coop_tracker.core.clock.today", lambda: date(2026, 12, 1))
-    return date(2026, 12, 1)
+def frozen_today(frozen_clock):
+    return frozen_clock.set(date(2026, 12, 1))
 
 
 def test_fixed_then_tills_vidare_never_ends_before_the_notice(api, factory):

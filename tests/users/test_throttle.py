@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from coop_tracker.core import clock as clock_module
 from coop_tracker.extensions import db
-from coop_tracker.users import views as user_views
 from coop_tracker.users.throttle import (
     DEFAULT_RULES,
     DatabaseStore,
@@ -19,18 +19,36 @@ from coop_tracker.users.throttle import (
     RedisStore,
     wait_after,
 )
-from tests.conftest import skip_or_fail
+from tests.conftest import FrozenClock, skip_or_fail
 
 PASSWORD = "ett-langt-losenord-123"
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
+class _StandingClock:
+    """``clock["t"]``: the instant the app reads (through the clock seam), standing still until
+    the test moves it."""
+
+    def __init__(self, frozen_clock: FrozenClock) -> None:
+        self.frozen_clock = frozen_clock
+
+    def __getitem__(self, key: str) -> datetime:
+        assert key == "t"
+        instant = clock_module.frozen_at()
+        assert instant is not None
+        return instant
+
+    def __setitem__(self, key: str, when: datetime) -> None:
+        assert key == "t"
+        self.frozen_clock.set(when, tick=False)
+
+
 @pytest.fixture
-def clock(monkeypatch):
-    """The login view's clock, moved by the test."""
-    now = {"t": T0}
-    monkeypatch.setattr(user_views, "utcnow", lambda: now["t"])
-    return now
+def clock(frozen_clock: FrozenClock) -> _StandingClock:
+    """The app's clock, moved by the test."""
+    standing = _StandingClock(frozen_clock)
+    standing["t"] = T0
+    return standing
 
 
 def _try(client, email, password="fel-losenord-helt", address="10.0.0.1"):
