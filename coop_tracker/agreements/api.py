@@ -15,15 +15,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from coop_tracker.agreements import services
 from coop_tracker.agreements.models import Agreement, Party
 from coop_tracker.agreements.panels import agreement_panels
-from coop_tracker.agreements.queries import Filters, search_agreements
-from coop_tracker.agreements.schemas import (
-    AgreementCreateSchema,
+from coop_tracker.agreements.payload_schemas import (
     AgreementDatesSchema,
     AgreementListQuerySchema,
-    AgreementPatchSchema,
     AgreementSchema,
     DatesQuerySchema,
 )
+from coop_tracker.agreements.queries import Filters, search_agreements
+from coop_tracker.agreements.schemas import AgreementCreateSchema, AgreementPatchSchema
 from coop_tracker.agreements.services import AgreementInput, PartyInput
 from coop_tracker.api.common import (
     api_user,

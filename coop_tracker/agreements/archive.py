@@ -8,15 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement
+from coop_tracker.agreements.schemas import CheckedArchiveSchema
 from coop_tracker.audit.services import record
-from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
-from coop_tracker.core.errors import PermissionDenied, ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.errors import PermissionDenied
 from coop_tracker.core.permissions import can
-
-ARCHIVE_REASON_MAX = 2000
 
 
 def archive_agreement(
@@ -26,18 +23,7 @@ def archive_agreement(
     restore it. The reason is required and kept in the audit log."""
     if actor.user is not None and not can(actor.user, "agreement.archive", agreement):
         raise PermissionDenied()
-    errors = v.Errors()
-    reason = v.text(
-        reason,
-        "reason",
-        _("Skäl till arkiveringen"),
-        errors,
-        max_length=ARCHIVE_REASON_MAX,
-        required=True,
-        multiline=True,
-    )
-    if errors:
-        raise ValidationFailed(dict(errors))
+    reason = CheckedArchiveSchema().clean({"reason": reason})["reason"]
     if agreement.archived_at is None:
         agreement.archived_at = utcnow()
         session.flush()

@@ -9,39 +9,16 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.inputs import ContactInput, contact_snapshot
 from coop_tracker.agreements.models import Contact, Party
+from coop_tracker.agreements.schemas import CheckedContactSchema
 from coop_tracker.audit.services import diff, record, record_update
-from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
-from coop_tracker.core.errors import PermissionDenied, ValidationFailed
-from coop_tracker.core.i18n import _
+from coop_tracker.core.errors import PermissionDenied
 from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
 
 
 def _validate_contact(data: ContactInput) -> dict[str, Any]:
-    errors = v.Errors()
-    values: dict[str, Any] = {
-        "name": v.text(data.name, "name", _("Namn"), errors, max_length=120, required=True),
-        "title": v.text(data.title, "title", _("Titel"), errors, max_length=120),
-        "email": v.text(data.email, "email", _("E-post"), errors, max_length=254),
-        "phone": v.text(data.phone, "phone", _("Telefon"), errors, max_length=40),
-        "is_carrier": bool(data.is_carrier),
-        "wants_reminders": bool(data.wants_reminders),
-        "is_responsible": bool(data.is_responsible),
-    }
-    email = values["email"]
-    if email and (
-        "@" not in email
-        or " " in email
-        or email.startswith("@")
-        or "." not in email.rsplit("@", 1)[-1]
-    ):
-        errors.add("email", _("E-post måste vara en e-postadress, t.ex. namn@kommun.se."))
-    if values["wants_reminders"] and not email:
-        errors.add("email", _("Ange e-post för att kontaktpersonen ska få påminnelser."))
-    if errors:
-        raise ValidationFailed(dict(errors))
-    return values
+    return CheckedContactSchema().clean(vars(data))
 
 
 def _clear_responsible(party: Party, keep: Contact) -> None:

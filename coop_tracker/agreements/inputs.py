@@ -10,9 +10,6 @@ from typing import Any
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.audit.services import plain
 
-MAX_PARTIES = 290
-
-
 AGREEMENT_FIELDS = (
     "title",
     "form",

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.bodies import body_names_by_kommun, listed_name
 from coop_tracker.agreements.inputs import (
-    MAX_PARTIES,
     PARTY_FIELDS,
     PartyInput,
     agreement_snapshot,
@@ -21,12 +20,11 @@ from coop_tracker.agreements.inputs import (
 )
 from coop_tracker.agreements.models import Agreement, DecidingBody, Party, Phase
 from coop_tracker.agreements.rules import (
-    DECIDING_BODY_LABELS,
-    ROLE_LABELS,
     PartyKind,
     party_kind_errors,
     role_rule_errors,
 )
+from coop_tracker.agreements.schemas import MAX_PARTIES, CheckedPartySchema
 from coop_tracker.audit.services import diff, record, record_update
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
@@ -35,6 +33,9 @@ from coop_tracker.core.i18n import _
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.organisations.services import find_organisation
 from coop_tracker.users.models import User
+
+# A party's fields that are looked up here; the others are read by ``CheckedPartySchema``.
+LOOKED_UP = ("organisation_id", "municipality_code", "responsible_user_id")
 
 
 def clean_parties(
@@ -76,94 +77,14 @@ def clean_parties(
                 )
             seen.add(org.id)
         label = _("Part %(n)s", n=index + 1)
+        fields, refusals = CheckedPartySchema(index + 1, today).check(vars(party))
+        for name, message in refusals.items():
+            errors.add(name, message)
         row = {
             "organisation_id": org.id if org is not None else None,
             "municipality_code": org.municipality_code if org is not None else None,
-            "role": v.choice(
-                party.role,
-                prefix + "role",
-                label + ": " + _("roll"),
-                errors,
-                ROLE_LABELS,
-                required=True,
-            ),
-            "decision_body": v.text(
-                party.decision_body,
-                prefix + "decision_body",
-                label + ": " + _("beslutande organ"),
-                errors,
-                max_length=120,
-            ),
-            "deciding_body": v.choice(
-                party.deciding_body or DecidingBody.DEFAULT,
-                prefix + "deciding_body",
-                label + ": " + _("beslutar om uppsägning"),
-                errors,
-                DECIDING_BODY_LABELS,
-                required=False,
-            )
-            or DecidingBody.DEFAULT,
-            "deciding_body_name": v.text(
-                party.deciding_body_name,
-                prefix + "deciding_body_name",
-                label + ": " + _("nämndens namn"),
-                errors,
-                max_length=120,
-            ),
-            "decision_on": v.a_date(
-                party.decision_on, prefix + "decision_on", label + ": " + _("beslutsdatum"), errors
-            ),
-            "decision_paragraph": v.text(
-                party.decision_paragraph,
-                prefix + "decision_paragraph",
-                label + ": " + _("paragraf"),
-                errors,
-                max_length=40,
-            ),
-            "decision_ref": v.text(
-                party.decision_ref,
-                prefix + "decision_ref",
-                label + ": " + _("diarienummer"),
-                errors,
-                max_length=60,
-            ),
-            "joined_on": v.a_date(
-                party.joined_on, prefix + "joined_on", label + ": " + _("anslöt"), errors
-            ),
-            "left_on": v.a_date(
-                party.left_on, prefix + "left_on", label + ": " + _("lämnade"), errors
-            ),
-            "cost_share_percent": v.decimal(
-                party.cost_share_percent,
-                prefix + "cost_share_percent",
-                label + ": " + _("kostnadsandel (%)"),
-                errors,
-                minimum=Decimal(0),
-                maximum=Decimal(100),
-            ),
-            "annual_cost": v.decimal(
-                party.annual_cost,
-                prefix + "annual_cost",
-                label + ": " + _("årlig kostnad"),
-                errors,
-                minimum=Decimal(0),
-                maximum=Decimal("100000000000"),
-            ),
-            "ownership_percent": v.decimal(
-                party.ownership_percent,
-                prefix + "ownership_percent",
-                label + ": " + _("ägarandel (%)"),
-                errors,
-                minimum=Decimal(0),
-                maximum=Decimal(100),
-            ),
-            "responsible_body": v.text(
-                party.responsible_body,
-                prefix + "responsible_body",
-                label + ": " + _("ansvarig nämnd"),
-                errors,
-                max_length=120,
-            ),
+            **{name: fields.get(name) for name in PARTY_FIELDS if name not in LOOKED_UP},
+            "deciding_body": fields.get("deciding_body") or DecidingBody.DEFAULT,
             "responsible_user_id": _responsible_user(
                 session, party.responsible_user_id, org, prefix, label, errors
             ),
@@ -177,28 +98,6 @@ def clean_parties(
         if org is not None and row["role"] and not row["left_on"]:
             kinds.append(
                 PartyKind(org.kind, row["role"], org.name, org.org_number, org.municipality_code)
-            )
-        if row["decision_on"] and row["decision_on"] > today:
-            errors.add(
-                prefix + "decision_on",
-                _(
-                    "%(party)s: beslutsdatum %(date)s ligger i framtiden. Registrera beslutet "
-                    "när det är fattat.",
-                    party=label,
-                    date=row["decision_on"].isoformat(),
-                ),
-            )
-        if row["deciding_body"] == DecidingBody.NAMND and not row["deciding_body_name"]:
-            errors.add(
-                prefix + "deciding_body_name",
-                _("%(party)s: ange vilken nämnd som beslutar om uppsägning.", party=label),
-            )
-        elif row["deciding_body"] != DecidingBody.NAMND:
-            row["deciding_body_name"] = ""
-        if row["joined_on"] and row["left_on"] and row["left_on"] < row["joined_on"]:
-            errors.add(
-                prefix + "left_on",
-                _("%(party)s: datum för utträde är före anslutning.", party=label),
             )
         cleaned.append(row)
     shares = [p["cost_share_percent"] for p in cleaned if p["cost_share_percent"] is not None]

@@ -1,5 +1,7 @@
-"""The agreement schemas: an agreement and its parties as returned, as sent (POST and PATCH),
-the list's filters and the what-if dates.
+"""An agreement and its parties as sent: ``CheckedAgreementSchema``, the one check of an
+agreement's own fields that the form, the import, the API and the services go through (with the
+field's name in each Swedish message), and the API's request bodies (POST and PATCH), whose
+limits are the same constants. What the API returns lives in ``payload_schemas``.
 
 Decimal amounts (``annual_cost``, ``cost_share_percent``) are exchanged as strings with two
 decimals ("125000.00") so that no client loses öre to floating point; a JSON number is accepted on
@@ -8,204 +10,316 @@ input too.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
 
+from coop_tracker.agreements.dates import term_from_legacy
+from coop_tracker.agreements.models import DecidingBody, EndAlignment, Renewal, Term
 from coop_tracker.agreements.rules import (
     ALIGNMENT_LABELS,
     COST_BASIS_LABELS,
     DECIDING_BODY_LABELS,
     FORM_LABELS,
     LEGACY_FORM_LABELS,
-    PHASE_LABELS,
     RENEWAL_LABELS,
     ROLE_LABELS,
     TERM_LABELS,
 )
 from coop_tracker.api.schemas import (
     AREA_SLUG,
+    MAX_AMOUNT,
     MUNICIPALITY_CODE,
     Length,
     OneOf,
-    PaginationQuerySchema,
     Range,
     Schema,
     amount,
     choice,
     text,
 )
-from coop_tracker.organisations.schemas import OrganisationBriefSchema, OrganisationRef
+from coop_tracker.core import schemas as checked
+from coop_tracker.core import validation as v
+from coop_tracker.core.i18n import _, _l
+from coop_tracker.organisations.schemas import OrganisationRef
+
+# The limits of an agreement's fields, stated once for the check and the API's schemas.
+TITLE_MIN, TITLE_MAX = 3, 200
+LONG_TEXT_MAX = 5000  # purpose, goals, internal note
+NOTE_MAX = 2000  # motive, cost note
+DOCUMENT_REF_MAX = 100
+DOCUMENT_URL_MAX = 500
+EXTERNAL_ID_MAX = 100
+NOTICE_MONTHS = (0, 60)
+RENEWAL_MONTHS = (1, 120)
+LEAD_DAYS = (0, 730)
+REVIEW_INTERVAL_MONTHS = (1, 60)
+DEFAULT_LEAD_DAYS = 60
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+MAX_AREAS = 50
+MAX_PARTIES = 290
+CONTACT_NAME_MAX = 120
+EMAIL_MAX = 254
+PHONE_MAX = 40
+ARCHIVE_REASON_MAX = 2000
+BODY_NAME_MAX = 120
+DECISION_PARAGRAPH_MAX = 40
+DECISION_REF_MAX = 60
 
 
-class ContactSchema(Schema):
-    """A contact person of a party (shown to callers who may see contacts)."""
-
-    id = fields.Integer(dump_only=True)
-    name = fields.String()
-    title = fields.String()
-    email = fields.String()
-    phone = fields.String()
-    is_carrier = fields.Boolean(metadata={"description": "Personen som bär samverkan."})
-    wants_reminders = fields.Boolean()
-    version = fields.Integer()
+def _flag(value: Any, field: str, label: str, errors: v.Errors) -> bool:
+    """A checkbox or a JSON boolean."""
+    if not isinstance(value, bool | None) and value not in ("y", "on", "1"):
+        errors.add(field, _("Visas publikt måste vara sant eller falskt."))
+    return bool(value)
 
 
-class DecideBySchema(Schema):
-    """When a party must have its notice case in: the earliest case deadline of its deciding
-    body's meeting chain (KS before KF) that leaves the buffer before the notice deadline,
-    minus the internal lead time; without a calendar, the deadline minus buffer and lead time
-    (and a warning)."""
+class CheckedAgreementSchema(checked.InputSchema):
+    """An agreement's own fields as typed, checked against each other: which dates and periods
+    each kind of term needs. The old ``renewal`` (with ``end_on``) gives the term when none is
+    given. Areas, parties and the founded organisation are checked by the service (they are
+    looked up)."""
 
-    decide_by_on = fields.Date(allow_none=True)
-    body = fields.String(metadata={"description": "kf, ks eller namnd."})
-    body_name = fields.String(metadata={"description": "Nämndens namn när en nämnd beslutar."})
-    meeting_on = fields.Date(allow_none=True, metadata={"description": "Sammanträdet."})
-    case_deadline_on = fields.Date(
-        allow_none=True, metadata={"description": "Sista dag för ärenden till sammanträdet."}
+    title = checked.text(_l("Namn"), max_length=TITLE_MAX, required=True, min_length=TITLE_MIN)
+    form = checked.choice(_l("Samverkansform"), FORM_LABELS, required=True)
+    purpose = checked.text(_l("Syfte"), max_length=LONG_TEXT_MAX, multiline=True)
+    goals = checked.text(
+        _l("Mål och förväntade effekter"), max_length=LONG_TEXT_MAX, multiline=True
     )
-    prepared_on = fields.Date(
-        allow_none=True, metadata={"description": "KS-sammanträdet som bereder ett KF-ärende."}
+    motive = checked.text(_l("Motiv"), max_length=NOTE_MAX, multiline=True)
+    start_on = checked.a_date(_l("Startdatum"))
+    end_on = checked.a_date(_l("Slutdatum"))
+    notice_months = checked.integer(
+        _l("Uppsägningstid"), minimum=NOTICE_MONTHS[0], maximum=NOTICE_MONTHS[1]
     )
-    prepared_case_deadline_on = fields.Date(allow_none=True)
-    from_calendar = fields.Boolean(
-        metadata={"description": "false: ingen användbar sammanträdesplan, förberedelsetiden."}
+    renewal = checked.choice(_l("Förlängning"), RENEWAL_LABELS, required=False)
+    term = checked.choice(_l("Avtalstid"), TERM_LABELS, required=False)
+    end_alignment = checked.choice(_l("Uppsägningen räknas till"), ALIGNMENT_LABELS, required=True)
+    first_review_on = checked.a_date(_l("Första uppföljning"))
+    renewal_months = checked.integer(
+        _l("Förlängningsperiod"), minimum=RENEWAL_MONTHS[0], maximum=RENEWAL_MONTHS[1]
     )
-    warnings = fields.List(fields.String())
+    internal_lead_days = checked.integer(
+        _l("Intern förberedelsetid"), minimum=LEAD_DAYS[0], maximum=LEAD_DAYS[1]
+    )
+    review_interval_months = checked.integer(
+        _l("Uppföljningsintervall"),
+        minimum=REVIEW_INTERVAL_MONTHS[0],
+        maximum=REVIEW_INTERVAL_MONTHS[1],
+    )
+    cost_basis = checked.choice(_l("Kostnadsfördelning"), COST_BASIS_LABELS, required=False)
+    annual_cost = checked.decimal(
+        _l("Årlig kostnad"), minimum=Decimal(0), maximum=Decimal(MAX_AMOUNT)
+    )
+    cost_note = checked.text(_l("Kommentar om kostnader"), max_length=NOTE_MAX, multiline=True)
+    document_ref = checked.text(_l("Diarienummer"), max_length=DOCUMENT_REF_MAX)
+    document_url = checked.url(_l("Länk till avtalet"))
+    internal_note = checked.text(_l("Intern anteckning"), max_length=LONG_TEXT_MAX, multiline=True)
+    is_public = checked.Checked(_flag, "")
 
-
-class LatestReviewSchema(Schema):
-    """The latest review's traffic light."""
-
-    id = fields.Integer()
-    reviewed_on = fields.Date()
-    rating = fields.String(metadata={"description": "green, yellow eller red."})
-
-
-class PartySchema(Schema):
-    """An organisation's participation, as returned."""
-
-    id = fields.Integer()
-    organisation = fields.String(
-        metadata={
-            "description": "Partens kod: kommunkod, länskod, organisationsnummer eller id.",
-            "example": "2021",
+    @ma.pre_load
+    def _defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        lead = data.get("internal_lead_days")
+        return {
+            **data,
+            "end_alignment": data.get("end_alignment") or EndAlignment.NONE,
+            "internal_lead_days": DEFAULT_LEAD_DAYS if lead in (None, "") else lead,
         }
-    )
-    organisation_id = fields.Integer()
-    organisation_kind = fields.String(
-        metadata={"description": "kommun, region, forbund, finsam, company eller agency."}
-    )
-    name = fields.String(metadata={"description": "Partens namn."})
-    municipality = fields.String(
-        allow_none=True,
-        metadata={"description": "Kommunkod; null för andra parter.", "example": "2021"},
-    )
-    municipality_name = fields.String(allow_none=True)
-    role = choice(ROLE_LABELS)
-    responsible_body = fields.String(metadata={"description": "Ansvarig nämnd hos parten."})
-    responsible_user_id = fields.Integer(
-        allow_none=True, metadata={"description": "Ansvarig tjänsteperson (användare)."}
-    )
-    ownership_percent = amount(100, description="Bolag: ägarandel i procent.")
-    decision_body = fields.String()
-    deciding_body = fields.String(metadata={"description": "kf, ks, namnd; tom = standard."})
-    deciding_body_name = fields.String()
-    decision_on = fields.Date(allow_none=True)
-    decision_paragraph = fields.String()
-    decision_ref = fields.String(metadata={"description": "Diarienummer för beslutet."})
-    joined_on = fields.Date(allow_none=True)
-    left_on = fields.Date(allow_none=True)
-    cost_share_percent = amount(100, example="33.33", description="Andel i procent.")
-    annual_cost = amount()
-    version = fields.Integer()
-    contacts = fields.List(
-        fields.Nested(ContactSchema),
-        metadata={"description": "Bara för den som får se kontaktpersoner."},
-    )
-    decide_by = fields.Nested(
-        DecideBySchema,
-        allow_none=True,
-        metadata={"description": "Bara för nuvarande parter när det finns en uppsägningsdag."},
-    )
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _fields_agree(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors = _term_rules(dict(data))
+        if errors:
+            raise ma.ValidationError(errors)  # type: ignore[arg-type]
+
+    @ma.post_load
+    def _derived(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        _term_rules(data)
+        return data
 
 
-class AgreementSchema(Schema):
-    """An agreement as returned, with the dates derived as of today."""
+def _term_rules(values: dict[str, Any]) -> dict[str, str]:
+    """The term's own rules, on the fields that were read (a wrong field is absent): which
+    dates and periods each kind of term needs. ``values`` gets the derived term (from the old
+    ``renewal``), loses ``renewal`` and gets the defaults."""
+    errors: dict[str, str] = {}
+    start, end = values.get("start_on"), values.get("end_on")
+    if start and end and end <= start:
+        checked.refuse(errors, "end_on", _("Slutdatum måste vara efter startdatum."))
+    renewal = values.pop("renewal", None)
+    term = values.get("term")
+    if term is None and "term" in values:
+        if renewal == Renewal.TACIT and end is None and "end_on" in values:
+            checked.refuse(
+                errors,
+                "end_on",
+                _("Ange slutdatum för första avtalsperioden när avtalet förlängs automatiskt."),
+            )
+        term = values["term"] = term_from_legacy(end, renewal)
+    has_period = term in (Term.FIXED, Term.FIXED_THEN_INDEFINITE, Term.RENEWING)
+    # A planned agreement may not know its dates yet; once it has a start, the period's end
+    # is needed.
+    dated = start is not None or term == Term.RENEWING
+    if has_period and dated and end is None and "end_on" in values:
+        checked.refuse(
+            errors,
+            "end_on",
+            _(
+                "Ange slutdatum: avtalet har en avtalsperiod (%(term)s).",
+                term=TERM_LABELS[str(term)],
+            ),
+        )
+    if term == Term.INDEFINITE and end is not None:
+        checked.refuse(
+            errors,
+            "end_on",
+            _(
+                "Ett avtal som gäller tills vidare har inget slutdatum. Välj ”avtalsperiod och "
+                "därefter tills vidare” om det har en första avtalsperiod."
+            ),
+        )
+    needs_notice = term in (Term.FIXED_THEN_INDEFINITE, Term.RENEWING)
+    if needs_notice and values.get("notice_months") is None and "notice_months" in values:
+        checked.refuse(errors, "notice_months", _("Ange uppsägningstid för den här avtalstiden."))
+    if term == Term.RENEWING:
+        if values.get("renewal_months") is None and "renewal_months" in values:
+            checked.refuse(
+                errors,
+                "renewal_months",
+                _("Ange hur många månader varje förlängning gäller."),
+            )
+    else:
+        values["renewal_months"] = None
+    aligned = values.get("end_alignment") not in (None, EndAlignment.NONE)
+    if aligned and term not in (Term.INDEFINITE, Term.FIXED_THEN_INDEFINITE):
+        checked.refuse(
+            errors,
+            "end_alignment",
+            _(
+                "Uppsägning till månads- eller årsskifte gäller bara avtal som löper tills vidare "
+                "(helt eller efter första avtalsperioden)."
+            ),
+        )
+    if values.get("review_interval_months") is None:
+        values["review_interval_months"] = DEFAULT_REVIEW_INTERVAL_MONTHS
+    return errors
 
-    id = fields.Integer()
-    title = fields.String()
-    form = choice(FORM_LABELS)
-    phase = choice(PHASE_LABELS)
-    areas = fields.List(fields.String(), metadata={"description": "Områdenas slug."})
-    purpose = fields.String()
-    goals = fields.String()
-    motive = fields.String()
-    start_on = fields.Date(allow_none=True)
-    end_on = fields.Date(allow_none=True, metadata={"description": "null = tills vidare."})
-    notice_months = fields.Integer(allow_none=True)
-    term = choice(TERM_LABELS)
-    end_alignment = choice(ALIGNMENT_LABELS)
-    renewal = choice(RENEWAL_LABELS, metadata={"description": "Äldre namn: tacit = term renewing."})
-    renewal_months = fields.Integer(allow_none=True)
-    internal_lead_days = fields.Integer()
-    review_interval_months = fields.Integer(allow_none=True)
-    first_review_on = fields.Date(allow_none=True)
-    cost_basis = choice(COST_BASIS_LABELS, allow_none=True)
-    annual_cost = amount()
-    cost_note = fields.String()
-    document_ref = fields.String()
-    document_url = fields.String()
-    is_public = fields.Boolean()
-    asymmetric = fields.Boolean(
-        metadata={"description": "En stor part utför åt mindre (en egenskap, inte en form)."}
+
+class CheckedPartySchema(checked.InputSchema):
+    """One party's own fields as typed, checked against each other; its organisation, its
+    responsible official and nämnd are looked up by the service. Refusals name the party
+    ("Part 2: roll") and its field ("parties-1-role")."""
+
+    role = checked.choice(_l("roll"), ROLE_LABELS, required=True)
+    decision_body = checked.text(_l("beslutande organ"), max_length=BODY_NAME_MAX)
+    deciding_body = checked.choice(
+        _l("beslutar om uppsägning"), DECIDING_BODY_LABELS, required=False
     )
-    form_needs_confirmation = fields.Boolean(
-        metadata={"description": "Formen ändrades av systemet och väntar på bekräftelse."}
+    deciding_body_name = checked.text(_l("nämndens namn"), max_length=BODY_NAME_MAX)
+    decision_on = checked.a_date(_l("beslutsdatum"))
+    decision_paragraph = checked.text(_l("paragraf"), max_length=DECISION_PARAGRAPH_MAX)
+    decision_ref = checked.text(_l("diarienummer"), max_length=DECISION_REF_MAX)
+    joined_on = checked.a_date(_l("anslöt"))
+    left_on = checked.a_date(_l("lämnade"))
+    cost_share_percent = checked.decimal(
+        _l("kostnadsandel (%)"), minimum=Decimal(0), maximum=Decimal(100)
     )
-    body_organisation = fields.Nested(OrganisationBriefSchema, allow_none=True)
-    external_id = fields.String(
-        metadata={
-            "description": "Stabilt externt id: kommunens egen beteckning eller ett som "
-            "Samverkanskollen gett (SK-…). Följer med export och känns igen vid import."
-        }
+    annual_cost = checked.decimal(
+        _l("årlig kostnad"), minimum=Decimal(0), maximum=Decimal(MAX_AMOUNT)
     )
-    external_id_owner = fields.String(
-        allow_none=True,
-        metadata={
-            "description": "Kommunkod för kommunen vars numrering id:t följer; null "
-            "för Samverkanskollens egna id."
-        },
+    ownership_percent = checked.decimal(
+        _l("ägarandel (%)"), minimum=Decimal(0), maximum=Decimal(100)
     )
-    internal_note = fields.String(metadata={"description": "Bara för den som får ändra samverkan."})
-    archived_at = fields.DateTime(allow_none=True)
-    version = fields.Integer(metadata={"description": "Skickas med vid PATCH."})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    parties = fields.List(fields.Nested(PartySchema))
-    notice_deadline_on = fields.Date(
-        allow_none=True, metadata={"description": "Sista dag att säga upp avtalet."}
-    )
-    current_term_end_on = fields.Date(allow_none=True)
-    decide_by_on = fields.Date(
-        allow_none=True,
-        metadata={
-            "description": "Tidigaste dag då någon part måste lämna in ärendet om uppsägning "
-            "(se parties[].decide_by)."
-        },
-    )
-    next_review_on = fields.Date(
-        allow_none=True,
-        metadata={
-            "description": "Senaste uppföljningens nästa datum, annars dess datum plus "
-            "intervallet, annars start plus intervallet."
-        },
-    )
-    latest_review = fields.Nested(LatestReviewSchema, allow_none=True)
-    warnings = fields.List(
-        fields.String(),
-        metadata={"description": "Råd som inte hindrade att spara (bara efter POST och PATCH)."},
+    responsible_body = checked.text(_l("ansvarig nämnd"), max_length=BODY_NAME_MAX)
+
+    def __init__(self, number: int, today: date) -> None:
+        """Party ``number`` (from 1); ``today`` is the latest allowed decision date."""
+        self.party = _("Part %(n)s", n=number)
+        super().__init__(label_prefix=self.party + ": ", field_prefix=f"parties-{number - 1}-")
+        self.today = today
+
+    @ma.pre_load
+    def _defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {**data, "deciding_body": data.get("deciding_body") or DecidingBody.DEFAULT}
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _fields_agree(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, str] = {}
+        decided = data.get("decision_on")
+        if decided and decided > self.today:
+            checked.refuse(
+                errors,
+                "decision_on",
+                _(
+                    "%(party)s: beslutsdatum %(date)s ligger i framtiden. Registrera beslutet "
+                    "när det är fattat.",
+                    party=self.party,
+                    date=decided.isoformat(),
+                ),
+            )
+        if data.get("deciding_body") == DecidingBody.NAMND and not data.get("deciding_body_name"):
+            checked.refuse(
+                errors,
+                "deciding_body_name",
+                _("%(party)s: ange vilken nämnd som beslutar om uppsägning.", party=self.party),
+            )
+        joined, left = data.get("joined_on"), data.get("left_on")
+        if joined and left and left < joined:
+            checked.refuse(
+                errors,
+                "left_on",
+                _("%(party)s: datum för utträde är före anslutning.", party=self.party),
+            )
+        if errors:
+            raise ma.ValidationError(errors)  # type: ignore[arg-type]
+
+    @ma.post_load
+    def _derived(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("deciding_body") != DecidingBody.NAMND:
+            data["deciding_body_name"] = ""
+        return data
+
+
+class CheckedContactSchema(checked.InputSchema):
+    """A contact person as typed: a name, and an e-mail address to be reminded."""
+
+    name = checked.text(_l("Namn"), max_length=CONTACT_NAME_MAX, required=True)
+    title = checked.text(_l("Titel"), max_length=CONTACT_NAME_MAX)
+    email = checked.text(_l("E-post"), max_length=EMAIL_MAX)
+    phone = checked.text(_l("Telefon"), max_length=PHONE_MAX)
+    is_carrier = checked.boolean()
+    wants_reminders = checked.boolean()
+    is_responsible = checked.boolean()
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _reachable(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, str] = {}
+        email = data.get("email")
+        if email and (
+            "@" not in email
+            or " " in email
+            or email.startswith("@")
+            or "." not in email.rsplit("@", 1)[-1]
+        ):
+            checked.refuse(
+                errors, "email", _("E-post måste vara en e-postadress, t.ex. namn@kommun.se.")
+            )
+        if data.get("wants_reminders") and not email:
+            checked.refuse(
+                errors, "email", _("Ange e-post för att kontaktpersonen ska få påminnelser.")
+            )
+        if errors:
+            raise ma.ValidationError(errors)  # type: ignore[arg-type]
+
+
+class CheckedArchiveSchema(checked.InputSchema):
+    """Why an agreement is archived (kept in the audit log)."""
+
+    reason = checked.text(
+        _l("Skäl till arkiveringen"), max_length=ARCHIVE_REASON_MAX, required=True, multiline=True
     )
 
 
@@ -227,19 +341,19 @@ class PartyInputSchema(Schema):
         },
     )
     role = choice(ROLE_LABELS, required=True)
-    responsible_body = text(120, allow_none=True)
+    responsible_body = text(BODY_NAME_MAX, allow_none=True)
     responsible_user_id = fields.Integer(allow_none=True, validate=Range(min=1))
     ownership_percent = amount(100, description="Bolag: ägarandel i procent, 0–100.")
-    decision_body = text(120, allow_none=True)
+    decision_body = text(BODY_NAME_MAX, allow_none=True)
     deciding_body = fields.String(
         allow_none=True,
         validate=OneOf(["", *DECIDING_BODY_LABELS]),
         metadata={"description": "Vem som beslutar om uppsägning: kf, ks, namnd; tom = standard."},
     )
-    deciding_body_name = text(120, allow_none=True)
+    deciding_body_name = text(BODY_NAME_MAX, allow_none=True)
     decision_on = fields.Date(allow_none=True)
-    decision_paragraph = text(40, allow_none=True)
-    decision_ref = text(60, allow_none=True)
+    decision_paragraph = text(DECISION_PARAGRAPH_MAX, allow_none=True)
+    decision_ref = text(DECISION_REF_MAX, allow_none=True)
     joined_on = fields.Date(allow_none=True)
     left_on = fields.Date(allow_none=True)
     cost_share_percent = amount(100, example="33.33", description="Andel i procent, 0–100.")
@@ -264,7 +378,7 @@ INPUT_FORM_LABELS = {**FORM_LABELS, **LEGACY_FORM_LABELS}
 class AgreementFieldsSchema(Schema):
     """The writable fields of an agreement; none required (PATCH sends only what changes)."""
 
-    title = text(200, min_length=3)
+    title = text(TITLE_MAX, min_length=TITLE_MIN)
     form = choice(
         INPUT_FORM_LABELS,
         metadata={
@@ -274,15 +388,17 @@ class AgreementFieldsSchema(Schema):
     )
     areas = fields.List(
         fields.String(validate=AREA_SLUG),
-        validate=Length(min=1, max=50),
+        validate=Length(min=1, max=MAX_AREAS),
         metadata={"description": "Områdenas slug, se GET /api/v1/areas."},
     )
-    purpose = text(5000, allow_none=True)
-    goals = text(5000, allow_none=True)
-    motive = text(2000, allow_none=True)
+    purpose = text(LONG_TEXT_MAX, allow_none=True)
+    goals = text(LONG_TEXT_MAX, allow_none=True)
+    motive = text(NOTE_MAX, allow_none=True)
     start_on = fields.Date(allow_none=True)
     end_on = fields.Date(allow_none=True, metadata={"description": "null = tills vidare."})
-    notice_months = fields.Integer(allow_none=True, validate=Range(min=0, max=60))
+    notice_months = fields.Integer(
+        allow_none=True, validate=Range(min=NOTICE_MONTHS[0], max=NOTICE_MONTHS[1])
+    )
     term = choice(
         TERM_LABELS,
         metadata={
@@ -298,21 +414,30 @@ class AgreementFieldsSchema(Schema):
     renewal = choice(
         RENEWAL_LABELS, metadata={"description": "Äldre namn, alias för term: tacit = renewing."}
     )
-    renewal_months = fields.Integer(allow_none=True, validate=Range(min=1, max=120))
-    internal_lead_days = fields.Integer(allow_none=True, validate=Range(min=0, max=730))
-    review_interval_months = fields.Integer(allow_none=True, validate=Range(min=1, max=60))
+    renewal_months = fields.Integer(
+        allow_none=True, validate=Range(min=RENEWAL_MONTHS[0], max=RENEWAL_MONTHS[1])
+    )
+    internal_lead_days = fields.Integer(
+        allow_none=True, validate=Range(min=LEAD_DAYS[0], max=LEAD_DAYS[1])
+    )
+    review_interval_months = fields.Integer(
+        allow_none=True,
+        validate=Range(min=REVIEW_INTERVAL_MONTHS[0], max=REVIEW_INTERVAL_MONTHS[1]),
+    )
     first_review_on = fields.Date(allow_none=True)
     cost_basis = choice(COST_BASIS_LABELS, allow_none=True)
     annual_cost = amount()
-    cost_note = text(2000, allow_none=True)
-    document_ref = text(100, allow_none=True)
+    cost_note = text(NOTE_MAX, allow_none=True)
+    document_ref = text(DOCUMENT_REF_MAX, allow_none=True)
     external_id = text(
-        100,
+        EXTERNAL_ID_MAX,
         allow_none=True,
         metadata={"description": "Er egen beteckning; tom behåller den nuvarande."},
     )
-    document_url = text(500, allow_none=True, metadata={"example": "https://kommun.se/avtal"})
-    internal_note = text(5000, allow_none=True)
+    document_url = text(
+        DOCUMENT_URL_MAX, allow_none=True, metadata={"example": "https://kommun.se/avtal"}
+    )
+    internal_note = text(LONG_TEXT_MAX, allow_none=True)
     is_public = fields.Boolean()
     asymmetric = fields.Boolean(
         allow_none=True,
@@ -330,7 +455,7 @@ class AgreementFieldsSchema(Schema):
     )
     parties = fields.List(
         fields.Nested(PartyInputSchema),
-        validate=Length(max=290),
+        validate=Length(max=MAX_PARTIES),
         metadata={
             "description": "Alla parter. Vid PATCH ersätter listan de nuvarande parterna; en "
             "part matchas mot en befintlig via kommunkoden och behåller de fält som inte skickas."
@@ -341,13 +466,13 @@ class AgreementFieldsSchema(Schema):
 class AgreementCreateSchema(AgreementFieldsSchema):
     """A new agreement (POST)."""
 
-    title = text(200, min_length=3, required=True)
+    title = text(TITLE_MAX, min_length=TITLE_MIN, required=True)
     form = choice(INPUT_FORM_LABELS, required=True)
     areas = fields.List(
-        fields.String(validate=AREA_SLUG), required=True, validate=Length(min=1, max=50)
+        fields.String(validate=AREA_SLUG), required=True, validate=Length(min=1, max=MAX_AREAS)
     )
     parties = fields.List(
-        fields.Nested(PartyInputSchema), required=True, validate=Length(min=2, max=290)
+        fields.Nested(PartyInputSchema), required=True, validate=Length(min=2, max=MAX_PARTIES)
     )
 
 
@@ -359,90 +484,3 @@ class AgreementPatchSchema(AgreementFieldsSchema):
         validate=Range(min=1),
         metadata={"description": "Versionen du senast läste; annars 409."},
     )
-
-
-class AgreementListQuerySchema(PaginationQuerySchema):
-    """Filters for the agreement list."""
-
-    SORTS = ("title", "form", "phase", "start_on", "end_on", "updated_at")
-
-    municipality = fields.String(validate=MUNICIPALITY_CODE, metadata={"description": "Kommunkod"})
-    role = choice(
-        ROLE_LABELS,
-        metadata={
-            "description": "Partsroll: med municipality kommunens roll, annars samverkan där "
-            "någon part har rollen."
-        },
-    )
-    form = choice(FORM_LABELS)
-    area = text(60, metadata={"description": "Områdets slug."})
-    phase = choice(PHASE_LABELS)
-    q = text(100, metadata={"description": "Fritext: namn, syfte, diarienummer, kommun."})
-    organisation = text(
-        20,
-        metadata={
-            "description": "Samverkan där organisationen är part: kommunkod, länskod, "
-            "organisationsnummer eller id (som i GET /organisations).",
-            "example": "20",
-        },
-    )
-    responsible = text(
-        100,
-        metadata={
-            "description": "Del av namnet på en parts ansvariga nämnd eller ansvariga "
-            "tjänsteperson; med municipality bara den kommunens part."
-        },
-    )
-    sort = fields.String(
-        load_default="title",
-        validate=OneOf([*SORTS, *(f"-{s}" for s in SORTS)]),
-        metadata={"description": "Sorteringsfält; minus framför ger fallande ordning."},
-    )
-
-
-class DatesQuerySchema(Schema):
-    """The what-if question: notice reaches the other parties on this day."""
-
-    notice_on = fields.Date(
-        metadata={
-            "description": "Dagen uppsägningen når de andra parterna (ÅÅÅÅ-MM-DD). Utan den: "
-            "i dag.",
-            "example": "2027-03-15",
-        }
-    )
-
-
-class PartyDecideBySchema(Schema):
-    """One party's decide-by date for a notice received on the asked day."""
-
-    municipality = fields.String(metadata={"description": "Kommunkod", "example": "2021"})
-    municipality_name = fields.String()
-    on = fields.Date(
-        metadata={"description": "Sista dag att lämna in ärendet (förberedelsetiden avdragen)."}
-    )
-    body = fields.String(metadata={"description": "kf, ks eller namnd."})
-    body_name = fields.String()
-    meeting_on = fields.Date(allow_none=True, metadata={"description": "Beslutande sammanträde."})
-    case_deadline_on = fields.Date(allow_none=True)
-    prepared_on = fields.Date(
-        allow_none=True, metadata={"description": "KS-sammanträdet som bereder ett KF-ärende."}
-    )
-    prepared_case_deadline_on = fields.Date(allow_none=True)
-    warnings = fields.List(fields.String())
-
-
-class AgreementDatesSchema(Schema):
-    """What follows if notice reaches the other parties on ``notice_on``."""
-
-    notice_on = fields.Date()
-    notice_deadline_on = fields.Date(
-        allow_none=True,
-        metadata={"description": "Sista dag för uppsägning för den nuvarande perioden."},
-    )
-    earliest_end_on = fields.Date(
-        allow_none=True,
-        metadata={"description": "Tidigaste slutdag om uppsägningen når parterna notice_on."},
-    )
-    current_term_ends_on = fields.Date(allow_none=True)
-    decide_by = fields.List(fields.Nested(PartyDecideBySchema))
-    warnings = fields.List(fields.String())

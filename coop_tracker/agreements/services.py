@@ -34,6 +34,7 @@ from coop_tracker.agreements.rules import (
     party_kind_errors,
     role_rule_errors,
 )
+from coop_tracker.agreements.schemas import EXTERNAL_ID_MAX
 from coop_tracker.agreements.validation import clean_agreement
 from coop_tracker.audit.services import diff, plain, record, record_update
 from coop_tracker.core import clock
@@ -140,7 +141,7 @@ def _external_id(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     errors = v.Errors()
-    text = v.text(value, "external_id", _("Externt id"), errors, max_length=100)
+    text = v.text(value, "external_id", _("Externt id"), errors, max_length=EXTERNAL_ID_MAX)
     if errors:
         raise ValidationFailed(dict(errors))
     return text

@@ -1,38 +1,23 @@
-"""Checking an agreement's own fields, term, areas and founded organisation before it is saved:
-``clean_agreement`` raises ``ValidationFailed`` naming every wrong field, else returns the clean
-values and the advice that does not block saving."""
+"""Checking an agreement before it is saved: its own fields and term through
+``schemas.CheckedAgreementSchema``, its parties through ``parties.clean_parties``, and here what
+must be looked up (areas, the founded organisation, the asymmetric flag). ``clean_agreement``
+raises ``ValidationFailed`` naming every wrong field, else returns the clean values and the
+advice that does not block saving."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop_tracker.agreements.dates import term_from_legacy
 from coop_tracker.agreements.inputs import AgreementInput
-from coop_tracker.agreements.models import (
-    ASYMMETRIC_FORMS,
-    BODY_FORMS,
-    EndAlignment,
-    Form,
-    Renewal,
-    Role,
-    Term,
-)
+from coop_tracker.agreements.models import ASYMMETRIC_FORMS, BODY_FORMS, Form, Role
 from coop_tracker.agreements.parties import clean_parties
-from coop_tracker.agreements.rules import (
-    ALIGNMENT_LABELS,
-    COST_BASIS_LABELS,
-    FORM_LABELS,
-    RENEWAL_LABELS,
-    TERM_LABELS,
-    is_much_larger,
-    role_rule_warnings,
-)
+from coop_tracker.agreements.rules import is_much_larger, role_rule_warnings
+from coop_tracker.agreements.schemas import CheckedAgreementSchema
 from coop_tracker.core import validation as v
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.i18n import _
@@ -49,47 +34,10 @@ class Clean:
     warnings: list[str]
 
 
-def _check_term(values: dict[str, Any], errors: v.Errors) -> None:
-    """The term's own rules: which dates and periods each kind of term needs."""
-    term, end = values["term"], values["end_on"]
-    has_period = term in (Term.FIXED, Term.FIXED_THEN_INDEFINITE, Term.RENEWING)
-    # A planned agreement may not know its dates yet; once it has a start, the period's end
-    # is needed.
-    dated = values["start_on"] is not None or term == Term.RENEWING
-    if has_period and dated and end is None and "end_on" not in errors:
-        errors.add(
-            "end_on",
-            _("Ange slutdatum: avtalet har en avtalsperiod (%(term)s).", term=TERM_LABELS[term]),
-        )
-    if term == Term.INDEFINITE and end is not None:
-        errors.add(
-            "end_on",
-            _(
-                "Ett avtal som gäller tills vidare har inget slutdatum. Välj ”avtalsperiod och "
-                "därefter tills vidare” om det har en första avtalsperiod."
-            ),
-        )
-    needs_notice = term in (Term.FIXED_THEN_INDEFINITE, Term.RENEWING)
-    if needs_notice and values["notice_months"] is None and "notice_months" not in errors:
-        errors.add("notice_months", _("Ange uppsägningstid för den här avtalstiden."))
-    if term == Term.RENEWING:
-        if values["renewal_months"] is None and "renewal_months" not in errors:
-            errors.add("renewal_months", _("Ange hur många månader varje förlängning gäller."))
-    else:
-        values["renewal_months"] = None
-    aligned = values["end_alignment"] not in (None, EndAlignment.NONE)
-    if aligned and term not in (Term.INDEFINITE, Term.FIXED_THEN_INDEFINITE):
-        errors.add(
-            "end_alignment",
-            _(
-                "Uppsägning till månads- eller årsskifte gäller bara avtal som löper tills vidare "
-                "(helt eller efter första avtalsperioden)."
-            ),
-        )
-
-
 def clean_agreement(session: Session, data: AgreementInput, today: date) -> Clean:
-    """Check every field; raise ValidationFailed naming each wrong field."""
+    """Check every field (the agreement's own through ``CheckedAgreementSchema``, then what
+    must be looked up: areas, parties, the founded organisation); raise ValidationFailed naming
+    each wrong field."""
     errors = v.Errors()
     if data.form == Form.ASYMMETRISK:
         # The old form: an avtalssamverkan with the asymmetric flag (host and purchasers).
@@ -98,130 +46,9 @@ def clean_agreement(session: Session, data: AgreementInput, today: date) -> Clea
             form=Form.AVTALSSAMVERKAN,
             is_asymmetric=True if data.is_asymmetric in (None, "") else data.is_asymmetric,
         )
-    values: dict[str, Any] = {
-        "title": v.text(
-            data.title, "title", _("Namn"), errors, max_length=200, required=True, min_length=3
-        ),
-        "form": v.choice(
-            data.form, "form", _("Samverkansform"), errors, FORM_LABELS, required=True
-        ),
-        "purpose": v.text(
-            data.purpose, "purpose", _("Syfte"), errors, max_length=5000, multiline=True
-        ),
-        "goals": v.text(
-            data.goals,
-            "goals",
-            _("Mål och förväntade effekter"),
-            errors,
-            max_length=5000,
-            multiline=True,
-        ),
-        "motive": v.text(
-            data.motive, "motive", _("Motiv"), errors, max_length=2000, multiline=True
-        ),
-        "start_on": v.a_date(data.start_on, "start_on", _("Startdatum"), errors),
-        "end_on": v.a_date(data.end_on, "end_on", _("Slutdatum"), errors),
-        "notice_months": v.integer(
-            data.notice_months, "notice_months", _("Uppsägningstid"), errors, minimum=0, maximum=60
-        ),
-        "renewal": v.choice(
-            data.renewal,
-            "renewal",
-            _("Förlängning"),
-            errors,
-            RENEWAL_LABELS,
-            required=False,
-        ),
-        "term": v.choice(data.term, "term", _("Avtalstid"), errors, TERM_LABELS, required=False),
-        "end_alignment": v.choice(
-            data.end_alignment or EndAlignment.NONE,
-            "end_alignment",
-            _("Uppsägningen räknas till"),
-            errors,
-            ALIGNMENT_LABELS,
-            required=True,
-        ),
-        "first_review_on": v.a_date(
-            data.first_review_on, "first_review_on", _("Första uppföljning"), errors
-        ),
-        "renewal_months": v.integer(
-            data.renewal_months,
-            "renewal_months",
-            _("Förlängningsperiod"),
-            errors,
-            minimum=1,
-            maximum=120,
-        ),
-        "internal_lead_days": v.integer(
-            60 if data.internal_lead_days in (None, "") else data.internal_lead_days,
-            "internal_lead_days",
-            _("Intern förberedelsetid"),
-            errors,
-            minimum=0,
-            maximum=730,
-        ),
-        "review_interval_months": v.integer(
-            data.review_interval_months,
-            "review_interval_months",
-            _("Uppföljningsintervall"),
-            errors,
-            minimum=1,
-            maximum=60,
-        ),
-        "cost_basis": v.choice(
-            data.cost_basis,
-            "cost_basis",
-            _("Kostnadsfördelning"),
-            errors,
-            COST_BASIS_LABELS,
-            required=False,
-        ),
-        "annual_cost": v.decimal(
-            data.annual_cost,
-            "annual_cost",
-            _("Årlig kostnad"),
-            errors,
-            minimum=Decimal(0),
-            maximum=Decimal("100000000000"),
-        ),
-        "cost_note": v.text(
-            data.cost_note,
-            "cost_note",
-            _("Kommentar om kostnader"),
-            errors,
-            max_length=2000,
-            multiline=True,
-        ),
-        "document_ref": v.text(
-            data.document_ref, "document_ref", _("Diarienummer"), errors, max_length=100
-        ),
-        "document_url": v.url(data.document_url, "document_url", _("Länk till avtalet"), errors),
-        "internal_note": v.text(
-            data.internal_note,
-            "internal_note",
-            _("Intern anteckning"),
-            errors,
-            max_length=5000,
-            multiline=True,
-        ),
-        "is_public": bool(data.is_public),
-    }
-    if not isinstance(data.is_public, bool | None) and data.is_public not in ("y", "on", "1"):
-        errors.add("is_public", _("Visas publikt måste vara sant eller falskt."))
-    start, end = values["start_on"], values["end_on"]
-    if start and end and end <= start:
-        errors.add("end_on", _("Slutdatum måste vara efter startdatum."))
-    renewal = values.pop("renewal")
-    if values["term"] is None and "term" not in errors:
-        if renewal == Renewal.TACIT and end is None and "end_on" not in errors:
-            errors.add(
-                "end_on",
-                _("Ange slutdatum för första avtalsperioden när avtalet förlängs automatiskt."),
-            )
-        values["term"] = term_from_legacy(end, renewal)
-    _check_term(values, errors)
-    if values["review_interval_months"] is None:
-        values["review_interval_months"] = 12
+    values, fields = CheckedAgreementSchema().check(vars(data))
+    errors.update(fields)
+    values.setdefault("form", None)
 
     areas = _validate_areas(session, data.area_slugs, errors)
     parties = clean_parties(session, data.parties, values["form"], errors, today)

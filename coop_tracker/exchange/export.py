@@ -502,7 +502,7 @@ def to_json(
     (``null`` without a cost model). Without ``derived`` each agreement's dates are loaded one
     by one."""
     from coop_tracker.agreements.api import agreement_payload
-    from coop_tracker.agreements.schemas import AgreementSchema
+    from coop_tracker.agreements.payload_schemas import AgreementSchema
 
     schema = AgreementSchema()
     items = []

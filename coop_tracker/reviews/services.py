@@ -1,24 +1,23 @@
-"""Recording reviews (uppföljning) of an agreement, with validation and the audit log."""
+"""Recording reviews (uppföljning) of an agreement: the review schema checks the fields, the
+service checks the party, permissions and versions and writes the audit log."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement, Party
 from coop_tracker.audit.services import diff, plain, record, record_update
-from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _
 from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
-from coop_tracker.reviews.models import Rating, Review, ReviewAnswer
-from coop_tracker.reviews.rules import ANSWER_LABELS, GOAL_LABELS, QUESTIONS, RATING_LABELS
+from coop_tracker.reviews.models import Review, ReviewAnswer
+from coop_tracker.reviews.schemas import ReviewInputSchema, checked_answers
 
 REVIEW_FIELDS = (
     "reviewed_on",
@@ -33,7 +32,6 @@ REVIEW_FIELDS = (
     "reported_on",
     "next_review_on",
 )
-MAX_AMOUNT = Decimal("100000000000")
 
 
 @dataclass
@@ -75,137 +73,12 @@ def review_snapshot(review: Review) -> dict[str, Any]:
 
 
 def _validate(data: ReviewInput, today: date) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-    errors = v.Errors()
-    values: dict[str, Any] = {
-        "reviewed_on": v.a_date(
-            data.reviewed_on, "reviewed_on", _("Datum för uppföljningen"), errors, required=True
-        ),
-        "rating": v.choice(
-            data.rating, "rating", _("Bedömning"), errors, RATING_LABELS, required=True
-        ),
-        "rating_comment": v.text(
-            data.rating_comment,
-            "rating_comment",
-            _("Kommentar till bedömningen"),
-            errors,
-            max_length=5000,
-            multiline=True,
-        ),
-        "goal_attainment": v.choice(
-            data.goal_attainment,
-            "goal_attainment",
-            _("Måluppfyllelse"),
-            errors,
-            GOAL_LABELS,
-            required=True,
-        ),
-        "goal_comment": v.text(
-            data.goal_comment,
-            "goal_comment",
-            _("Kommentar om måluppfyllelse"),
-            errors,
-            max_length=5000,
-            multiline=True,
-        ),
-        "cost_budget": v.decimal(
-            data.cost_budget,
-            "cost_budget",
-            _("Budget"),
-            errors,
-            minimum=Decimal(0),
-            maximum=MAX_AMOUNT,
-        ),
-        "cost_outcome": v.decimal(
-            data.cost_outcome,
-            "cost_outcome",
-            _("Kostnadsutfall"),
-            errors,
-            minimum=Decimal(0),
-            maximum=MAX_AMOUNT,
-        ),
-        "cost_comment": v.text(
-            data.cost_comment,
-            "cost_comment",
-            _("Kommentar om kostnader"),
-            errors,
-            max_length=5000,
-            multiline=True,
-        ),
-        "reported_to": v.text(
-            data.reported_to, "reported_to", _("Rapporterad till"), errors, max_length=200
-        ),
-        "reported_on": v.a_date(
-            data.reported_on, "reported_on", _("Datum för rapportering"), errors
-        ),
-        "next_review_on": v.a_date(
-            data.next_review_on, "next_review_on", _("Nästa uppföljning"), errors
-        ),
-    }
-    if values["rating"] in (Rating.YELLOW, Rating.RED) and not values["rating_comment"]:
-        errors.add(
-            "rating_comment",
-            _("Skriv en kommentar till bedömningen: vid gul bedömning ska ni förklara varför.")
-            if values["rating"] == Rating.YELLOW
-            else _(
-                "Skriv en kommentar till bedömningen: vid röd bedömning ska ni förklara varför."
-            ),
-        )
-    reviewed = values["reviewed_on"]
-    if reviewed and reviewed > today:
-        errors.add(
-            "reviewed_on",
-            _(
-                "Datum för uppföljningen kan inte vara i framtiden: ange i dag (%(today)s) "
-                "eller ett tidigare datum.",
-                today=today.isoformat(),
-            ),
-        )
-    if reviewed and values["next_review_on"] and values["next_review_on"] <= reviewed:
-        errors.add("next_review_on", _("Nästa uppföljning måste vara efter uppföljningens datum."))
-    if reviewed and values["reported_on"] and values["reported_on"] < reviewed:
-        errors.add(
-            "reported_on", _("Datum för rapportering kan inte vara före uppföljningens datum.")
-        )
-    if values["reported_on"] and not values["reported_to"]:
-        errors.add("reported_to", _("Ange vem uppföljningen rapporterades till."))
-    answers: dict[str, tuple[str, str]] = {}
-    raw_answers = data.answers if isinstance(data.answers, dict) else None
-    if raw_answers is None:
-        errors.add("answers", _("Svaren ska anges per fråga."))
-        raw_answers = {}
-    unknown = [key for key in raw_answers if key not in QUESTIONS]
-    if unknown:
-        errors.add(
-            "answers",
-            _("Okänd fråga: %(keys)s", keys=", ".join(str(k)[:40] for k in unknown[:5])),
-        )
-    for number, key in enumerate(QUESTIONS, start=1):
-        given = raw_answers.get(key)
-        if given is None:
-            continue
-        label = _("Fråga %(n)s", n=number)
-        answer = v.choice(
-            given.answer,
-            f"answers-{key}-answer",
-            label + ": " + _("svar"),
-            errors,
-            ANSWER_LABELS,
-            required=False,
-        )
-        comment = v.text(
-            given.comment,
-            f"answers-{key}-comment",
-            label + ": " + _("kommentar"),
-            errors,
-            max_length=2000,
-            multiline=True,
-        )
-        if comment and not answer:
-            errors.add(f"answers-{key}-answer", label + ": " + _("välj ja, delvis eller nej."))
-        if answer:
-            answers[key] = (answer, comment)
+    """The review's fields and answers through the review schema; ``ValidationFailed`` names
+    every wrong field."""
+    values, errors = ReviewInputSchema(today).check(vars(data))
+    answers = checked_answers(data.answers, errors)
     if errors:
-        raise ValidationFailed(dict(errors))
+        raise ValidationFailed(errors)
     return values, answers
 
 
