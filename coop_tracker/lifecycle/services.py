@@ -55,13 +55,6 @@ from coop_tracker.lifecycle.transitions import (
     unmet_conditions,
 )
 
-# The names these helpers had before the split.
-_party_name = party_name
-_task_owner = task_owner
-_agreement_of = agreement_of
-_check_exit_edit = check_exit_edit
-_check_exit_version = check_exit_version
-
 __all__ = [
     "CHECKLIST_NAMES",
     "DAYS_BEFORE_NOTICE",
