@@ -116,7 +116,7 @@ class CheckedAgreementSchema(checked.InputSchema):
     )
     cost_note = checked.text(_l("Kommentar om kostnader"), max_length=NOTE_MAX, multiline=True)
     document_ref = checked.text(_l("Diarienummer"), max_length=DOCUMENT_REF_MAX)
-    document_url = checked.url(_l("Länk till avtalet"))
+    document_url = checked.url(_l("Länk till avtalet"), max_length=DOCUMENT_URL_MAX)
     internal_note = checked.text(_l("Intern anteckning"), max_length=LONG_TEXT_MAX, multiline=True)
     is_public = checked.Checked(_flag, "")
 

@@ -58,8 +58,8 @@ def a_date(label: Any, **limits: Any) -> Checked:
     return Checked(v.a_date, label, **limits)
 
 
-def url(label: Any) -> Checked:
-    return Checked(v.url, label)
+def url(label: Any, **limits: Any) -> Checked:
+    return Checked(v.url, label, **limits)
 
 
 def _boolean(value: Any, field: str, label: str, errors: v.Errors) -> bool:

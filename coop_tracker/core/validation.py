@@ -227,9 +227,9 @@ def a_date(
     return value
 
 
-def url(value: Any, field: str, label: str, errors: Errors) -> str:
+def url(value: Any, field: str, label: str, errors: Errors, *, max_length: int = 500) -> str:
     """An http(s) address or empty."""
-    value = text(value, field, label, errors, max_length=500)
+    value = text(value, field, label, errors, max_length=max_length)
     if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
         errors.add(
             field,
