@@ -47,7 +47,7 @@ def register_commands(app: Flask) -> None:
 @click.command("seed")
 def seed_command() -> None:
     """Load counties, municipalities, areas and checklist templates (idempotent)."""
-    from coop_tracker.checklists.services import seed_checklist_templates
+    from coop_tracker.checklists.templates import seed_checklist_templates
     from coop_tracker.municipalities.services import seed_reference_data
     from coop_tracker.organisations.services import seed_organisations
 

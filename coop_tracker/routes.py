@@ -69,13 +69,15 @@ def register_signal_receivers(app: Flask) -> None:
 
 def signal_receivers() -> list[tuple[Any, Any]]:
     """(signal, receiver) pairs, listed explicitly like the blueprints."""
-    from coop_tracker.checklists.services import on_agreement_created
-    from coop_tracker.core.signals import agreement_created, deadlines_changed
+    from coop_tracker.checklists.items import on_agreement_created
+    from coop_tracker.core.signals import agreement_created, deadlines_changed, exit_plans_wanted
+    from coop_tracker.lifecycle.receivers import exit_plans_for_checklists
     from coop_tracker.reminders.receivers import replan_agreement
 
     return [
         (agreement_created, on_agreement_created),
         (deadlines_changed, replan_agreement),
+        (exit_plans_wanted, exit_plans_for_checklists),
     ]
 
 

@@ -95,7 +95,7 @@ def _config(uri: str, tmp: Path) -> dict[str, Any]:
 def _migrate_and_seed(app: Flask) -> None:
     from flask_migrate import upgrade
 
-    from coop_tracker.checklists.services import seed_checklist_templates
+    from coop_tracker.checklists.templates import seed_checklist_templates
     from coop_tracker.municipalities.services import seed_reference_data
     from coop_tracker.organisations.services import seed_organisations
 

@@ -11,7 +11,8 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.api.common import api_user, permission_required, utc
 from coop_tracker.api.schemas import MUNICIPALITY_CODE, ErrorSchema, OneOf, Range, Schema
-from coop_tracker.checklists import services
+from coop_tracker.checklists import versions
+from coop_tracker.checklists.items import ItemInput, get_item, update_item
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.checklists.queries import checklist_sections, progress_by_agreement
 from coop_tracker.core.errors import ValidationFailed
@@ -113,12 +114,12 @@ def get_checklist(agreement_id: int) -> Any:
             }
             for phase, p in progress.items()
         },
-        "update_available": services.update_available(db.session, agreement),
+        "update_available": versions.update_available(db.session, agreement),
     }
 
 
 def _item_agreement(item_id: int) -> Agreement:
-    item = services.get_item(db.session, item_id)
+    item = get_item(db.session, item_id)
     return get_visible_agreement(db.session, item.agreement_id, api_user())
 
 
@@ -130,10 +131,10 @@ def _item_agreement(item_id: int) -> Agreement:
 @blp.alt_response(422, schema=ErrorSchema, description="Fel i uppgifterna; se `fields`.")
 def patch_item(data: dict[str, Any], item_id: int) -> Any:
     """Change status, responsible, due date, note or evidence of one item."""
-    item = services.get_item(db.session, item_id)
+    item = get_item(db.session, item_id)
     agreement = get_visible_agreement(db.session, item.agreement_id, api_user())
     codes = _codes(agreement)
-    update = services.ItemInput.from_item(item)
+    update = ItemInput.from_item(item)
     for name in (
         "status",
         "not_applicable_reason",
@@ -155,8 +156,6 @@ def patch_item(data: dict[str, Any], item_id: int) -> Any:
             if not match:
                 raise ValidationFailed({"responsible_party": "Kommunen är inte part i samverkan."})
             update.responsible_party_id = match[0]
-    services.update_item(
-        db.session, item, update, expected_version=data.get("version"), actor=web_actor()
-    )
+    update_item(db.session, item, update, expected_version=data.get("version"), actor=web_actor())
     db.session.commit()
     return item_json(item, codes)

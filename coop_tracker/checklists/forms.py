@@ -14,7 +14,9 @@ from wtforms import (
 )
 
 from coop_tracker.agreements.rules import ROLE_LABELS
-from coop_tracker.checklists.services import ITEM_STATUS_LABELS, ItemInput, TemplateItemInput
+from coop_tracker.checklists.items import ItemInput
+from coop_tracker.checklists.rules import ITEM_STATUS_LABELS
+from coop_tracker.checklists.templates import TemplateItemInput
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _l
 

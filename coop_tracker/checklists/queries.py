@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from coop_tracker.agreements.models import Agreement, Party
+from coop_tracker.checklists.exits import exit_plans
 from coop_tracker.checklists.models import (
     ChecklistItem,
     ChecklistPhase,
@@ -16,8 +17,7 @@ from coop_tracker.checklists.models import (
     ChecklistTemplateItem,
     ItemStatus,
 )
-from coop_tracker.checklists.services import CHECKLIST_PHASE_LABELS, PHASE_CHECKLIST
-from coop_tracker.lifecycle.models import Exit
+from coop_tracker.checklists.rules import CHECKLIST_PHASE_LABELS, PHASE_CHECKLIST
 
 
 @dataclass
@@ -146,11 +146,7 @@ def checklist_sections(session: Session, agreement: Agreement) -> list[PhaseSect
         ).unique()
     )
     left = {p.id for p in agreement.parties if p.left_on is not None}
-    exit_titles = dict(
-        session.execute(select(Exit.id, Exit.title).where(Exit.agreement_id == agreement.id))
-        .tuples()
-        .all()
-    )
+    exit_titles = {plan.id: plan.title for plan in exit_plans(session, agreement.id)}
     progress = progress_by_agreement(session, [agreement.id])[agreement.id]
     sections: dict[str, PhaseSection] = {}
     for phase in ChecklistPhase:

@@ -1,5 +1,6 @@
-"""Template versions on agreements: what a newer version changes for one agreement, which
-agreements are still on which version, and bringing a selection up to date in one transaction."""
+"""Template versions on agreements: bringing one agreement's checklist up to date (and whether
+there is anything to bring), what a newer version changes for it, which agreements are still on
+which version, and bringing a selection up to date in one transaction."""
 
 from __future__ import annotations
 
@@ -13,21 +14,24 @@ from sqlalchemy.orm import Session, selectinload
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import ROLE_LABELS
 from coop_tracker.audit.services import record
+from coop_tracker.checklists.exits import exit_templates, open_exit_plans, sync_exit_items
+from coop_tracker.checklists.items import (
+    UpdateResult,
+    check_edit,
+    current_party_roles,
+    plan_items,
+)
 from coop_tracker.checklists.models import (
     ChecklistItem,
     ChecklistPhase,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    ItemStatus,
 )
-from coop_tracker.checklists.services import (
-    CLOSED_PHASES,
-    PASSED,
-    REACHED,
-    UpdateResult,
-    bring_up_to_date,
-    current_templates,
-)
+from coop_tracker.checklists.rules import CLOSED_PHASES, PASSED, REACHED
+from coop_tracker.checklists.templates import checklist_forms, current_templates
 from coop_tracker.core.actor import Actor
+from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import DomainError, PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
@@ -36,6 +40,143 @@ from coop_tracker.core.permissions import can
 _CONTENT = ("text_sv", "text_en", "guidance_sv", "guidance_en", "is_required", "roles")
 # The most agreements one bulk update takes (one transaction, one page of checkboxes).
 BULK_LIMIT = 500
+
+
+def bring_up_to_date(session: Session, agreement: Agreement, *, actor: Actor) -> UpdateResult:
+    """Move the agreement's checklist to the current template versions.
+
+    New questions are added, except those of a phase the agreement has passed (``PASSED``: a
+    running agreement gets new "during" and exit questions, never a new "before" gate);
+    questions removed from the templates are retired (kept, with their status, but no longer
+    counted or gating); questions kept keep their answers. Items of parties that have left are
+    history and are left alone.
+    """
+    check_edit(agreement, actor)
+    if agreement.phase in CLOSED_PHASES:
+        raise DomainError(_("Samverkan är avslutad; checklistan kan inte längre ändras."))
+    result = UpdateResult()
+    passed = PASSED.get(agreement.phase, ())
+    left = {p.id for p in agreement.parties if p.left_on is not None}
+    # Exit lists belong to their exit plans and are brought up to date plan by plan below.
+    phases = tuple(p for p in REACHED[agreement.phase] if p != ChecklistPhase.EXIT)
+    templates = current_templates(session, phases, checklist_forms(agreement))
+    wanted = {
+        (row["key"], row["party_id"]): row
+        for row in plan_items(templates, current_party_roles(agreement))
+    }
+    items = list(
+        session.scalars(
+            select(ChecklistItem).where(
+                ChecklistItem.agreement_id == agreement.id, ChecklistItem.phase.in_(phases)
+            )
+        )
+    )
+    now = utcnow()
+    seen: set[tuple[str, int | None]] = set()
+    for item in items:
+        if item.party_id in left:
+            continue
+        identity = (item.key, item.party_id)
+        row = wanted.get(identity)
+        if row is None or identity in seen:
+            if item.retired_at is None:
+                item.retired_at = now
+                result.retired += 1
+                if item.is_resolved:
+                    result.kept_done += 1
+            continue
+        seen.add(identity)
+        if item.template_item_id != row["template_item_id"] or item.retired_at is not None:
+            item.template_item_id = row["template_item_id"]
+            # A passed gate stays passed: a kept question may stop being required, not start.
+            item.is_required = row["is_required"] and (item.is_required or item.phase not in passed)
+            item.retired_at = None
+            result.updated += 1
+    for identity, row in wanted.items():
+        if identity in seen:
+            continue
+        if row["phase"] in passed:
+            result.not_added += 1
+        else:
+            session.add(ChecklistItem(agreement_id=agreement.id, status=ItemStatus.OPEN, **row))
+            result.added += 1
+    session.flush()
+    for plan in open_exit_plans(session, agreement):
+        synced = sync_exit_items(
+            session,
+            agreement,
+            exit_id=plan.id,
+            kind=plan.kind,
+            leaving_party_id=plan.leaving_party_id,
+            actor=actor,
+        )
+        result.added += synced.added
+        result.retired += synced.retired
+        result.updated += synced.updated
+        result.kept_done += synced.kept_done
+    if result.changed:
+        record(
+            session,
+            actor,
+            action="update_templates",
+            object_type="checklist",
+            object_id=agreement.id,
+            label=f"Checklista för {agreement.title}",
+            agreement_id=agreement.id,
+            changes={
+                "added": [None, result.added],
+                "retired": [None, result.retired],
+                "updated": [None, result.updated],
+                **({"not_added": [None, result.not_added]} if result.not_added else {}),
+                "templates": [None, sorted(f"{t.key} v{t.revision}" for t in templates)],
+            },
+        )
+    return result
+
+
+def update_available(session: Session, agreement: Agreement) -> bool:
+    """Whether a newer template version (or a set the agreement lacks) is there to adopt."""
+    if agreement.phase in CLOSED_PHASES:
+        return False
+    phases = [p for p in REACHED[agreement.phase] if p != ChecklistPhase.EXIT]
+    used_rows = session.execute(
+        select(ChecklistTemplate.id, ChecklistTemplate.key)
+        .join(ChecklistTemplateItem, ChecklistTemplateItem.template_id == ChecklistTemplate.id)
+        .join(ChecklistItem, ChecklistItem.template_item_id == ChecklistTemplateItem.id)
+        .where(
+            ChecklistItem.agreement_id == agreement.id,
+            ChecklistItem.retired_at.is_(None),
+            ChecklistItem.phase != ChecklistPhase.EXIT,
+        )
+        .distinct()
+    ).all()
+    used = {row.id for row in used_rows}
+    used_keys = {row.key for row in used_rows}
+    passed = PASSED.get(agreement.phase, ())
+    # A set of a passed phase the agreement never had is not offered: it would add nothing.
+    current = {
+        t.id
+        for t in current_templates(session, phases, checklist_forms(agreement))
+        if t.phase not in passed or t.key in used_keys
+    }
+    if used - current or current - used:
+        return True
+    for plan in open_exit_plans(session, agreement):
+        wanted = {
+            item.id
+            for t in exit_templates(session, checklist_forms(agreement), plan.kind)
+            for item in t.items
+        }
+        have = set(
+            session.scalars(
+                select(ChecklistItem.template_item_id).where(
+                    ChecklistItem.exit_id == plan.id, ChecklistItem.retired_at.is_(None)
+                )
+            )
+        )
+        if have - wanted:
+            return True
+    return False
 
 
 @dataclass

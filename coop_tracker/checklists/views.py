@@ -12,10 +12,19 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.audit.services import record_refusal
-from coop_tracker.checklists import services, versions
+from coop_tracker.checklists import versions
 from coop_tracker.checklists.forms import ItemForm, TemplateItemForm, ToggleForm
+from coop_tracker.checklists.items import get_item, toggle_item, update_item
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
 from coop_tracker.checklists.queries import Progress, checklist_sections, progress_by_agreement
+from coop_tracker.checklists.rules import CHECKLIST_PHASE_LABELS, CLOSED_PHASES, ITEM_STATUS_LABELS
+from coop_tracker.checklists.templates import (
+    current_template,
+    current_templates,
+    remove_template_item,
+    save_template_item,
+    template_titles_en,
+)
 from coop_tracker.core.errors import DomainError, StaleVersion
 from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, _l, current_language, swedish
@@ -40,7 +49,7 @@ def _audit_labels() -> None:
             "note": _l("Anteckning"),
             "evidence_url": _l("Länk till underlag"),
         },
-        {"status": services.ITEM_STATUS_LABELS},
+        {"status": ITEM_STATUS_LABELS},
         references={"responsible_party_id": "party"},
     )
     audit_labels.register_fields(
@@ -56,7 +65,7 @@ def _audit_labels() -> None:
             "not_added": _l("Nya punkter som inte lades till (fasen är passerad)"),
             "exit_id": _l("Avvecklingsplan"),
         },
-        {"phase": services.CHECKLIST_PHASE_LABELS},
+        {"phase": CHECKLIST_PHASE_LABELS},
     )
     audit_labels.register_fields(
         "checklist_template",
@@ -73,7 +82,7 @@ def _audit_labels() -> None:
         },
     )
     # Labels as the services store them: an agreement's checklist, a template version.
-    phases = {swedish(label).lower(): label for label in services.CHECKLIST_PHASE_LABELS.values()}
+    phases = {swedish(label).lower(): label for label in CHECKLIST_PHASE_LABELS.values()}
     audit_labels.register_labels(
         "checklist",
         [
@@ -104,7 +113,7 @@ def _template_label(label: str) -> str:
     if label == BULK_LABEL.source:
         return str(BULK_LABEL)
     title, separator, revision = label.rpartition(" v")
-    english = services.template_titles_en().get(title)
+    english = template_titles_en().get(title)
     if separator and revision.isdigit() and english and current_language() == "en":
         return f"{english} v{revision}"
     return label
@@ -115,8 +124,8 @@ def _labels(state: Any) -> None:
     _audit_labels()
     state.app.jinja_env.globals.update(
         {
-            "ITEM_STATUS_LABELS": services.ITEM_STATUS_LABELS,
-            "CHECKLIST_PHASE_LABELS": services.CHECKLIST_PHASE_LABELS,
+            "ITEM_STATUS_LABELS": ITEM_STATUS_LABELS,
+            "CHECKLIST_PHASE_LABELS": CHECKLIST_PHASE_LABELS,
         }
     )
 
@@ -126,7 +135,7 @@ def _get(agreement_id: int) -> Agreement:
 
 
 def _item(item_id: int) -> tuple[ChecklistItem, Agreement]:
-    item = services.get_item(db.session, item_id)
+    item = get_item(db.session, item_id)
     return item, _get(item.agreement_id)
 
 
@@ -158,8 +167,8 @@ def agreement_checklist(agreement_id: int) -> Any:
         parties={p.id: p for p in agreement.parties},
         toggle=ToggleForm(formdata=None),
         can_edit=can(current_user, "checklist.edit", agreement)
-        and agreement.phase not in services.CLOSED_PHASES,
-        update_available=services.update_available(db.session, agreement),
+        and agreement.phase not in CLOSED_PHASES,
+        update_available=versions.update_available(db.session, agreement),
         version_changes=versions.version_changes(db.session, agreement),
     )
 
@@ -172,7 +181,7 @@ def bring_up_to_date(agreement_id: int) -> Any:
     if not can(current_user, "checklist.edit", agreement) or not ToggleForm().validate():
         abort(403)
     saved = save(
-        lambda: services.bring_up_to_date(db.session, agreement, actor=web_actor()),
+        lambda: versions.bring_up_to_date(db.session, agreement, actor=web_actor()),
         catch=(DomainError,),
     )
     if saved.refused is not None:
@@ -203,7 +212,7 @@ def bring_up_to_date(agreement_id: int) -> Any:
 def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
     progress = progress_by_agreement(db.session, [agreement.id])[agreement.id]
     phase_progress = progress.get(item.phase) or Progress()
-    label = services.CHECKLIST_PHASE_LABELS[item.phase]
+    label = CHECKLIST_PHASE_LABELS[item.phase]
     counts = {"done": phase_progress.resolved, "total": phase_progress.total}
     text = _("%(done)s av %(total)s klara", **counts)
     if phase_progress.required_open:
@@ -214,7 +223,7 @@ def _item_json(item: ChecklistItem, agreement: Agreement) -> dict[str, Any]:
     return {
         "id": item.id,
         "status": item.status,
-        "status_label": services.ITEM_STATUS_LABELS[item.status],
+        "status_label": ITEM_STATUS_LABELS[item.status],
         "version": item.version,
         "is_resolved": item.is_resolved,
         "done_by_name": item.done_by_name,
@@ -257,13 +266,13 @@ def toggle(item_id: int) -> Any:
     if not form.validate():
         abort(400)
     if wants_json():
-        services.toggle_item(
+        toggle_item(
             db.session, item, expected_version=form.version.data, actor=web_actor()
         )  # errors become JSON via the app's error handlers
         db.session.commit()
         return jsonify(_item_json(item, agreement))
     saved = save(
-        lambda: services.toggle_item(
+        lambda: toggle_item(
             db.session, item, expected_version=form.version.data, actor=web_actor()
         ),
         catch=(DomainError,),
@@ -319,7 +328,7 @@ def item_edit(item_id: int) -> Any:
             errors = {k: " ".join(v) for k, v in form.errors.items()}
         else:
             saved = save(
-                lambda: services.update_item(
+                lambda: update_item(
                     db.session,
                     item,
                     form.to_input(),
@@ -357,7 +366,7 @@ def _require_admin() -> None:
 def templates() -> Any:
     """Every checklist set with its current version."""
     _require_admin()
-    current = services.current_templates(db.session)
+    current = current_templates(db.session)
     versions = dict(
         db.session.execute(
             select(ChecklistTemplate.key, func.count()).group_by(ChecklistTemplate.key)
@@ -373,7 +382,7 @@ def templates() -> Any:
 def template_detail(key: str) -> Any:
     """A set's current questions and its version history."""
     _require_admin()
-    template = services.current_template(db.session, key)
+    template = current_template(db.session, key)
     history = list(
         db.session.scalars(
             select(ChecklistTemplate)
@@ -395,7 +404,7 @@ def template_detail(key: str) -> Any:
 def template_item(key: str, item_key: str | None = None) -> Any:
     """Edit or add a question; saving creates a new version of the set."""
     _require_admin()
-    template = services.current_template(db.session, key)
+    template = current_template(db.session, key)
     existing = next((i for i in template.items if i.key == item_key), None) if item_key else None
     if item_key and existing is None:
         abort(404)
@@ -412,7 +421,7 @@ def template_item(key: str, item_key: str | None = None) -> Any:
         else:
             if request.form.get("remove") and item_key:
                 saved = save(
-                    lambda: services.remove_template_item(
+                    lambda: remove_template_item(
                         db.session,
                         template,
                         item_key,
@@ -422,7 +431,7 @@ def template_item(key: str, item_key: str | None = None) -> Any:
                 )
             else:
                 saved = save(
-                    lambda: services.save_template_item(
+                    lambda: save_template_item(
                         db.session,
                         template,
                         item_key,
@@ -518,7 +527,7 @@ def template_versions() -> Any:
         total=total,
         key=key,
         revision=revision,
-        current={t.key: t for t in services.current_templates(db.session)},
+        current={t.key: t for t in current_templates(db.session)},
         form=form,
         errors=errors,
         selected={str(v) for v in request.form.getlist("agreement")},

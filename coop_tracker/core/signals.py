@@ -25,3 +25,9 @@ deadlines_changed = signals.signal("deadlines-changed")
 review recorded): what the next reminder sweep sends must change now, not at the nightly
 planning. Sent by the lifecycle's exit services and by a saved review, with the session as
 sender and ``agreement`` and ``today``; reminders re-plan the agreement's rows."""
+
+exit_plans_wanted = signals.signal("exit-plans-wanted")
+"""Checklists keep one list per exit plan and know a plan by its id; the plans are lifecycle's.
+Sent by ``checklists.exits.exit_plans`` with the session as sender and ``agreement_id``; a
+receiver returns the agreement's plans as ``checklists.exits.ExitPlan`` rows, oldest first.
+Nothing changes: the answer is the return value (``send`` collects it)."""

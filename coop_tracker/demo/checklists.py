@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Party, Phase
 from coop_tracker.checklists.models import ChecklistItem, ItemStatus
-from coop_tracker.checklists.services import (
-    current_templates,
-)
+from coop_tracker.checklists.templates import current_templates
 from coop_tracker.core.actor import Actor
 from coop_tracker.demo.data import read
 

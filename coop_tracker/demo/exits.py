@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Phase
+from coop_tracker.checklists.exits import plan_exit_items
 from coop_tracker.checklists.models import ChecklistItem, ItemStatus
-from coop_tracker.checklists.services import (
-    plan_exit_items,
-)
 from coop_tracker.demo.checklists import (
     CHUNK,
     DEMO_NAME,

@@ -26,12 +26,9 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Phase
 from coop_tracker.audit.services import record
+from coop_tracker.checklists.items import plan_items
 from coop_tracker.checklists.models import ChecklistItem
-from coop_tracker.checklists.services import (
-    PHASE_CHECKLIST,
-    REACHED,
-    plan_items,
-)
+from coop_tracker.checklists.rules import PHASE_CHECKLIST, REACHED
 from coop_tracker.demo.checklists import (
     CHUNK,
     DEMO_NAME,

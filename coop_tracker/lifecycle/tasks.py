@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit.services import plain, record_update
-from coop_tracker.checklists import services as checklists
+from coop_tracker.checklists import exits as checklists
 from coop_tracker.checklists.models import ChecklistItem, ItemStatus
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from coop_tracker.agreements.models import Agreement, Phase
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.audit.services import record
-from coop_tracker.checklists import services as checklists
+from coop_tracker.checklists import items as checklists
 from coop_tracker.checklists.models import ChecklistItem, ChecklistPhase, ItemStatus
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.checklists.queries import progress_by_agreement
-from coop_tracker.checklists.services import CHECKLIST_PHASE_LABELS
+from coop_tracker.checklists.rules import CHECKLIST_PHASE_LABELS
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import TransitionRefused
 from coop_tracker.core.i18n import _

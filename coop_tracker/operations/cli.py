@@ -30,7 +30,7 @@ def upgrade_command() -> None:
     from flask_migrate import upgrade
 
     from coop_tracker import resource_path
-    from coop_tracker.checklists.services import seed_checklist_templates
+    from coop_tracker.checklists.templates import seed_checklist_templates
     from coop_tracker.core.health import expected_heads
     from coop_tracker.core.i18n import LANGUAGES
     from coop_tracker.municipalities.services import seed_reference_data

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.audit import labels as audit_labels
-from coop_tracker.checklists.services import item_texts_en
+from coop_tracker.checklists.templates import item_texts_en
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.i18n import _, _l, current_language

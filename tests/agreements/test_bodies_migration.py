@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 
 from coop_tracker import create_app
-from coop_tracker.checklists.services import seed_checklist_templates
+from coop_tracker.checklists.templates import seed_checklist_templates
 from coop_tracker.core.actor import Actor
 from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
-from coop_tracker.checklists import services
+from coop_tracker.checklists import items as checklist_items
+from coop_tracker.checklists import templates, versions
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
 from coop_tracker.checklists.queries import checklist_sections, progress_by_agreement
 from coop_tracker.core.actor import Actor
@@ -24,7 +25,7 @@ def _items(session, agreement, phase="before"):
 
 
 def test_data_files_hold_every_set_in_both_languages():
-    files = {f.key: f for f in services.load_template_files()}
+    files = {f.key: f for f in templates.load_template_files()}
     assert {"before", "during", "exit"} <= set(files)
     for form in ("kommunalforbund", "gemensam_namnd", "avtalssamverkan"):
         assert f"before-{form}" in files
@@ -43,16 +44,16 @@ def test_data_files_hold_every_set_in_both_languages():
 
 def test_seed_is_idempotent_and_a_changed_file_makes_a_new_version(session):
     before = session.scalar(select(func.count()).select_from(ChecklistTemplate))
-    assert services.seed_checklist_templates(session, actor=SYSTEM).created == 0
+    assert templates.seed_checklist_templates(session, actor=SYSTEM).created == 0
     assert session.scalar(select(func.count()).select_from(ChecklistTemplate)) == before
 
-    files = services.load_template_files()
+    files = templates.load_template_files()
     during = next(f for f in files if f.key == "during")
     changed_item = dict(during.items[0], text_sv="Ny formulering av första frågan")
     changed = dataclasses.replace(during, items=(changed_item, *during.items[1:]))
-    result = services.seed_checklist_templates(session, actor=SYSTEM, files=[changed])
+    result = templates.seed_checklist_templates(session, actor=SYSTEM, files=[changed])
     assert result.created == 1
-    current = services.current_template(session, "during")
+    current = templates.current_template(session, "during")
     assert current.revision == 2 and current.items[0].text_sv == "Ny formulering av första frågan"
     old = session.scalar(
         select(ChecklistTemplate).where(
@@ -60,14 +61,14 @@ def test_seed_is_idempotent_and_a_changed_file_makes_a_new_version(session):
         )
     )
     assert not old.is_current and old.items[0].text_sv != current.items[0].text_sv
-    assert services.seed_checklist_templates(session, actor=SYSTEM, files=[changed]).created == 0
+    assert templates.seed_checklist_templates(session, actor=SYSTEM, files=[changed]).created == 0
 
 
 def test_bad_data_file_is_refused_with_its_name():
     with pytest.raises(ValueError, match="x.toml: phase"):
-        services.parse_template({"key": "x", "phase": "sometime", "items": []}, "x.toml")
+        templates.parse_template({"key": "x", "phase": "sometime", "items": []}, "x.toml")
     with pytest.raises(ValueError, match="roles"):
-        services.parse_template(
+        templates.parse_template(
             {
                 "key": "x",
                 "phase": "before",
@@ -141,7 +142,7 @@ def test_per_party_items_are_one_per_concerned_party(factory, session):
 def test_instantiate_twice_adds_nothing(factory, session):
     agreement = factory.agreement()
     count = len(_items(session, agreement))
-    assert services.instantiate(session, agreement, "before", actor=SYSTEM) == 0
+    assert checklist_items.instantiate(session, agreement, "before", actor=SYSTEM) == 0
     assert len(_items(session, agreement)) == count
 
 
@@ -158,67 +159,67 @@ def test_admin_edit_makes_a_version_and_bringing_up_to_date_keeps_answers(factor
     session.commit()
     old_template_item = purpose.template_item_id
 
-    template = services.current_template(session, "before")
-    edited = services.save_template_item(
+    template = templates.current_template(session, "before")
+    edited = templates.save_template_item(
         session,
         template,
         "purpose-goals",
-        services.TemplateItemInput(
+        templates.TemplateItemInput(
             text_sv="Syftet är skrivet", text_en="Purpose written", is_required=True
         ),
         expected_revision=template.revision,
         actor=actor,
     )
     assert edited.revision == 2
-    added = services.save_template_item(
+    added = templates.save_template_item(
         session,
         edited,
         None,
-        services.TemplateItemInput(text_sv="Risker är analyserade", is_required=True),
+        templates.TemplateItemInput(text_sv="Risker är analyserade", is_required=True),
         expected_revision=edited.revision,
         actor=actor,
     )
-    removed = services.remove_template_item(
+    removed = templates.remove_template_item(
         session, added, "partners", expected_revision=added.revision, actor=actor
     )
-    removed = services.remove_template_item(
+    removed = templates.remove_template_item(
         session, removed, "expectations-cost", expected_revision=removed.revision, actor=actor
     )
     assert removed.revision == 5
     assert [i.text_en for i in removed.items if i.key == "egen-1"] == ["Risker är analyserade"]
     with pytest.raises(StaleVersion):
-        services.remove_template_item(
+        templates.remove_template_item(
             session, removed, "practical", expected_revision=2, actor=actor
         )
 
     # The agreement keeps its version until someone brings it up to date.
     session.refresh(purpose)
     assert purpose.template_item_id == old_template_item
-    assert services.update_available(session, agreement)
-    result = services.bring_up_to_date(session, agreement, actor=actor)
+    assert versions.update_available(session, agreement)
+    result = versions.bring_up_to_date(session, agreement, actor=actor)
     assert (result.added, result.retired, result.kept_done) == (1, 2, 1)
     session.refresh(purpose)
     assert purpose.status == ItemStatus.DONE
     assert purpose.template_item.text_sv == "Syftet är skrivet"
     assert partners.retired_at is not None and partners.status == ItemStatus.DONE
     assert cost.retired_at is not None
-    assert not services.update_available(session, agreement)
+    assert not versions.update_available(session, agreement)
     sections = checklist_sections(session, agreement)
     before = next(s for s in sections if s.phase == "before")
     assert partners in before.retired  # kept as history
     assert cost not in before.retired  # an open removed item simply goes
-    assert services.bring_up_to_date(session, agreement, actor=actor).changed is False
+    assert versions.bring_up_to_date(session, agreement, actor=actor).changed is False
 
 
 def test_editors_may_not_edit_templates(factory, session):
     editor = factory.user("editor", "2021")
-    template = services.current_template(session, "before")
+    template = templates.current_template(session, "before")
     with pytest.raises(PermissionDenied):
-        services.save_template_item(
+        templates.save_template_item(
             session,
             template,
             None,
-            services.TemplateItemInput(text_sv="x"),
+            templates.TemplateItemInput(text_sv="x"),
             expected_revision=template.revision,
             actor=Actor(user=editor, source="web"),
         )
@@ -229,26 +230,26 @@ def test_not_applicable_needs_a_reason_and_stale_saves_are_refused(factory, sess
     actor = Actor(user=editor, source="web")
     agreement = factory.agreement()
     item = _items(session, agreement)[0]
-    data = services.ItemInput.from_item(item)
+    data = checklist_items.ItemInput.from_item(item)
     data.status = "not_applicable"
     data.evidence_url = "ftp://x"
     data.responsible_party_id = 99999
     with pytest.raises(ValidationFailed) as failed:
-        services.update_item(session, item, data, expected_version=item.version, actor=actor)
+        checklist_items.update_item(session, item, data, expected_version=item.version, actor=actor)
     assert set(failed.value.fields) == {
         "not_applicable_reason",
         "evidence_url",
         "responsible_party_id",
     }
-    data = services.ItemInput.from_item(item)
+    data = checklist_items.ItemInput.from_item(item)
     data.status = "not_applicable"
     data.not_applicable_reason = "Regleras i förbundsordningen"
-    services.update_item(session, item, data, expected_version=1, actor=actor)
+    checklist_items.update_item(session, item, data, expected_version=1, actor=actor)
     assert item.version == 2 and item.done_by_name == editor.name and item.done_at
     with pytest.raises(StaleVersion) as stale:
-        services.toggle_item(session, item, expected_version=1, actor=actor)
+        checklist_items.toggle_item(session, item, expected_version=1, actor=actor)
     assert stale.value.current["status"] == "not_applicable"
-    services.toggle_item(session, item, expected_version=2, actor=actor)
+    checklist_items.toggle_item(session, item, expected_version=2, actor=actor)
     assert item.status == "open" and item.done_at is None and item.not_applicable_reason == ""
 
 

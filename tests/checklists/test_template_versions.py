@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.checklists import services, versions
+from coop_tracker.checklists import templates, versions
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.checklists.queries import progress_by_agreement
 from coop_tracker.core.actor import Actor
@@ -15,12 +15,12 @@ from tests.lifecycle_support import activate
 
 
 def _add_question(session, actor, key: str, text: str, *, required: bool = True):
-    template = services.current_template(session, key)
-    new = services.save_template_item(
+    template = templates.current_template(session, key)
+    new = templates.save_template_item(
         session,
         template,
         None,
-        services.TemplateItemInput(text_sv=text, text_en=text, is_required=required),
+        templates.TemplateItemInput(text_sv=text, text_en=text, is_required=required),
         expected_revision=template.revision,
         actor=actor,
     )
@@ -63,18 +63,18 @@ def test_a_running_agreement_gets_new_during_questions_but_no_new_before_gate(
     assert [i.text_sv for i in changes["during"].added] == ["Dataskyddet är följt upp"]
     assert changes["during"].phase_passed is False
 
-    result = services.bring_up_to_date(session, running, actor=admin_actor)
+    result = versions.bring_up_to_date(session, running, actor=admin_actor)
     session.commit()
     assert result.added == 1 and result.not_added == 1
     assert "before/egen-1" not in _keys(session, running, "before")
     assert "during/egen-1" in _keys(session, running, "during")
     progress = progress_by_agreement(session, [running.id])[running.id]
     assert progress["before"].required_open == 0  # no "1 obligatoriska kvar"
-    assert not services.update_available(session, running)
+    assert not versions.update_available(session, running)
     assert versions.version_changes(session, running) == []
 
     # A planned agreement has not passed its "before" gate: it gets the new question.
-    services.bring_up_to_date(session, planned, actor=admin_actor)
+    versions.bring_up_to_date(session, planned, actor=admin_actor)
     session.commit()
     assert "before/egen-1" in _keys(session, planned, "before")
 
@@ -83,13 +83,13 @@ def test_a_kept_before_question_made_required_does_not_gate_a_running_agreement(
     factory, session, admin_actor
 ):
     running = activate(session, factory.agreement())
-    template = services.current_template(session, "before")
+    template = templates.current_template(session, "before")
     optional = next(i for i in template.items if not i.is_required)
-    services.save_template_item(
+    templates.save_template_item(
         session,
         template,
         optional.key,
-        services.TemplateItemInput(
+        templates.TemplateItemInput(
             text_sv=optional.text_sv, text_en=optional.text_en, is_required=True
         ),
         expected_revision=template.revision,
@@ -108,7 +108,7 @@ def test_a_kept_before_question_made_required_does_not_gate_a_running_agreement(
     )
     item.status = "open"
     session.commit()
-    services.bring_up_to_date(session, running, actor=admin_actor)
+    versions.bring_up_to_date(session, running, actor=admin_actor)
     session.commit()
     assert item.is_required is False
     assert item.template_item.is_required is True
@@ -117,17 +117,17 @@ def test_a_kept_before_question_made_required_does_not_gate_a_running_agreement(
 
 def test_changes_list_what_is_added_changed_and_removed(factory, session, admin_actor):
     agreement = factory.agreement()
-    template = services.current_template(session, "before")
+    template = templates.current_template(session, "before")
     first, second = template.items[0], template.items[1]
-    edited = services.save_template_item(
+    edited = templates.save_template_item(
         session,
         template,
         first.key,
-        services.TemplateItemInput(text_sv="Ny lydelse", text_en="New wording"),
+        templates.TemplateItemInput(text_sv="Ny lydelse", text_en="New wording"),
         expected_revision=template.revision,
         actor=admin_actor,
     )
-    services.remove_template_item(
+    templates.remove_template_item(
         session, edited, second.key, expected_revision=edited.revision, actor=admin_actor
     )
     session.commit()

@@ -63,9 +63,6 @@ KNOWN_UPWARD = {
     ("audit.labels", "users.services"),
     # The audit log labels agreements and restores archived ones.
     ("audit.labels", "agreements.rules"),
-    # Checklists know the exit plans their items belong to.
-    ("checklists.queries", "lifecycle.models"),
-    ("checklists.services", "lifecycle.models"),
 }
 
 

@@ -342,7 +342,7 @@ def test_a_reminder_detail_is_translated_as_the_planner_wrote_it(app: Any) -> No
 def test_a_checklist_reminder_names_its_question_in_the_readers_language(app: Any) -> None:
     from flask_babel import force_locale
 
-    from coop_tracker.checklists.services import item_texts_en
+    from coop_tracker.checklists.templates import item_texts_en
     from coop_tracker.reminders.models import Kind
     from coop_tracker.reminders.views import reminder_title
 

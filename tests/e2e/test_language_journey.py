@@ -83,8 +83,8 @@ def test_english_pages_and_back_to_swedish(page, live_app):
     first = page.locator("form[data-checklist-toggle]").first
     item_id = int(first.evaluate("f => f.closest('li').id").removeprefix("item-"))
     with live_app.app_context():
+        from coop_tracker.checklists.items import toggle_item
         from coop_tracker.checklists.models import ChecklistItem
-        from coop_tracker.checklists.services import toggle_item
         from coop_tracker.core.actor import Actor
 
         item = db.session.get(ChecklistItem, item_id)

@@ -410,17 +410,17 @@ def test_an_övergångsavtal_is_created_prefilled_and_linked(factory, session):
 def test_a_new_exit_template_version_is_offered_to_open_plans(factory, session):
     import dataclasses
 
-    from coop_tracker.checklists import services as checklists
+    from coop_tracker.checklists import templates, versions
 
     agreement = _forbund(factory, session)
     plan = _utträde(session, agreement, "2021")
-    assert not checklists.update_available(session, agreement)
-    files = checklists.load_template_files()
+    assert not versions.update_available(session, agreement)
+    files = templates.load_template_files()
     withdrawal = next(f for f in files if f.key == "exit-withdrawal")
     reworded = dict(withdrawal.items[0], text_sv="MBL-förhandlingen är klar före beslutet")
     changed = dataclasses.replace(withdrawal, items=(reworded, *withdrawal.items[1:]))
-    assert checklists.seed_checklist_templates(session, actor=SYSTEM, files=[changed]).created == 1
-    assert checklists.update_available(session, agreement)
+    assert templates.seed_checklist_templates(session, actor=SYSTEM, files=[changed]).created == 1
+    assert versions.update_available(session, agreement)
     vansbro = agreement.party_for("2021")
     item = next(
         i
@@ -429,9 +429,9 @@ def test_a_new_exit_template_version_is_offered_to_open_plans(factory, session):
     )
     item.status = "done"
     session.flush()
-    result = checklists.bring_up_to_date(session, agreement, actor=SYSTEM)
+    result = versions.bring_up_to_date(session, agreement, actor=SYSTEM)
     assert result.updated >= 1
     session.refresh(item)
     assert item.status == "done"  # the answer is kept
     assert item.template_item.text_sv == "MBL-förhandlingen är klar före beslutet"
-    assert not checklists.update_available(session, agreement)
+    assert not versions.update_available(session, agreement)
