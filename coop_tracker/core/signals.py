@@ -1,4 +1,5 @@
-"""Signals by which a lower domain announces a change that a higher domain acts on.
+"""Signals by which a lower domain announces a change that a higher domain acts on, or asks a
+higher domain for what only it knows.
 
 A domain below may not import one above it (``tests/core/test_import_graph.py``). When a change
 down there must have an effect up here — a saved review re-plans the agreement's reminders, a new
@@ -6,6 +7,10 @@ agreement gets its checklists — the lower service sends a signal named here, a
 domain connects its receiver in ``routes.register_signal_receivers`` (the roof, at app creation,
 never on import). Receivers run at once, in the sender's transaction, with the sender's actor;
 like services they flush and never commit.
+
+A signal may also ask (Indico's plugin signals do the same): the lower domain sends it and reads
+what the receivers return (``send`` gives ``(receiver, value)`` pairs). ``exit_plans_wanted`` is
+the one such signal: checklists ask lifecycle for an agreement's exit plans.
 """
 
 from __future__ import annotations
