@@ -18,6 +18,7 @@ from coop_tracker.agreements.forms import (
     FormConfirmationForm,
     filters_from_request,
 )
+from coop_tracker.agreements.labels import register_audit_labels
 from coop_tracker.agreements.models import Agreement, Contact, Party
 from coop_tracker.agreements.organisation_views import party_choice_label, party_choice_value
 from coop_tracker.agreements.panels import agreement_panels
@@ -62,7 +63,9 @@ bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 @bp.record_once
 def _labels(state: Any) -> None:
-    """Domain labels as Jinja globals, so imported macros see them too."""
+    """Domain labels as Jinja globals, so imported macros see them too, and the names of the
+    coded values in the history pages."""
+    register_audit_labels()
     state.app.jinja_env.globals.update(
         {
             "FORM_LABELS": FORM_LABELS,

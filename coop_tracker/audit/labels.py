@@ -17,22 +17,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from coop_tracker.agreements.rules import (
-    ALIGNMENT_LABELS,
-    COST_BASIS_LABELS,
-    DECIDING_BODY_LABELS,
-    FORM_LABELS,
-    PHASE_LABELS,
-    RENEWAL_LABELS,
-    ROLE_LABELS,
-    ROLE_SHORT,
-    TERM_LABELS,
-)
 from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import LazyText, _, _l, shown_stored
 from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import format_local_time, format_money
-from coop_tracker.users.services import ROLE_LABELS as USER_ROLE_LABELS
 
 OBJECT_LABELS: dict[str, str] = {
     "agreement": _l("Samverkan"),
@@ -191,20 +179,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Fields whose stored value is a code: shown with its Swedish name.
-_VALUE_LABELS: dict[tuple[str, str], Mapping[Any, str]] = {
-    ("agreement", "form"): FORM_LABELS,
-    ("agreement", "phase"): PHASE_LABELS,
-    ("agreement", "renewal"): RENEWAL_LABELS,
-    ("agreement", "term"): TERM_LABELS,
-    ("agreement", "end_alignment"): ALIGNMENT_LABELS,
-    ("party", "deciding_body"): DECIDING_BODY_LABELS,
-    ("agreement", "cost_basis"): COST_BASIS_LABELS,
-    ("party", "role"): ROLE_LABELS,
-    ("user", "role"): USER_ROLE_LABELS,
-    ("transition", "from"): PHASE_LABELS,
-    ("transition", "to"): PHASE_LABELS,
-}
+# Fields whose stored value is a code: shown with its Swedish name. Each domain registers its own
+# (``register_fields(..., values=...)``), since the names live with the codes, above this module.
+_VALUE_LABELS: dict[tuple[str, str], Mapping[Any, str]] = {}
+# A party's role in short ("beställare"), for the agreement's list of parties; agreements
+# registers it (``register_party_roles``).
+_ROLE_SHORT: dict[str, str] = {}
 # Fields only people who may edit the agreement see (the detail page hides them too).
 INTERNAL_FIELDS: set[tuple[str, str]] = {("agreement", "internal_note")}
 
@@ -269,7 +249,7 @@ def register_fields(
     object_type: str,
     object_label: str,
     fields: Mapping[str, str],
-    values: Mapping[str, Mapping[str, str]] | None = None,
+    values: Mapping[str, Mapping[Any, str]] | None = None,
     *,
     references: Mapping[str, str] | None = None,
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
@@ -287,6 +267,11 @@ def register_fields(
         _REFERENCES[(object_type, name)] = kind
     for name, formatter in (formatters or {}).items():
         _FORMATTERS[(object_type, name)] = formatter
+
+
+def register_party_roles(short: Mapping[str, str]) -> None:
+    """Let agreements name a party's role in short, as the list of parties shows it."""
+    _ROLE_SHORT.update(short)
 
 
 # How each object type's stored labels read in the reader's language. A domain stores the
@@ -355,7 +340,7 @@ def party_role_text(value: str, names: Names = NO_NAMES) -> str:
     name = names.municipalities.get(code, code)
     if not role:
         return name
-    return f"{name} ({str(ROLE_SHORT.get(role, role)).lower()})"
+    return f"{name} ({str(_ROLE_SHORT.get(role, role)).lower()})"
 
 
 def reference_text(kind: str, value: Any, names: Names = NO_NAMES) -> str:

@@ -23,6 +23,7 @@ from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.users import people, throttle
 from coop_tracker.users.models import User
+from coop_tracker.users.services import ROLE_LABELS
 
 bp = Blueprint("people", __name__)
 
@@ -36,6 +37,7 @@ def _labels(state: Any) -> None:
         "request_email_change": _l("Byte av e-post väntar på bekräftelse"),
     }.items():
         audit_labels.ACTION_LABELS.setdefault(action, label)
+    audit_labels.register_fields("user", _l("Användare"), {}, values={"role": ROLE_LABELS})
     fields = audit_labels.FIELD_LABELS.setdefault("user", {})
     fields.setdefault("failed_logins", _l("Misslyckade inloggningar"))
     fields.setdefault("anonymised", _l("Anonymiserad"))

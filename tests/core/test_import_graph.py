@@ -58,11 +58,6 @@ KNOWN_UPWARD = {
     # The permission table (a house example) restricts agreement queries by party.
     ("core.permissions", "agreements.models"),
     ("core.permissions", "users.models"),  # the kommun administrator's own kommun's users
-    # The audit log sits below the domains that write it; its pages and labels read kommuner,
-    # users and agreements.
-    ("audit.labels", "users.services"),
-    # The audit log labels agreements and restores archived ones.
-    ("audit.labels", "agreements.rules"),
 }
 
 
