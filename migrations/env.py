@@ -83,18 +83,21 @@ RENUMBERED = {
 
 
 def restamp_renumbered(connection):
-    """Give a database stamped with a revision id from before the renumbering its new id."""
-    if not sqlalchemy.inspect(connection).has_table("alembic_version"):
-        return
-    stamped = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    if stamped in RENUMBERED:
-        connection.execute(
-            sqlalchemy.text(
-                "UPDATE alembic_version SET version_num = :new WHERE version_num = :old"
-            ),
-            {"new": RENUMBERED[stamped], "old": stamped},
-        )
-        logger.info("Revision %s is now called %s", stamped, RENUMBERED[stamped])
+    """Give a database stamped with a revision id from before the renumbering its new id.
+
+    Always ends by committing: the inspection begins a transaction, and a connection left in one
+    makes Alembic treat it as the caller's and never commit the migrations (on PostgreSQL an
+    upgrade of an empty database was silently rolled back)."""
+    if sqlalchemy.inspect(connection).has_table("alembic_version"):
+        stamped = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if stamped in RENUMBERED:
+            connection.execute(
+                sqlalchemy.text(
+                    "UPDATE alembic_version SET version_num = :new WHERE version_num = :old"
+                ),
+                {"new": RENUMBERED[stamped], "old": stamped},
+            )
+            logger.info("Revision %s is now called %s", stamped, RENUMBERED[stamped])
     connection.commit()
 
 
