@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from coop_tracker.agreements.organisation_queries import agreements_of, members_of
 from coop_tracker.audit import labels as audit_labels
-from coop_tracker.core.forms import field_text
+from coop_tracker.core.forms import field_text, form_errors
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import save, web_actor
@@ -146,7 +146,7 @@ def create() -> Any:
             flash(_("%(name)s är registrerad.", name=org.name), "success")
             return redirect(url_for("organisations.detail", org_id=org.id))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template("organisations/form.html", form=form, errors=errors, org=None), (
         422 if errors else 200
     )
@@ -190,7 +190,7 @@ def edit(org_id: int) -> Any:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("organisations.detail", org_id=org.id))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template("organisations/form.html", form=form, errors=errors, org=org), (
         422 if errors else 200
     )

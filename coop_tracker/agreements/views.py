@@ -45,7 +45,7 @@ from coop_tracker.core.clock import today
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.conflicts import decode, encode
 from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import ConfirmForm, amount_text, field_text
+from coop_tracker.core.forms import ConfirmForm, amount_text, field_text, form_errors
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
@@ -309,7 +309,7 @@ def create() -> Any:
         _prefill_own_party(form)
     if form.is_submitted():
         if not form.validate():
-            errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
+            errors.update(form_errors(form, only=["csrf_token"]))
         elif form.add_party.data:
             form.parties.append_entry()
         else:
@@ -373,7 +373,7 @@ def edit(agreement_id: int) -> Any:
     status = 200
     if form.is_submitted():
         if not form.validate():
-            errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
+            errors.update(form_errors(form, only=["csrf_token"]))
         elif form.add_party.data:
             form.parties.append_entry()
         else:
@@ -452,7 +452,7 @@ def archive(agreement_id: int) -> Any:
             flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template(
         "agreements/archive.html", agreement=agreement, form=form, errors=errors
     ), (422 if errors else 200)
@@ -497,7 +497,7 @@ def contact_new(agreement_id: int, party_id: int) -> Any:
             flash(_("Kontaktpersonen är tillagd."), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template(
         "agreements/contact_form.html",
         form=form,
@@ -564,7 +564,7 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
             flash(saved.result, "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "agreements/contact_form.html",

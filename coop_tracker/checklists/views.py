@@ -26,7 +26,7 @@ from coop_tracker.checklists.templates import (
     template_titles_en,
 )
 from coop_tracker.core.errors import DomainError, StaleVersion
-from coop_tracker.core.forms import choices
+from coop_tracker.core.forms import choices, form_errors
 from coop_tracker.core.i18n import _, _l, current_language, swedish
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import format_date, save, wants_json, web_actor
@@ -325,7 +325,7 @@ def item_edit(item_id: int) -> Any:
     conflict: StaleVersion | None = None
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: update_item(
@@ -417,7 +417,7 @@ def template_item(key: str, item_key: str | None = None) -> Any:
     conflict: StaleVersion | None = None
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             if request.form.get("remove") and item_key:
                 saved = save(

@@ -42,3 +42,9 @@ def field_text(value: Any) -> str:
 
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF for a single-button action."""
+
+
+def form_errors(form: Any, only: Iterable[str] | None = None) -> dict[str, str]:
+    """A form's errors as the templates show them: one text per field (``only``: those fields)."""
+    wanted = None if only is None else set(only)
+    return {k: " ".join(v) for k, v in form.errors.items() if wanted is None or k in wanted}

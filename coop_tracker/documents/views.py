@@ -14,6 +14,7 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
+from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can, is_public_record
 from coop_tracker.core.validation import is_row_id
@@ -132,7 +133,7 @@ def new(agreement_id: int) -> Any:
     errors: dict[str, str] = {}
     if form.is_submitted():
         if not form.validate():
-            errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
+            errors.update(form_errors(form, only=["csrf_token"]))
         else:
             saved = save(
                 lambda: services.create_document(
@@ -190,7 +191,7 @@ def new_version(document_id: int) -> Any:
         form.version.data = str(document.version)
     if form.is_submitted():
         if not form.validate():
-            errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
+            errors.update(form_errors(form, only=["csrf_token"]))
         else:
             saved = save(
                 lambda: services.add_version(
@@ -242,7 +243,7 @@ def edit(document_id: int) -> Any:
     conflict = None
     if form.is_submitted():
         if not form.validate():
-            errors.update({k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"})
+            errors.update(form_errors(form, only=["csrf_token"]))
         else:
             saved = save(
                 lambda: services.update_document(

@@ -29,6 +29,7 @@ from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.files import private_dir, write_private
+from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_kommun_code
@@ -221,7 +222,7 @@ def upload() -> Any:
                 return redirect(url_for("exchange.mapping"))
             return redirect(url_for("exchange.preview"))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template(
         "exchange/upload.html",
         form=form,

@@ -14,7 +14,7 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import DomainError, StaleVersion, TransitionRefused
-from coop_tracker.core.forms import choices
+from coop_tracker.core.forms import choices, form_errors
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
@@ -74,7 +74,7 @@ def exit_new(agreement_id: int) -> Any:
     errors: dict[str, str] = {}
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: services.create_exit(
@@ -132,7 +132,7 @@ def exit_edit(agreement_id: int, exit_id: int) -> Any:
     conflict: StaleVersion | None = None
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: services.update_exit(

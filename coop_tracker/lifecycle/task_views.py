@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import DomainError, StaleVersion
-from coop_tracker.core.forms import choices
+from coop_tracker.core.forms import choices, form_errors
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.web import save, web_actor
@@ -52,7 +52,7 @@ def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
     conflict: StaleVersion | None = None
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: services.update_task(
@@ -144,7 +144,7 @@ def task_new(agreement_id: int, exit_id: int) -> Any:
     errors: dict[str, str] = {}
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: plans.add_task(
@@ -220,7 +220,7 @@ def decision_edit(agreement_id: int, exit_id: int, party_id: int) -> Any:
     conflict: StaleVersion | None = None
     if form.is_submitted():
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: plans.record_decision(

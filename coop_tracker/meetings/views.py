@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
+from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _, _l, swedish
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
@@ -79,7 +80,7 @@ def index(code: str) -> Any:
         if not may_edit:
             abort(403)
         if not form.validate():
-            errors = {k: " ".join(v) for k, v in form.errors.items()}
+            errors = form_errors(form)
         else:
             saved = save(
                 lambda: services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
@@ -155,7 +156,7 @@ def import_file(code: str) -> Any:
                 )
                 return redirect(url_for("meetings.index", code=code))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     return render_template(
         "meetings/import.html", municipality=municipality, form=form, errors=errors
     ), (422 if errors else 200)

@@ -28,7 +28,7 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.core.forms import choices
+from coop_tracker.core.forms import choices, form_errors
 from coop_tracker.core.i18n import _, current_language, ngettext
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
@@ -576,7 +576,7 @@ def adopt(code: str, agreement_id: int) -> Any:
                 flash(warning, "warning")
             return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
     elif form.is_submitted():
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     municipality = next(m for m in reference.municipalities if m.code == code)
     return render_template(
         "network/adopt.html",

@@ -22,6 +22,7 @@ from coop_tracker.audit import labels as audit_labels
 from coop_tracker.checklists.templates import item_texts_en
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
+from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _, _l, current_language
 from coop_tracker.core.web import public_base_url, save, web_actor
 from coop_tracker.extensions import db
@@ -186,7 +187,7 @@ def settings() -> Any:
             flash(_("Påminnelsedagarna är sparade."), "success")
             return redirect(url_for("reminders.settings"))
     else:
-        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        errors = form_errors(form)
     secret = ensure_calendar_secret(db.session, current_user, actor=web_actor())
     db.session.commit()
     return render_template(

@@ -13,7 +13,7 @@ from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import amount_text, choices
+from coop_tracker.core.forms import amount_text, choices, form_errors
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.signals import deadlines_changed
@@ -159,7 +159,7 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
             if agreement.annual_cost is not None:
                 form.cost_budget.data = amount_text(agreement.annual_cost)
     elif not form.validate():
-        errors = {k: " ".join(v) for k, v in form.errors.items() if k == "csrf_token"}
+        errors = form_errors(form, only=["csrf_token"])
     else:
 
         def write() -> Any:

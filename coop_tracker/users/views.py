@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.collation import matches, swedish
 from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import ConfirmForm
+from coop_tracker.core.forms import ConfirmForm, form_errors
 from coop_tracker.core.i18n import _, _l, ngettext
 from coop_tracker.core.permissions import can, restrict_users
 from coop_tracker.core.validation import is_digits, is_row_id, strip_control
@@ -155,10 +155,6 @@ def logout() -> Any:
     return redirect(url_for("users.login"))
 
 
-def _form_errors(form: Any) -> dict[str, str]:
-    return {k: " ".join(v) for k, v in form.errors.items()}
-
-
 def _no_store(response: Any) -> Any:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -186,7 +182,7 @@ def tokens() -> Any:
             _token, created = saved.result
             form.name.data = ""
     elif form.is_submitted():
-        errors = _form_errors(form)
+        errors = form_errors(form)
     if errors:
         status = 422
     rows = db.session.scalars(
@@ -245,7 +241,7 @@ def change_password() -> Any:
             flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
             return redirect(url_for("users.tokens"))
     elif form.is_submitted():
-        errors = _form_errors(form)
+        errors = form_errors(form)
     return render_template("users/password.html", form=form, errors=errors), (
         422 if errors else 200
     )
@@ -366,7 +362,7 @@ def admin_user_new() -> Any:
             flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
             return redirect(url_for("users.admin_users"))
     elif form.is_submitted():
-        errors = _form_errors(form)
+        errors = form_errors(form)
     return render_template(
         "users/admin_form.html", form=form, errors=errors, user=None, conflict=None
     ), (422 if errors else 200)
@@ -403,7 +399,7 @@ def admin_user_edit(user_id: int) -> Any:
             return redirect(url_for("users.admin_users"))
         errors, conflict = saved.errors, saved.conflict
     elif form.is_submitted():
-        errors = _form_errors(form)
+        errors = form_errors(form)
     status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "users/admin_form.html",
@@ -463,7 +459,7 @@ def admin_user_password(user_id: int) -> Any:
             flash(_("Nytt lösenord är satt för %(name)s.", name=user.name), "success")
             return redirect(url_for("users.admin_user_edit", user_id=user.id))
     elif form.is_submitted():
-        errors = _form_errors(form)
+        errors = form_errors(form)
     return render_template("users/admin_password.html", form=form, errors=errors, user=user), (
         422 if errors else 200
     )
