@@ -53,7 +53,16 @@ def test_the_real_clock_when_nothing_is_set():
     clock.set_clock(None)
     try:
         assert clock.frozen_at() is None
-        assert abs((clock.utcnow() - datetime.now(UTC)).total_seconds()) < 5
+        # Bracketed by two readings of the wall clock: true on every day, with no tolerance.
+        before = datetime.now(UTC)
+        read = clock.utcnow()
+        after = datetime.now(UTC)
+        assert before <= read <= after
+        day = clock.today()  # Sweden's date, read between the same kind of brackets
+        assert day in {
+            before.astimezone(clock.STOCKHOLM).date(),
+            datetime.now(clock.STOCKHOLM).date(),
+        }
     finally:
         clock.set_clock(previous)
     assert clock.today() == DEFAULT_TODAY
