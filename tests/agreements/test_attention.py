@@ -9,14 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coop_tracker.agreements.models import Agreement, Party
-from coop_tracker.core.actor import Actor
-from coop_tracker.lifecycle import services as lifecycle
 from coop_tracker.lifecycle.services import ExitInput
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.reminders.deadlines import deadlines_for, deadlines_of
 from coop_tracker.reminders.models import Kind
 from coop_tracker.schedule.attention import TERM_EXPIRED, attention_for
 from coop_tracker.schedule.rules import PartyNotice, derived_dates
+from tests.lifecycle_support import adopted_exit
 
 TODAY = date(2026, 12, 7)
 
@@ -81,7 +80,7 @@ def test_an_adopted_exit_shows_everywhere_and_stops_that_partys_notice_reminders
         notice_months=6,
     )
     vansbro = agreement.parties[0]
-    plan = lifecycle.create_exit(
+    adopted_exit(
         session,
         agreement,
         ExitInput(
@@ -92,15 +91,7 @@ def test_an_adopted_exit_shows_everywhere_and_stops_that_partys_notice_reminders
             notice_received_on="2026-11-23",
             effective_on="2027-06-30",
         ),
-        actor=Actor.system(),
-        today=TODAY,
-    ).exit
-    lifecycle.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-11-19",
-        actor=Actor.system(),
+        "2026-11-19",
         today=TODAY,
     )
     session.commit()

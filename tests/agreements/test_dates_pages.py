@@ -13,6 +13,7 @@ from coop_tracker.core.actor import Actor
 from coop_tracker.lifecycle import services as lifecycle
 from coop_tracker.lifecycle.services import ExitInput
 from coop_tracker.meetings.models import Meeting
+from tests.lifecycle_support import adopted_exit, plan_exit
 
 TODAY = date(2026, 12, 7)
 
@@ -126,7 +127,7 @@ def test_att_gora_says_that_a_member_has_given_notice(client, auth, factory, ses
         end_alignment="year_end",
     )
     vansbro = agreement.party_for("2021")
-    plan = lifecycle.create_exit(
+    adopted_exit(
         session,
         agreement,
         ExitInput(
@@ -137,15 +138,7 @@ def test_att_gora_says_that_a_member_has_given_notice(client, auth, factory, ses
             notice_received_on="2026-11-23",
             effective_on="2028-12-31",
         ),
-        actor=Actor.system(),
-        today=TODAY,
-    ).exit
-    lifecycle.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-11-19",
-        actor=Actor.system(),
+        "2026-11-19",
         today=TODAY,
     )
     session.commit()
@@ -166,7 +159,7 @@ def test_an_agreement_being_wound_up_is_not_offered_for_notice(
         phase="active", start_on="2007-01-01", term="indefinite", notice_months=12
     )
     host = agreement.parties[0]
-    plan = lifecycle.create_exit(
+    adopted_exit(
         session,
         agreement,
         ExitInput(
@@ -175,15 +168,7 @@ def test_an_agreement_being_wound_up_is_not_offered_for_notice(
             notice_given_on="2026-11-17",
             effective_on="2027-11-30",
         ),
-        actor=Actor.system(),
-        today=TODAY,
-    ).exit
-    lifecycle.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-11-16",
-        actor=Actor.system(),
+        "2026-11-16",
         today=TODAY,
     )
     session.commit()
@@ -209,13 +194,9 @@ def test_a_draft_exit_plan_says_what_happens_if_notice_is_never_given(
         notice_months=6,
     )
     leaving = agreement.party_for("2026")
-    plan = lifecycle.create_exit(
-        session,
-        agreement,
-        ExitInput(kind="withdrawal", leaving_party_id=leaving.id),
-        actor=Actor.system(),
-        today=TODAY,
-    ).exit
+    plan = plan_exit(
+        session, agreement, ExitInput(kind="withdrawal", leaving_party_id=leaving.id), today=TODAY
+    )
     session.commit()
     auth.login("red@vansbro.se")
     url = f"/agreements/{agreement.id}/avveckling/{plan.id}"

@@ -8,15 +8,13 @@ import dataclasses
 from coop_tracker.checklists.exits import ExitPlan, exit_plans, open_exit_plans
 from coop_tracker.checklists.queries import checklist_sections
 from coop_tracker.lifecycle import services
-from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
+from tests.lifecycle_support import SYSTEM, TODAY, activate, adopt, plan_exit
 
 
 def test_checklists_see_the_exit_plans_and_which_are_open(factory, session):
     agreement = activate(session, factory.agreement())
     assert exit_plans(session, agreement.id) == []
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     seen = ExitPlan(
         id=plan.id,
         kind=plan.kind,
@@ -29,14 +27,7 @@ def test_checklists_see_the_exit_plans_and_which_are_open(factory, session):
     groups = [g for s in checklist_sections(session, agreement) for g in s.groups if g.exit_id]
     assert groups and {g.exit_title for g in groups} == {plan.title}
 
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-01",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    adopt(session, plan, "2026-03-01")
     services.withdraw_exit(
         session,
         plan,

@@ -8,42 +8,12 @@ from datetime import date
 from sqlalchemy import select
 
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.lifecycle import plans, services
+from coop_tracker.lifecycle import services
 from coop_tracker.lifecycle.services import ExitInput, TaskInput
 from coop_tracker.reminders.deadlines import deadlines_for
 from coop_tracker.reminders.models import Kind, Reminder
 from coop_tracker.reminders.planner import plan_reminders
-from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
-
-RADDNING = [
-    ("2021", "member"),  # Vansbro
-    ("2023", "member"),  # Malung-Sälen
-    ("2026", "member"),  # Gagnef
-    ("2029", "member"),  # Leksand
-    ("2031", "member"),  # Rättvik
-]
-
-
-def _forbund(factory, session, **extra):
-    return activate(
-        session,
-        factory.agreement(RADDNING, form="kommunalforbund", areas=["raddningstjanst"], **extra),
-    )
-
-
-def _utträde(session, agreement, code, **dates):
-    party = agreement.party_for(code)
-    values = {
-        "notice_given_on": "2026-06-30",
-        "effective_on": "2027-12-31",
-        "transition_starts_on": "2026-07-01",
-        "transition_ends_on": "2027-12-31",
-    }
-    values.update(dates)
-    data = notice(
-        agreement, kind="withdrawal", leaving_party_id=party.id, notice_party_id=party.id, **values
-    )
-    return services.create_exit(session, agreement, data, actor=SYSTEM, today=TODAY).exit
+from tests.lifecycle_support import SYSTEM, TODAY, active_forbund, adopt, decide, utträde
 
 
 def _task(plan, kind, party_id):
@@ -51,8 +21,8 @@ def _task(plan, kind, party_id):
 
 
 def test_task_dates_follow_a_changed_notice_date_but_keep_a_date_typed_by_hand(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     vansbro = agreement.party_for("2021").id
     assert _task(plan, "notice", vansbro).due_on == date(2026, 6, 30)
     assert _task(plan, "decision", vansbro).due_on == date(2026, 6, 16)
@@ -76,29 +46,17 @@ def test_task_dates_follow_a_changed_notice_date_but_keep_a_date_typed_by_hand(f
 
 
 def test_recording_a_decision_ticks_that_partys_decision_task(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     vansbro, leksand = agreement.party_for("2021"), agreement.party_for("2029")
-    plans.record_decision(
-        session,
-        plan,
-        vansbro,
-        plans.DecisionInput(body="Kommunfullmäktige", decided_on="2026-02-23", paragraph="§ 12"),
-        actor=SYSTEM,
-        today=TODAY,
+    decide(
+        session, plan, vansbro, body="Kommunfullmäktige", decided_on="2026-02-23", paragraph="§ 12"
     )
     decision = _task(plan, "decision", vansbro.id)
     assert decision.status == "done" and decision.done_on == date(2026, 2, 23)
     assert "Kommunfullmäktige, 2026-02-23, § 12" in decision.note
     # Leksand stays: its decision is adopting the amended förbundsordning.
-    plans.record_decision(
-        session,
-        plan,
-        leksand,
-        plans.DecisionInput(body="Kommunfullmäktige", decided_on="2026-03-02"),
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    decide(session, plan, leksand, body="Kommunfullmäktige", decided_on="2026-03-02")
     assert _task(plan, "amend-charter", leksand.id).status == "done"
     # The others' tasks are untouched.
     assert _task(plan, "amend-charter", agreement.party_for("2031").id).status == "open"
@@ -115,7 +73,7 @@ def test_a_planned_notice_keeps_the_reminders_and_a_given_one_stops_them_at_once
     today = date(2026, 12, 7)
     factory.user("editor", "2021", email="karin@vansbro.se")
     factory.user("editor", "2029", email="lars@leksand.se")
-    agreement = _forbund(
+    agreement = active_forbund(
         factory,
         session,
         start_on="2024-01-01",
@@ -125,7 +83,7 @@ def test_a_planned_notice_keeps_the_reminders_and_a_given_one_stops_them_at_once
         notice_months=12,
     )
     # A draft with a notice date still ahead is a plan, not a notice.
-    plan = _utträde(
+    plan = utträde(
         session,
         agreement,
         "2021",
@@ -154,14 +112,7 @@ def test_a_planned_notice_keeps_the_reminders_and_a_given_one_stops_them_at_once
     services.update_exit(
         session, plan, data, expected_version=plan.version, actor=SYSTEM, today=today
     )
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-12-03",
-        actor=SYSTEM,
-        today=today,
-    )
+    adopt(session, plan, "2026-12-03", today=today)
     session.commit()
     for row in vansbro_rows:
         session.refresh(row)

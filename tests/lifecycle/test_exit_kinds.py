@@ -13,38 +13,17 @@ from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.core.errors import DomainError, StaleVersion, TransitionRefused, ValidationFailed
 from coop_tracker.lifecycle import plans, services
 from coop_tracker.lifecycle.services import TaskInput
-from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
-
-RADDNING = [
-    ("2021", "member"),  # Vansbro
-    ("2023", "member"),  # Malung-Sälen
-    ("2026", "member"),  # Gagnef
-    ("2029", "member"),  # Leksand
-    ("2031", "member"),  # Rättvik
-]
-
-
-def _forbund(factory, session, parties=RADDNING):
-    return activate(
-        session,
-        factory.agreement(parties, form="kommunalforbund", areas=["raddningstjanst"]),
-    )
-
-
-def _utträde(session, agreement, code, **extra):
-    party = agreement.party_for(code)
-    data = notice(
-        agreement,
-        kind="withdrawal",
-        leaving_party_id=party.id,
-        notice_party_id=party.id,
-        notice_given_on="2026-06-30",
-        effective_on="2027-12-31",
-        transition_starts_on="2026-07-01",
-        transition_ends_on="2027-12-31",
-        **extra,
-    )
-    return services.create_exit(session, agreement, data, actor=SYSTEM, today=TODAY).exit
+from tests.lifecycle_support import (
+    SYSTEM,
+    TODAY,
+    activate,
+    active_forbund,
+    adopt,
+    decide,
+    notice,
+    plan_exit,
+    utträde,
+)
 
 
 def _items(session, plan):
@@ -52,8 +31,8 @@ def _items(session, plan):
 
 
 def test_vansbro_leaving_a_five_member_förbund(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     vansbro = agreement.party_for("2021")
     remaining = [p for p in agreement.parties if p.id != vansbro.id]
     by_party: dict[int | None, dict[str, object]] = {}
@@ -88,14 +67,7 @@ def test_vansbro_leaving_a_five_member_förbund(factory, session):
     assert not any(k.startswith("exit-likvidation/") for k, _p in keys)
 
     # Adopted, the plan cannot complete while required tasks or items are open.
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-06-30",
-        actor=SYSTEM,
-        today=date(2026, 7, 1),
-    )
+    adopt(session, plan, "2026-06-30", today=date(2026, 7, 1))
     assert agreement.phase == "active" and plan.kind == "withdrawal"
     with pytest.raises(TransitionRefused) as refused:
         services.complete_exit(
@@ -109,9 +81,9 @@ def test_vansbro_leaving_a_five_member_förbund(factory, session):
 
 
 def test_a_second_utträde_gets_its_own_list(factory, session):
-    agreement = _forbund(factory, session)
-    vansbro_plan = _utträde(session, agreement, "2021")
-    gagnef_plan = _utträde(session, agreement, "2026")
+    agreement = active_forbund(factory, session)
+    vansbro_plan = utträde(session, agreement, "2021")
+    gagnef_plan = utträde(session, agreement, "2026")
     assert vansbro_plan.id != gagnef_plan.id
     vansbro_items, gagnef_items = _items(session, vansbro_plan), _items(session, gagnef_plan)
     assert vansbro_items and gagnef_items
@@ -123,22 +95,15 @@ def test_a_second_utträde_gets_its_own_list(factory, session):
     )
     # The same party cannot have two open utträden.
     with pytest.raises(ValidationFailed) as failed:
-        _utträde(session, agreement, "2026")
+        utträde(session, agreement, "2026")
     assert "leaving_party_id" in failed.value.fields
 
 
 def test_a_förbund_left_with_one_member_goes_into_likvidation(factory, session):
-    agreement = _forbund(factory, session, [("2021", "member"), ("2023", "member")])
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session, [("2021", "member"), ("2023", "member")])
+    plan = utträde(session, agreement, "2021")
     assert plan.kind == "withdrawal"
-    outcome = services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-06-30",
-        actor=SYSTEM,
-        today=date(2026, 7, 1),
-    )
+    outcome = adopt(session, plan, "2026-06-30", today=date(2026, 7, 1))
     assert plan.kind == "liquidation" and plan.scope == "agreement"
     assert agreement.phase == "exiting"
     assert "likvidation" in outcome.messages[0]
@@ -164,7 +129,7 @@ def test_avtalssamverkan_exit_lists_delegation_taxa_and_personal_data(factory, s
             areas=["livsmedelskontroll"],
         ),
     )
-    plan = _utträde(session, agreement, "2026")
+    plan = utträde(session, agreement, "2026")
     gagnef, host = agreement.party_for("2026"), agreement.party_for("2021")
     kinds = {(t.kind, t.party_id) for t in plan.tasks}
     for kind in ("delegation", "taxa", "supervisors", "personal-data"):
@@ -200,9 +165,7 @@ def test_the_kind_must_fit_the_form(factory, session, form, parties, kind, field
             )
         assert "kind" in failed.value.fields
     else:
-        plan = services.create_exit(
-            session, agreement, notice(agreement, kind=kind), actor=SYSTEM, today=TODAY
-        ).exit
+        plan = plan_exit(session, agreement, notice(agreement, kind=kind))
         assert plan.kind == kind and plan.scope == "agreement"
 
 
@@ -213,7 +176,7 @@ def test_gemensam_namnd_utträde_amends_reglemente_for_those_staying(factory, se
             [("2021", "host"), ("2023", "member"), ("2026", "member")], form="gemensam_namnd"
         ),
     )
-    plan = _utträde(session, agreement, "2026")
+    plan = utträde(session, agreement, "2026")
     by_kind: dict[str, set[int | None]] = {}
     for task in plan.tasks:
         by_kind.setdefault(task.kind, set()).add(task.party_id)
@@ -225,8 +188,8 @@ def test_gemensam_namnd_utträde_amends_reglemente_for_those_staying(factory, se
 
 
 def test_changing_the_leaving_party_rebuilds_the_plan_but_keeps_work_done(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     vansbro, gagnef = agreement.party_for("2021"), agreement.party_for("2026")
     mbl = next(t for t in plan.tasks if t.kind == "mbl")
     data = TaskInput.from_task(mbl)
@@ -253,8 +216,8 @@ def test_changing_the_leaving_party_rebuilds_the_plan_but_keeps_work_done(factor
 
 
 def test_own_tasks_added_changed_and_removed(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     with pytest.raises(ValidationFailed) as failed:
         plans.add_task(session, plan, TaskInput(title=""), actor=SYSTEM, today=TODAY)
     assert "title" in failed.value.fields
@@ -287,8 +250,8 @@ def test_own_tasks_added_changed_and_removed(factory, session):
 
 
 def test_not_applicable_needs_a_reason(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     task = next(t for t in plan.tasks if t.kind == "shortfall")
     data = TaskInput.from_task(task)
     data.status = "not_applicable"
@@ -305,60 +268,41 @@ def test_not_applicable_needs_a_reason(factory, session):
 
 
 def test_each_party_records_its_own_decision(factory, session):
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     vansbro, leksand = agreement.party_for("2021"), agreement.party_for("2029")
     with pytest.raises(ValidationFailed) as failed:
-        plans.record_decision(
-            session,
-            plan,
-            vansbro,
-            plans.DecisionInput(body="", decided_on="2026-03-03"),
-            actor=SYSTEM,
-            today=TODAY,
-        )
+        decide(session, plan, vansbro, body="", decided_on="2026-03-03")
     assert set(failed.value.fields) == {"body", "decided_on"}
     assert "framtiden" in failed.value.fields["decided_on"]
-    decision = plans.record_decision(
+    decision = decide(
         session,
         plan,
         vansbro,
-        plans.DecisionInput(
-            body="Kommunfullmäktige",
-            decided_on="2026-02-23",
-            paragraph="§ 12",
-            case_number="KS 2025/311",
-        ),
-        actor=SYSTEM,
-        today=TODAY,
+        body="Kommunfullmäktige",
+        decided_on="2026-02-23",
+        paragraph="§ 12",
+        case_number="KS 2025/311",
     )
-    plans.record_decision(
-        session,
-        plan,
-        leksand,
-        plans.DecisionInput(body="Kommunfullmäktige", decided_on="2026-03-02"),
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    decide(session, plan, leksand, body="Kommunfullmäktige", decided_on="2026-03-02")
     assert {d.party_id for d in plan.decisions} == {vansbro.id, leksand.id}
     with pytest.raises(StaleVersion):
-        plans.record_decision(
+        decide(
             session,
             plan,
             vansbro,
-            plans.DecisionInput(body="Kommunfullmäktige", decided_on="2026-02-24"),
             expected_version=99,
-            actor=SYSTEM,
-            today=TODAY,
+            body="Kommunfullmäktige",
+            decided_on="2026-02-24",
         )
-    plans.record_decision(
+    decide(
         session,
         plan,
         vansbro,
-        plans.DecisionInput(body="Kommunfullmäktige", decided_on="2026-02-24", paragraph="§ 13"),
         expected_version=decision.version,
-        actor=SYSTEM,
-        today=TODAY,
+        body="Kommunfullmäktige",
+        decided_on="2026-02-24",
+        paragraph="§ 13",
     )
     assert (decision.decided_on, decision.paragraph) == (date(2026, 2, 24), "§ 13")
 
@@ -371,7 +315,7 @@ def test_an_övergångsavtal_is_created_prefilled_and_linked(factory, session):
             areas=["livsmedelskontroll"],
         ),
     )
-    plan = _utträde(session, agreement, "2026")
+    plan = utträde(session, agreement, "2026")
     created = plans.create_transition_agreement(session, plan, actor=SYSTEM, today=TODAY)
     assert plan.transition_agreement_id == created.id
     assert created.phase == "planned" and created.form == "avtalssamverkan"
@@ -384,8 +328,8 @@ def test_an_övergångsavtal_is_created_prefilled_and_linked(factory, session):
     assert plan.title in created.internal_note
     with pytest.raises(DomainError, match="redan"):
         plans.create_transition_agreement(session, plan, actor=SYSTEM, today=TODAY)
-    forbund = _forbund(factory, session)
-    forbund_plan = _utträde(session, forbund, "2021")
+    forbund = active_forbund(factory, session)
+    forbund_plan = utträde(session, forbund, "2021")
     with pytest.raises(DomainError, match="organisation samverkan bildar"):
         plans.create_transition_agreement(session, forbund_plan, actor=SYSTEM, today=TODAY)
     # With the förbund registered as the organisation the agreement forms, the förbund
@@ -412,8 +356,8 @@ def test_a_new_exit_template_version_is_offered_to_open_plans(factory, session):
 
     from coop_tracker.checklists import templates, versions
 
-    agreement = _forbund(factory, session)
-    plan = _utträde(session, agreement, "2021")
+    agreement = active_forbund(factory, session)
+    plan = utträde(session, agreement, "2021")
     assert not versions.update_available(session, agreement)
     files = templates.load_template_files()
     withdrawal = next(f for f in files if f.key == "exit-withdrawal")

@@ -19,7 +19,7 @@ from coop_tracker.core.errors import (
 from coop_tracker.lifecycle import plans, services
 from coop_tracker.lifecycle.models import Exit, PhaseChange
 from coop_tracker.lifecycle.queries import timeline
-from tests.lifecycle_support import SYSTEM, TODAY, activate, notice
+from tests.lifecycle_support import SYSTEM, TODAY, activate, adopt, notice, plan_exit
 
 # (form, parties, leaving kommun, do the others go on?)
 LEAVING_CASES = [
@@ -67,15 +67,8 @@ def test_utträde_keeps_the_agreement_active_only_when_the_rules_hold(
     agreement = activate(session, factory.agreement(parties, form=form))
     party = agreement.party_for(leaving)
     data = notice(agreement, scope="party", leaving_party_id=party.id, notice_party_id=party.id)
-    plan = services.create_exit(session, agreement, data, actor=SYSTEM, today=TODAY).exit
-    outcome = services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-02",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plan = plan_exit(session, agreement, data)
+    outcome = adopt(session, plan, "2026-03-02")
     if goes_on:
         assert agreement.phase == "active"
         assert plan.scope == "party"
@@ -106,15 +99,8 @@ def test_a_leaving_party_keeps_its_row_and_history(factory, session):
         notice_party_id=gagnef.id,
         effective_on="2026-12-31",
     )
-    plan = services.create_exit(session, agreement, data, actor=SYSTEM, today=TODAY).exit
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-02",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plan = plan_exit(session, agreement, data)
+    adopt(session, plan, "2026-03-02")
     # Tasks: the leaver takes the task back; the host hands over; the other purchaser stays.
     kinds_for = {}
     for task in plan.tasks:
@@ -181,20 +167,11 @@ def test_late_notice_is_allowed_but_flagged(factory, session):
 
 def test_a_draft_needs_no_notice_but_adoption_does(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, services.ExitInput(scope="agreement"), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement, services.ExitInput(scope="agreement"))
     assert plan.status == "draft" and plan.title.startswith("Avveckling av ")
     assert agreement.phase == "active"
     with pytest.raises(ValidationFailed) as failed:
-        services.adopt_exit(
-            session,
-            plan,
-            expected_version=plan.version,
-            adopted_on="",
-            actor=SYSTEM,
-            today=TODAY,
-        )
+        adopt(session, plan, "")
     assert set(failed.value.fields) == {
         "adopted_on",
         "notice_party_id",
@@ -248,9 +225,7 @@ def test_tasks_per_role_of_a_whole_exit(factory, session):
             [("2062", "host"), ("2034", "member"), ("2039", "member")], form="gemensam_namnd"
         ),
     )
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     by_party = {}
     for task in plan.tasks:
         by_party.setdefault(task.party_id, []).append(task)
@@ -278,9 +253,7 @@ def test_tasks_per_role_of_a_whole_exit(factory, session):
 
 def test_task_update_refuses_a_stale_version(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     task = plan.tasks[0]
     data = services.TaskInput.from_task(task)
     data.status = "done"
@@ -295,9 +268,7 @@ def test_task_update_refuses_a_stale_version(factory, session):
 
 def test_a_draft_is_deleted_not_withdrawn(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     with pytest.raises(DomainError, match="Ta bort utkastet"):
         services.withdraw_exit(
             session, plan, expected_version=plan.version, reason="x", actor=SYSTEM, today=TODAY
@@ -314,17 +285,8 @@ def test_a_draft_is_deleted_not_withdrawn(factory, session):
 
 def test_an_adopted_plan_is_withdrawn_not_deleted(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-01",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plan = plan_exit(session, agreement)
+    adopt(session, plan, "2026-03-01")
     assert agreement.phase == "exiting"
     with pytest.raises(DomainError, match="återkallas"):
         plans.delete_exit(session, plan, expected_version=plan.version, actor=SYSTEM)
@@ -345,16 +307,7 @@ def test_an_adopted_plan_is_withdrawn_not_deleted(factory, session):
 
 def test_an_exit_cannot_be_adopted_with_a_future_decision_date(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     with pytest.raises(ValidationFailed) as failed:
-        services.adopt_exit(
-            session,
-            plan,
-            expected_version=plan.version,
-            adopted_on="2026-03-03",
-            actor=SYSTEM,
-            today=TODAY,
-        )
+        adopt(session, plan, "2026-03-03")
     assert "ligger i framtiden" in failed.value.fields["adopted_on"]

@@ -15,7 +15,15 @@ from coop_tracker.core.errors import PermissionDenied, TransitionRefused
 from coop_tracker.lifecycle import services
 from coop_tracker.lifecycle.models import PhaseChange
 from coop_tracker.lifecycle.rules import TRANSITIONS
-from tests.lifecycle_support import SYSTEM, TODAY, activate, notice, record_decisions, resolve_items
+from tests.lifecycle_support import (
+    SYSTEM,
+    TODAY,
+    activate,
+    adopt,
+    plan_exit,
+    record_decisions,
+    resolve_items,
+)
 
 ALLOWED = {
     ("planned", "active"),
@@ -80,9 +88,7 @@ def test_active_to_exiting_needs_a_notice_and_then_adds_the_exit_checklist(facto
     with pytest.raises(TransitionRefused) as refused:
         services.transition(session, agreement, "exiting", actor=SYSTEM, today=TODAY)
     assert "Ingen uppsägning är registrerad" in refused.value.reasons[0]
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
+    plan = plan_exit(session, agreement)
     services.transition(session, agreement, "exiting", actor=SYSTEM, today=TODAY)
     assert agreement.phase == "exiting"
     assert (
@@ -94,17 +100,8 @@ def test_active_to_exiting_needs_a_notice_and_then_adds_the_exit_checklist(facto
 
 def test_exiting_back_to_active_only_once_the_notice_is_withdrawn(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-02",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plan = plan_exit(session, agreement)
+    adopt(session, plan, "2026-03-02")
     assert agreement.phase == "exiting"
     with pytest.raises(TransitionRefused) as refused:
         services.transition(
@@ -127,17 +124,8 @@ def test_exiting_back_to_active_only_once_the_notice_is_withdrawn(factory, sessi
 
 def test_exiting_to_ended_needs_exit_items_and_a_completed_plan(factory, session):
     agreement = activate(session, factory.agreement())
-    plan = services.create_exit(
-        session, agreement, notice(agreement), actor=SYSTEM, today=TODAY
-    ).exit
-    services.adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-02",
-        actor=SYSTEM,
-        today=TODAY,
-    )
+    plan = plan_exit(session, agreement)
+    adopt(session, plan, "2026-03-02")
     with pytest.raises(TransitionRefused) as refused:
         services.transition(session, agreement, "ended", actor=SYSTEM, today=TODAY)
     reasons = refused.value.reasons
