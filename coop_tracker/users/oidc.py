@@ -23,7 +23,7 @@ from joserfc.errors import JoseError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coop_tracker.audit.services import diff, record
+from coop_tracker.audit.services import diff
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import DomainError
@@ -33,6 +33,7 @@ from coop_tracker.core.web import local_target, public_base_url
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users.models import User, UserRole
+from coop_tracker.users.services import record_user_event
 
 log = logging.getLogger(__name__)
 bp = Blueprint("oidc", __name__)
@@ -211,26 +212,9 @@ def user_for_claims(
             oidc_subject=subject,
         )
         session.add(user)
-        session.flush()
-        record(
-            session,
-            actor,
-            action="create",
-            object_type="user",
-            object_id=user.id,
-            label=f"{user.name} <{user.email}>",
-            municipality_code=code,
-            changes=diff(
-                {},
-                {
-                    "email": email,
-                    "name": name,
-                    "role": role,
-                    "municipality_code": code,
-                    "provider": provider.name,
-                },
-            ),
-        )
+        created = {"email": email, "name": name, "role": role, "municipality_code": code}
+        created["provider"] = provider.name
+        record_user_event(session, actor, user, "create", diff({}, created))
         return user
     if not user.is_active_account:
         raise SignInRefused(_("Kontot är inaktiverat. Kontakta administratören."))
@@ -250,17 +234,7 @@ def user_for_claims(
             )
             user.role, user.municipality_code = role, code
     if changes:
-        session.flush()
-        record(
-            session,
-            actor,
-            action="update",
-            object_type="user",
-            object_id=user.id,
-            label=f"{user.name} <{user.email}>",
-            municipality_code=user.municipality_code,
-            changes=changes,
-        )
+        record_user_event(session, actor, user, "update", changes)
     return user
 
 

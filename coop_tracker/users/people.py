@@ -21,7 +21,7 @@ from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.users import throttle
 from coop_tracker.users.models import User
-from coop_tracker.users.services import _hash, _normalise_email, _user_label
+from coop_tracker.users.services import _hash, _normalise_email, record_user_event
 
 ANONYMOUS_DOMAIN = "anonymiserad.invalid"
 # Columns that keep a person's name beside a change, as (table, name column, user id column).
@@ -57,16 +57,7 @@ def request_email_change(
     token = URLSafeTimedSerializer(secret, salt=EMAIL_CHANGE_SALT).dumps(
         {"u": user.id, "e": email, "v": user.version}
     )
-    record(
-        session,
-        actor,
-        action="request_email_change",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"email": [user.email, email]},
-    )
+    record_user_event(session, actor, user, "request_email_change", {"email": [user.email, email]})
     return email, token
 
 
@@ -110,17 +101,7 @@ def _apply_email(session: Session, user: User, email: str, *, actor: Actor) -> U
     old = user.email
     user.email = email
     user.session_token = secrets.token_hex(16)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="change_email",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"email": [old, email]},
-    )
+    record_user_event(session, actor, user, "change_email", {"email": [old, email]})
     return user
 
 
@@ -151,16 +132,7 @@ def unlock(session: Session, store: Any, user: User, *, actor: Actor, failures: 
     """Forget the account's failed logins so its owner can log in again at once."""
     _require(actor, user)
     throttle.unlock(store, user.email)
-    record(
-        session,
-        actor,
-        action="unlock",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"failed_logins": [failures, 0]},
-    )
+    record_user_event(session, actor, user, "unlock", {"failed_logins": [failures, 0]})
 
 
 def generate_password(session: Session, user: User, *, actor: Actor) -> str:
@@ -171,16 +143,12 @@ def generate_password(session: Session, user: User, *, actor: Actor) -> str:
     password = "-".join(secrets.token_urlsafe(6) for _part in range(3))
     user.password_hash = _hash(password)
     user.session_token = secrets.token_hex(16)
-    session.flush()
-    record(
+    record_user_event(
         session,
         actor,
-        action="reset_password",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"password": ["***", "*** (nytt, visat en gång för administratören)"]},
+        user,
+        "reset_password",
+        {"password": ["***", "*** (nytt, visat en gång för administratören)"]},
     )
     return password
 

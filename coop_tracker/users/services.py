@@ -98,17 +98,8 @@ def create_user(session: Session, data: UserInput, *, actor: Actor) -> User:
     if kommun_setting is not None and kommun_setting.reminder_lead_days:
         user.reminder_lead_days = kommun_setting.reminder_lead_days  # the kommun's default
     session.add(user)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="user",
-        object_id=user.id,
-        label=f"{user.name} <{user.email}>",
-        municipality_code=code,
-        changes=diff({}, {"email": email, "name": name, "role": role, "municipality_code": code}),
-    )
+    created = {"email": email, "name": name, "role": role, "municipality_code": code}
+    record_user_event(session, actor, user, "create", diff({}, created))
     return user
 
 
@@ -252,6 +243,23 @@ def _user_label(user: User) -> str:
     return f"{user.name} <{user.email}>"
 
 
+def record_user_event(
+    session: Session, actor: Actor, user: User, action: str, changes: dict[str, Any]
+) -> None:
+    """Flush a change to an account, then audit it under the account's name and home kommun."""
+    session.flush()
+    record(
+        session,
+        actor,
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        label=_user_label(user),
+        municipality_code=user.municipality_code,
+        changes=changes,
+    )
+
+
 @dataclass
 class UserChange:
     """What an administrator may change on an account."""
@@ -317,17 +325,8 @@ def set_active(session: Session, user: User, active: bool, *, actor: Actor) -> U
     user.is_active_account = active
     if not active:
         user.session_token = secrets.token_hex(16)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="activate" if active else "deactivate",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"is_active": [not active, active]},
-    )
+    action = "activate" if active else "deactivate"
+    record_user_event(session, actor, user, action, {"is_active": [not active, active]})
     return user
 
 
@@ -335,17 +334,7 @@ def reset_password(session: Session, user: User, password: Any, *, actor: Actor)
     """Set a new password chosen by an administrator; every session of the user ends."""
     _require_manager(actor, user)
     _set_password(user, password)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="reset_password",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"password": ["***", "*** (nytt)"]},
-    )
+    record_user_event(session, actor, user, "reset_password", {"password": ["***", "*** (nytt)"]})
     return user
 
 
@@ -361,17 +350,7 @@ def change_password(session: Session, user: User, current: Any, new: Any, *, act
             {"password": _("Det nya lösenordet måste skilja sig från det gamla.")}
         )
     _set_password(user, new)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="change_password",
-        object_type="user",
-        object_id=user.id,
-        label=_user_label(user),
-        municipality_code=user.municipality_code,
-        changes={"password": ["***", "*** (nytt)"]},
-    )
+    record_user_event(session, actor, user, "change_password", {"password": ["***", "*** (nytt)"]})
     return user
 
 
