@@ -16,12 +16,12 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.annual.models import CycleSettings, DutyDone
 from coop_tracker.annual.queries import completions, party_duties, settings_for
 from coop_tracker.annual.rules import DUTY_LABELS
-from coop_tracker.audit.services import diff, record
+from coop_tracker.audit.services import diff, record, record_saved
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.i18n import _
-from coop_tracker.core.locking import check_version
+from coop_tracker.core.locking import stored_or_new
 
 MAX_YEAR = 2100
 MIN_YEAR = 2000
@@ -95,29 +95,30 @@ def mark_done(
                 )
             }
         )
-    row = done.get((agreement.id, municipality_code, kind, year))
-    before = _snapshot(row) if row is not None else {}
-    if row is None:
-        row = DutyDone(
+    row, before = stored_or_new(
+        session,
+        done.get((agreement.id, municipality_code, kind, year)),
+        lambda: DutyDone(
             agreement_id=agreement.id, municipality_code=municipality_code, kind=kind, year=year
-        )
-        session.add(row)
+        ),
+        _snapshot,
+    )
     row.done_on = done_on
     row.reference = reference
     row.note = note
     row.done_by_id = actor.user_id
     row.done_by_name = actor.name
     session.flush()
-    record(
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        _snapshot(row),
         object_type="annual_duty",
         object_id=row.id,
         label=f"{DUTY_LABELS[kind]} {year}: {agreement.title}",
         agreement_id=agreement.id,
         municipality_code=municipality_code,
-        changes=diff(before, _snapshot(row)),
     )
     return row
 
@@ -197,29 +198,26 @@ def save_settings(
     )
     if errors:
         raise ValidationFailed(errors)
-    row = session.get(CycleSettings, agreement.id)
-    before: dict[str, Any] = {}
-    if row is None:
-        row = CycleSettings(agreement_id=agreement.id)
-        session.add(row)
-    else:
-        if data.version not in (None, ""):
-            check_version(data.version, row.version, lambda: settings_snapshot(row), strict=False)
-        before = settings_snapshot(row)
+    row, before = stored_or_new(
+        session,
+        session.get(CycleSettings, agreement.id),
+        lambda: CycleSettings(agreement_id=agreement.id),
+        settings_snapshot,
+        expected_version=data.version,
+    )
     row.budget_consultation_month = month
     row.budget_consultation_day = day
     row.document_review_years = years or 4
     session.flush()
-    after = settings_snapshot(row)
-    record(
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        settings_snapshot(row),
         object_type="annual_settings",
         object_id=agreement.id,
         label=_("Årshjul: %(title)s", title=agreement.title),
         agreement_id=agreement.id,
-        changes=diff(before, after),
     )
     return row
 

@@ -109,6 +109,38 @@ def record_update(
     return changes
 
 
+def record_saved(
+    session: Session,
+    actor: Actor,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    object_type: str,
+    object_id: Any,
+    label: str,
+    agreement_id: int | None = None,
+    municipality_code: str | None = None,
+    also: dict[str, list[Any]] | None = None,
+) -> None:
+    """Audit an upsert: a "create" when there was nothing ``before``, else an "update" with the
+    fields that differ (plus ``also``). Unlike ``record_update`` the event is written even when
+    nothing changed: saving a row again is itself recorded. The caller flushes first."""
+    changes = diff(before, after)
+    if also:
+        changes.update(also)
+    record(
+        session,
+        actor,
+        action="update" if before else "create",
+        object_type=object_type,
+        object_id=object_id,
+        label=label,
+        agreement_id=agreement_id,
+        municipality_code=municipality_code,
+        changes=changes,
+    )
+
+
 def record_refusal(
     session: Session,
     actor: Actor,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.orm import Session
 
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import _
@@ -36,3 +38,32 @@ def check_version(
         same = str(expected) == str(current_version)
     if not same:
         raise StaleVersion(current(), current_version, message)
+
+
+Row = TypeVar("Row")
+
+
+def stored_or_new(
+    session: Session,
+    row: Row | None,
+    new: Callable[[], Row],
+    snapshot: Callable[[Row], dict[str, Any]],
+    *,
+    expected_version: Any = None,
+) -> tuple[Row, dict[str, Any]]:
+    """The row a save upserts and its values before the change.
+
+    Without a stored ``row`` a ``new()`` one is added to the session, with no values before
+    (its save is audited as a creation). A stored one is checked against the version the save
+    names, when it names one (compared as text, as ``check_version(strict=False)``).
+    """
+    if row is None:
+        created = new()
+        session.add(created)
+        return created, {}
+    if expected_version not in (None, ""):
+        stored = row
+        check_version(
+            expected_version, cast(Any, row).version, lambda: snapshot(stored), strict=False
+        )
+    return row, snapshot(row)

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.models import Agreement
-from coop_tracker.audit.services import diff, record
+from coop_tracker.audit.services import diff, record_saved
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.locking import check_version
+from coop_tracker.core.locking import stored_or_new
 from coop_tracker.costs.models import (
     CostModel,
     CostOutcome,
@@ -224,15 +224,13 @@ def save_model(
     if errors:
         raise ValidationFailed(errors)
     assert method is not None and base_year is not None and offset is not None and lag is not None
-    row = session.get(CostModel, agreement.id)
-    before: dict[str, Any] = {}
-    if row is None:
-        row = CostModel(agreement_id=agreement.id)
-        session.add(row)
-    else:
-        if data.version not in (None, ""):
-            check_version(data.version, row.version, lambda: model_snapshot(row), strict=False)
-        before = model_snapshot(row)
+    row, before = stored_or_new(
+        session,
+        session.get(CostModel, agreement.id),
+        lambda: CostModel(agreement_id=agreement.id),
+        model_snapshot,
+        expected_version=data.version,
+    )
     row.method = method
     row.base_year = base_year
     row.total_amount = total
@@ -263,18 +261,18 @@ def save_model(
             if (None if old_value is None else Decimal(old_value)) != new_value:
                 party_changes[f"{names[code]}: {name}"] = [old_value, new_value]
     session.flush()
-    changes = diff(before, model_snapshot(row))
-    changes.update(diff({k: v[0] for k, v in party_changes.items()},
-                        {k: v[1] for k, v in party_changes.items()}))  # fmt: skip
-    record(
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        model_snapshot(row),
         object_type="cost_model",
         object_id=agreement.id,
         label=_("Kostnadsmodell: %(title)s", title=agreement.title),
         agreement_id=agreement.id,
-        changes=changes,
+        also=diff(
+            {k: v[0] for k, v in party_changes.items()}, {k: v[1] for k, v in party_changes.items()}
+        ),
     )
     return row
 
@@ -304,28 +302,27 @@ def save_outcome(
     if errors:
         raise ValidationFailed(errors)
     assert the_year is not None and amount is not None
-    row = session.scalar(
-        select(CostOutcome).where(
-            CostOutcome.agreement_id == agreement.id, CostOutcome.year == the_year
-        )
+    row, before = stored_or_new(
+        session,
+        session.scalar(
+            select(CostOutcome).where(
+                CostOutcome.agreement_id == agreement.id, CostOutcome.year == the_year
+            )
+        ),
+        lambda: CostOutcome(agreement_id=agreement.id, year=the_year),
+        lambda r: {"total_outcome": r.total_outcome, "reference": r.reference},
     )
-    before = {}
-    if row is None:
-        row = CostOutcome(agreement_id=agreement.id, year=the_year)
-        session.add(row)
-    else:
-        before = {"total_outcome": row.total_outcome, "reference": row.reference}
     row.total_outcome, row.reference = amount, ref
     session.flush()
-    record(
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        {"total_outcome": amount, "reference": ref},
         object_type="cost_outcome",
         object_id=row.id,
         label=_("Kostnadsutfall %(year)s: %(title)s", year=the_year, title=agreement.title),
         agreement_id=agreement.id,
-        changes=diff(before, {"total_outcome": amount, "reference": ref}),
     )
     return row
 
@@ -350,25 +347,25 @@ def save_index_value(
     if errors:
         raise ValidationFailed(errors)
     assert the_year is not None
-    row = session.scalar(
-        select(IndexValue).where(IndexValue.series == name, IndexValue.year == the_year)
+    row, before = stored_or_new(
+        session,
+        session.scalar(
+            select(IndexValue).where(IndexValue.series == name, IndexValue.year == the_year)
+        ),
+        lambda: IndexValue(series=name, year=the_year),
+        lambda r: {"level": r.level, "change_percent": r.change_percent, "source": r.source},
     )
-    before = {}
-    if row is None:
-        row = IndexValue(series=name, year=the_year)
-        session.add(row)
-    else:
-        before = {"level": row.level, "change_percent": row.change_percent, "source": row.source}
     row.level, row.change_percent, row.source = the_level, the_change, text
     session.flush()
-    record(
+    after = {"level": the_level, "change_percent": the_change, "source": text}
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        after,
         object_type="index_value",
         object_id=row.id,
         label=f"{name} {the_year}",
-        changes=diff(before, {"level": the_level, "change_percent": the_change, "source": text}),
     )
     return row
 
@@ -402,27 +399,26 @@ def save_population(
     if errors:
         raise ValidationFailed(errors)
     assert kommun is not None and day is not None and count is not None
-    row = session.scalar(
-        select(PopulationFigure).where(
-            PopulationFigure.municipality_code == kommun.code, PopulationFigure.on_date == day
-        )
+    row, before = stored_or_new(
+        session,
+        session.scalar(
+            select(PopulationFigure).where(
+                PopulationFigure.municipality_code == kommun.code, PopulationFigure.on_date == day
+            )
+        ),
+        lambda: PopulationFigure(municipality_code=kommun.code, on_date=day),
+        lambda r: {"population": r.population, "source": r.source},
     )
-    before = {}
-    if row is None:
-        row = PopulationFigure(municipality_code=kommun.code, on_date=day)
-        session.add(row)
-    else:
-        before = {"population": row.population, "source": row.source}
     row.population, row.source = count, text
     session.flush()
-    record(
+    record_saved(
         session,
         actor,
-        action="update" if before else "create",
+        before,
+        {"population": count, "source": text},
         object_type="population_figure",
         object_id=row.id,
         label=f"{kommun.name} {day.isoformat()}",
         municipality_code=kommun.code,
-        changes=diff(before, {"population": count, "source": text}),
     )
     return row
