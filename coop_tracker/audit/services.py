@@ -81,9 +81,11 @@ def record_update(
     action: str = "update",
     also: dict[str, list[Any]] | None = None,
     flush: bool = True,
+    even_unchanged: bool = False,
 ) -> dict[str, list[Any]]:
     """Audit an update as the fields that differ between two snapshots (``before`` and
-    ``after``, plus changes of its own in ``also``); nothing is written when nothing changed.
+    ``after``, plus changes of its own in ``also``); nothing is written when nothing changed,
+    unless ``even_unchanged``.
 
     The change is flushed first (``flush=False`` leaves that to the caller), so a refusal by
     the database comes before the event and the row's version is the new one. Returns the
@@ -92,7 +94,7 @@ def record_update(
     changes = diff(before, after)
     if also:
         changes.update(also)
-    if changes:
+    if changes or even_unchanged:
         if flush:
             session.flush()
         record(
@@ -110,34 +112,18 @@ def record_update(
 
 
 def record_saved(
-    session: Session,
-    actor: Actor,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    *,
-    object_type: str,
-    object_id: Any,
-    label: str,
-    agreement_id: int | None = None,
-    municipality_code: str | None = None,
-    also: dict[str, list[Any]] | None = None,
+    session: Session, actor: Actor, before: dict[str, Any], after: dict[str, Any], **about: Any
 ) -> None:
-    """Audit an upsert: a "create" when there was nothing ``before``, else an "update" with the
-    fields that differ (plus ``also``). Unlike ``record_update`` the event is written even when
-    nothing changed: saving a row again is itself recorded. The caller flushes first."""
-    changes = diff(before, after)
-    if also:
-        changes.update(also)
-    record(
-        session,
-        actor,
-        action="update" if before else "create",
-        object_type=object_type,
-        object_id=object_id,
-        label=label,
-        agreement_id=agreement_id,
-        municipality_code=municipality_code,
-        changes=changes,
+    """Audit an upsert: a "create" when there was nothing ``before``, else an "update".
+
+    Unlike a plain ``record_update`` the event is written even when nothing changed (saving a
+    row again is itself recorded); the caller has flushed. ``about`` names the object as for
+    ``record_update`` (``object_type``, ``object_id``, ``label``, ``agreement_id``,
+    ``municipality_code``, ``also``).
+    """
+    action = "update" if before else "create"
+    record_update(
+        session, actor, before, after, action=action, flush=False, even_unchanged=True, **about
     )
 
 
