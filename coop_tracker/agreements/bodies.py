@@ -10,6 +10,7 @@ the kommun's parties too, in the same audited change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -126,24 +127,8 @@ def add_body(
     clean = _valid_name(session, municipality, name)
     body = KommunBody(municipality_code=municipality.code, name=clean)
     session.add(body)
-    session.flush()
     wanted = _key(clean)
-    matched = _rename_in_parties(
-        session, municipality.code, lambda value: _key(value) == wanted, clean
-    )
-    changes: dict[str, Any] = {"name": [None, clean]}
-    if matched:
-        changes["parties"] = [None, matched]
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="kommun_body",
-        object_id=body.id,
-        label=_label(body, municipality),
-        municipality_code=municipality.code,
-        changes=changes,
-    )
+    _save_name(session, actor, municipality, body, None, lambda value: _key(value) == wanted)
     return body
 
 
@@ -164,22 +149,48 @@ def rename_body(
     if clean == old:
         return body
     body.name = clean
+    _save_name(session, actor, municipality, body, old, lambda value: value == old)
+    return body
+
+
+def _save_name(
+    session: Session,
+    actor: Actor,
+    municipality: Municipality,
+    body: KommunBody,
+    old: str | None,
+    matches: Callable[[str], bool],
+) -> None:
+    """Flush a new or renamed nämnd, write its name into the kommun's parties that ``matches``,
+    and audit both (a creation when there was no ``old`` name)."""
     session.flush()
-    moved = _rename_in_parties(session, municipality.code, lambda value: value == old, clean)
-    changes: dict[str, Any] = {"name": [old, clean]}
+    moved = _rename_in_parties(session, municipality.code, matches, body.name)
+    changes: dict[str, Any] = {"name": [old, body.name]}
     if moved:
         changes["parties"] = [None, moved]
+    action = "create" if old is None else "update"
+    _record_body(session, actor, municipality, action, body.id, _label(body, municipality), changes)
+
+
+def _record_body(
+    session: Session,
+    actor: Actor,
+    municipality: Municipality,
+    action: str,
+    body_id: int,
+    label: str,
+    changes: dict[str, Any],
+) -> None:
     record(
         session,
         actor,
-        action="update",
+        action=action,
         object_type="kommun_body",
-        object_id=body.id,
-        label=_label(body, municipality),
+        object_id=body_id,
+        label=label,
         municipality_code=municipality.code,
         changes=changes,
     )
-    return body
 
 
 def remove_body(
@@ -196,16 +207,7 @@ def remove_body(
         changes["parties"] = [naming, None]
     session.delete(body)
     session.flush()
-    record(
-        session,
-        actor,
-        action="delete",
-        object_type="kommun_body",
-        object_id=body_id,
-        label=label,
-        municipality_code=municipality.code,
-        changes=changes,
-    )
+    _record_body(session, actor, municipality, "delete", body_id, label, changes)
     return naming
 
 

@@ -42,18 +42,20 @@ def add_contact(session: Session, party: Party, data: ContactInput, *, actor: Ac
         _clear_responsible(party, contact)
     party.contacts.append(contact)
     session.flush()
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="contact",
-        object_id=contact.id,
-        label=f"{contact.name} ({party.name})",
-        agreement_id=party.agreement_id,
-        municipality_code=party.municipality_code,
-        changes=diff({}, contact_snapshot(contact)),
-    )
+    created = diff({}, contact_snapshot(contact))
+    record(session, actor, action="create", changes=created, **_about(contact, party))
     return contact
+
+
+def _about(contact: Contact, party: Party) -> dict[str, Any]:
+    """The contact person as its audit events name it: under the party's agreement and kommun."""
+    return {
+        "object_type": "contact",
+        "object_id": contact.id,
+        "label": f"{contact.name} ({party.name})",
+        "agreement_id": party.agreement_id,
+        "municipality_code": party.municipality_code,
+    }
 
 
 def update_contact(
@@ -71,17 +73,7 @@ def update_contact(
         setattr(contact, name, value)
     if contact.is_responsible:
         _clear_responsible(party, contact)
-    record_update(
-        session,
-        actor,
-        before,
-        contact_snapshot(contact),
-        object_type="contact",
-        object_id=contact.id,
-        label=f"{contact.name} ({party.name})",
-        agreement_id=party.agreement_id,
-        municipality_code=party.municipality_code,
-    )
+    record_update(session, actor, before, contact_snapshot(contact), **_about(contact, party))
     return contact
 
 
@@ -89,16 +81,7 @@ def delete_contact(session: Session, contact: Contact, *, actor: Actor) -> None:
     """Remove a contact person (personal data is deleted, the audit keeps only the name)."""
     party = contact.party
     _check_party_edit(party, actor)
-    record(
-        session,
-        actor,
-        action="delete",
-        object_type="contact",
-        object_id=contact.id,
-        label=f"{contact.name} ({party.name})",
-        agreement_id=party.agreement_id,
-        municipality_code=party.municipality_code,
-        changes={"name": [contact.name, None]},
-    )
+    changes = {"name": [contact.name, None]}
+    record(session, actor, action="delete", changes=changes, **_about(contact, party))
     party.contacts.remove(contact)
     session.flush()

@@ -258,17 +258,8 @@ def apply_parties(
             party = Party(**{k: row[k] for k in PARTY_FIELDS})
             agreement.parties.append(party)
             session.flush()
-            record(
-                session,
-                actor,
-                action="create",
-                object_type="party",
-                object_id=party.id,
-                label=_party_label(party, agreement),
-                agreement_id=agreement.id,
-                municipality_code=party.municipality_code,
-                changes=diff({}, party_snapshot(party)),
-            )
+            created = diff({}, party_snapshot(party))
+            record(session, actor, action="create", changes=created, **_about(party, agreement))
             wanted.add(party.id)
             continue
         if row["version"] is not None and int(row["version"]) != party.version:
@@ -284,18 +275,9 @@ def apply_parties(
         before = party_snapshot(party)
         for name in PARTY_FIELDS:
             setattr(party, name, row[name])
-        record_update(
-            session,
-            actor,
-            before,
-            party_snapshot(party),
-            object_type="party",
-            object_id=party.id,
-            label=_party_label(party, agreement),
-            agreement_id=agreement.id,
-            municipality_code=party.municipality_code,
-            flush=False,  # the agreement's own change flushes every party at once
-        )
+        # The agreement's own change flushes every party at once.
+        after = party_snapshot(party)
+        record_update(session, actor, before, after, flush=False, **_about(party, agreement))
         wanted.add(party.id)
     for party in list(agreement.parties):
         if party.id is not None and party.id not in wanted:
@@ -308,20 +290,18 @@ def apply_parties(
                         )
                     }
                 )
-            record(
-                session,
-                actor,
-                action="delete",
-                object_type="party",
-                object_id=party.id,
-                label=_party_label(party, agreement),
-                agreement_id=agreement.id,
-                municipality_code=party.municipality_code,
-                changes=diff(party_snapshot(party), {}),
-            )
+            deleted = diff(party_snapshot(party), {})
+            record(session, actor, action="delete", changes=deleted, **_about(party, agreement))
             agreement.parties.remove(party)
 
 
-def _party_label(party: Party, agreement: Agreement) -> str:
+def _about(party: Party, agreement: Agreement) -> dict[str, Any]:
+    """The party as its audit events name it: within its agreement, under its kommun."""
     name = party.name or party.municipality_code or ""
-    return f"{name} i {agreement.title}"
+    return {
+        "object_type": "party",
+        "object_id": party.id,
+        "label": f"{name} i {agreement.title}",
+        "agreement_id": agreement.id,
+        "municipality_code": party.municipality_code,
+    }
