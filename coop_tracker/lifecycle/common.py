@@ -4,6 +4,7 @@ falls on, the right to edit an agreement's exits."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,26 @@ def party_name(party: Party | None) -> str:
     if party is None:
         return "gemensamt"
     return party.name or party.municipality_code or ""
+
+
+def exit_about(plan: Exit) -> dict[str, Any]:
+    """An exit plan as its audit events name it (the arguments of ``record``)."""
+    return {
+        "object_type": "exit",
+        "object_id": plan.id,
+        "label": plan.title,
+        "agreement_id": plan.agreement_id,
+    }
+
+
+def task_about(task: ExitTask, plan: Exit) -> dict[str, Any]:
+    """A task of an exit plan as its audit events name it (the arguments of ``record``)."""
+    return {
+        "object_type": "exit_task",
+        "object_id": task.id,
+        "label": f"{task.title} ({plan.title})"[:250],
+        "agreement_id": plan.agreement_id,
+    }
 
 
 def task_owner(task: ExitTask, agreement: Agreement) -> str:

@@ -30,6 +30,7 @@ from coop_tracker.core.locking import check_version
 from coop_tracker.lifecycle.common import (
     agreement_of,
     check_exit_edit,
+    exit_about,
     party_name,
     replan_reminders,
     task_owner,
@@ -118,16 +119,8 @@ def create_exit(
     session.add(plan)
     session.flush()
     sync_plan(session, plan, agreement, actor=actor)
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes=diff({}, exit_snapshot(plan)),
-    )
+    changes = diff({}, exit_snapshot(plan))
+    record(session, actor, action="create", changes=changes, **exit_about(plan))
     outcome = ExitOutcome(plan, [_("Avvecklingsplanen är sparad som utkast.")])
     warning = late_notice_warning(plan)
     if warning:
@@ -195,16 +188,7 @@ def update_exit(
         setattr(plan, name, value)
     _apply_notice(agreement, plan)
     sync_plan(session, plan, agreement, actor=actor, previous_due=previous_due)
-    record_update(
-        session,
-        actor,
-        before,
-        exit_snapshot(plan),
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-    )
+    record_update(session, actor, before, exit_snapshot(plan), **exit_about(plan))
     outcome = ExitOutcome(plan, [_("Avvecklingsplanen är sparad.")])
     warning = late_notice_warning(plan)
     if warning:
@@ -300,16 +284,8 @@ def adopt_exit(
             )
     sync_plan(session, plan, agreement, actor=actor)
     session.flush()
-    record(
-        session,
-        actor,
-        action="adopt",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes=diff(before, exit_snapshot(plan)),
-    )
+    changes = diff(before, exit_snapshot(plan))
+    record(session, actor, action="adopt", changes=changes, **exit_about(plan))
     if plan.scope == ExitScope.AGREEMENT:
         if agreement.phase == Phase.ACTIVE:
             notice_party = plan.notice_party
@@ -389,16 +365,8 @@ def complete_exit(
             _("Avvecklingsplanen är genomförd. Avsluta samverkan under fliken Livscykel.")
         )
     session.flush()
-    record(
-        session,
-        actor,
-        action="complete",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes=diff(before, exit_snapshot(plan)),
-    )
+    changes = diff(before, exit_snapshot(plan))
+    record(session, actor, action="complete", changes=changes, **exit_about(plan))
     replan_reminders(session, agreement, today)
     return outcome
 
@@ -441,16 +409,8 @@ def withdraw_exit(
     plan.withdrawn_reason = text
     plan.withdrawn_at = utcnow()
     session.flush()
-    record(
-        session,
-        actor,
-        action="withdraw",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes={**diff(before, exit_snapshot(plan)), "reason": [None, text]},
-    )
+    changes = {**diff(before, exit_snapshot(plan)), "reason": [None, text]}
+    record(session, actor, action="withdraw", changes=changes, **exit_about(plan))
     outcome = ExitOutcome(plan, [_("Avvecklingsplanen är återkallad.")])
     if (
         was_adopted

@@ -27,8 +27,10 @@ from coop_tracker.core.locking import check_version
 from coop_tracker.lifecycle.common import (
     agreement_of,
     check_exit_edit,
+    exit_about,
     party_name,
     replan_reminders,
+    task_about,
 )
 from coop_tracker.lifecycle.exits import check_exit_version, exit_snapshot
 from coop_tracker.lifecycle.models import (
@@ -60,16 +62,8 @@ def delete_exit(session: Session, plan: Exit, *, expected_version: Any, actor: A
     snapshot = exit_snapshot(plan)
     snapshot["tasks"] = len(plan.tasks)
     session.execute(delete(ChecklistItem).where(ChecklistItem.exit_id == plan.id))
-    record(
-        session,
-        actor,
-        action="delete",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes={name: [value, None] for name, value in snapshot.items()},
-    )
+    changes = {name: [value, None] for name, value in snapshot.items()}
+    record(session, actor, action="delete", changes=changes, **exit_about(plan))
     session.delete(plan)
     session.flush()
     replan_reminders(session, agreement, clock.today())
@@ -98,16 +92,8 @@ def add_task(
         task.done_by_name = actor.name
     plan.tasks.append(task)
     session.flush()
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="exit_task",
-        object_id=task.id,
-        label=f"{task.title} ({plan.title})"[:250],
-        agreement_id=agreement.id,
-        changes=diff({}, task_snapshot(task)),
-    )
+    changes = diff({}, task_snapshot(task))
+    record(session, actor, action="create", changes=changes, **task_about(task, plan))
     replan_reminders(session, agreement, today)
     return task
 
@@ -128,16 +114,8 @@ def remove_task(session: Session, task: ExitTask, *, expected_version: Any, acto
                 "som inte tillämplig och skriv varför."
             )
         )
-    record(
-        session,
-        actor,
-        action="delete",
-        object_type="exit_task",
-        object_id=task.id,
-        label=f"{task.title} ({plan.title})"[:250],
-        agreement_id=agreement.id,
-        changes=diff(task_snapshot(task), {}),
-    )
+    changes = diff(task_snapshot(task), {})
+    record(session, actor, action="delete", changes=changes, **task_about(task, plan))
     plan.tasks.remove(task)
     session.flush()
     replan_reminders(session, agreement, clock.today())
@@ -277,16 +255,8 @@ def _tick_decision_tasks(
             t for t in (task.note, _("Beslut registrerat: %(ref)s", ref=reference)) if t
         )[:5000]
         session.flush()
-        record(
-            session,
-            actor,
-            action="update",
-            object_type="exit_task",
-            object_id=task.id,
-            label=f"{task.title} ({plan.title})"[:250],
-            agreement_id=plan.agreement_id,
-            changes=diff(before, task_snapshot(task)),
-        )
+        changes = diff(before, task_snapshot(task))
+        record(session, actor, action="update", changes=changes, **task_about(task, plan))
 
 
 # --------------------------------------------------------------------------- övergångsavtal
@@ -379,16 +349,8 @@ def create_transition_agreement(
     outcome = agreements.create_agreement(session, data, actor=actor)
     plan.transition_agreement_id = outcome.agreement.id
     session.flush()
-    record(
-        session,
-        actor,
-        action="transition_agreement",
-        object_type="exit",
-        object_id=plan.id,
-        label=plan.title,
-        agreement_id=agreement.id,
-        changes={"transition_agreement_id": [None, outcome.agreement.id]},
-    )
+    changes = {"transition_agreement_id": [None, outcome.agreement.id]}
+    record(session, actor, action="transition_agreement", changes=changes, **exit_about(plan))
     return outcome.agreement
 
 

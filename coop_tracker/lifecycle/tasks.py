@@ -27,6 +27,7 @@ from coop_tracker.lifecycle.common import (
     check_exit_edit,
     party_name,
     replan_reminders,
+    task_about,
 )
 from coop_tracker.lifecycle.exit_rules import TASK_STATUS_LABELS, task_rows, whole_exit_kind
 from coop_tracker.lifecycle.models import (
@@ -265,15 +266,6 @@ def update_task(
     elif not task.is_resolved:
         task.done_on = None
         task.done_by_name = ""
-    record_update(
-        session,
-        actor,
-        before,
-        task_snapshot(task),
-        object_type="exit_task",
-        object_id=task.id,
-        label=f"{task.title} ({plan.title})"[:250],
-        agreement_id=agreement.id,
-    )
+    record_update(session, actor, before, task_snapshot(task), **task_about(task, plan))
     replan_reminders(session, agreement, today)
     return task
