@@ -323,14 +323,12 @@ def annual_deadlines(
                     if agreement.imported_on and duty.due_on < agreement.imported_on:
                         continue
                     found.append(
-                        DutyDeadline(
-                            kind=duty.kind,
-                            subject_type="annual_duty",
-                            subject_id=agreement.id,
-                            agreement_id=agreement.id,
-                            agreement_title=agreement.title,
-                            due_on=duty.due_on,
-                            title=duty.title,
+                        DutyDeadline.of(
+                            agreement,
+                            duty.kind,
+                            ("annual_duty", agreement.id),
+                            duty.due_on,
+                            duty.title,
                             detail=duty.detail,
                             municipality_code=party.municipality_code,
                             year=duty.year,

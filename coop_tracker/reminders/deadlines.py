@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
@@ -61,6 +61,29 @@ class Deadline:
     title: str
     detail: str = ""
     municipality_code: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        agreement: Agreement,
+        kind: str,
+        subject: tuple[str, int],
+        due_on: date,
+        title: str,
+        **extra: Any,
+    ) -> Self:
+        """A deadline in ``agreement`` about ``subject`` (its type and id)."""
+        subject_type, subject_id = subject
+        return cls(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            agreement_id=agreement.id,
+            agreement_title=agreement.title,
+            due_on=due_on,
+            title=title,
+            **extra,
+        )
 
     @property
     def key(self) -> tuple[str, str, int, date]:
@@ -164,16 +187,7 @@ def _deadlines_of(agreement: Agreement, derived: DerivedDates, today: date) -> I
     deciding = reasons[attention.DECIDE_BY] | reasons[attention.DECIDE_BY_PASSED]
 
     def deadline(kind: str, due_on: date, text: str, **extra: Any) -> Deadline:
-        return Deadline(
-            kind=kind,
-            subject_type="agreement",
-            subject_id=agreement.id,
-            agreement_id=agreement.id,
-            agreement_title=title,
-            due_on=due_on,
-            title=text,
-            **extra,
-        )
+        return Deadline.of(agreement, kind, ("agreement", agreement.id), due_on, text, **extra)
 
     names = {p.municipality_code: p.name for p in agreement.parties}
     if derived.next_review_on is not None:
@@ -239,15 +253,10 @@ def _deadlines_of(agreement: Agreement, derived: DerivedDates, today: date) -> I
             (notice.effective_on, leaving),
         ):
             if due_on is not None:
-                yield Deadline(
-                    kind=Kind.EXIT_MILESTONE,
-                    subject_type="exit",
-                    subject_id=notice.exit_id,
-                    agreement_id=agreement.id,
-                    agreement_title=title,
-                    due_on=due_on,
-                    title=text,
-                    detail=notice_text(notice),
+                subject = ("exit", notice.exit_id)
+                detail = notice_text(notice)
+                yield Deadline.of(
+                    agreement, Kind.EXIT_MILESTONE, subject, due_on, text, detail=detail
                 )
 
 
@@ -322,16 +331,12 @@ def _lifecycle_deadlines(session: Session, agreements: list[Agreement]) -> list[
     )
     for item_id, agreement_id, due_on, responsible_id, party_id, text in items:
         agreement = by_id[agreement_id]
+        code = codes.get(responsible_id or party_id or -1)
+        subject = ("checklist_item", item_id)
+        label = f"{text} ({agreement.title})"
         found.append(
-            Deadline(
-                kind=Kind.CHECKLIST_ITEM_DUE,
-                subject_type="checklist_item",
-                subject_id=item_id,
-                agreement_id=agreement_id,
-                agreement_title=agreement.title,
-                due_on=due_on,
-                title=f"{text} ({agreement.title})",
-                municipality_code=codes.get(responsible_id or party_id or -1),
+            Deadline.of(
+                agreement, Kind.CHECKLIST_ITEM_DUE, subject, due_on, label, municipality_code=code
             )
         )
     tasks = session.execute(
@@ -345,16 +350,12 @@ def _lifecycle_deadlines(session: Session, agreements: list[Agreement]) -> list[
     )
     for task_id, agreement_id, due_on, party_id, title in tasks:
         agreement = by_id[agreement_id]
+        code = codes.get(party_id or -1)
+        subject = ("exit_task", task_id)
+        label = stored(EXIT_TASK_TITLE, task=title, title=agreement.title)
         found.append(
-            Deadline(
-                kind=Kind.EXIT_TASK_DUE,
-                subject_type="exit_task",
-                subject_id=task_id,
-                agreement_id=agreement_id,
-                agreement_title=agreement.title,
-                due_on=due_on,
-                title=stored(EXIT_TASK_TITLE, task=title, title=agreement.title),
-                municipality_code=codes.get(party_id or -1),
+            Deadline.of(
+                agreement, Kind.EXIT_TASK_DUE, subject, due_on, label, municipality_code=code
             )
         )
     return found
