@@ -74,16 +74,9 @@ class Deadline:
     ) -> Self:
         """A deadline in ``agreement`` about ``subject`` (its type and id)."""
         subject_type, subject_id = subject
-        return cls(
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            agreement_id=agreement.id,
-            agreement_title=agreement.title,
-            due_on=due_on,
-            title=title,
-            **extra,
-        )
+        # The fields in their order above.
+        fields = (kind, subject_type, subject_id, agreement.id, agreement.title, due_on, title)
+        return cls(*fields, **extra)
 
     @property
     def key(self) -> tuple[str, str, int, date]:
