@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import ContactInput, add_contact
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
-from coop_tracker.extensions import db
 from tests.api.conftest import agreement_body
+from tests.sql_support import counted_statements
 
 VALIDATION_MESSAGE = "Uppgifterna innehåller fel. Rätta fälten som anges."
 
@@ -148,19 +148,10 @@ def test_list_query_count_does_not_grow_with_the_data(api, factory, session):
             )
         session.commit()
 
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
     def measure():
         session.expire_all()
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counted_statements() as statements:
             response = api.get("/api/v1/agreements?per_page=200")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         assert response.status_code == 200
         return len(statements), response.get_json()
 

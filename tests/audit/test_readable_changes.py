@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit import labels
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.checklists.models import ChecklistItem
-from coop_tracker.extensions import db
 from coop_tracker.history.queries import describe_all
 from coop_tracker.lifecycle.models import Exit
 from tests.html import main_form
+from tests.sql_support import counted_statements
 
 RAW_KEY = re.compile(r"[a-z_.]+")
 STORED_PARTY = re.compile(r"\b\d{4}:[a-z]+\b")
@@ -232,16 +232,8 @@ def test_names_are_looked_up_once_per_page_not_per_event(client, auth, factory, 
     auth.login("ada@example.se")
 
     def municipality_queries(url):
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len([s for s in statements if "FROM municipality" in s])
 
     factory.agreement()

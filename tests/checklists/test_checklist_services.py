@@ -14,6 +14,7 @@ from coop_tracker.checklists.queries import checklist_sections, progress_by_agre
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from tests.lifecycle_support import SYSTEM
+from tests.sql_support import counted_statements
 
 
 def _items(session, agreement, phase="before"):
@@ -254,24 +255,14 @@ def test_not_applicable_needs_a_reason_and_stale_saves_are_refused(factory, sess
 
 
 def test_progress_counts_in_one_query(factory, session, app):
-    from sqlalchemy import event
 
     agreements = [factory.agreement() for _ in range(3)]
     item = _items(session, agreements[0])[0]
     item.status = ItemStatus.DONE
     session.commit()
     ids = [a.id for a in agreements]
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_statements(session.get_bind()) as statements:
         progress = progress_by_agreement(session, ids)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
     total = len(_items(session, agreements[0]))
     assert progress[ids[0]]["before"].resolved == 1

@@ -5,16 +5,15 @@ loop; the fix belongs in the query, not here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.agreements.models import Agreement, Party
 from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db
+from tests.sql_support import counted_statements
 
 TODAY = date(2026, 11, 27)
 KOMMUN = "2062"  # Mora: a party in the first generated agreements (checked below)
@@ -47,20 +46,6 @@ API = [
 ]
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def _measure(client: Any, token: str, values: dict[str, Any]) -> dict[str, int]:
     counts = {}
     for path in PAGES + API:
@@ -70,7 +55,7 @@ def _measure(client: Any, token: str, values: dict[str, Any]) -> dict[str, int]:
         # new deadlines); the count compared is that of a page view in steady state.
         client.get(url, headers=headers)
         db.session.expire_all()
-        with counted() as statements:
+        with counted_statements() as statements:
             response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.status_code)
         counts[path] = len(statements)

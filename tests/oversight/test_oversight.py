@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.agreements.services import AgreementInput, update_agreement
 from coop_tracker.audit.models import AuditEvent
@@ -21,6 +21,7 @@ from coop_tracker.extensions import db
 from coop_tracker.oversight import sources
 from coop_tracker.oversight.report import RefusedResource, local_fetcher
 from tests.conftest import skip_or_fail
+from tests.sql_support import counted_statements
 
 TODAY = date(2026, 3, 1)
 
@@ -187,13 +188,8 @@ def test_number_of_queries_does_not_grow_with_agreements(client, auth, register,
 
     def count() -> int:
         db.session.remove()  # an empty identity map, so both runs load the same way
-        statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             assert client.get("/municipalities/2021/oversight?phase=all").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         statements_of_last[:] = statements
         return len(statements)
 

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coop_tracker.extensions import db
 from coop_tracker.reminders.models import Reminder
 from tests.conftest import Auth
 from tests.reminders.conftest import TODAY
+from tests.sql_support import counted_statements
 
 
 @pytest.fixture(autouse=True)
@@ -73,13 +74,8 @@ def test_the_badge_costs_one_query(client, auth, scenario):
     auth.login("anna@vansbro.se")
     client.get("/att-gora")
     client.get("/agreements/")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted_statements() as statements:
         page = client.get("/agreements/").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert _badge(page) == "3"
     assert sum(1 for s in statements if "FROM reminder" in s) == 1
 

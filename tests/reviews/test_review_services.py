@@ -6,15 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import PermissionDenied, StaleVersion, ValidationFailed
-from coop_tracker.extensions import db
 from coop_tracker.reviews.queries import latest_reviews
 from coop_tracker.reviews.services import AnswerInput, ReviewInput, create_review, update_review
 from coop_tracker.schedule.queries import derived_dates_for
+from tests.sql_support import counted_statements
 
 TODAY = date(2026, 4, 15)
 
@@ -185,13 +185,8 @@ def test_latest_reviews_is_one_query_for_any_number_of_agreements(session, facto
     session.commit()
     ids = [a.id for a in agreements]
     session.expunge_all()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted_statements() as statements:
         latest = latest_reviews(session, ids)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1
     assert {r.rating for r in latest.values()} == {"yellow"}
     assert len(latest) == 6
