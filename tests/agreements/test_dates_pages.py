@@ -12,7 +12,7 @@ import pytest
 from coop_tracker.core.actor import Actor
 from coop_tracker.lifecycle import services as lifecycle
 from coop_tracker.lifecycle.services import ExitInput
-from coop_tracker.meetings.models import Meeting
+from tests.factories import forbund_without_an_early_meeting
 from tests.lifecycle_support import adopted_exit, plan_exit
 
 TODAY = date(2026, 12, 7)
@@ -76,34 +76,7 @@ def test_a_calendar_year_without_a_meeting_early_enough_asks_for_an_extra_meetin
 ):
     frozen_clock.set(TODAY)
     factory.user("reader", "2021", email="las@vansbro.se")
-    # Notice must reach the others by 2027-01-31; the decision must fall by 2027-01-17.
-    agreement = factory.agreement(
-        [("2021", "member"), ("2023", "member")],
-        form="kommunalforbund",
-        phase="active",
-        start_on="2020-01-01",
-        end_on="2027-07-31",
-        term="fixed_then_indefinite",
-        notice_months=6,
-    )
-    # Vansbro's 2027 calendar exists, but its first KF meeting is in February.
-    session.add_all(
-        [
-            Meeting(
-                municipality_code="2021",
-                body="kf",
-                meeting_on=date(2027, 2, 22),
-                case_deadline_on=date(2027, 2, 1),
-            ),
-            Meeting(
-                municipality_code="2021",
-                body="ks",
-                meeting_on=date(2027, 2, 2),
-                case_deadline_on=date(2027, 1, 19),
-            ),
-        ]
-    )
-    session.commit()
+    agreement = forbund_without_an_early_meeting(factory, session)
     auth.login("las@vansbro.se")
     page = text_of(client.get(f"/agreements/{agreement.id}").get_data(as_text=True))
     assert (

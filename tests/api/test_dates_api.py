@@ -9,6 +9,7 @@ import pytest
 from coop_tracker.core.actor import Actor
 from coop_tracker.meetings.services import MeetingInput, add_meeting
 from tests.api.conftest import agreement_body
+from tests.factories import forbund_without_an_early_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -132,27 +133,7 @@ def test_term_rules_are_refused_with_the_field_named(api):
 def test_a_calendar_year_without_a_meeting_early_enough_asks_for_an_extra_meeting(
     api, factory, session
 ):
-    agreement = factory.agreement(
-        [("2021", "member"), ("2023", "member")],
-        form="kommunalforbund",
-        phase="active",
-        start_on="2020-01-01",
-        end_on="2027-07-31",
-        term="fixed_then_indefinite",
-        notice_months=6,
-    )
-    # Vansbro's 2027 calendar exists, but its first KF meeting is 2027-02-22 (no 2026 one).
-    for body, meeting_on, case_deadline_on in (
-        ("kf", "2027-02-22", "2027-02-01"),
-        ("ks", "2027-02-02", "2027-01-19"),
-    ):
-        add_meeting(
-            session,
-            "2021",
-            MeetingInput(body=body, meeting_on=meeting_on, case_deadline_on=case_deadline_on),
-            actor=Actor.system(),
-        )
-    session.commit()
+    agreement = forbund_without_an_early_meeting(factory, session)
     body = api.get(f"/api/v1/agreements/{agreement.id}/dates?notice_on=2027-01-31").get_json()
     vansbro = next(d for d in body["decide_by"] if d["municipality"] == "2021")
     assert vansbro["meeting_on"] is None

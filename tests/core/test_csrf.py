@@ -92,38 +92,11 @@ def _follow_up_objects(agreement, user):
     """A meeting, a review and one of ``user``'s reminders, for the follow-up routes."""
     from datetime import date
 
-    from coop_tracker.core.actor import Actor
-    from coop_tracker.core.clock import utcnow
-    from coop_tracker.meetings.services import MeetingInput, add_meeting
-    from coop_tracker.reminders.models import Reminder
-    from coop_tracker.reviews.services import ReviewInput, create_review
+    from tests.factories import follow_up_records
 
-    meeting = add_meeting(
-        db.session, "2021", MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    meeting, review, reminder = follow_up_records(
+        db.session, agreement, user, code="2021", due_on=date(2026, 6, 1)
     )
-    review = create_review(
-        db.session,
-        agreement,
-        ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
-        actor=Actor.system(),
-        today=date(2026, 4, 15),
-    )
-    reminder = Reminder(
-        kind="review_due",
-        subject_type="agreement",
-        subject_id=agreement.id,
-        agreement_id=agreement.id,
-        due_on=date(2026, 6, 1),
-        lead_days=30,
-        remind_on=date(2026, 5, 2),
-        recipient_key=f"u:{user.id}",
-        recipient_user_id=user.id,
-        recipient_email=user.email,
-        title="Uppföljning",
-        created_at=utcnow(),
-    )
-    db.session.add(reminder)
-    db.session.flush()
     return {"meeting_id": meeting.id, "review_id": review.id, "reminder_id": reminder.id}
 
 

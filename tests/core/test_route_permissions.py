@@ -472,38 +472,13 @@ def _follow_up(agreement: Any, code: str, user: Any) -> dict[str, Any]:
     """A meeting of the kommun, a review of the agreement, a reminder and calendar of ``user``."""
     from datetime import date
 
-    from coop_tracker.core.clock import utcnow
-    from coop_tracker.meetings.services import MeetingInput, add_meeting
-    from coop_tracker.reminders.models import Reminder
-    from coop_tracker.reviews.services import ReviewInput, create_review
     from coop_tracker.users.calendar import ensure_calendar_secret
+    from tests.factories import follow_up_records
 
-    meeting = add_meeting(
-        db.session, code, MeetingInput("kf", "", "2026-06-15", "2026-05-25"), actor=Actor.system()
+    # The reminder is due far ahead: the planner never touches it.
+    meeting, review, reminder = follow_up_records(
+        db.session, agreement, user, code=code, due_on=date(2099, 6, 1)
     )
-    review = create_review(
-        db.session,
-        agreement,
-        ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
-        actor=Actor.system(),
-        today=date(2026, 4, 15),
-    )
-    reminder = Reminder(
-        kind="review_due",
-        subject_type="agreement",
-        subject_id=agreement.id,
-        agreement_id=agreement.id,
-        due_on=date(2099, 6, 1),  # far ahead: the planner never touches it
-        lead_days=30,
-        remind_on=date(2099, 5, 2),
-        recipient_key=f"u:{user.id}",
-        recipient_user_id=user.id,
-        recipient_email=user.email,
-        title="Uppföljning",
-        created_at=utcnow(),
-    )
-    db.session.add(reminder)
-    db.session.flush()
     return {
         "meeting_id": meeting.id,
         "review_id": review.id,

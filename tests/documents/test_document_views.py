@@ -42,6 +42,20 @@ def _stored(session, agreement, data, *, public=False, kind="odt"):
     return document
 
 
+def _post_version(client, make_file, document, version, change_note, text):
+    """Send the new-version form of ``document`` as opened at ``version``: an ODT file holding
+    ``text``, and the change note."""
+    return client.post(
+        f"/documents/{document.id}/versions/new",
+        data={
+            "version": str(version),
+            "change_note": change_note,
+            "file": (io.BytesIO(make_file("odt", [text])), "ny.odt"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
 def test_upload_through_the_form_and_see_it_on_the_agreement(client, auth, factory, make_file):
     agreement = factory.agreement(
         [("2021", "member"), ("2023", "member")], form="kommunalforbund", phase="active"
@@ -101,14 +115,8 @@ def test_a_new_version_from_the_form(client, auth, factory, session, make_file):
     auth.login(factory.user("editor", "2021").email)
     form = client.get(f"/documents/{document.id}/versions/new")
     assert form.status_code == 200
-    response = client.post(
-        f"/documents/{document.id}/versions/new",
-        data={
-            "version": str(document.version),
-            "change_note": "Ny kostnadsfördelning.",
-            "file": (io.BytesIO(make_file("odt", ["Andra lydelsen."])), "v2.odt"),
-        },
-        content_type="multipart/form-data",
+    response = _post_version(
+        client, make_file, document, document.version, "Ny kostnadsfördelning.", "Andra lydelsen."
     )
     assert response.status_code == 302
     page = text_of(client.get(f"/documents/{document.id}").data)
@@ -257,19 +265,13 @@ def test_documents_about_one_exit_plan_or_review(client, auth, factory, session)
     from urllib.parse import unquote
 
     from coop_tracker.lifecycle.services import ExitInput, create_exit
-    from coop_tracker.reviews.services import ReviewInput, create_review
+    from tests.factories import green_review
 
     agreement = factory.agreement(phase="active")
     plan = create_exit(
         session, agreement, ExitInput(), actor=Actor.system(), today=date(2026, 3, 2)
     ).exit
-    review = create_review(
-        session,
-        agreement,
-        ReviewInput(reviewed_on="2026-03-01", rating="green", goal_attainment="met"),
-        actor=Actor.system(),
-        today=date(2026, 4, 15),
-    )
+    review = green_review(session, agreement, "2026-03-01")
     for title, scope in (("Avvecklingsplan, bilaga", {"exit_id": plan.id}), ("Rapport", {})):
         create_document(
             session,
@@ -332,25 +334,11 @@ def test_a_stale_new_version_keeps_what_was_typed_and_builds_on_the_latest(
     document = _stored(session, agreement, make_file("odt", ["Första lydelsen."]))
     opened = document.version
     auth.login(factory.user("editor", "2021").email)
-    first = client.post(
-        f"/documents/{document.id}/versions/new",
-        data={
-            "version": str(opened),
-            "change_note": "Ny kostnadsfördelning.",
-            "file": (io.BytesIO(make_file("odt", ["Andra lydelsen."])), "v2.odt"),
-        },
-        content_type="multipart/form-data",
+    first = _post_version(
+        client, make_file, document, opened, "Ny kostnadsfördelning.", "Andra lydelsen."
     )
     assert first.status_code == 302
-    late = client.post(
-        f"/documents/{document.id}/versions/new",
-        data={
-            "version": str(opened),
-            "change_note": "Sen ändring.",
-            "file": (io.BytesIO(make_file("odt", ["Tredje lydelsen."])), "v3.odt"),
-        },
-        content_type="multipart/form-data",
-    )
+    late = _post_version(client, make_file, document, opened, "Sen ändring.", "Tredje lydelsen.")
     assert late.status_code == 409
     page = text_of(late.data)
     assert "Den senaste versionen är nu version 2." in page

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.exchange.parsing import MAX_ROWS, FileRejected, read_upload
+from tests.sql_support import counted_statements
 
 
 @pytest.fixture
@@ -309,13 +310,11 @@ def test_export_dates_use_meeting_calendars_like_the_agreement_page(
 def test_export_queries_do_not_grow_with_the_number_of_agreements(
     client, auth, factory, session, fmt
 ):
-    from sqlalchemy import event
 
     from coop_tracker.agreements.services import ContactInput, add_contact
     from coop_tracker.core.actor import Actor
-    from coop_tracker.extensions import db
     from coop_tracker.meetings.services import MeetingInput, add_meeting
-    from coop_tracker.reviews.services import ReviewInput, create_review
+    from tests.factories import green_review
 
     factory.user("editor", "2021", email="e@vansbro.se")
     auth.login("e@vansbro.se")
@@ -333,25 +332,14 @@ def test_export_queries_do_not_grow_with_the_number_of_agreements(
                 MeetingInput("kf", "", "2026-06-01", "2026-05-11"),
                 actor=Actor.system(),
             )
-            create_review(
-                session,
-                agreement,
-                ReviewInput(reviewed_on="2026-01-10", rating="green", goal_attainment="met"),
-                actor=Actor.system(),
-                today=date(2026, 4, 15),
-            )
+            green_review(session, agreement, "2026-01-10")
             for party in agreement.parties:
                 add_contact(session, party, ContactInput(name="Kim"), actor=Actor.system())
         session.commit()
 
     def count_queries():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             response = client.get(f"/exchange/export.{fmt}")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         assert response.status_code == 200
         return len(statements)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event
-
 from coop_tracker.core.actor import Actor
-from coop_tracker.extensions import db
 from coop_tracker.reviews.services import ReviewInput, create_review
+from tests.factories import green_review
 from tests.html import main_form
+from tests.sql_support import counted_statements
 
 
 def _form(**changes):
@@ -61,13 +60,8 @@ def test_list_pages_show_latest_rating_without_n_plus_one(client, auth, factory,
 
     def count_queries(url):
         client.get(url)  # warm up: a commit in the test expired the logged-in user
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     def add(n):
@@ -79,13 +73,7 @@ def test_list_pages_show_latest_rating_without_n_plus_one(client, auth, factory,
                 renewal_months=12,
                 notice_months=6,
             )
-            create_review(
-                session,
-                agreement,
-                ReviewInput(reviewed_on="2026-01-10", rating="green", goal_attainment="met"),
-                actor=Actor.system(),
-                today=date(2026, 4, 15),
-            )
+            green_review(session, agreement, "2026-01-10")
         session.commit()
 
     add(2)
