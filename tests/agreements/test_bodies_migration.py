@@ -5,26 +5,13 @@ audit log); every other name is kept, to show as "ej i listan"."""
 from __future__ import annotations
 
 import json
-import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from coop_tracker import create_app
-from coop_tracker.checklists.templates import seed_checklist_templates
-from coop_tracker.core.actor import Actor
-from coop_tracker.demo.services import load_demo
 from coop_tracker.extensions import db
-from coop_tracker.municipalities.services import seed_reference_data
-from coop_tracker.organisations.services import seed_organisations
-
-
-def _app(path: Path) -> Any:
-    return create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x", "TESTING": True}
-    )
+from tests.migration_support import demo_copy_at
 
 
 def _run(app: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -37,21 +24,7 @@ def _run(app: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 
 
 def test_020_on_a_copy_of_the_demo_data(tmp_path: Path):
-    demo = _app(tmp_path / "demo.sqlite3")
-    assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
-    with demo.app_context():
-        seed_reference_data(db.session, actor=Actor.system("cli"))
-        seed_organisations(db.session, actor=Actor.system("cli"))
-        seed_checklist_templates(db.session, actor=Actor.system("cli"))
-        load_demo(db.session, scale="small", seed=1, today=date(2026, 12, 7))
-        db.session.commit()
-        db.engine.dispose()
-    copy = tmp_path / "copy.sqlite3"
-    shutil.copy(tmp_path / "demo.sqlite3", copy)
-    old = _app(copy)
-    runner = old.test_cli_runner()
-    down = runner.invoke(args=["db", "downgrade", "019"])
-    assert down.exit_code == 0, down.output
+    old, runner = demo_copy_at(tmp_path, "019")
     ids = [
         r[0]
         for r in _run(

@@ -7,18 +7,12 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from coop_tracker import create_app
 from coop_tracker.extensions import db
+from tests.migration_support import sqlite_app
 
 
 def test_upgrade_on_empty_database_then_check(tmp_path: Path):
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-            "SECRET_KEY": "x",
-            "TESTING": True,
-        }
-    )
+    app = sqlite_app(tmp_path / "empty.sqlite3")
     runner = app.test_cli_runner()
     upgraded = runner.invoke(args=["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
@@ -44,13 +38,7 @@ def test_upgrade_keeps_the_register_of_an_existing_sqlite_database(tmp_path: Pat
     rebuilds the agreement table, which must not cascade-delete the rows that refer to it."""
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-            "SECRET_KEY": "x",
-            "TESTING": True,
-        }
-    )
+    app = sqlite_app(tmp_path / "old.sqlite3")
     runner = app.test_cli_runner()
     old = runner.invoke(args=["db", "upgrade", "004"])
     assert old.exit_code == 0, old.output
@@ -106,13 +94,7 @@ def test_010_maps_old_terms_to_the_term_model(tmp_path: Path):
     """Existing agreements keep their meaning: tills vidare, renewing, fixed."""
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-            "SECRET_KEY": "x",
-            "TESTING": True,
-        }
-    )
+    app = sqlite_app(tmp_path / "old.sqlite3")
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "004"]).exit_code == 0
     with app.app_context(), db.engine.begin() as connection:
@@ -155,13 +137,7 @@ def test_a_database_stamped_with_an_old_revision_id_upgrades(tmp_path: Path):
     at the head (0019, now 020) or mid-chain (0018b, now 016) — upgrades as before."""
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'stamped.sqlite3'}",
-            "SECRET_KEY": "x",
-            "TESTING": True,
-        }
-    )
+    app = sqlite_app(tmp_path / "stamped.sqlite3")
     runner = app.test_cli_runner()
 
     def stamped() -> str:
