@@ -26,6 +26,17 @@ from tests.lifecycle_support import (
 )
 
 
+def _livsmedel_with_two_purchasers(factory, session):
+    """An active avtalssamverkan on livsmedelskontroll: Vansbro hosts Malung-Sälen and Gagnef."""
+    return activate(
+        session,
+        factory.agreement(
+            [("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")],
+            areas=["livsmedelskontroll"],
+        ),
+    )
+
+
 def _items(session, plan):
     return session.scalars(select(ChecklistItem).where(ChecklistItem.exit_id == plan.id)).all()
 
@@ -122,13 +133,7 @@ def test_a_förbund_left_with_one_member_goes_into_likvidation(factory, session)
 
 
 def test_avtalssamverkan_exit_lists_delegation_taxa_and_personal_data(factory, session):
-    agreement = activate(
-        session,
-        factory.agreement(
-            [("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")],
-            areas=["livsmedelskontroll"],
-        ),
-    )
+    agreement = _livsmedel_with_two_purchasers(factory, session)
     plan = utträde(session, agreement, "2026")
     gagnef, host = agreement.party_for("2026"), agreement.party_for("2021")
     kinds = {(t.kind, t.party_id) for t in plan.tasks}
@@ -308,13 +313,7 @@ def test_each_party_records_its_own_decision(factory, session):
 
 
 def test_an_övergångsavtal_is_created_prefilled_and_linked(factory, session):
-    agreement = activate(
-        session,
-        factory.agreement(
-            [("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")],
-            areas=["livsmedelskontroll"],
-        ),
-    )
+    agreement = _livsmedel_with_two_purchasers(factory, session)
     plan = utträde(session, agreement, "2026")
     created = plans.create_transition_agreement(session, plan, actor=SYSTEM, today=TODAY)
     assert plan.transition_agreement_id == created.id

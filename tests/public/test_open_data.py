@@ -21,9 +21,10 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
 from coop_tracker.agreements.services import ContactInput, add_contact
 from coop_tracker.core.actor import Actor
-from coop_tracker.lifecycle.services import ExitInput, adopt_exit, create_exit
+from coop_tracker.lifecycle.services import ExitInput
 from coop_tracker.public.models import PublicationSetting
 from coop_tracker.reviews.models import Review, ReviewAnswer
+from tests.lifecycle_support import adopt, plan_exit
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 TODAY = date(2026, 7, 1)
@@ -91,7 +92,7 @@ def test_running_agreement_shows_its_current_period_not_the_first_periods_end(cl
 
 def test_a_decided_notice_shows_the_end_that_follows(client, factory, session):
     agreement = _it_namnden(factory)
-    plan = create_exit(
+    plan = plan_exit(
         session,
         agreement,
         ExitInput(
@@ -100,18 +101,8 @@ def test_a_decided_notice_shows_the_end_that_follows(client, factory, session):
             notice_given_on="2026-03-01",
             effective_on="2028-05-31",
         ),
-        actor=Actor.system(),
-        today=date(2026, 3, 2),
-    ).exit
-    adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-03-10",
-        decision_ref="KS 2026/41",
-        actor=Actor.system(),
-        today=date(2026, 3, 10),
     )
+    adopt(session, plan, "2026-03-10", decision_ref="KS 2026/41", today=date(2026, 3, 10))
     session.commit()
 
     item = client.get(f"/public/api/agreements/{agreement.id}").get_json()
@@ -279,12 +270,10 @@ def test_nothing_that_is_not_public_appears_in_any_download(client, factory, ses
         ContactInput(name="Karin Kontaktsson", email="karin@mora.se", phone="0250-123 45"),
         actor=Actor.system(),
     )
-    create_exit(
+    plan_exit(
         session,
         shown,
         ExitInput(scope="agreement", title="Utkast", background="UTKAST-BAKGRUND"),
-        actor=Actor.system(),
-        today=date(2026, 3, 2),
     )
     planned = factory.agreement(
         [("2062", "host"), ("0180", "purchaser")], title="PLANERAD-PUBLIK", is_public=True
@@ -540,7 +529,7 @@ def test_each_partys_exit_decision_is_public_data(client, factory, session):
 
     agreement = _it_namnden(factory)
     orsa = agreement.parties[1]
-    plan = create_exit(
+    plan = plan_exit(
         session,
         agreement,
         ExitInput(
@@ -550,9 +539,7 @@ def test_each_partys_exit_decision_is_public_data(client, factory, session):
             notice_given_on="2026-03-01",
             effective_on="2027-12-31",
         ),
-        actor=Actor.system(),
-        today=date(2026, 3, 2),
-    ).exit
+    )
     for party, data in (
         (
             orsa,
@@ -570,15 +557,7 @@ def test_each_partys_exit_decision_is_public_data(client, factory, session):
         ),
     ):
         record_decision(session, plan, party, data, actor=Actor.system(), today=date(2026, 4, 1))
-    adopt_exit(
-        session,
-        plan,
-        expected_version=plan.version,
-        adopted_on="2026-04-01",
-        decision_ref="KS 2026/7",
-        actor=Actor.system(),
-        today=date(2026, 4, 1),
-    )
+    adopt(session, plan, "2026-04-01", decision_ref="KS 2026/7", today=date(2026, 4, 1))
     session.commit()
 
     item = client.get(f"/public/api/agreements/{agreement.id}").get_json()
