@@ -163,10 +163,11 @@ def test_municipality_page_groups_by_role(client, factory, auth):
     assert client.get("/municipalities/9999").status_code == 404
 
 
-def test_start_page_flags_a_notice_deadline_soon(client, factory, auth, calendar_day):
-    now = calendar_day
-    factory.agreement(
-        title="Snart uppsägning",
+def _notice_deadline_within_months(factory, now, title):
+    """An active agreement whose term ends on the first of ``now``'s month a year ahead, with
+    nine months' notice: its notice deadline falls within the next three months or so."""
+    return factory.agreement(
+        title=title,
         phase="active",
         start_on="2020-01-01",
         end_on=(now.replace(day=1).replace(year=now.year + 1)).isoformat(),
@@ -174,9 +175,19 @@ def test_start_page_flags_a_notice_deadline_soon(client, factory, auth, calendar
         renewal="tacit",
         renewal_months=12,
     )
+
+
+def _start_page_of_a_vansbro_editor(client, factory, auth):
+    """The start page's HTML as a new editor of Vansbro sees it."""
     factory.user("editor", "2021", email="e@vansbro.se")
     auth.login("e@vansbro.se")
-    page = client.get("/").get_data(as_text=True)
+    return client.get("/").get_data(as_text=True)
+
+
+def test_start_page_flags_a_notice_deadline_soon(client, factory, auth, calendar_day):
+    now = calendar_day
+    _notice_deadline_within_months(factory, now, "Snart uppsägning")
+    page = _start_page_of_a_vansbro_editor(client, factory, auth)
     assert "Behöver uppmärksamhet" in page
     attention = page.split("Behöver uppmärksamhet")[1].split("</section>")[0]
     assert "Snart uppsägning" in attention
@@ -189,18 +200,9 @@ def test_start_page_attention_covers_every_agreement_of_a_large_kommun(client, f
     now = today()
     for n in range(205):
         factory.agreement(title=f"Avtal {n:03d}", phase="active", start_on="2020-01-01")
-    factory.agreement(
-        title="Örnsköldsviks avtal med kort uppsägning",  # sorts last by title
-        phase="active",
-        start_on="2020-01-01",
-        end_on=(now.replace(day=1).replace(year=now.year + 1)).isoformat(),
-        notice_months=9,
-        renewal="tacit",
-        renewal_months=12,
-    )
-    factory.user("editor", "2021", email="e@vansbro.se")
-    auth.login("e@vansbro.se")
-    page = client.get("/").get_data(as_text=True)
+    # The title sorts last.
+    _notice_deadline_within_months(factory, now, "Örnsköldsviks avtal med kort uppsägning")
+    page = _start_page_of_a_vansbro_editor(client, factory, auth)
     assert "deltar i 206 samverkan" in page.replace("\u00a0", " ")
     attention = page.split("Behöver uppmärksamhet")[1].split("</section>")[0]
     assert "Örnsköldsviks avtal med kort uppsägning" in attention

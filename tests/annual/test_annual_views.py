@@ -25,12 +25,18 @@ def _agreement_id(title: str) -> int:
     return db.session.scalar(select(Agreement.id).where(Agreement.title == title))
 
 
+def _logged_in_on_the_demo(factory, auth, demo_database, role):
+    """The small demo register (seed 1) loaded, and a new ``role`` of Vansbro logged in."""
+    demo_database(seed=1)
+    user = factory.user(role, "2021")
+    auth.login(user.email, PASSWORD)
+    return user
+
+
 def test_year_view_of_vansbro_shows_the_2026_elections_and_the_2027_annual_reports(
     client, auth, factory, demo_database
 ):
-    demo_database(seed=1)
-    reader = factory.user("reader", "2021")
-    auth.login(reader.email, PASSWORD)
+    _logged_in_on_the_demo(factory, auth, demo_database, "reader")
 
     page = client.get("/municipalities/2021/year?year=2026").get_data(as_text=True)
     assert "Årshjul 2026" in page
@@ -131,9 +137,7 @@ def test_api_year_lists_duties_with_status_and_refuses_a_bad_year(client, factor
 def test_the_calendar_feed_carries_the_duties_with_one_uid_per_year(
     client, auth, factory, demo_database
 ):
-    demo_database(seed=1)
-    editor = factory.user("editor", "2021")
-    auth.login(editor.email, PASSWORD)
+    _logged_in_on_the_demo(factory, auth, demo_database, "editor")
     page = client.get("/installningar").get_data(as_text=True)
     start = page.index("http://localhost/calendar/")
     path = page[start : page.index('"', start)].removeprefix("http://localhost")
@@ -150,9 +154,7 @@ def test_the_calendar_feed_carries_the_duties_with_one_uid_per_year(
 def test_uppsikt_lists_the_open_duties_and_reminders_skip_old_ones(
     client, auth, factory, demo_database
 ):
-    demo_database(seed=1)
-    editor = factory.user("editor", "2021")
-    auth.login(editor.email, PASSWORD)
+    editor = _logged_in_on_the_demo(factory, auth, demo_database, "editor")
     page = client.get("/municipalities/2021/oversight").get_data(as_text=True)
     assert "Årshjul: att göra inom 6 månader" in page
     assert f"Val av ledamöter och ersättare för 2027–2030: {FORBUND}" in page
@@ -258,9 +260,7 @@ def test_an_owner_kommun_gets_its_yearly_decision_on_the_jointly_owned_company(
 ):
     """Vansbro owns Västerdalarnas Vatten och Avfall AB with Malung-Sälen: its kommunstyrelse
     decides every year whether last year's business kept to the kommunal purpose (KL 6:9)."""
-    demo_database(seed=1)
-    reader = factory.user("reader", "2021")
-    auth.login(reader.email, PASSWORD)
+    _logged_in_on_the_demo(factory, auth, demo_database, "reader")
     page = client.get("/municipalities/2021/year?year=2027").get_data(as_text=True)
     assert "Kommunstyrelsens uppsiktsbeslut 2026: Västerdalarnas Vatten och Avfall AB" in page
     assert "KL 6 kap. 9 §" in page
@@ -276,9 +276,7 @@ def test_meeting_report_names_each_task_once_with_its_agreements(
 ):
     """The report groups the årshjul per task and due date: one row for the elections of
     2027–2030 naming every agreement they concern, not one row per agreement."""
-    demo_database(seed=1)
-    editor = factory.user("editor", "2021")
-    auth.login(editor.email, PASSWORD)
+    _logged_in_on_the_demo(factory, auth, demo_database, "editor")
     html = client.get("/municipalities/2021/oversight/report").get_data(as_text=True)
     section = html.split('id="annual-title"')[1].split("</section>")[0]
     rows = [" ".join(row.split()) for row in section.split("<tr>")[2:]]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate
+from tests.sql_support import counted_statements
 
 
 def _first(session, agreement, key="before/purpose-goals"):
@@ -17,11 +18,17 @@ def _first(session, agreement, key="before/purpose-goals"):
     ).one()
 
 
-def test_toggle_without_javascript_posts_and_redirects_back(client, factory, auth, session):
+def _an_item_and_its_editor(factory, auth, session):
+    """A new agreement and its first "before" item, with a Vansbro editor logged in."""
     factory.user("editor", "2021", email="e@vansbro.se")
     agreement = factory.agreement()
     item = _first(session, agreement)
     auth.login("e@vansbro.se")
+    return agreement, item
+
+
+def test_toggle_without_javascript_posts_and_redirects_back(client, factory, auth, session):
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     response = client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(
@@ -37,10 +44,7 @@ def test_toggle_without_javascript_posts_and_redirects_back(client, factory, aut
 
 
 def test_toggle_with_javascript_answers_json(client, factory, auth, session):
-    factory.user("editor", "2021", email="e@vansbro.se")
-    agreement = factory.agreement()
-    item = _first(session, agreement)
-    auth.login("e@vansbro.se")
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     response = client.post(
         f"/checklist-items/{item.id}/toggle",
         data={"version": "1"},
@@ -66,10 +70,7 @@ def test_toggle_with_javascript_answers_json(client, factory, auth, session):
 
 def test_the_script_is_told_in_the_readers_language(client, factory, auth, session):
     """What the page's script announces after a toggle (read aloud by screen readers)."""
-    factory.user("editor", "2021", email="e@vansbro.se")
-    agreement = factory.agreement()
-    item = _first(session, agreement)
-    auth.login("e@vansbro.se")
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     client.get("/sprak/en")
     body = client.post(
         f"/checklist-items/{item.id}/toggle",
@@ -90,10 +91,7 @@ def test_the_script_is_told_in_the_readers_language(client, factory, auth, sessi
 
 
 def test_stale_toggle_without_javascript_warns(client, factory, auth, session):
-    factory.user("editor", "2021", email="e@vansbro.se")
-    agreement = factory.agreement()
-    item = _first(session, agreement)
-    auth.login("e@vansbro.se")
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
     response = client.post(
         f"/checklist-items/{item.id}/toggle", data={"version": "1"}, follow_redirects=True
@@ -122,10 +120,7 @@ def test_readers_and_other_kommuner_cannot_toggle(client, factory, auth, session
 
 
 def test_item_form_not_applicable_needs_a_reason(client, factory, auth, session):
-    factory.user("editor", "2021", email="e@vansbro.se")
-    agreement = factory.agreement()
-    item = _first(session, agreement)
-    auth.login("e@vansbro.se")
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     assert client.get(f"/checklist-items/{item.id}").status_code == 200
     response = client.post(
         f"/checklist-items/{item.id}", data={"version": "1", "status": "not_applicable"}
@@ -148,10 +143,7 @@ def test_item_form_not_applicable_needs_a_reason(client, factory, auth, session)
 
 
 def test_item_form_conflict_shows_the_other_persons_values(client, factory, auth, session):
-    factory.user("editor", "2021", email="e@vansbro.se")
-    agreement = factory.agreement()
-    item = _first(session, agreement)
-    auth.login("e@vansbro.se")
+    agreement, item = _an_item_and_its_editor(factory, auth, session)
     client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
     response = client.post(
         f"/checklist-items/{item.id}",
@@ -247,18 +239,9 @@ def test_agreement_list_shows_progress_with_a_constant_number_of_queries(
     total = session.query(ChecklistItem).filter_by(agreement_id=first.id).count()
 
     def queries_for_list() -> tuple[list[str], str]:
-        counted = []
         session.remove()  # the test shares the app's session: start each request cold
-        engine = session.get_bind()
-
-        def count(_conn, _cursor, statement, *_args):
-            counted.append(statement[:80])
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with counted_statements(session.get_bind()) as counted:
             page = client.get("/agreements/").get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         return counted, page
 
     few, page = queries_for_list()

@@ -14,13 +14,12 @@ from sqlalchemy import func, select
 from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
-from coop_tracker.exchange.columns import canonical
 from coop_tracker.exchange.export import to_csv, to_xlsx
 from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
 from coop_tracker.exchange.services import run_import
 from tests.conftest import skip_or_fail
-from tests.exchange.test_roundtrip import _rich_register
+from tests.exchange.registers import canonical_register, rich_register
 
 TODAY = date(2026, 3, 1)
 # Semicolon, double quote, UTF-8 (76), from line 1; read as Swedish (1053) like Excel in Sweden.
@@ -55,7 +54,7 @@ def _resave(source: Path, target_ext: str, tmp_path: Path) -> bytes:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_saved_again_in_libreoffice_the_export_imports_unchanged(session, factory, tmp_path, fmt):
-    _rich_register(factory, session)
+    rich_register(factory, session)
     stockholm = factory.agreement(
         [("0180", "host"), ("0114", "purchaser")],
         title="Lön i Stockholm och Upplands Väsby",
@@ -68,7 +67,7 @@ def test_saved_again_in_libreoffice_the_export_imports_unchanged(session, factor
     stockholm.external_id_owner = "0180"
     session.commit()
     agreements = all_matching(session, Filters(), restrict=False)
-    before = sorted((canonical(a) for a in agreements), key=lambda d: d["external_id"])
+    before = canonical_register(agreements)
     events = session.scalar(select(func.count()).select_from(AuditEvent))
     source = tmp_path / f"samverkan.{fmt}"
     source.write_bytes((to_csv if fmt == "csv" else to_xlsx)(agreements, TODAY))
@@ -86,9 +85,6 @@ def test_saved_again_in_libreoffice_the_export_imports_unchanged(session, factor
     assert result.count("unchanged") == 3 and result.count("update") == 0
     session.commit()
     session.expire_all()
-    after = sorted(
-        (canonical(a) for a in all_matching(session, Filters(), restrict=False)),
-        key=lambda d: d["external_id"],
-    )
+    after = canonical_register(all_matching(session, Filters(), restrict=False))
     assert after == before
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == events

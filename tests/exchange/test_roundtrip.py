@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -13,11 +12,11 @@ from coop_tracker.agreements.queries import Filters, all_matching
 from coop_tracker.agreements.services import PartyInput
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.actor import Actor
-from coop_tracker.exchange.columns import canonical
 from coop_tracker.exchange.export import template_csv, template_xlsx, to_csv, to_xlsx
 from coop_tracker.exchange.mapping import auto_mapping
 from coop_tracker.exchange.parsing import read_upload
 from coop_tracker.exchange.services import run_import
+from tests.exchange.registers import canonical_register, rich_register
 
 TODAY = date(2026, 3, 1)
 
@@ -29,59 +28,11 @@ def _import(session, body: bytes, name: str, actor=None):
     )
 
 
-def _rich_register(factory, session):
-    """Agreements that use every field: decisions, shares, a party that left, odd text."""
-    first = factory.agreement(
-        [("2021", "host"), ("2023", "purchaser"), ("2039", "purchaser")],
-        title="Miljö- och hälsoskydd; Vansbro, Malung-Sälen och Älvdalen",
-        areas=["miljo-halsoskydd", "livsmedelskontroll"],
-        external_id="KS 2024/118",
-        purpose='Säkra kompetensen.\n\nTvå stycken med "citat" och semikolon; och komma, här.',
-        goals="=SUMMA(A1) ska inte bli en formel",
-        end_on="2026-12-31",
-        notice_months=6,
-        renewal="tacit",
-        renewal_months=12,
-        internal_lead_days=45,
-        review_interval_months=6,
-        cost_basis="fixed_shares",
-        annual_cost="850000.50",
-        cost_note="Indexeras årligen",
-        document_ref="KS 2023/77",
-        document_url="https://vansbro.se/avtal/miljo.pdf",
-        internal_note="Anteckning",
-        is_public=True,
-    )
-    first.parties[0].decision_body = "Kommunfullmäktige"
-    first.parties[0].decision_on = date(2023, 11, 20)
-    first.parties[0].decision_paragraph = "§ 45"
-    first.parties[0].decision_ref = "KS 2023/77"
-    first.parties[0].cost_share_percent = Decimal("40")
-    first.parties[0].deciding_body = "ks"  # Vansbro's KS decides on notice
-    first.parties[1].deciding_body = "namnd"
-    first.parties[1].deciding_body_name = "Miljö- och byggnämnden"
-    first.parties[1].annual_cost = Decimal("310000")
-    first.parties[1].cost_share_percent = Decimal("35.5")
-    first.parties[2].joined_on = date(2024, 1, 1)
-    first.parties[2].left_on = date(2025, 6, 30)
-    first.phase = "active"
-    factory.agreement(
-        [("2021", "member"), ("2023", "member"), ("2039", "member")],
-        form="kommunalforbund",
-        title="Räddningstjänsten Dala Mitt",
-        areas=["raddningstjanst"],
-        external_id="RDM-1",
-        start_on="2015-01-01",
-        phase="active",
-    )
-    session.commit()
-
-
 @pytest.mark.parametrize(("fmt", "name"), [("csv", "samverkan.csv"), ("xlsx", "samverkan.xlsx")])
 def test_export_then_import_reproduces_every_field_and_party(session, factory, fmt, name):
-    _rich_register(factory, session)
+    rich_register(factory, session)
     agreements = all_matching(session, Filters(), restrict=False)
-    before = sorted((canonical(a) for a in agreements), key=lambda d: d["external_id"])
+    before = canonical_register(agreements)
     body = (to_csv if fmt == "csv" else to_xlsx)(agreements, TODAY)
     for agreement in agreements:
         session.delete(agreement)
@@ -93,16 +44,13 @@ def test_export_then_import_reproduces_every_field_and_party(session, factory, f
     assert result.count("create") == 2
     session.commit()
     session.expire_all()
-    after = sorted(
-        (canonical(a) for a in all_matching(session, Filters(), restrict=False)),
-        key=lambda d: d["external_id"],
-    )
+    after = canonical_register(all_matching(session, Filters(), restrict=False))
     assert after == before
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("csv", "samverkan.csv"), ("xlsx", "samverkan.xlsx")])
 def test_reimporting_the_same_file_changes_nothing(session, factory, fmt, name):
-    _rich_register(factory, session)
+    rich_register(factory, session)
     factory.agreement(title="Lön utan externt id", areas=["lon"])  # matched on its Id
     agreements = all_matching(session, Filters(), restrict=False)
     body = (to_csv if fmt == "csv" else to_xlsx)(agreements, TODAY)
@@ -138,7 +86,7 @@ def test_one_bad_row_writes_nothing_and_names_the_row(session, factory):
 
 
 def test_an_update_keeps_what_the_file_does_not_mention(session, factory):
-    _rich_register(factory, session)
+    rich_register(factory, session)
     body = (
         "Externt id;Namn;Samverkansform;Områden;Parter\r\n"
         "KS 2024/118;Miljö och hälsa i tre kommuner;Avtalssamverkan;"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
 import pytest
-from sqlalchemy import event
 
-from coop_tracker.extensions import db
 from tests.api.conftest import api, api_as  # noqa: F401 - the API fixtures, reused
+from tests.sql_support import counted_statements
 
 # (title, form, phase, areas, parties) — the same network as tests/network/rows.py.
 SPEC: list[tuple[str, str, str, list[str], list[tuple[str, str]]]] = [
@@ -61,21 +59,18 @@ def expected_graph(phases: tuple[str, ...] = ("active", "exiting")) -> nx.Graph:
     return graph
 
 
+RING = ["2021", "2023", "2062", "2034", "2039", "2080"]
+
+
+def add_ring_agreements(factory: Any, n: int, start: int) -> None:
+    """``n`` active agreements, each between two neighbours on RING (six kommuner in a ring),
+    from position ``start`` on: more agreements, the same kommuner."""
+    for i in range(n):
+        a, b = RING[(start + i) % 6], RING[(start + i + 1) % 6]
+        factory.agreement([(a, "host"), (b, "purchaser")], phase="active")
+
+
 @pytest.fixture
 def count_queries() -> Callable[..., Any]:
     """``with count_queries() as statements:`` counts SQL statements sent to the database."""
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-
-    return counting
+    return counted_statements

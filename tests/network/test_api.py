@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from tests.network.conftest import expected_graph
+from tests.network.conftest import add_ring_agreements, expected_graph
 
 
 def test_graph_is_node_link_with_measures(api, network):
@@ -79,12 +79,6 @@ def test_openapi_documents_both(client):
 
 def test_graph_query_count_does_not_grow(app, api, factory, count_queries):
     app.config["NETWORK_CACHE_SIZE"] = 0
-    codes = ["2021", "2023", "2062", "2034", "2039", "2080"]
-
-    def add(n, start):
-        for i in range(n):
-            a, b = codes[(start + i) % 6], codes[(start + i + 1) % 6]
-            factory.agreement([(a, "host"), (b, "purchaser")], phase="active")
 
     def measure():
         counts = []
@@ -95,7 +89,7 @@ def test_graph_query_count_does_not_grow(app, api, factory, count_queries):
         return counts
 
     api.get("/api/v1/me")  # the token's first use writes last_used_at
-    add(5, 0)
+    add_ring_agreements(factory, 5, 0)
     few = measure()
-    add(45, 5)
+    add_ring_agreements(factory, 45, 5)
     assert measure() == few

@@ -8,7 +8,7 @@ from coop_tracker.agreements.services import AgreementInput, archive_agreement, 
 from coop_tracker.core.actor import Actor
 from coop_tracker.network.graph import GraphFilters
 from coop_tracker.network.queries import get_network, load_agreements, load_data
-from tests.network.conftest import expected_graph
+from tests.network.conftest import add_ring_agreements, expected_graph
 
 
 def edges(graph):
@@ -56,16 +56,21 @@ def test_planned_agreements_are_seen_only_by_their_parties(network, factory, ses
     assert load_agreements(session, None, ("planned",)) == ()  # nobody logged in sees nothing
 
 
-def test_a_saved_change_is_seen_at_once_despite_the_cache(network, factory, session):
-    reader = factory.user("reader")
-    assert not get_network(session, reader, GraphFilters()).graph.has_edge("2021", "2062")
-    agreement = network["Miljö Vansbro–Malung"]
+def _mora_joins(session, agreement):
+    """Mora (2062) joins ``agreement`` as a purchaser: an edit saved the ordinary way."""
     data = AgreementInput.from_agreement(agreement)
     data.parties.append(type(data.parties[0])(municipality_code="2062", role="purchaser"))
     update_agreement(
         session, agreement, data, expected_version=agreement.version, actor=Actor.system()
     )
     session.commit()
+
+
+def test_a_saved_change_is_seen_at_once_despite_the_cache(network, factory, session):
+    reader = factory.user("reader")
+    assert not get_network(session, reader, GraphFilters()).graph.has_edge("2021", "2062")
+    agreement = network["Miljö Vansbro–Malung"]
+    _mora_joins(session, agreement)
     assert get_network(session, reader, GraphFilters()).graph.has_edge("2021", "2062")
 
 
@@ -81,12 +86,6 @@ def test_loading_takes_the_same_number_of_queries_for_5_and_50_agreements(
 ):
     app.config["NETWORK_CACHE_SIZE"] = 0  # measure the real loading every time
     reader = factory.user("reader", "2021")
-    codes = ["2021", "2023", "2062", "2034", "2039", "2080"]
-
-    def add(n, start):
-        for i in range(n):
-            a, b = codes[(start + i) % 6], codes[(start + i + 1) % 6]
-            factory.agreement([(a, "host"), (b, "purchaser")], phase="active")
 
     def measure():
         session.expire_all()
@@ -94,9 +93,9 @@ def test_loading_takes_the_same_number_of_queries_for_5_and_50_agreements(
             network = get_network(session, reader, GraphFilters()).complete()
         return len(statements), network
 
-    add(5, 0)
+    add_ring_agreements(factory, 5, 0)
     few, small = measure()
-    add(45, 5)
+    add_ring_agreements(factory, 45, 5)
     many, large = measure()
     assert large.graph.size(weight="weight") > small.graph.size(weight="weight")
     assert few == many
@@ -172,12 +171,7 @@ def test_after_an_edit_the_last_network_is_served_while_the_new_one_is_built(
     before = get_network(session, reader, GraphFilters())
     assert not before.graph.has_edge("2021", "2062")
     agreement = network["Miljö Vansbro–Malung"]
-    data = AgreementInput.from_agreement(agreement)
-    data.parties.append(type(data.parties[0])(municipality_code="2062", role="purchaser"))
-    update_agreement(
-        session, agreement, data, expected_version=agreement.version, actor=Actor.system()
-    )
-    session.commit()
+    _mora_joins(session, agreement)
     served = get_network(session, reader, GraphFilters())
     assert served is before
     assert g.network_as_of is not None

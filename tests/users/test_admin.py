@@ -25,30 +25,20 @@ def _events(action, object_type="user"):
 
 
 def test_admin_creates_a_user_who_can_log_in(app, client, factory):
+    new_editor = {
+        "email": "Ny@Vansbro.se",
+        "name": "Ny Person",
+        "role": "editor",
+        "municipality_code": "2021",
+    }
     factory.user("admin", None, email="admin@example.se", name="Ada")
     _login(client, "admin@example.se")
-    response = client.post(
-        "/admin/users/new",
-        data={
-            "email": "Ny@Vansbro.se",
-            "name": "Ny Person",
-            "role": "editor",
-            "municipality_code": "2021",
-            "password": "kort",
-        },
-    )
+    response = client.post("/admin/users/new", data=new_editor | {"password": "kort"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="password-error"' in html and "minst 12 tecken" in html
     response = client.post(
-        "/admin/users/new",
-        data={
-            "email": "Ny@Vansbro.se",
-            "name": "Ny Person",
-            "role": "editor",
-            "municipality_code": "2021",
-            "password": "ett-nytt-bra-losenord",
-        },
+        "/admin/users/new", data=new_editor | {"password": "ett-nytt-bra-losenord"}
     )
     assert response.status_code == 302
     assert "Ny Person" in client.get("/admin/users").get_data(as_text=True)

@@ -26,6 +26,22 @@ def _bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+def _read_key_for_vansbro(session, admin, account_name, key_name):
+    """A reader service account with a read-only key for Vansbro: (token, the key in plain)."""
+    account = keys.create_service_account(
+        session, keys.ServiceAccountInput(name=account_name, role="reader"), actor=admin
+    )
+    token, plain = keys.create_key(
+        session,
+        account,
+        keys.KeyInput(name=key_name, scope="read", municipality_code="2021"),
+        actor=admin,
+        today=TODAY,
+    )
+    session.commit()
+    return token, plain
+
+
 def test_a_read_only_key_for_one_kommun_reads_that_kommun_and_cannot_write(
     client, factory, session, admin
 ):
@@ -35,17 +51,7 @@ def test_a_read_only_key_for_one_kommun_reads_that_kommun_and_cannot_write(
     factory.agreement(
         [("0180", "host"), ("0114", "purchaser")], title="Stockholms lön", phase="active"
     )
-    account = keys.create_service_account(
-        session, keys.ServiceAccountInput(name="Diariet", role="reader"), actor=admin
-    )
-    token, plain = keys.create_key(
-        session,
-        account,
-        keys.KeyInput(name="Diariet, läsning", scope="read", municipality_code="2021"),
-        actor=admin,
-        today=TODAY,
-    )
-    session.commit()
+    token, plain = _read_key_for_vansbro(session, admin, "Diariet", "Diariet, läsning")
     assert token.last_used_at is None
 
     listed = client.get("/api/v1/agreements", headers=_bearer(plain)).get_json()
@@ -78,17 +84,7 @@ def test_a_key_for_one_kommun_does_not_reach_another_kommuns_agreement(
     client, factory, session, admin
 ):
     stockholm = factory.agreement([("0180", "host"), ("0114", "purchaser")], phase="active")
-    account = keys.create_service_account(
-        session, keys.ServiceAccountInput(name="BI-verktyget", role="reader"), actor=admin
-    )
-    _token, plain = keys.create_key(
-        session,
-        account,
-        keys.KeyInput(name="BI", scope="read", municipality_code="2021"),
-        actor=admin,
-        today=TODAY,
-    )
-    session.commit()
+    _token, plain = _read_key_for_vansbro(session, admin, "BI-verktyget", "BI")
     assert (
         client.get(f"/api/v1/agreements/{stockholm.id}", headers=_bearer(plain)).status_code == 404
     )

@@ -64,6 +64,13 @@ def _person(issuer: str, sub: str, **claims) -> None:
     assert response.status_code == 204
 
 
+def _vansbro_editor_at(app, issuer, sub: str, email: str, **provider_options) -> None:
+    """The app signs in at ``issuer`` (``provider_options`` as for ``_provider``), where one
+    person, ``sub`` with ``email``, is in Vansbro's editor group."""
+    _configure(app, _provider(issuer, **provider_options))
+    _person(issuer, sub, email=email, groups=[EDITORS_VANSBRO])
+
+
 def _sign_in_at_provider(client, sub: str, start="/login/oidc/kommun"):
     """Start at the app, choose the person at the provider; the callback URL it sends back."""
     response = client.get(start)
@@ -137,16 +144,14 @@ def test_unmapped_group_is_refused_and_nothing_is_created(app, client, session, 
 
 
 def test_no_account_and_no_creation_allowed(app, client, issuer):
-    _configure(app, _provider(issuer, create_users=False))
-    _person(issuer, "sub-eva", email="eva@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-eva", "eva@vansbro.se", create_users=False)
     response = _callback(client, _sign_in_at_provider(client, "sub-eva"))
     assert response.status_code == 403
     assert "inget konto i Samverkanskollen" in response.get_data(as_text=True)
 
 
 def test_replayed_state_is_refused(app, client, issuer):
-    _configure(app, _provider(issuer))
-    _person(issuer, "sub-fia", email="fia@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-fia", "fia@vansbro.se")
     location = _sign_in_at_provider(client, "sub-fia")
     assert _callback(client, location).status_code == 302
     client.post("/logout")
@@ -157,16 +162,14 @@ def test_replayed_state_is_refused(app, client, issuer):
 
 
 def test_a_callback_from_another_browser_is_refused(app, client, issuer):
-    _configure(app, _provider(issuer))
-    _person(issuer, "sub-gun", email="gun@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-gun", "gun@vansbro.se")
     location = _sign_in_at_provider(client, "sub-gun")
     attacker = app.test_client()  # no state in its session
     assert _callback(attacker, location).status_code == 401
 
 
 def test_wrong_audience_is_refused(app, client, issuer):
-    _configure(app, _provider(issuer, audience="en-annan-tjanst"))
-    _person(issuer, "sub-hans", email="hans@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-hans", "hans@vansbro.se", audience="en-annan-tjanst")
     response = _callback(client, _sign_in_at_provider(client, "sub-hans"))
     assert response.status_code == 401
     assert "avsedd för en annan tjänst" in response.get_data(as_text=True)
@@ -174,8 +177,7 @@ def test_wrong_audience_is_refused(app, client, issuer):
 
 
 def test_expired_token_is_refused(app, client, expired_issuer):
-    _configure(app, _provider(expired_issuer))
-    _person(expired_issuer, "sub-ida", email="ida@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, expired_issuer, "sub-ida", "ida@vansbro.se")
     response = _callback(client, _sign_in_at_provider(client, "sub-ida"))
     assert response.status_code == 401
     assert client.get("/").status_code == 302
@@ -203,8 +205,7 @@ def test_local_passwords_can_be_switched_off(app, client, factory, issuer):
 
 
 def test_logout_ends_the_local_session(app, client, issuer):
-    _configure(app, _provider(issuer))
-    _person(issuer, "sub-jan", email="jan@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-jan", "jan@vansbro.se")
     _callback(client, _sign_in_at_provider(client, "sub-jan"))
     assert client.get("/").status_code == 200
     stolen = client.get_cookie("session").value
@@ -216,8 +217,7 @@ def test_logout_ends_the_local_session(app, client, issuer):
 
 
 def test_next_page_is_kept_through_the_provider_and_stays_on_the_site(app, client, issuer):
-    _configure(app, _provider(issuer))
-    _person(issuer, "sub-kim", email="kim@vansbro.se", groups=[EDITORS_VANSBRO])
+    _vansbro_editor_at(app, issuer, "sub-kim", "kim@vansbro.se")
     location = _sign_in_at_provider(client, "sub-kim", "/login/oidc/kommun?next=/agreements/")
     assert _callback(client, location).headers["Location"] == "/agreements/"
     client.post("/logout")
