@@ -27,6 +27,15 @@ def _an_item_and_its_editor(factory, auth, session):
     return agreement, item
 
 
+def _toggle_by_script(client, item, version):
+    """Toggle ``item`` as the page's script does (it asks for JSON), from ``version``."""
+    return client.post(
+        f"/checklist-items/{item.id}/toggle",
+        data={"version": version},
+        headers={"Accept": "application/json"},
+    )
+
+
 def test_toggle_without_javascript_posts_and_redirects_back(client, factory, auth, session):
     agreement, item = _an_item_and_its_editor(factory, auth, session)
     response = client.post(f"/checklist-items/{item.id}/toggle", data={"version": "1"})
@@ -45,22 +54,14 @@ def test_toggle_without_javascript_posts_and_redirects_back(client, factory, aut
 
 def test_toggle_with_javascript_answers_json(client, factory, auth, session):
     agreement, item = _an_item_and_its_editor(factory, auth, session)
-    response = client.post(
-        f"/checklist-items/{item.id}/toggle",
-        data={"version": "1"},
-        headers={"Accept": "application/json"},
-    )
+    response = _toggle_by_script(client, item, "1")
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "done" and body["version"] == 2
     assert body["progress"]["phase"] == "before" and body["progress"]["resolved"] == 1
     assert body["progress"]["text"].startswith("1 av ")
     # The same (now stale) version again: 409 with the current values, nothing overwritten.
-    stale = client.post(
-        f"/checklist-items/{item.id}/toggle",
-        data={"version": "1"},
-        headers={"Accept": "application/json"},
-    )
+    stale = _toggle_by_script(client, item, "1")
     assert stale.status_code == 409
     assert stale.get_json()["error"] == "conflict"
     assert stale.get_json()["current"]["status"] == "done"
@@ -72,19 +73,11 @@ def test_the_script_is_told_in_the_readers_language(client, factory, auth, sessi
     """What the page's script announces after a toggle (read aloud by screen readers)."""
     agreement, item = _an_item_and_its_editor(factory, auth, session)
     client.get("/sprak/en")
-    body = client.post(
-        f"/checklist-items/{item.id}/toggle",
-        data={"version": "1"},
-        headers={"Accept": "application/json"},
-    ).get_json()
+    body = _toggle_by_script(client, item, "1").get_json()
     assert body["announcement"].startswith(f"“{item.template_item.text_en}” is done. Before: 1 of ")
     assert body["progress"]["label"].startswith("Before: 1 of ")
     client.get("/sprak/sv")
-    body = client.post(
-        f"/checklist-items/{item.id}/toggle",
-        data={"version": "2"},
-        headers={"Accept": "application/json"},
-    ).get_json()
+    body = _toggle_by_script(client, item, "2").get_json()
     assert body["announcement"].startswith(
         f"”{item.template_item.text_sv}” är att göra. Före: 0 av "
     )
