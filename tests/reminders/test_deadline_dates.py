@@ -11,24 +11,18 @@ from coop_tracker.meetings.services import MeetingInput, add_meeting
 from coop_tracker.schedule.queries import derived_dates_for, what_if
 
 
-def _tacit(factory, parties=None, **fields):
-    """Active, 3 years from 2024-01-01, then 1-year tacit renewals, 6 months' notice."""
+@pytest.fixture
+def tacit(factory):
+    """3 years from 2024-01-01, then 1-year tacit renewals, 6 months' notice, 45 days lead."""
     return factory.agreement(
-        parties,
         phase="active",
         start_on="2024-01-01",
         end_on="2026-12-31",
         renewal="tacit",
         renewal_months=12,
         notice_months=6,
-        **fields,
+        internal_lead_days=45,
     )
-
-
-@pytest.fixture
-def tacit(factory):
-    """3 years from 2024-01-01, then 1-year tacit renewals, 6 months' notice, 45 days lead."""
-    return _tacit(factory, internal_lead_days=45)
 
 
 def _kf(session, day, deadline, code="2021"):
@@ -114,7 +108,14 @@ def test_a_missing_next_year_calendar_is_said_aloud(session, tacit):
 
 
 def test_a_party_whose_decision_body_is_ks_uses_ks_meetings(session, factory):
-    agreement = _tacit(factory)
+    agreement = factory.agreement(
+        phase="active",
+        start_on="2024-01-01",
+        end_on="2026-12-31",
+        renewal="tacit",
+        renewal_months=12,
+        notice_months=6,
+    )
     agreement.parties[0].decision_body = "Kommunstyrelsen"
     session.commit()
     add_meeting(
@@ -147,7 +148,15 @@ def test_a_kommunalforbund_member_decides_in_kf_whatever_its_first_decision_said
 
 
 def test_a_party_that_left_has_no_decide_by(session, factory):
-    agreement = _tacit(factory, [("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")])
+    agreement = factory.agreement(
+        [("2021", "host"), ("2023", "purchaser"), ("2026", "purchaser")],
+        phase="active",
+        start_on="2024-01-01",
+        end_on="2026-12-31",
+        renewal="tacit",
+        renewal_months=12,
+        notice_months=6,
+    )
     agreement.parties[2].left_on = date(2025, 12, 31)
     session.commit()
     derived = derived_dates_for(session, [agreement], date(2026, 1, 10))[agreement.id]
