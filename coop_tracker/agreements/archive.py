@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from coop_tracker.agreements.audited import record_agreement_event
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.schemas import CheckedArchiveSchema
-from coop_tracker.audit.services import record
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import PermissionDenied
@@ -27,16 +27,8 @@ def archive_agreement(
     if agreement.archived_at is None:
         agreement.archived_at = utcnow()
         session.flush()
-        record(
-            session,
-            actor,
-            action="archive",
-            object_type="agreement",
-            object_id=agreement.id,
-            label=agreement.title,
-            agreement_id=agreement.id,
-            changes={"archived": [False, True], "archive_reason": [None, reason]},
-        )
+        changes = {"archived": [False, True], "archive_reason": [None, reason]}
+        record_agreement_event(session, actor, agreement, "archive", changes)
     return agreement
 
 
@@ -47,14 +39,5 @@ def restore_agreement(session: Session, agreement: Agreement, *, actor: Actor) -
     if agreement.archived_at is not None:
         agreement.archived_at = None
         session.flush()
-        record(
-            session,
-            actor,
-            action="restore",
-            object_type="agreement",
-            object_id=agreement.id,
-            label=agreement.title,
-            agreement_id=agreement.id,
-            changes={"archived": [True, False]},
-        )
+        record_agreement_event(session, actor, agreement, "restore", {"archived": [True, False]})
     return agreement

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.archive import archive_agreement, restore_agreement
+from coop_tracker.agreements.audited import agreement_about, record_agreement_event
 from coop_tracker.agreements.contacts import add_contact, delete_contact, update_contact
 from coop_tracker.agreements.inputs import (
     AGREEMENT_FIELDS,
@@ -36,7 +37,7 @@ from coop_tracker.agreements.rules import (
 )
 from coop_tracker.agreements.schemas import EXTERNAL_ID_MAX
 from coop_tracker.agreements.validation import clean_agreement
-from coop_tracker.audit.services import diff, plain, record, record_update
+from coop_tracker.audit.services import diff, plain, record_update
 from coop_tracker.core import clock
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
@@ -121,16 +122,8 @@ def create_agreement(
         agreement.parties.append(Party(**{k: row[k] for k in PARTY_FIELDS}))
     session.add(agreement)
     session.flush()
-    record(
-        session,
-        actor,
-        action="create",
-        object_type="agreement",
-        object_id=agreement.id,
-        label=agreement.title,
-        agreement_id=agreement.id,
-        changes=diff({}, agreement_snapshot(agreement)),
-    )
+    changes = diff({}, agreement_snapshot(agreement))
+    record_agreement_event(session, actor, agreement, "create", changes)
     agreement_created.send(session, agreement=agreement, actor=actor)
     return Outcome(agreement, clean.warnings)
 
@@ -216,11 +209,8 @@ def update_agreement(
         actor,
         before,
         after,
-        object_type="agreement",
-        object_id=agreement.id,
-        label=agreement.title,
-        agreement_id=agreement.id,
         also={"external_id": id_change} if id_change else None,
+        **agreement_about(agreement),
     )
     return Outcome(agreement, clean.warnings)
 
@@ -268,16 +258,7 @@ def confirm_form(session: Session, agreement: Agreement, form: Any, *, actor: Ac
     after["form_needs_confirmation"] = False
     agreement.updated_at = utcnow()
     session.flush()
-    record(
-        session,
-        actor,
-        action="confirm_form",
-        object_type="agreement",
-        object_id=agreement.id,
-        label=agreement.title,
-        agreement_id=agreement.id,
-        changes=diff(before, after),
-    )
+    record_agreement_event(session, actor, agreement, "confirm_form", diff(before, after))
     return agreement
 
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop_tracker.agreements.audited import record_agreement_event
 from coop_tracker.agreements.bodies import FIXED_BODIES, add_body, body_names
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Agreement, CostBasis, Form, Phase, Term
@@ -22,7 +23,6 @@ from coop_tracker.agreements.services import (
     add_contact,
     create_agreement,
 )
-from coop_tracker.audit.services import record
 from coop_tracker.core.actor import Actor
 from coop_tracker.demo.common import (
     H,
@@ -260,16 +260,8 @@ def load_small(session: Session, rng: random.Random, today: date, actor: Actor) 
             # demo sets the phase directly and records the change like a transition would.
             agreement.phase = spec.phase
             session.flush()
-            record(
-                session,
-                actor,
-                action="update",
-                object_type="agreement",
-                object_id=agreement.id,
-                label=agreement.title,
-                agreement_id=agreement.id,
-                changes={"phase": [Phase.PLANNED.value, spec.phase]},
-            )
+            changes = {"phase": [Phase.PLANNED.value, spec.phase]}
+            record_agreement_event(session, actor, agreement, "update", changes)
         contacts += _small_contacts(session, agreement, spec, rng, actor)
         parties += len(agreement.parties)
         loaded.append(_demo_agreement(agreement))

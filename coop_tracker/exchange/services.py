@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop_tracker.agreements.audited import record_agreement_event
 from coop_tracker.agreements.models import GENERATED_ID_PREFIX, Agreement, Phase
 from coop_tracker.agreements.services import (
     AgreementInput,
@@ -26,7 +27,6 @@ from coop_tracker.agreements.services import (
     update_agreement,
     validate_agreement,
 )
-from coop_tracker.audit.services import record as audit_record
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from coop_tracker.core.i18n import _
@@ -174,16 +174,8 @@ def _apply_row(
         if row.phase and row.phase != agreement.phase:
             # Registering an existing cooperation, not a phase change: the import states the
             # phase it is already in, and the audit log says so.
-            audit_record(
-                session,
-                actor,
-                action="update",
-                object_type="agreement",
-                object_id=agreement.id,
-                label=agreement.title,
-                agreement_id=agreement.id,
-                changes={"phase": [agreement.phase, row.phase]},
-            )
+            changes = {"phase": [agreement.phase, row.phase]}
+            record_agreement_event(session, actor, agreement, "update", changes)
             agreement.phase = row.phase  # written with the next flush
         _add_contact(session, agreement, row, actor)
         return RowOutcome(
@@ -256,16 +248,8 @@ def _adopt_external_id(session: Session, agreement: Agreement, row: Row, actor: 
     agreement.external_id = external_id
     agreement.external_id_owner = row.owner
     session.flush()
-    audit_record(
-        session,
-        actor,
-        action="update",
-        object_type="agreement",
-        object_id=agreement.id,
-        label=agreement.title,
-        agreement_id=agreement.id,
-        changes={"external_id": [before, [row.owner, external_id]]},
-    )
+    changes = {"external_id": [before, [row.owner, external_id]]}
+    record_agreement_event(session, actor, agreement, "update", changes)
 
 
 def _add_contact(session: Session, agreement: Agreement, row: Row, actor: Actor) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop_tracker.agreements.audited import record_agreement_event
 from coop_tracker.agreements.models import Agreement, Phase
 from coop_tracker.agreements.rules import PHASE_LABELS
-from coop_tracker.audit.services import record
 from coop_tracker.checklists import items as checklists
 from coop_tracker.checklists.models import ChecklistItem, ChecklistPhase, ItemStatus
 from coop_tracker.core import validation as v
@@ -291,16 +291,8 @@ def transition(
         changes["reason"] = [None, reason]
     if is_override:
         changes["override"] = [None, unmet]
-    record(
-        session,
-        actor,
-        action="override_transition" if is_override else "transition",
-        object_type="agreement",
-        object_id=agreement.id,
-        label=agreement.title,
-        agreement_id=agreement.id,
-        changes=changes,
-    )
+    action = "override_transition" if is_override else "transition"
+    record_agreement_event(session, actor, agreement, action, changes)
     for phase in rule.instantiates:
         checklists.instantiate(session, agreement, phase, actor=actor)
     if to_phase == Phase.EXITING:
