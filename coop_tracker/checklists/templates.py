@@ -182,14 +182,8 @@ def seed_checklist_templates(
             continue
         template = _new_revision(
             session,
-            spec.key,
-            phase=spec.phase,
-            form=spec.form,
-            title_sv=spec.title_sv,
-            title_en=spec.title_en,
-            sort_order=spec.sort_order,
-            exit_kinds=list(spec.exit_kinds),
-            items=[dict(item) for item in spec.items],
+            spec,
+            [dict(item) for item in spec.items],
             source="file",
             file_hash=spec.content_hash,
             change_note="Inläst från datafil",
@@ -211,20 +205,17 @@ def seed_checklist_templates(
 
 def _new_revision(
     session: Session,
-    key: str,
-    *,
-    phase: str,
-    form: str | None,
-    title_sv: str,
-    title_en: str,
-    sort_order: int,
+    like: TemplateFile | ChecklistTemplate,
     items: list[dict[str, Any]],
+    *,
     source: str,
-    exit_kinds: list[str] | None = None,
     file_hash: str,
     change_note: str,
     actor: Actor,
 ) -> ChecklistTemplate:
+    """The next revision of the set ``like`` names (its key, phase, form, titles, order and
+    exit kinds), with ``items``; it becomes the current one."""
+    key = like.key
     last = session.scalar(
         select(func.max(ChecklistTemplate.revision)).where(ChecklistTemplate.key == key)
     )
@@ -236,12 +227,12 @@ def _new_revision(
     template = ChecklistTemplate(
         key=key,
         revision=(last or 0) + 1,
-        phase=phase,
-        form=form,
-        title_sv=title_sv,
-        title_en=title_en,
-        sort_order=sort_order,
-        exit_kinds=list(exit_kinds or []),
+        phase=like.phase,
+        form=like.form,
+        title_sv=like.title_sv,
+        title_en=like.title_en,
+        sort_order=like.sort_order,
+        exit_kinds=list(like.exit_kinds or []),
         is_current=True,
         source=source,
         file_hash=file_hash,
@@ -450,19 +441,7 @@ def _admin_revision(
     if not items:
         raise ValidationFailed({"items": _("En checklista måste ha minst en punkt.")})
     new = _new_revision(
-        session,
-        template.key,
-        phase=template.phase,
-        form=template.form,
-        title_sv=template.title_sv,
-        title_en=template.title_en,
-        sort_order=template.sort_order,
-        exit_kinds=list(template.exit_kinds or []),
-        items=items,
-        source="admin",
-        file_hash="",
-        change_note=note,
-        actor=actor,
+        session, template, items, source="admin", file_hash="", change_note=note, actor=actor
     )
     record(
         session,
