@@ -19,6 +19,15 @@ from coop_tracker.checklists.models import (
 )
 from coop_tracker.checklists.rules import CHECKLIST_PHASE_LABELS, PHASE_CHECKLIST
 
+# The order of a checklist's items: by set and question, the joint item before each party's.
+ITEM_ORDER = (
+    ChecklistTemplate.sort_order,
+    ChecklistTemplateItem.sort_order,
+    ChecklistItem.party_id.is_not(None),
+    ChecklistItem.party_id,
+    ChecklistItem.id,
+)
+
 
 @dataclass
 class Progress:
@@ -134,15 +143,7 @@ def checklist_sections(session: Session, agreement: Agreement) -> list[PhaseSect
                     ChecklistTemplateItem.template
                 )
             )
-            .order_by(
-                ChecklistItem.exit_id.is_not(None),
-                ChecklistItem.exit_id,
-                ChecklistTemplate.sort_order,
-                ChecklistTemplateItem.sort_order,
-                ChecklistItem.party_id.is_not(None),
-                ChecklistItem.party_id,
-                ChecklistItem.id,
-            )
+            .order_by(ChecklistItem.exit_id.is_not(None), ChecklistItem.exit_id, *ITEM_ORDER)
         ).unique()
     )
     left = {p.id for p in agreement.parties if p.left_on is not None}

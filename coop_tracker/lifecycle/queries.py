@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateItem
+from coop_tracker.checklists.queries import ITEM_ORDER
 from coop_tracker.core.actor import display_name
 from coop_tracker.core.i18n import _
 from coop_tracker.lifecycle.exit_rules import EXIT_KIND_LABELS, EXIT_SCOPE_LABELS
@@ -220,13 +221,7 @@ def plan_checklist(session: Session, plan: Exit) -> PlanChecklist:
         .options(
             selectinload(ChecklistItem.template_item).selectinload(ChecklistTemplateItem.template)
         )
-        .order_by(
-            ChecklistTemplate.sort_order,
-            ChecklistTemplateItem.sort_order,
-            ChecklistItem.party_id.is_not(None),
-            ChecklistItem.party_id,
-            ChecklistItem.id,
-        )
+        .order_by(*ITEM_ORDER)
     ).unique()
     result = PlanChecklist()
     for item in items:
