@@ -62,30 +62,15 @@ def update_kommun_settings(
         expected_version, setting.version, lambda: _setting_snapshot(setting), strict=False
     )
     errors = v.Errors()
-    buffer_days = v.integer(
-        _stripped(data.notice_buffer_days),
-        "notice_buffer_days",
-        _("Tid för justering, anslag och delgivning (dagar)"),
-        errors,
-        minimum=0,
-        maximum=90,
-    )
-    lead_days = v.integer(
-        _stripped(data.internal_lead_days),
-        "internal_lead_days",
-        _("Kommunens minsta interna förberedelsetid (dagar)"),
-        errors,
-        minimum=0,
-        maximum=730,
-    )
-    continuation = v.integer(
-        _stripped(data.continuation_lead_months),
-        "continuation_lead_months",
-        _("Beslut om förlängning, månader före slutdatum"),
-        errors,
-        minimum=1,
-        maximum=36,
-    )
+    # The deadlines in whole days or months (name, label, least, most); empty is the default.
+    numbers = {
+        name: v.integer(_stripped(getattr(data, name)), name, label, errors, minimum=lo, maximum=hi)
+        for name, label, lo, hi in (
+            ("notice_buffer_days", _("Tid för justering, anslag och delgivning (dagar)"), 0, 90),
+            ("internal_lead_days", _("Kommunens minsta interna förberedelsetid (dagar)"), 0, 730),
+            ("continuation_lead_months", _("Beslut om förlängning, månader före slutdatum"), 1, 36),
+        )
+    }
     reminder_days = ""
     if _stripped(data.reminder_lead_days):
         lead_errors = v.Errors()
@@ -104,9 +89,8 @@ def update_kommun_settings(
         raise ValidationFailed(dict(errors))
     before = _setting_snapshot(setting)
     is_new = setting.version == 0
-    setting.notice_buffer_days = buffer_days
-    setting.internal_lead_days = lead_days
-    setting.continuation_lead_months = continuation
+    for name, number in numbers.items():
+        setattr(setting, name, number)
     setting.reminder_lead_days = reminder_days
     setting.sender_name = sender_name
     setting.reply_to = reply_to.lower()
