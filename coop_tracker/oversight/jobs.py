@@ -35,6 +35,7 @@ from coop_tracker.audit.models import AuditEvent
 from coop_tracker.core.clock import today as clock_today
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.i18n import DEFAULT_LANGUAGE
+from coop_tracker.core.jobs import add_app_job
 from coop_tracker.core.permissions import key_scope
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
@@ -217,16 +218,8 @@ def add_report_job(app: Flask, scheduler: Any) -> None:
     minutes = int(app.config.get("REPORT_SWEEP_MINUTES", 5))
     if minutes <= 0:
         return
-    scheduler.add_job(
-        run_render,
-        "interval",
-        minutes=minutes,
-        args=[app],
-        id=RENDER_JOB_ID,
-        name="Gör mötesrapporterna i förväg",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=minutes * 60,
+    add_app_job(
+        scheduler, run_render, app, "interval", job_id=RENDER_JOB_ID,
+        name="Gör mötesrapporterna i förväg", grace_seconds=minutes * 60, minutes=minutes,
         next_run_time=datetime.now(tz=utcnow().tzinfo),
-    )
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from coop_tracker.core.clock import STOCKHOLM, utcnow
 from coop_tracker.core.clock import today as clock_today
+from coop_tracker.core.jobs import add_app_job
 from coop_tracker.extensions import db
 
 log = logging.getLogger(__name__)
@@ -123,32 +124,14 @@ def build_scheduler(app: Flask, scheduler: Any = None) -> Any:
 
     scheduler = scheduler or BlockingScheduler(timezone=STOCKHOLM)
     sweep_minutes = int(app.config.get("REMINDER_SWEEP_MINUTES", 10))
-    scheduler.add_job(
-        run_plan,
-        "cron",
-        hour=5,
-        minute=30,
-        args=[app],
-        id=PLAN_JOB_ID,
-        name="Planera påminnelser",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-        next_run_time=datetime.now(STOCKHOLM),
-    )
-    scheduler.add_job(
-        run_send,
-        "interval",
-        minutes=sweep_minutes,
-        args=[app],
-        id=SEND_JOB_ID,
-        name="Skicka påminnelser",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=sweep_minutes * 60,
-    )
+    add_app_job(
+        scheduler, run_plan, app, "cron", job_id=PLAN_JOB_ID, name="Planera påminnelser",
+        grace_seconds=3600, hour=5, minute=30, next_run_time=datetime.now(STOCKHOLM),
+    )  # fmt: skip
+    add_app_job(
+        scheduler, run_send, app, "interval", job_id=SEND_JOB_ID, name="Skicka påminnelser",
+        grace_seconds=sweep_minutes * 60, minutes=sweep_minutes,
+    )  # fmt: skip
     for add_jobs in SCHEDULER_EXTENSIONS:
         add_jobs(app, scheduler)
     return scheduler
