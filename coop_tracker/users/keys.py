@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session, joinedload
 from coop_tracker.audit.services import record
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
-from coop_tracker.core.clock import utcnow
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users.models import ApiToken, User, UserRole
-from coop_tracker.users.services import _hash, hash_token
+from coop_tracker.users.services import _hash, hash_token, new_api_token
 
 KEY_SCOPES: dict[str, Any] = {"read": _l("Bara läsa"), "write": _l("Läsa och ändra")}
 SERVICE_ROLES: dict[str, Any] = {
@@ -142,18 +141,10 @@ def create_key(
         errors.add("expires_on", _("Giltig till och med: datumet har redan passerat."))
     if errors:
         raise ValidationFailed(dict(errors))
-    plain = "ck_" + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=account.id,
-        name=name,
-        token_hash=hash_token(plain),
-        prefix=plain[:10],
-        created_at=utcnow(),
-        scope=scope,
-        municipality_code=code,
-        expires_on=expires,
+    token, plain = new_api_token(
+        account, name, scope=scope, municipality_code=code, expires_on=expires,
         created_by_name=actor.name,
-    )
+    )  # fmt: skip
     session.add(token)
     session.flush()
     record(

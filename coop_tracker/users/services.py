@@ -154,14 +154,7 @@ def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tu
     name = v.text(name, "name", _("Namn på nyckeln"), errors, max_length=80)
     if errors:
         raise ValidationFailed(dict(errors))
-    plain_token = "ck_" + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id,
-        name=name or "API-nyckel",
-        token_hash=hash_token(plain_token),
-        prefix=plain_token[:10],
-        created_at=utcnow(),
-    )
+    token, plain_token = new_api_token(user, name or "API-nyckel")
     session.add(token)
     session.flush()
     record(
@@ -174,6 +167,21 @@ def create_token(session: Session, user: User, name: str, *, actor: Actor) -> tu
         changes={"prefix": [None, token.prefix]},
     )
     return token, plain_token
+
+
+def new_api_token(user: User, name: str, **details: Any) -> tuple[ApiToken, str]:
+    """A new API key of the account (not yet added) and its plain text, shown once: only its
+    hash is kept, and its first characters to recognise it by."""
+    plain = "ck_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_token(plain),
+        prefix=plain[:10],
+        created_at=utcnow(),
+        **details,
+    )
+    return token, plain
 
 
 def revoke_token(session: Session, token: ApiToken, *, actor: Actor) -> None:
