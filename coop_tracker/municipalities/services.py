@@ -80,16 +80,8 @@ def seed_reference_data(session: Session, *, actor: Actor) -> SeedResult:
                 setattr(area, k, val)
             updated += 1
     session.flush()
-    if created or updated:
-        record(
-            session,
-            actor,
-            action="seed",
-            object_type="reference_data",
-            object_id="-",
-            label="Referensdata (län, kommuner, områden)",
-            changes={"created": [None, created], "updated": [None, updated]},
-        )
+    label = "Referensdata (län, kommuner, områden)"
+    record_reference_seed(session, actor, "-", label, created, updated)
     return SeedResult(
         counties=len(counties) or 21,
         municipalities=len(muni_rows),
@@ -174,3 +166,20 @@ def kommun_settings_for(session: Session, code: str) -> KommunSetting:
         new_agreements_public=False,
         version=0,  # not saved yet; the first save inserts it as version 1
     )
+
+
+def record_reference_seed(
+    session: Session, actor: Actor, object_id: str, label: str, created: int, updated: int
+) -> None:
+    """Audit a seed of reference data by the rows it added and changed; a seed that found
+    everything in place leaves no event."""
+    if created or updated:
+        record(
+            session,
+            actor,
+            action="seed",
+            object_type="reference_data",
+            object_id=object_id,
+            label=label,
+            changes={"created": [None, created], "updated": [None, updated]},
+        )

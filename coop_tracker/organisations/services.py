@@ -23,6 +23,7 @@ from coop_tracker.core.i18n import _
 from coop_tracker.core.locking import check_version
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.services import record_reference_seed
 from coop_tracker.organisations.models import REGISTERED_KINDS, Organisation, OrgKind
 from coop_tracker.organisations.rules import KIND_LABELS, normalised_org_number
 
@@ -95,16 +96,8 @@ def seed_organisations(session: Session, *, actor: Actor) -> tuple[int, int]:
             org.name = row["name"]
             updated += 1
     session.flush()
-    if created or updated:
-        record(
-            session,
-            actor,
-            action="seed",
-            object_type="reference_data",
-            object_id="organisations",
-            label="Referensdata (organisationer: kommuner, regioner, myndigheter)",
-            changes={"created": [None, created], "updated": [None, updated]},
-        )
+    label = "Referensdata (organisationer: kommuner, regioner, myndigheter)"
+    record_reference_seed(session, actor, "organisations", label, created, updated)
     return created, updated
 
 
