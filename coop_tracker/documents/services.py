@@ -212,6 +212,25 @@ def _check_permission(agreement: Agreement, actor: Actor) -> None:
         )
 
 
+def _label(document: Document) -> str:
+    """The document as its audit events name it: its type and title."""
+    return f"{TYPE_LABELS[document.doc_type]}: {document.title}"
+
+
+def _described(
+    session: Session, agreement: Agreement, data: DocumentInput, errors: v.Errors
+) -> dict[str, Any]:
+    """What a document is, as typed for a new one or a change: its type, title and note, and
+    what it concerns (``_scope``); each problem added to ``errors``."""
+    doc_type = v.choice(
+        data.doc_type, "doc_type", _("Dokumenttyp"), errors, TYPE_LABELS, required=True
+    )
+    title = v.text(data.title, "title", _("Titel"), errors, max_length=200, required=True)
+    note = v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True)
+    scope = _scope(session, agreement, data, errors)
+    return {"doc_type": doc_type, "title": title, "note": note, **scope}
+
+
 def _scope(session: Session, agreement: Agreement, data: DocumentInput, errors: v.Errors) -> dict:
     """The party, exit plan or review the document is about: of this agreement, at most one."""
     found: dict[str, int | None] = {"party_id": None, "exit_id": None, "review_id": None}
@@ -246,24 +265,16 @@ def create_document(
     """Add a document with its first version (a stored file or a link to the diarium)."""
     _check_permission(agreement, actor)
     errors = v.Errors()
-    doc_type = v.choice(
-        data.doc_type, "doc_type", _("Dokumenttyp"), errors, TYPE_LABELS, required=True
-    )
-    title = v.text(data.title, "title", _("Titel"), errors, max_length=200, required=True)
-    note = v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True)
-    scope = _scope(session, agreement, data, errors)
+    described = _described(session, agreement, data, errors)
     values, upload = _validate_version(data.first or VersionInput(), errors, first=True)
     read = _read_upload(upload, errors) if upload is not None and not errors else None
     if errors:
         raise ValidationFailed(dict(errors))
     document = Document(
         agreement_id=agreement.id,
-        doc_type=doc_type,
-        title=title,
-        note=note,
         is_public=bool(data.is_public),
         created_by_id=actor.user_id,
-        **scope,
+        **described,
     )
     version = DocumentVersion(number=1, created_by_id=actor.user_id, **values)
     if upload is not None and read is not None:
@@ -278,7 +289,7 @@ def create_document(
         action="create",
         object_type="document",
         object_id=document.id,
-        label=f"{TYPE_LABELS[str(doc_type)]}: {title}",
+        label=_label(document),
         agreement_id=agreement.id,
         changes=diff({}, {**document_snapshot(document), **version_snapshot(version)}),
     )
@@ -322,7 +333,7 @@ def add_version(
         action="update",
         object_type="document",
         object_id=document.id,
-        label=f"{TYPE_LABELS[document.doc_type]}: {document.title}",
+        label=_label(document),
         agreement_id=agreement.id,
         changes=diff(version_snapshot(document.versions[-2]), version_snapshot(version)),
     )
@@ -344,19 +355,13 @@ def update_document(
     _check_permission(agreement, actor)
     check_version(expected_version, document.version, lambda: document_snapshot(document))
     errors = v.Errors()
-    doc_type = v.choice(
-        data.doc_type, "doc_type", _("Dokumenttyp"), errors, TYPE_LABELS, required=True
-    )
-    title = v.text(data.title, "title", _("Titel"), errors, max_length=200, required=True)
-    note = v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True)
-    scope = _scope(session, agreement, data, errors)
+    described = _described(session, agreement, data, errors)
     if errors:
         raise ValidationFailed(dict(errors))
     before = document_snapshot(document)
-    document.doc_type, document.title, document.note = str(doc_type), title, note
-    document.is_public = bool(data.is_public)
-    for name, value in scope.items():
+    for name, value in described.items():
         setattr(document, name, value)
+    document.is_public = bool(data.is_public)
     changes = record_update(
         session,
         actor,
@@ -364,7 +369,7 @@ def update_document(
         document_snapshot(document),
         object_type="document",
         object_id=document.id,
-        label=f"{TYPE_LABELS[document.doc_type]}: {document.title}",
+        label=_label(document),
         agreement_id=agreement.id,
     )
     if changes:
