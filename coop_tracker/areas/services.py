@@ -28,6 +28,21 @@ def _require(actor: Actor) -> None:
         raise PermissionDenied()
 
 
+def _record_area(
+    session: Session, actor: Actor, area: Area, action: str, changes: dict[str, Any]
+) -> None:
+    """Audit a change to an area under its Swedish name."""
+    record(
+        session,
+        actor,
+        action=action,
+        object_type="area",
+        object_id=area.id,
+        label=area.label_sv,
+        changes=changes,
+    )
+
+
 def slug_for(label: str) -> str:
     """A short name from a Swedish label: "Miljö- och hälsoskydd" → "miljo-och-halsoskydd"."""
     plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
@@ -101,15 +116,7 @@ def retire_area(session: Session, area: Area, *, actor: Actor) -> Area:
         raise DomainError(_("Området ”%(label)s” är redan avvecklat.", label=area.label_sv))
     area.is_active = False
     session.flush()
-    record(
-        session,
-        actor,
-        action="retire",
-        object_type="area",
-        object_id=area.id,
-        label=area.label_sv,
-        changes={"is_active": [True, False]},
-    )
+    _record_area(session, actor, area, "retire", {"is_active": [True, False]})
     return area
 
 
@@ -127,15 +134,7 @@ def restore_area(session: Session, area: Area, *, actor: Actor) -> Area:
         return area
     area.is_active = True
     session.flush()
-    record(
-        session,
-        actor,
-        action="activate",
-        object_type="area",
-        object_id=area.id,
-        label=area.label_sv,
-        changes={"is_active": [False, True]},
-    )
+    _record_area(session, actor, area, "activate", {"is_active": [False, True]})
     return area
 
 
@@ -172,14 +171,12 @@ def merge_area(session: Session, area: Area, target_slug: Any, *, actor: Actor) 
     area.merged_into_id = target.id
     session.flush()
     session.expire_all()  # loaded agreements read their areas again
-    record(
+    _record_area(
         session,
         actor,
-        action="merge",
-        object_type="area",
-        object_id=area.id,
-        label=area.label_sv,
-        changes={
+        area,
+        "merge",
+        {
             "merged_into": [None, target.slug],
             "agreements": [None, len(moving)],
             "is_active": [True, False],
