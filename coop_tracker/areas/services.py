@@ -20,7 +20,7 @@ from coop_tracker.core.errors import DomainError, NotFound, PermissionDenied, Va
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Area
-from coop_tracker.municipalities.services import create_area
+from coop_tracker.municipalities.services import area_labels, create_area
 
 
 def _require(actor: Actor) -> None:
@@ -72,12 +72,7 @@ def rename_area(session: Session, area: Area, data: AreaInput, *, actor: Actor) 
     """New Swedish and English names; the short name stays (links and exports keep working)."""
     _require(actor)
     errors = v.Errors()
-    label_sv = v.text(
-        data.label_sv, "label_sv", _("Namn på svenska"), errors, max_length=120, required=True
-    )
-    label_en = v.text(
-        data.label_en, "label_en", _("Namn på engelska"), errors, max_length=120, required=True
-    )
+    label_sv, label_en = area_labels(data.label_sv, data.label_en, errors)
     if label_sv and session.scalar(
         select(Area.id).where(func.lower(Area.label_sv) == label_sv.lower(), Area.id != area.id)
     ):

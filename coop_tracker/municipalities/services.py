@@ -107,28 +107,21 @@ def _changed_in_browser(session: Session, area: Area) -> bool:
     )
 
 
+def area_labels(label_sv: Any, label_en: Any, errors: v.Errors) -> tuple[str, str]:
+    """An area's Swedish and English names as typed, checked (both required)."""
+    return (
+        v.text(label_sv, "label_sv", _("Namn på svenska"), errors, max_length=120, required=True),
+        v.text(label_en, "label_en", _("Namn på engelska"), errors, max_length=120, required=True),
+    )
+
+
 def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area:
     """Add an area to the vocabulary (admins only)."""
     if actor.user is not None and not can(actor.user, "reference.manage"):
         raise PermissionDenied()
     errors = v.Errors()
     slug = v.text(data.get("slug"), "slug", _("Kortnamn"), errors, max_length=60, required=True)
-    label_sv = v.text(
-        data.get("label_sv"),
-        "label_sv",
-        _("Namn på svenska"),
-        errors,
-        max_length=120,
-        required=True,
-    )
-    label_en = v.text(
-        data.get("label_en"),
-        "label_en",
-        _("Namn på engelska"),
-        errors,
-        max_length=120,
-        required=True,
-    )
+    label_sv, label_en = area_labels(data.get("label_sv"), data.get("label_en"), errors)
     if slug and not re.fullmatch(r"[a-z0-9-]+", slug):
         errors.add("slug", _("Kortnamn får bara innehålla a–z, siffror och bindestreck."))
     elif slug and session.scalar(select(Area.id).where(Area.slug == slug)):
