@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -18,6 +18,7 @@ from coop_tracker.config import DEFAULT_BASE_URL
 from coop_tracker.core.actor import Actor, display_name
 from coop_tracker.core.clock import STOCKHOLM
 from coop_tracker.core.errors import DomainError, StaleVersion, ValidationFailed
+from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import current_language
 from coop_tracker.core.permissions import can
 
@@ -39,16 +40,24 @@ def web_actor() -> Actor:
 @dataclass
 class Saved:
     """What a form's service call came to: its result, or the field errors, the conflict or
-    the refusal."""
+    the refusal. ``called`` is False when the form was not sent or did not validate, so the
+    service was never asked."""
 
     result: Any = None
     errors: dict[str, str] = field(default_factory=dict)
     conflict: StaleVersion | None = None
     refused: DomainError | None = None
+    called: bool = True
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.conflict is None and self.refused is None
+        return self.called and not self.errors and self.conflict is None and self.refused is None
+
+    @property
+    def status(self) -> int:
+        """The status of the page that shows the form again: 409 when someone saved first,
+        422 with field errors, else 200."""
+        return 409 if self.conflict is not None else (422 if self.errors else 200)
 
 
 def save(
@@ -88,6 +97,32 @@ def save(
         return Saved(errors={domain_error_field: error.message})
     db.session.commit()
     return Saved(result=result)
+
+
+def submit(
+    form: Any,
+    call: Callable[[], Any],
+    *,
+    only: Iterable[str] | None = None,
+    domain_error_field: str | None = None,
+    catch: tuple[type[DomainError], ...] = (),
+    log_refusal: Callable[[DomainError], Any] | None = None,
+) -> Saved:
+    """A form page's one step: nothing when the form was not sent (``called`` False), its own
+    errors when it does not validate (``only``: just those fields'), else ``save(call)`` with
+    the other options. The view then branches once: ``ok`` redirects, anything else shows the
+    form again with ``errors``, ``conflict`` and ``status``."""
+    if not form.is_submitted():
+        return Saved(called=False)
+    if not form.validate():
+        return Saved(errors=form_errors(form, only), called=False)
+    return save(call, domain_error_field=domain_error_field, catch=catch, log_refusal=log_refusal)
+
+
+def flash_refusal(refused: DomainError, stale: str) -> None:
+    """Say why a one-click action did not happen: ``stale`` when someone saved first, else the
+    refusal's own message."""
+    flash(stale if isinstance(refused, StaleVersion) else refused.message, "warning")
 
 
 def local_target(target: str | None) -> str | None:

@@ -13,12 +13,12 @@ from flask_login import current_user, login_required
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import DomainError, StaleVersion, TransitionRefused
-from coop_tracker.core.forms import choices, form_errors
+from coop_tracker.core.errors import DomainError, TransitionRefused
+from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import Saved, flash_refusal, save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle import plans, services
 from coop_tracker.lifecycle.exit_rules import EXIT_KIND_HINTS, EXIT_KIND_LABELS, whole_exit_kind
@@ -26,6 +26,7 @@ from coop_tracker.lifecycle.exits import exit_action
 from coop_tracker.lifecycle.forms import AdoptForm, ExitForm, VersionForm, WithdrawForm
 from coop_tracker.lifecycle.models import Exit, ExitKind, ExitStatus, ExitTask
 from coop_tracker.lifecycle.pages import (
+    editable_agreement,
     editable_plan,
     flash_outcome,
     plan_of,
@@ -36,12 +37,10 @@ from coop_tracker.lifecycle.queries import plan_checklist, timeline
 from coop_tracker.lifecycle.titles import shown_plan_title
 
 
-def _party_choices(agreement: Agreement) -> list[tuple[str, str]]:
-    return [(str(p.id), p.name) for p in agreement.current_parties]
-
-
-def _kind_choices(form: ExitForm, agreement: Agreement) -> dict[str, str]:
-    """Utträde always; a förbund that ends goes into likvidation, other forms into avveckling."""
+def _set_choices(form: ExitForm, agreement: Agreement) -> dict[str, str]:
+    """The parties, and the kinds with their hints: utträde always; a förbund that ends goes
+    into likvidation, other forms into avveckling."""
+    form.set_parties([(str(p.id), p.name) for p in agreement.current_parties])
     whole = whole_exit_kind(agreement.form)
     form.kind.choices = choices(
         [(kind, EXIT_KIND_LABELS[kind]) for kind in (ExitKind.WITHDRAWAL, whole)]
@@ -60,55 +59,31 @@ def exits(agreement_id: int) -> Any:
 @login_required
 def exit_new(agreement_id: int) -> Any:
     """Draft an exit plan (no notice needed yet)."""
-    agreement = visible_agreement(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
+    agreement = editable_agreement(agreement_id)
     form = ExitForm()
     if request.method == "GET":
         form.kind.data = whole_exit_kind(agreement.form)
         if is_digits(request.args.get("party", ""), 9):
             form.kind.data = ExitKind.WITHDRAWAL
             form.leaving_party_id.data = request.args["party"]
-    hints = _kind_choices(form, agreement)
-    form.set_parties(_party_choices(agreement))
-    errors: dict[str, str] = {}
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: services.create_exit(
-                    db.session, agreement, form.to_input(), actor=web_actor(), today=today()
-                ),
-                domain_error_field="kind",
-            )
-            errors = saved.errors
-            if saved.ok:
-                outcome = saved.result
-                flash_outcome(outcome)
-                return redirect(
-                    url_for(
-                        "lifecycle.exit_detail", agreement_id=agreement.id, exit_id=outcome.exit.id
-                    )
-                )
-    return render_template(
-        "lifecycle/exit_form.html",
-        agreement=agreement,
-        form=form,
-        errors=errors,
-        plan=None,
-        conflict=None,
-        kind_hints=hints,
-    ), (422 if errors else 200)
+    hints = _set_choices(form, agreement)
+    saved = submit(
+        form,
+        lambda: services.create_exit(
+            db.session, agreement, form.to_input(), actor=web_actor(), today=today()
+        ),
+        domain_error_field="kind",
+    )
+    if saved.ok:
+        flash_outcome(saved.result)
+        return redirect(plan_url(agreement, saved.result.exit))
+    return _plan_form(agreement, form, saved, None, hints)
 
 
 @login_required
 def exit_edit(agreement_id: int, exit_id: int) -> Any:
     """Change a plan's scope, notice and transition period."""
-    agreement = visible_agreement(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = plan_of(agreement, exit_id)
+    agreement, plan = editable_plan(agreement_id, exit_id)
     if request.method == "GET":
         form = ExitForm(obj=plan)
         form.version.data = plan.version
@@ -126,40 +101,37 @@ def exit_edit(agreement_id: int, exit_id: int) -> Any:
             getattr(form, name).data = value.isoformat() if value else ""
     else:
         form = ExitForm()
-    hints = _kind_choices(form, agreement)
-    form.set_parties(_party_choices(agreement))
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: services.update_exit(
-                    db.session,
-                    plan,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                    today=today(),
-                )
-            )
-            errors, conflict = saved.errors, saved.conflict
-            if saved.ok:
-                flash_outcome(saved.result)
-                return redirect(
-                    url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
-                )
-    status = 409 if conflict else (422 if errors else 200)
+    hints = _set_choices(form, agreement)
+    saved = submit(
+        form,
+        lambda: services.update_exit(
+            db.session,
+            plan,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+    )
+    if saved.ok:
+        flash_outcome(saved.result)
+        return redirect(plan_url(agreement, plan))
+    return _plan_form(agreement, form, saved, plan, hints)
+
+
+def _plan_form(
+    agreement: Agreement, form: ExitForm, saved: Saved, plan: Exit | None, hints: dict[str, str]
+) -> Any:
+    """The plan's form, first shown or shown again with what the save came to."""
     return render_template(
         "lifecycle/exit_form.html",
         agreement=agreement,
         form=form,
-        errors=errors,
+        errors=saved.errors,
         plan=plan,
-        conflict=conflict,
+        conflict=saved.conflict,
         kind_hints=hints,
-    ), status
+    ), saved.status
 
 
 def _detail(
@@ -299,16 +271,11 @@ def _exit_action(
 ) -> Any:
     """The shared steps of a button on an exit plan: load, check, validate, act (``action``
     with the form's own ``details``)."""
-    agreement = visible_agreement(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = plan_of(agreement, exit_id)
+    agreement, plan = editable_plan(agreement_id, exit_id)
     form = form_class()
     if not form.validate():
         abort(400)
-    return _act(
-        agreement,
-        plan,
+    saved = save(
         lambda: exit_action(
             db.session,
             plan,
@@ -318,11 +285,8 @@ def _exit_action(
             today=today(),
             **details(form),
         ),
+        catch=(TransitionRefused,),
     )
-
-
-def _act(agreement: Agreement, plan: Exit, action: Any) -> Any:
-    saved = save(action, catch=(TransitionRefused,))
     if saved.errors:
         db.session.refresh(plan)
         return _detail(agreement, plan, errors=saved.errors, status=422)
@@ -334,11 +298,9 @@ def _act(agreement: Agreement, plan: Exit, action: Any) -> Any:
             _("Någon annan har ändrat planen sedan du öppnade sidan. Se över den och försök igen."),
             "warning",
         )
-        return redirect(
-            url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
-        )
-    flash_outcome(saved.result)
-    return redirect(url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id))
+    else:
+        flash_outcome(saved.result)
+    return redirect(plan_url(agreement, plan))
 
 
 @login_required
@@ -356,9 +318,9 @@ def exit_delete(agreement_id: int, exit_id: int) -> Any:
         catch=(DomainError,),
     )
     if saved.refused is not None:
-        stale = isinstance(saved.refused, StaleVersion)
-        message = _("Någon annan har ändrat planen. Se över den och försök igen.")
-        flash(message if stale else saved.refused.message, "warning")
+        flash_refusal(
+            saved.refused, _("Någon annan har ändrat planen. Se över den och försök igen.")
+        )
         return redirect(plan_url(agreement, plan))
     flash(_("Utkastet ”%(title)s” är borttaget.", title=shown_plan_title(title)), "success")
     return redirect(url_for("lifecycle.exits", agreement_id=agreement.id))

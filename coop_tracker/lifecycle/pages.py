@@ -28,11 +28,17 @@ def plan_of(agreement: Agreement, exit_id: int) -> Exit:
     return plan
 
 
-def editable_plan(agreement_id: int, exit_id: int) -> tuple[Agreement, Exit]:
-    """The agreement and its plan, if the user may edit its exits (else 403 or 404)."""
+def editable_agreement(agreement_id: int) -> Agreement:
+    """The agreement, if the user may edit its exit plans (else 403 or 404)."""
     agreement = visible_agreement(agreement_id)
     if not can(current_user, "exit.edit", agreement):
         abort(403)
+    return agreement
+
+
+def editable_plan(agreement_id: int, exit_id: int) -> tuple[Agreement, Exit]:
+    """The agreement and its plan, if the user may edit its exits (else 403 or 404)."""
+    agreement = editable_agreement(agreement_id)
     return agreement, plan_of(agreement, exit_id)
 
 

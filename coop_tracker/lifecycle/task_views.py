@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, request
+from flask_login import login_required
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import DomainError, StaleVersion
-from coop_tracker.core.forms import choices, form_errors
+from coop_tracker.core.errors import DomainError
+from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _
-from coop_tracker.core.permissions import can
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import Saved, flash_refusal, save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle import plans, services
 from coop_tracker.lifecycle.forms import DecisionForm, TaskForm, VersionForm
 from coop_tracker.lifecycle.models import Exit, ExitTask
-from coop_tracker.lifecycle.pages import editable_plan, plan_of, plan_url, visible_agreement
+from coop_tracker.lifecycle.pages import editable_plan, plan_url
 from coop_tracker.lifecycle.titles import shown_task_text
 
 
@@ -35,10 +34,7 @@ def _task(plan: Exit, task_id: int) -> ExitTask:
 @login_required
 def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
     """Change a task's party, owner, due date, status and note."""
-    agreement = visible_agreement(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = plan_of(agreement, exit_id)
+    agreement, plan = editable_plan(agreement_id, exit_id)
     task = _task(plan, task_id)
     if request.method == "GET":
         form = TaskForm(obj=task)
@@ -47,50 +43,29 @@ def task_edit(agreement_id: int, exit_id: int, task_id: int) -> Any:
         form.due_on.data = task.due_on.isoformat() if task.due_on else ""
     else:
         form = TaskForm()
-    _task_party_choices(form, agreement, plan)
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: services.update_task(
-                    db.session,
-                    task,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                    today=today(),
-                ),
-                domain_error_field="status",
-            )
-            if saved.ok:
-                flash(_("Uppgiften ”%(title)s” är sparad.", title=task.title), "success")
-                return redirect(
-                    url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
-                    + f"#task-{task.id}"
-                )
-            errors, conflict = saved.errors, saved.conflict
-    status = 409 if conflict else (422 if errors else 200)
-    return render_template(
-        "lifecycle/task_form.html",
-        agreement=agreement,
-        plan=plan,
-        task=task,
-        form=form,
-        errors=errors,
-        conflict=conflict,
-    ), status
+    _task_party_choices(form, agreement)
+    saved = submit(
+        form,
+        lambda: services.update_task(
+            db.session,
+            task,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+        domain_error_field="status",
+    )
+    if saved.ok:
+        flash(_("Uppgiften ”%(title)s” är sparad.", title=task.title), "success")
+        return redirect(plan_url(agreement, plan, f"task-{task.id}"))
+    return _task_form(agreement, plan, task, form, saved)
 
 
 @login_required
 def task_done(agreement_id: int, exit_id: int, task_id: int) -> Any:
     """Mark a task done in one click (or open again)."""
-    agreement = visible_agreement(agreement_id)
-    if not can(current_user, "exit.edit", agreement):
-        abort(403)
-    plan = plan_of(agreement, exit_id)
+    agreement, plan = editable_plan(agreement_id, exit_id)
     task = _task(plan, task_id)
     form = VersionForm()
     if not form.validate():
@@ -108,10 +83,10 @@ def task_done(agreement_id: int, exit_id: int, task_id: int) -> Any:
         ),
         catch=(DomainError,),
     )
-    if isinstance(saved.refused, StaleVersion):
-        flash(_("Någon annan har ändrat uppgiften. Se över den och försök igen."), "warning")
-    elif saved.refused is not None:
-        flash(saved.refused.message, "warning")
+    if saved.refused is not None:
+        flash_refusal(
+            saved.refused, _("Någon annan har ändrat uppgiften. Se över den och försök igen.")
+        )
     else:
         title = shown_task_text(task.title)
         flash(
@@ -120,17 +95,29 @@ def task_done(agreement_id: int, exit_id: int, task_id: int) -> Any:
             else _("Uppgiften ”%(title)s” är öppen igen.", title=title),
             "success",
         )
-    return redirect(
-        url_for("lifecycle.exit_detail", agreement_id=agreement.id, exit_id=plan.id)
-        + f"#task-{task.id}"
-    )
+    return redirect(plan_url(agreement, plan, f"task-{task.id}"))
 
 
-def _task_party_choices(form: TaskForm, agreement: Agreement, plan: Exit) -> None:
+def _task_party_choices(form: TaskForm, agreement: Agreement) -> None:
     joint = _("Förbundet") if agreement.form == "kommunalforbund" else _("Gemensamt")
     form.party_id.choices = choices(
         [("", joint), *((str(p.id), p.name) for p in agreement.parties)]
     )
+
+
+def _task_form(
+    agreement: Agreement, plan: Exit, task: ExitTask | None, form: TaskForm, saved: Saved
+) -> Any:
+    """The task's form, first shown or shown again with what the save came to."""
+    return render_template(
+        "lifecycle/task_form.html",
+        agreement=agreement,
+        plan=plan,
+        task=task,
+        form=form,
+        errors=saved.errors,
+        conflict=saved.conflict,
+    ), saved.status
 
 
 @login_required
@@ -140,32 +127,17 @@ def task_new(agreement_id: int, exit_id: int) -> Any:
     form = TaskForm()
     if request.method == "GET":
         form.is_required.data = True
-    _task_party_choices(form, agreement, plan)
-    errors: dict[str, str] = {}
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: plans.add_task(
-                    db.session, plan, form.to_input(), actor=web_actor(), today=today()
-                ),
-                domain_error_field="title",
-            )
-            if saved.ok:
-                task = saved.result
-                flash(_("Uppgiften ”%(title)s” är tillagd.", title=task.title), "success")
-                return redirect(plan_url(agreement, plan, f"task-{task.id}"))
-            errors = saved.errors
-    return render_template(
-        "lifecycle/task_form.html",
-        agreement=agreement,
-        plan=plan,
-        task=None,
-        form=form,
-        errors=errors,
-        conflict=None,
-    ), (422 if errors else 200)
+    _task_party_choices(form, agreement)
+    saved = submit(
+        form,
+        lambda: plans.add_task(db.session, plan, form.to_input(), actor=web_actor(), today=today()),
+        domain_error_field="title",
+    )
+    if saved.ok:
+        task = saved.result
+        flash(_("Uppgiften ”%(title)s” är tillagd.", title=task.title), "success")
+        return redirect(plan_url(agreement, plan, f"task-{task.id}"))
+    return _task_form(agreement, plan, None, form, saved)
 
 
 @login_required
@@ -183,10 +155,10 @@ def task_remove(agreement_id: int, exit_id: int, task_id: int) -> Any:
         ),
         catch=(DomainError,),
     )
-    if isinstance(saved.refused, StaleVersion):
-        flash(_("Någon annan har ändrat uppgiften. Se över den och försök igen."), "warning")
-    elif saved.refused is not None:
-        flash(saved.refused.message, "warning")
+    if saved.refused is not None:
+        flash_refusal(
+            saved.refused, _("Någon annan har ändrat uppgiften. Se över den och försök igen.")
+        )
     else:
         flash(_("Uppgiften ”%(title)s” är borttagen.", title=title), "success")
     return redirect(plan_url(agreement, plan, "tasks-title"))
@@ -216,39 +188,29 @@ def decision_edit(agreement_id: int, exit_id: int, party_id: int) -> Any:
             )
     else:
         form = DecisionForm()
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: plans.record_decision(
-                    db.session,
-                    plan,
-                    party,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                    today=today(),
-                ),
-                domain_error_field="body",
-            )
-            if saved.ok:
-                flash(
-                    _("Beslutet för %(name)s är registrerat.", name=party.name),
-                    "success",
-                )
-                return redirect(plan_url(agreement, plan, f"decision-{party.id}"))
-            errors, conflict = saved.errors, saved.conflict
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(
+        form,
+        lambda: plans.record_decision(
+            db.session,
+            plan,
+            party,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+            today=today(),
+        ),
+        domain_error_field="body",
+    )
+    if saved.ok:
+        flash(_("Beslutet för %(name)s är registrerat.", name=party.name), "success")
+        return redirect(plan_url(agreement, plan, f"decision-{party.id}"))
     return render_template(
         "lifecycle/decision_form.html",
         agreement=agreement,
         plan=plan,
         party=party,
         form=form,
-        errors=errors,
-        conflict=conflict,
+        errors=saved.errors,
+        conflict=saved.conflict,
         today_iso=today().isoformat(),
-    ), status
+    ), saved.status
