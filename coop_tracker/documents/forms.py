@@ -46,35 +46,7 @@ class VersionForm(FlaskForm):
         )
 
 
-class DocumentForm(VersionForm):
-    """A new document with its first version."""
-
-    doc_type = SelectField(_l("Dokumenttyp"), validate_choice=False)
-    title = StringField(_l("Titel"))
-    scope = SelectField(_l("Gäller"), validate_choice=False)
-    note = TextAreaField(_l("Anteckning"))
-    is_public = BooleanField(_l("Filen får visas i det publika registret"))
-
-    def set_choices(self, scopes: list[tuple[str, str]]) -> None:
-        self.doc_type.choices = choices([("", _l("Välj typ")), *TYPE_LABELS.items()])  # type: ignore[assignment]
-        self.scope.choices = choices(scopes)  # type: ignore[assignment]
-
-    def to_input(self) -> DocumentInput:
-        scope: dict[str, Any] = {}
-        kind, _sep, number = (self.scope.data or "").partition(":")
-        if kind in ("party", "exit", "review") and number:
-            scope[f"{kind}_id"] = number
-        return DocumentInput(
-            doc_type=self.doc_type.data,
-            title=self.title.data,
-            note=self.note.data,
-            is_public=bool(self.is_public.data),
-            first=self.to_version_input(),
-            **scope,
-        )
-
-
-class DocumentEditForm(FlaskForm):
+class DocumentFields(FlaskForm):
     """What a document is: type, title, note, what it concerns, whether its file is public."""
 
     version = HiddenField()
@@ -88,6 +60,31 @@ class DocumentEditForm(FlaskForm):
         self.doc_type.choices = choices([("", _l("Välj typ")), *TYPE_LABELS.items()])  # type: ignore[assignment]
         self.scope.choices = choices(scopes)  # type: ignore[assignment]
 
+    def document_input(self, first: VersionInput | None = None) -> DocumentInput:
+        scope: dict[str, Any] = {}
+        kind, _sep, number = (self.scope.data or "").partition(":")
+        if kind in ("party", "exit", "review") and number:
+            scope[f"{kind}_id"] = number
+        return DocumentInput(
+            doc_type=self.doc_type.data,
+            title=self.title.data,
+            note=self.note.data,
+            is_public=bool(self.is_public.data),
+            first=first,
+            **scope,
+        )
+
+
+class DocumentForm(VersionForm, DocumentFields):
+    """A new document with its first version."""
+
+    def to_input(self) -> DocumentInput:
+        return self.document_input(first=self.to_version_input())
+
+
+class DocumentEditForm(DocumentFields):
+    """A document's own fields, changed; its versions are not touched."""
+
     def fill(self, document: Document) -> None:
         self.version.data = str(document.version)
         self.doc_type.data = document.doc_type
@@ -100,14 +97,4 @@ class DocumentEditForm(FlaskForm):
                 self.scope.data = f"{kind}:{value}"
 
     def to_input(self) -> DocumentInput:
-        scope: dict[str, Any] = {}
-        kind, _sep, number = (self.scope.data or "").partition(":")
-        if kind in ("party", "exit", "review") and number:
-            scope[f"{kind}_id"] = number
-        return DocumentInput(
-            doc_type=self.doc_type.data,
-            title=self.title.data,
-            note=self.note.data,
-            is_public=bool(self.is_public.data),
-            **scope,
-        )
+        return self.document_input()

@@ -14,11 +14,10 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can, is_public_record
 from coop_tracker.core.validation import is_row_id
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import Saved, submit, web_actor
 from coop_tracker.documents import services
 from coop_tracker.documents.forms import DocumentEditForm, DocumentForm, VersionForm
 from coop_tracker.documents.models import Document, DocumentVersion
@@ -130,29 +129,30 @@ def new(agreement_id: int) -> Any:
         form.doc_type.data = request.args["type"]
     if request.method == "GET" and request.args.get("concerns"):
         form.scope.data = request.args["concerns"]
-    errors: dict[str, str] = {}
-    if form.is_submitted():
-        if not form.validate():
-            errors.update(form_errors(form, only=["csrf_token"]))
-        else:
-            saved = save(
-                lambda: services.create_document(
-                    db.session, agreement, form.to_input(), actor=web_actor()
-                )
-            )
-            errors = saved.errors
-            if saved.ok:
-                document = saved.result
-                flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
-                return redirect(url_for("documents.detail", document_id=document.id))
+    saved = submit(
+        form,
+        lambda: services.create_document(db.session, agreement, form.to_input(), actor=web_actor()),
+        only=["csrf_token"],
+    )
+    if saved.ok:
+        document = saved.result
+        flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
+        return redirect(url_for("documents.detail", document_id=document.id))
+    return _form_page(agreement, None, form, saved)
+
+
+def _form_page(agreement: Agreement, document: Document | None, form: Any, saved: Saved) -> Any:
+    """A new document's or a new version's form, first shown or shown again with what the save
+    came to."""
     return render_template(
         "documents/form.html",
         agreement=agreement,
         form=form,
-        errors=errors,
-        document=None,
+        errors=saved.errors,
+        document=document,
+        conflict=saved.conflict,
         max_mb=services.max_bytes() // (1024 * 1024),
-    ), (422 if errors else 200)
+    ), saved.status
 
 
 def _document(document_id: int) -> tuple[Document, Agreement]:
@@ -185,46 +185,32 @@ def new_version(document_id: int) -> Any:
         abort(403)
     _allow_upload_size()
     form = VersionForm()
-    errors: dict[str, str] = {}
-    conflict = None
     if request.method == "GET":
         form.version.data = str(document.version)
-    if form.is_submitted():
-        if not form.validate():
-            errors.update(form_errors(form, only=["csrf_token"]))
-        else:
-            saved = save(
-                lambda: services.add_version(
-                    db.session,
-                    document,
-                    form.to_version_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                )
-            )
-            errors, conflict = saved.errors, saved.conflict
-            if conflict is not None:
-                form.version.data = str(conflict.current_version)
-            elif saved.ok:
-                flash(
-                    _(
-                        "Version %(n)s av ”%(title)s” är sparad.",
-                        n=saved.result.number,
-                        title=document.title,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("documents.detail", document_id=document.id))
-    status = 409 if conflict else (422 if errors else 200)
-    return render_template(
-        "documents/form.html",
-        agreement=agreement,
-        form=form,
-        errors=errors,
-        document=document,
-        conflict=conflict,
-        max_mb=services.max_bytes() // (1024 * 1024),
-    ), status
+    saved = submit(
+        form,
+        lambda: services.add_version(
+            db.session,
+            document,
+            form.to_version_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+        only=["csrf_token"],
+    )
+    if saved.ok:
+        flash(
+            _(
+                "Version %(n)s av ”%(title)s” är sparad.",
+                n=saved.result.number,
+                title=document.title,
+            ),
+            "success",
+        )
+        return redirect(url_for("documents.detail", document_id=document.id))
+    if saved.conflict is not None:  # saving again now builds on the other person's version
+        form.version.data = str(saved.conflict.current_version)
+    return _form_page(agreement, document, form, saved)
 
 
 @bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
@@ -239,36 +225,30 @@ def edit(document_id: int) -> Any:
     form.set_choices(_scopes(agreement))
     if request.method == "GET":
         form.fill(document)
-    errors: dict[str, str] = {}
-    conflict = None
-    if form.is_submitted():
-        if not form.validate():
-            errors.update(form_errors(form, only=["csrf_token"]))
-        else:
-            saved = save(
-                lambda: services.update_document(
-                    db.session,
-                    document,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                )
-            )
-            errors, conflict = saved.errors, saved.conflict
-            if conflict is not None:
-                form.version.data = str(conflict.current_version)
-            elif saved.ok:
-                flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
-                return redirect(url_for("documents.detail", document_id=document.id))
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(
+        form,
+        lambda: services.update_document(
+            db.session,
+            document,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+        only=["csrf_token"],
+    )
+    if saved.ok:
+        flash(_("Dokumentet ”%(title)s” är sparat.", title=document.title), "success")
+        return redirect(url_for("documents.detail", document_id=document.id))
+    if saved.conflict is not None:
+        form.version.data = str(saved.conflict.current_version)
     return render_template(
         "documents/edit.html",
         agreement=agreement,
         document=document,
         form=form,
-        errors=errors,
-        conflict=conflict,
-    ), status
+        errors=saved.errors,
+        conflict=saved.conflict,
+    ), saved.status
 
 
 def file_response(version: DocumentVersion) -> Any:
