@@ -15,10 +15,10 @@ from flask_login import current_user, login_required
 
 from coop_tracker.agreements.organisation_queries import agreements_of, members_of
 from coop_tracker.audit import labels as audit_labels
-from coop_tracker.core.forms import field_text, form_errors
+from coop_tracker.core.forms import field_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.organisations import services
 from coop_tracker.organisations.forms import OrganisationForm
@@ -135,19 +135,18 @@ def create() -> Any:
     form = OrganisationForm()
     if request.method == "GET" and request.args.get("kind") in REGISTERED_KINDS:
         form.kind.data = request.args["kind"]
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.create_organisation(db.session, form.to_input(), actor=web_actor())
-        )
-        errors = saved.errors
-        if saved.ok:
-            org = saved.result
-            flash(_("%(name)s är registrerad.", name=org.name), "success")
-            return redirect(url_for("organisations.detail", org_id=org.id))
-    elif form.is_submitted():
-        errors = form_errors(form)
-    return render_template("organisations/form.html", form=form, errors=errors, org=None), (
+    saved = submit(
+        form, lambda: services.create_organisation(db.session, form.to_input(), actor=web_actor())
+    )
+    if saved.ok:
+        org = saved.result
+        flash(_("%(name)s är registrerad.", name=org.name), "success")
+        return redirect(url_for("organisations.detail", org_id=org.id))
+    return _form_page(form, saved.errors, None)
+
+
+def _form_page(form: OrganisationForm, errors: dict[str, str], org: Organisation | None) -> Any:
+    return render_template("organisations/form.html", form=form, errors=errors, org=org), (
         422 if errors else 200
     )
 
@@ -159,7 +158,6 @@ def edit(org_id: int) -> Any:
     org = _get(org_id)
     if not can(current_user, "organisation.edit") or org.kind not in REGISTERED_KINDS:
         abort(403)
-    errors: dict[str, str] = {}
     if request.method == "GET":
         form = OrganisationForm(obj=org)
         form.org_number.data = org.org_number or ""
@@ -168,29 +166,25 @@ def edit(org_id: int) -> Any:
         form.version.data = org.version
     else:
         form = OrganisationForm()
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.update_organisation(
-                db.session,
-                org,
-                form.to_input(),
-                expected_version=form.version.data,
-                actor=web_actor(),
-            )
-        )
-        errors = saved.errors
-        if saved.conflict is not None:
-            errors = {
-                "version": _(
-                    "Någon annan har ändrat organisationen sedan du öppnade sidan. Ladda om "
-                    "sidan och gör ändringen igen."
-                )
-            }
-        elif saved.ok:
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("organisations.detail", org_id=org.id))
-    elif form.is_submitted():
-        errors = form_errors(form)
-    return render_template("organisations/form.html", form=form, errors=errors, org=org), (
-        422 if errors else 200
+    saved = submit(
+        form,
+        lambda: services.update_organisation(
+            db.session,
+            org,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
     )
+    if saved.ok:
+        flash(_("Ändringarna är sparade."), "success")
+        return redirect(url_for("organisations.detail", org_id=org.id))
+    errors = saved.errors
+    if saved.conflict is not None:
+        errors = {
+            "version": _(
+                "Någon annan har ändrat organisationen sedan du öppnade sidan. Ladda om "
+                "sidan och gör ändringen igen."
+            )
+        }
+    return _form_page(form, errors, org)

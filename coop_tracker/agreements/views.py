@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -44,12 +45,11 @@ from coop_tracker.agreements.rules import (
 from coop_tracker.core.clock import today
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.conflicts import decode, encode
-from coop_tracker.core.errors import StaleVersion
 from coop_tracker.core.forms import ConfirmForm, amount_text, field_text, form_errors
 from coop_tracker.core.i18n import _, current_language
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import Saved, save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
 from coop_tracker.municipalities.services import kommun_settings_for
@@ -304,38 +304,38 @@ def create() -> Any:
         abort(403)
     form = AgreementForm()
     municipalities, areas = _choices()
-    errors: dict[str, str] = {}
     if request.method == "GET":
         _prefill_own_party(form)
-    if form.is_submitted():
-        if not form.validate():
-            errors.update(form_errors(form, only=["csrf_token"]))
-        elif form.add_party.data:
-            form.parties.append_entry()
-        else:
-            saved = save(
-                lambda: services.create_agreement(db.session, form.to_input(), actor=web_actor())
-            )
-            errors = saved.errors
-            if saved.ok:
-                outcome = saved.result
-                flash(
-                    _("Samverkan ”%(title)s” är registrerad.", title=outcome.agreement.title),
-                    "success",
-                )
-                for warning in outcome.warnings:
-                    flash(warning, "warning")
-                return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
+    saved = _submit(
+        form, lambda: services.create_agreement(db.session, form.to_input(), actor=web_actor())
+    )
+    if saved.ok:
+        outcome = saved.result
+        flash(_("Samverkan ”%(title)s” är registrerad.", title=outcome.agreement.title), "success")
+        for warning in outcome.warnings:
+            flash(warning, "warning")
+        return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
     form.set_choices(municipalities, areas, _user_choices(), _body_choices(), _body_lists(form))
-    status = 422 if errors else 200
     return render_template(
         "agreements/form.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         agreement=None,
         conflict=None,
         clause=_typed_clause(form) if form.is_submitted() else "",
-    ), status
+    ), saved.status
+
+
+def _submit(form: AgreementForm, call: Callable[[], Any]) -> Saved:
+    """``submit`` for the agreement form (only its CSRF error is shown above the fields; the
+    service names the rest), whose "Lägg till en part" button adds an empty party row instead
+    of saving."""
+    if not form.add_party.data:
+        return submit(form, call, only=["csrf_token"])
+    if not form.validate():
+        return Saved(errors=form_errors(form, only=["csrf_token"]), called=False)
+    form.parties.append_entry()
+    return Saved(called=False)
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -346,8 +346,6 @@ def edit(agreement_id: int) -> Any:
     if not can(current_user, "agreement.edit", agreement):
         abort(403)
     municipalities, areas = _choices()
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
     conflict_rows: list[Any] = []
     original = request.form.get("original", "")
     if request.method == "GET":
@@ -370,54 +368,42 @@ def edit(agreement_id: int) -> Any:
             entry.form.version.data = party.version
     else:
         form = AgreementForm()
-    status = 200
-    if form.is_submitted():
-        if not form.validate():
-            errors.update(form_errors(form, only=["csrf_token"]))
-        elif form.add_party.data:
-            form.parties.append_entry()
-        else:
-            saved = save(
-                lambda: services.update_agreement(
-                    db.session,
-                    agreement,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                )
-            )
-            if saved.errors:
-                errors = saved.errors
-            elif saved.conflict is not None:
-                conflict = saved.conflict
-                status = 409
-                current = conflicts.agreement_edit_snapshot(agreement)
-                conflict_rows = conflicts.agreement_conflict_rows(
-                    db.session,
-                    decode(original),
-                    current,
-                    conflicts.agreement_input_snapshot(form.to_input()),
-                )
-                original = encode(current)  # saving again now builds on their version
-                _refresh_party_versions(form, agreement)
-            else:
-                flash(_("Ändringarna är sparade."), "success")
-                for warning in saved.result.warnings:
-                    flash(warning, "warning")
-                return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    saved = _submit(
+        form,
+        lambda: services.update_agreement(
+            db.session,
+            agreement,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        flash(_("Ändringarna är sparade."), "success")
+        for warning in saved.result.warnings:
+            flash(warning, "warning")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    if saved.conflict is not None:
+        current = conflicts.agreement_edit_snapshot(agreement)
+        conflict_rows = conflicts.agreement_conflict_rows(
+            db.session,
+            decode(original),
+            current,
+            conflicts.agreement_input_snapshot(form.to_input()),
+        )
+        original = encode(current)  # saving again now builds on their version
+        _refresh_party_versions(form, agreement)
     form.set_choices(municipalities, areas, _user_choices(), _body_choices(), _body_lists(form))
-    if errors:
-        status = 422
     return render_template(
         "agreements/form.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         agreement=agreement,
-        conflict=conflict,
+        conflict=saved.conflict,
         conflict_rows=conflict_rows,
         original=original,
         clause=_typed_clause(form) if form.is_submitted() else agreement_clause(agreement),
-    ), status
+    ), saved.status
 
 
 def _refresh_party_versions(form: AgreementForm, agreement: Agreement) -> None:
@@ -440,22 +426,18 @@ def archive(agreement_id: int) -> Any:
         flash(_("Samverkan är redan arkiverad."), "info")
         return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     form = ArchiveForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.archive_agreement(
-                db.session, agreement, form.reason.data, actor=web_actor()
-            )
-        )
-        errors = saved.errors
-        if saved.ok:
-            flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    elif form.is_submitted():
-        errors = form_errors(form)
+    saved = submit(
+        form,
+        lambda: services.archive_agreement(
+            db.session, agreement, form.reason.data, actor=web_actor()
+        ),
+    )
+    if saved.ok:
+        flash(_("Samverkan är arkiverad. En administratör kan återställa den."), "success")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_template(
-        "agreements/archive.html", agreement=agreement, form=form, errors=errors
-    ), (422 if errors else 200)
+        "agreements/archive.html", agreement=agreement, form=form, errors=saved.errors
+    ), saved.status
 
 
 @bp.post("/<int:agreement_id>/restore")
@@ -487,26 +469,21 @@ def contact_new(agreement_id: int, party_id: int) -> Any:
         abort(403)
     party = _party(agreement, party_id)
     form = ContactForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.add_contact(db.session, party, form.to_input(), actor=web_actor())
-        )
-        errors = saved.errors
-        if saved.ok:
-            flash(_("Kontaktpersonen är tillagd."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
-    elif form.is_submitted():
-        errors = form_errors(form)
+    saved = submit(
+        form, lambda: services.add_contact(db.session, party, form.to_input(), actor=web_actor())
+    )
+    if saved.ok:
+        flash(_("Kontaktpersonen är tillagd."), "success")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
     return render_template(
         "agreements/contact_form.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         agreement=agreement,
         party=party,
         contact=None,
         conflict=None,
-    ), (422 if errors else 200)
+    ), saved.status
 
 
 def _contact(party: Party, contact_id: int) -> Contact:
@@ -532,48 +509,39 @@ def contact_edit(agreement_id: int, party_id: int, contact_id: int) -> Any:
     if request.method == "GET":
         form.version.data = contact.version
         original = encode(conflicts.contact_edit_snapshot(contact))
-    errors: dict[str, str] = {}
-    conflict = None
     conflict_rows: list[Any] = []
-    if form.validate_on_submit():
 
-        def change() -> str:
-            if request.form.get("delete"):
-                services.delete_contact(db.session, contact, actor=web_actor())
-                return _("Kontaktpersonen är borttagen.")
-            services.update_contact(
-                db.session,
-                contact,
-                form.to_input(),
-                expected_version=form.version.data,
-                actor=web_actor(),
-            )
-            return _("Kontaktpersonen är uppdaterad.")
+    def change() -> str:
+        if request.form.get("delete"):
+            services.delete_contact(db.session, contact, actor=web_actor())
+            return _("Kontaktpersonen är borttagen.")
+        services.update_contact(
+            db.session,
+            contact,
+            form.to_input(),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        )
+        return _("Kontaktpersonen är uppdaterad.")
 
-        saved = save(change)
-        if saved.errors:
-            errors = saved.errors
-        elif saved.conflict is not None:
-            conflict = saved.conflict
-            current = conflicts.contact_edit_snapshot(contact)
-            conflict_rows = conflicts.contact_conflict_rows(
-                decode(original), current, conflicts.contact_input_snapshot(form.to_input())
-            )
-            original = encode(current)
-        else:
-            flash(saved.result, "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
-    elif form.is_submitted():
-        errors = form_errors(form)
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(form, change)
+    if saved.ok:
+        flash(saved.result, "success")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id) + "#parter")
+    if saved.conflict is not None:
+        current = conflicts.contact_edit_snapshot(contact)
+        conflict_rows = conflicts.contact_conflict_rows(
+            decode(original), current, conflicts.contact_input_snapshot(form.to_input())
+        )
+        original = encode(current)
     return render_template(
         "agreements/contact_form.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         agreement=agreement,
         party=party,
         contact=contact,
-        conflict=conflict,
+        conflict=saved.conflict,
         conflict_rows=conflict_rows,
         original=original,
-    ), status
+    ), saved.status
