@@ -25,11 +25,11 @@ from coop_tracker.checklists.templates import (
     save_template_item,
     template_titles_en,
 )
-from coop_tracker.core.errors import DomainError, StaleVersion
-from coop_tracker.core.forms import choices, form_errors
+from coop_tracker.core.errors import DomainError
+from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, _l, current_language, swedish
 from coop_tracker.core.permissions import can
-from coop_tracker.core.web import format_date, save, wants_json, web_actor
+from coop_tracker.core.web import flash_refusal, format_date, save, submit, wants_json, web_actor
 from coop_tracker.extensions import db
 
 bp = Blueprint("checklists", __name__)
@@ -277,16 +277,14 @@ def toggle(item_id: int) -> Any:
         ),
         catch=(DomainError,),
     )
-    if isinstance(saved.refused, StaleVersion):
-        flash(
+    if saved.refused is not None:
+        flash_refusal(
+            saved.refused,
             _(
                 "Någon annan har ändrat punkten sedan du öppnade sidan. Se hur den ser ut nu och "
                 "försök igen."
             ),
-            "warning",
         )
-    elif saved.refused is not None:
-        flash(saved.refused.message, "warning")
     else:
         question = item.template_item
         text = question.text_en if current_language() == "en" else question.text_sv
@@ -321,36 +319,25 @@ def item_edit(item_id: int) -> Any:
             *((str(p.id), p.name) for p in agreement.parties),
         ]
     )
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: update_item(
-                    db.session,
-                    item,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                ),
-                domain_error_field="status",
-            )
-            if saved.ok:
-                flash(_("Checklistpunkten är sparad."), "success")
-                return redirect(_item_url(item))
-            errors, conflict = saved.errors, saved.conflict
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(
+        form,
+        lambda: update_item(
+            db.session, item, form.to_input(), expected_version=form.version.data, actor=web_actor()
+        ),
+        domain_error_field="status",
+    )
+    if saved.ok:
+        flash(_("Checklistpunkten är sparad."), "success")
+        return redirect(_item_url(item))
     return render_template(
         "checklists/item_form.html",
         agreement=agreement,
         item=item,
         party=next((p for p in agreement.parties if p.id == item.party_id), None),
         form=form,
-        errors=errors,
-        conflict=conflict,
-    ), status
+        errors=saved.errors,
+        conflict=saved.conflict,
+    ), saved.status
 
 
 # --------------------------------------------------------------------------- admin
@@ -413,59 +400,49 @@ def template_item(key: str, item_key: str | None = None) -> Any:
         form.revision.data = template.revision
     else:
         form = TemplateItemForm()
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.is_submitted():
-        if not form.validate():
-            errors = form_errors(form)
+
+    def change() -> ChecklistTemplate:
+        if request.form.get("remove") and item_key:
+            return remove_template_item(
+                db.session,
+                template,
+                item_key,
+                expected_revision=form.revision.data,
+                actor=web_actor(),
+            )
+        return save_template_item(
+            db.session,
+            template,
+            item_key,
+            form.to_input(),
+            expected_revision=form.revision.data,
+            actor=web_actor(),
+        )
+
+    saved = submit(form, change)
+    if saved.ok:
+        new = saved.result
+        if new.id == template.id:
+            flash(_("Inget ändrades; mallen har kvar sin version."), "success")
         else:
-            if request.form.get("remove") and item_key:
-                saved = save(
-                    lambda: remove_template_item(
-                        db.session,
-                        template,
-                        item_key,
-                        expected_revision=form.revision.data,
-                        actor=web_actor(),
-                    )
-                )
-            else:
-                saved = save(
-                    lambda: save_template_item(
-                        db.session,
-                        template,
-                        item_key,
-                        form.to_input(),
-                        expected_revision=form.revision.data,
-                        actor=web_actor(),
-                    )
-                )
-            errors, conflict = saved.errors, saved.conflict
-            if saved.ok:
-                new = saved.result
-                if new.id == template.id:
-                    flash(_("Inget ändrades; mallen har kvar sin version."), "success")
-                else:
-                    flash(
-                        _(
-                            "Mallen ”%(title)s” har fått version %(revision)s. Samverkan som "
-                            "redan har checklistan behåller sin version tills någon uppdaterar "
-                            "den.",
-                            title=new.title_sv,
-                            revision=new.revision,
-                        ),
-                        "success",
-                    )
-                return redirect(url_for("checklists.template_detail", key=key))
-    status = 409 if conflict else (422 if errors else 200)
+            flash(
+                _(
+                    "Mallen ”%(title)s” har fått version %(revision)s. Samverkan som redan har "
+                    "checklistan behåller sin version tills någon uppdaterar den.",
+                    title=new.title_sv,
+                    revision=new.revision,
+                ),
+                "success",
+            )
+        return redirect(url_for("checklists.template_detail", key=key))
     return render_template(
         "checklists/template_item_form.html",
         template=template,
         item=existing,
         form=form,
-        errors=errors,
-        conflict=conflict,
-    ), status
+        errors=saved.errors,
+        conflict=saved.conflict,
+    ), saved.status
 
 
 @bp.route("/admin/checklistor/versioner", methods=["GET", "POST"])

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.forms import form_errors
+from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.i18n import _, _l, swedish
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings import services
 from coop_tracker.meetings.forms import ConfirmForm, ImportForm, MeetingForm
@@ -74,22 +74,16 @@ def index(code: str) -> Any:
     """A year's meetings, and (for the kommun's editors) a form to enter one."""
     municipality = _municipality(code)
     may_edit = can(current_user, "meeting.manage", municipality)
+    if request.method == "POST" and not may_edit:
+        abort(403)
     form = MeetingForm()
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        if not may_edit:
-            abort(403)
-        if not form.validate():
-            errors = form_errors(form)
-        else:
-            saved = save(
-                lambda: services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
-            )
-            errors = saved.errors
-            if saved.ok:
-                meeting = saved.result
-                flash(_("Sammanträdet %(date)s är tillagt.", date=meeting.meeting_on), "success")
-                return redirect(url_for("meetings.index", code=code, year=meeting.meeting_on.year))
+    saved = submit(
+        form, lambda: services.add_meeting(db.session, code, form.to_input(), actor=web_actor())
+    )
+    if saved.ok:
+        meeting = saved.result
+        flash(_("Sammanträdet %(date)s är tillagt.", date=meeting.meeting_on), "success")
+        return redirect(url_for("meetings.index", code=code, year=meeting.meeting_on.year))
     year = _year()
     years = sorted({*years_with_meetings(db.session, code), today().year, year}, reverse=True)
     return render_template(
@@ -99,10 +93,10 @@ def index(code: str) -> Any:
         year=year,
         years=years,
         form=form,
-        errors=errors,
+        errors=saved.errors,
         may_edit=may_edit,
         confirm=ConfirmForm(),
-    ), (422 if errors else 200)
+    ), saved.status
 
 
 @bp.post("/<code>/meetings/<int:meeting_id>/delete")
@@ -130,36 +124,33 @@ def import_file(code: str) -> Any:
     if not can(current_user, "meeting.manage", municipality):
         abort(403)
     form = ImportForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
+
+    def import_rows() -> services.ImportResult:
         upload = form.file.data
         raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
         name = (getattr(upload, "filename", "") or "").lower()
         if not upload or not name:
-            errors = {"file": _("Välj en CSV-fil.")}
-        elif not name.endswith((".csv", ".txt")):
-            errors = {"file": _("Filen måste vara en CSV-fil (.csv).")}
-        elif len(raw) > MAX_UPLOAD_BYTES:
-            errors = {"file": _("Filen är för stor (högst 512 kB).")}
-        else:
-            saved = save(lambda: services.import_meetings(db.session, code, raw, actor=web_actor()))
-            errors = saved.errors
-            if saved.ok:
-                result = saved.result
-                flash(
-                    _(
-                        "Importen är klar: %(created)s nya och %(updated)s ändrade sammanträden.",
-                        created=result.created,
-                        updated=result.updated,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("meetings.index", code=code))
-    elif form.is_submitted():
-        errors = form_errors(form)
+            raise ValidationFailed({"file": _("Välj en CSV-fil.")})
+        if not name.endswith((".csv", ".txt")):
+            raise ValidationFailed({"file": _("Filen måste vara en CSV-fil (.csv).")})
+        if len(raw) > MAX_UPLOAD_BYTES:
+            raise ValidationFailed({"file": _("Filen är för stor (högst 512 kB).")})
+        return services.import_meetings(db.session, code, raw, actor=web_actor())
+
+    saved = submit(form, import_rows)
+    if saved.ok:
+        flash(
+            _(
+                "Importen är klar: %(created)s nya och %(updated)s ändrade sammanträden.",
+                created=saved.result.created,
+                updated=saved.result.updated,
+            ),
+            "success",
+        )
+        return redirect(url_for("meetings.index", code=code))
     return render_template(
-        "meetings/import.html", municipality=municipality, form=form, errors=errors
-    ), (422 if errors else 200)
+        "meetings/import.html", municipality=municipality, form=form, errors=saved.errors
+    ), saved.status
 
 
 @bp.get("/<code>/meetings/mall.csv")

@@ -12,12 +12,11 @@ from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
-from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import amount_text, choices, form_errors
+from coop_tracker.core.forms import amount_text, choices
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.signals import deadlines_changed
-from coop_tracker.core.web import format_signed_money, save, web_actor
+from coop_tracker.core.web import format_signed_money, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.meetings.rules import BODY_LABELS, BODY_SHORT
 from coop_tracker.reviews import services
@@ -147,8 +146,6 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
         abort(403)
     form = ReviewForm()
     form.party.choices = choices(_party_choices(agreement))
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
     if request.method == "GET" and review is None and request.args.get("party"):
         form.party.data = request.args["party"]
     if request.method == "GET":
@@ -158,50 +155,44 @@ def _form_page(agreement: Any, review: Review | None) -> Any:
             form.reviewed_on.data = today().isoformat()
             if agreement.annual_cost is not None:
                 form.cost_budget.data = amount_text(agreement.annual_cost)
-    elif not form.validate():
-        errors = form_errors(form, only=["csrf_token"])
-    else:
 
-        def write() -> Any:
-            if review is None:
-                written = services.create_review(
-                    db.session, agreement, form.to_input(), actor=web_actor(), today=today()
-                )
-            else:
-                written = services.update_review(
-                    db.session,
-                    agreement,
-                    review,
-                    form.to_input(),
-                    expected_version=form.version.data,
-                    actor=web_actor(),
-                    today=today(),
-                )
-            # The next review date moved: the agreement's reminders are planned again now.
-            deadlines_changed.send(db.session, agreement=agreement, today=today())
-            return written
+    def write() -> Review:
+        if review is None:
+            written = services.create_review(
+                db.session, agreement, form.to_input(), actor=web_actor(), today=today()
+            )
+        else:
+            written = services.update_review(
+                db.session,
+                agreement,
+                review,
+                form.to_input(),
+                expected_version=form.version.data,
+                actor=web_actor(),
+                today=today(),
+            )
+        # The next review date moved: the agreement's reminders are planned again now.
+        deadlines_changed.send(db.session, agreement=agreement, today=today())
+        return written
 
-        outcome = save(write)
-        errors, conflict = outcome.errors, outcome.conflict
-        if outcome.ok:
-            saved = outcome.result
-            message = _("Uppföljningen den %(date)s är sparad.", date=saved.reviewed_on)
-            if saved.cost_deviation is not None:
-                message += " " + _(
-                    "Kostnadsutfallet: %(deviation)s.",
-                    deviation=cost_deviation_text(saved.cost_deviation),
-                )
-            flash(message, "success")
-            return redirect(url_for("reviews.index", agreement_id=agreement.id))
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(form, write, only=["csrf_token"])
+    if saved.ok:
+        message = _("Uppföljningen den %(date)s är sparad.", date=saved.result.reviewed_on)
+        if saved.result.cost_deviation is not None:
+            message += " " + _(
+                "Kostnadsutfallet: %(deviation)s.",
+                deviation=cost_deviation_text(saved.result.cost_deviation),
+            )
+        flash(message, "success")
+        return redirect(url_for("reviews.index", agreement_id=agreement.id))
     return render_template(
         "reviews/form.html",
         agreement=agreement,
         form=form,
-        errors=errors,
+        errors=saved.errors,
         review=review,
-        conflict=conflict,
-    ), status
+        conflict=saved.conflict,
+    ), saved.status
 
 
 @bp.route("/<int:agreement_id>/reviews/new", methods=["GET", "POST"])
