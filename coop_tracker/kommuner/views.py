@@ -14,7 +14,7 @@ from coop_tracker.core.clock import today
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_kommun_code
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.kommuner.forms import KommunSettingForm
 from coop_tracker.kommuner.queries import municipalities_with_counts
@@ -109,33 +109,24 @@ def settings(code: str) -> Any:
         abort(403)
     setting = kommun_settings_for(db.session, code)
     form = KommunSettingForm()
+    names = KommunSettingInput.__dataclass_fields__
     if request.method == "GET":
         form.version.data = setting.version
-        for name in KommunSettingInput.__dataclass_fields__:
+        for name in names:
             getattr(form, name).data = _form_text(getattr(setting, name))
-    errors: dict[str, str] = {}
-    conflict = None
-    if form.validate_on_submit():
-        saved = save(
-            lambda: update_kommun_settings(
-                db.session,
-                kommun,
-                KommunSettingInput(
-                    **{
-                        name: getattr(form, name).data
-                        for name in KommunSettingInput.__dataclass_fields__
-                    }
-                ),
-                expected_version=form.version.data,
-                actor=web_actor(),
-            )
-        )
-        if saved.ok:
-            flash(_("Inställningarna för %(name)s är sparade.", name=kommun.name), "success")
-            return redirect(url_for("municipalities.settings", code=code))
-        errors, conflict = saved.errors, saved.conflict
-    elif form.is_submitted():
-        errors = {name: messages[0] for name, messages in form.errors.items()}
+    saved = submit(
+        form,
+        lambda: update_kommun_settings(
+            db.session,
+            kommun,
+            KommunSettingInput(**{name: getattr(form, name).data for name in names}),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        flash(_("Inställningarna för %(name)s är sparade.", name=kommun.name), "success")
+        return redirect(url_for("municipalities.settings", code=code))
     config = current_app.config
     defaults = {
         "notice_buffer_days": int(
@@ -147,12 +138,11 @@ def settings(code: str) -> Any:
         "reminder_lead_days": ", ".join(str(d) for d in DEFAULT_LEAD_DAYS),
         "sender": config.get("MAIL_SENDER") or "noreply@localhost",
     }
-    status = 409 if conflict else (422 if errors else 200)
     return render_template(
         "municipalities/settings.html",
         form=form,
         kommun=kommun,
-        errors=errors,
-        conflict=conflict,
+        errors=saved.errors,
+        conflict=saved.conflict,
         defaults=defaults,
-    ), status
+    ), saved.status

@@ -28,11 +28,11 @@ from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.audit.models import AuditEvent
-from coop_tracker.core.forms import choices, form_errors
+from coop_tracker.core.forms import choices
 from coop_tracker.core.i18n import _, current_language, ngettext
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.network import exports, layout
@@ -552,37 +552,39 @@ def adopt(code: str, agreement_id: int) -> Any:
         ]
     )
     form.own_role.choices = choices(roles)
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        data = AdoptInput(
-            municipality_code=code,
-            partner_code=form.partner_code.data,
-            own_role=form.own_role.data,
-            title=form.title.data,
+    saved = submit(
+        form,
+        lambda: adopt_example(
+            db.session,
+            example,
+            AdoptInput(
+                municipality_code=code,
+                partner_code=form.partner_code.data,
+                own_role=form.own_role.data,
+                title=form.title.data,
+            ),
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        outcome = saved.result
+        flash(
+            _(
+                "Den planerade samverkan ”%(title)s” är skapad utifrån exemplet. "
+                "Komplettera uppgifterna innan den går vidare.",
+                title=outcome.agreement.title,
+            ),
+            "success",
         )
-        saved = save(lambda: adopt_example(db.session, example, data, actor=web_actor()))
-        errors = saved.errors
-        if saved.ok:
-            outcome = saved.result
-            flash(
-                _(
-                    "Den planerade samverkan ”%(title)s” är skapad utifrån exemplet. "
-                    "Komplettera uppgifterna innan den går vidare.",
-                    title=outcome.agreement.title,
-                ),
-                "success",
-            )
-            for warning in outcome.warnings:
-                flash(warning, "warning")
-            return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
-    elif form.is_submitted():
-        errors = form_errors(form)
+        for warning in outcome.warnings:
+            flash(warning, "warning")
+        return redirect(url_for("agreements.detail", agreement_id=outcome.agreement.id))
     municipality = next(m for m in reference.municipalities if m.code == code)
     return render_template(
         "network/adopt.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         example=example,
         municipality=municipality,
         area_labels=reference.area_labels,
-    ), (422 if errors else 200)
+    ), saved.status

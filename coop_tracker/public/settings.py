@@ -11,7 +11,7 @@ from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_kommun_code
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.public.forms import PublicationForm
@@ -60,41 +60,35 @@ def edit(code: str) -> Any:
     if request.method == "GET":
         form.version.data = setting.version
         form.new_agreements_public.data = new_agreements_public(db.session, code)
-    errors: dict[str, str] = {}
-    conflict = None
-    if form.validate_on_submit():
-        saved = save(
-            lambda: update_settings(
-                db.session,
-                kommun,
-                PublicationInput(
-                    show_contact=form.show_contact.data,
-                    contact_function=form.contact_function.data,
-                    contact_email=form.contact_email.data,
-                    contact_phone=form.contact_phone.data,
-                    contact_url=form.contact_url.data,
-                    show_responsible_body=form.show_responsible_body.data,
-                    show_review_results=form.show_review_results.data,
-                    show_review_costs=form.show_review_costs.data,
-                    new_agreements_public=form.new_agreements_public.data,
-                ),
-                expected_version=form.version.data,
-                actor=web_actor(),
-            )
-        )
-        if saved.ok:
-            flash(_("Publiceringen för %(name)s är sparad.", name=kommun.name), "success")
-            return redirect(url_for("publication.edit", code=code))
-        errors, conflict = saved.errors, saved.conflict
-    elif form.is_submitted():
-        errors = {name: messages[0] for name, messages in form.errors.items()}
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(
+        form,
+        lambda: update_settings(
+            db.session,
+            kommun,
+            PublicationInput(
+                show_contact=form.show_contact.data,
+                contact_function=form.contact_function.data,
+                contact_email=form.contact_email.data,
+                contact_phone=form.contact_phone.data,
+                contact_url=form.contact_url.data,
+                show_responsible_body=form.show_responsible_body.data,
+                show_review_results=form.show_review_results.data,
+                show_review_costs=form.show_review_costs.data,
+                new_agreements_public=form.new_agreements_public.data,
+            ),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        flash(_("Publiceringen för %(name)s är sparad.", name=kommun.name), "success")
+        return redirect(url_for("publication.edit", code=code))
     return render_template(
         "public/settings.html",
         form=form,
         kommun=kommun,
-        errors=errors,
-        conflict=conflict,
+        errors=saved.errors,
+        conflict=saved.conflict,
         preview=public_contacts(db.session, [code]).get(code),
         field_labels=FIELD_LABELS,
-    ), status
+    ), saved.status

@@ -22,9 +22,8 @@ from coop_tracker.audit import labels as audit_labels
 from coop_tracker.checklists.templates import item_texts_en
 from coop_tracker.core.clock import today, utcnow
 from coop_tracker.core.errors import NotFound, ValidationFailed
-from coop_tracker.core.forms import form_errors
 from coop_tracker.core.i18n import _, _l, current_language
-from coop_tracker.core.web import public_base_url, save, web_actor
+from coop_tracker.core.web import public_base_url, save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.lifecycle.titles import shown_task_text
 from coop_tracker.reminders import services
@@ -171,32 +170,28 @@ def snooze(reminder_id: int) -> Any:
 def settings() -> Any:
     """Reminder days and the private calendar address."""
     form = SettingsForm()
-    errors: dict[str, str] = {}
     if request.method == "GET":
         form.lead_days.data = ", ".join(
             str(d) for d in lead_days_of(current_user.reminder_lead_days)
         )
-    elif form.validate():
-        saved = save(
-            lambda: services.set_lead_days(
-                db.session, current_user, form.lead_days.data, actor=web_actor()
-            )
-        )
-        errors = saved.errors
-        if saved.ok:
-            flash(_("Påminnelsedagarna är sparade."), "success")
-            return redirect(url_for("reminders.settings"))
-    else:
-        errors = form_errors(form)
+    saved = submit(
+        form,
+        lambda: services.set_lead_days(
+            db.session, current_user, form.lead_days.data, actor=web_actor()
+        ),
+    )
+    if saved.ok:
+        flash(_("Påminnelsedagarna är sparade."), "success")
+        return redirect(url_for("reminders.settings"))
     secret = ensure_calendar_secret(db.session, current_user, actor=web_actor())
     db.session.commit()
     return render_template(
         "reminders/settings.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         feed_url=calendar_url(secret),
         confirm=ConfirmForm(),
-    ), (422 if errors else 200)
+    ), saved.status
 
 
 @bp.post("/installningar/kalender")

@@ -21,12 +21,11 @@ from sqlalchemy import or_, select
 
 from coop_tracker.core.clock import utcnow
 from coop_tracker.core.collation import matches, swedish
-from coop_tracker.core.errors import StaleVersion
-from coop_tracker.core.forms import ConfirmForm, form_errors
+from coop_tracker.core.forms import ConfirmForm
 from coop_tracker.core.i18n import _, _l, ngettext
 from coop_tracker.core.permissions import can, restrict_users
 from coop_tracker.core.validation import is_digits, is_row_id, strip_control
-from coop_tracker.core.web import local_target, save, web_actor
+from coop_tracker.core.web import local_target, save, submit, web_actor
 from coop_tracker.extensions import db, login_manager
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.users import people, services
@@ -168,23 +167,14 @@ def _no_store(response: Any) -> Any:
 def tokens() -> Any:
     """The user's API tokens: create one (shown once), see when each was used, revoke."""
     form = TokenForm()
-    errors: dict[str, str] = {}
     created: str | None = None
-    status = 200
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.create_token(
-                db.session, current_user, form.name.data, actor=web_actor()
-            )
-        )
-        errors = saved.errors
-        if saved.ok:
-            _token, created = saved.result
-            form.name.data = ""
-    elif form.is_submitted():
-        errors = form_errors(form)
-    if errors:
-        status = 422
+    saved = submit(
+        form,
+        lambda: services.create_token(db.session, current_user, form.name.data, actor=web_actor()),
+    )
+    if saved.ok:
+        _token, created = saved.result
+        form.name.data = ""
     rows = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
@@ -193,12 +183,12 @@ def tokens() -> Any:
             render_template(
                 "users/tokens.html",
                 form=form,
-                errors=errors,
+                errors=saved.errors,
                 tokens=rows,
                 created=created,
                 confirm=ConfirmForm(),
             ),
-            status,
+            saved.status,
         )
     )
     return _no_store(response)
@@ -224,27 +214,21 @@ def revoke_token(token_id: int) -> Any:
 def change_password() -> Any:
     """Change one's own password; other sessions end, this one continues."""
     form = ChangePasswordForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.change_password(
-                db.session,
-                current_user,
-                form.current_password.data,
-                form.password.data,
-                actor=web_actor(),
-            )
-        )
-        errors = saved.errors
-        if saved.ok:
-            login_user(current_user)  # the new session token keeps this session only
-            flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
-            return redirect(url_for("users.tokens"))
-    elif form.is_submitted():
-        errors = form_errors(form)
-    return render_template("users/password.html", form=form, errors=errors), (
-        422 if errors else 200
+    saved = submit(
+        form,
+        lambda: services.change_password(
+            db.session,
+            current_user,
+            form.current_password.data,
+            form.password.data,
+            actor=web_actor(),
+        ),
     )
+    if saved.ok:
+        login_user(current_user)  # the new session token keeps this session only
+        flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
+        return redirect(url_for("users.tokens"))
+    return render_template("users/password.html", form=form, errors=saved.errors), saved.status
 
 
 # -- Administration ------------------------------------------------------------------------
@@ -341,31 +325,26 @@ def admin_user_new() -> Any:
     _prepare(form)
     if request.method == "GET" and not current_user.is_admin:
         form.municipality_code.data = current_user.municipality_code
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.create_user(
-                db.session,
-                services.UserInput(
-                    email=form.email.data,
-                    name=form.name.data,
-                    role=form.role.data,
-                    municipality_code=form.municipality_code.data or None,
-                    password=form.password.data,
-                ),
-                actor=web_actor(),
-            )
-        )
-        errors = saved.errors
-        if saved.ok:
-            user = saved.result
-            flash(_("Kontot för %(name)s är skapat.", name=user.name), "success")
-            return redirect(url_for("users.admin_users"))
-    elif form.is_submitted():
-        errors = form_errors(form)
+    saved = submit(
+        form,
+        lambda: services.create_user(
+            db.session,
+            services.UserInput(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                municipality_code=form.municipality_code.data or None,
+                password=form.password.data,
+            ),
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        flash(_("Kontot för %(name)s är skapat.", name=saved.result.name), "success")
+        return redirect(url_for("users.admin_users"))
     return render_template(
-        "users/admin_form.html", form=form, errors=errors, user=None, conflict=None
-    ), (422 if errors else 200)
+        "users/admin_form.html", form=form, errors=saved.errors, user=None, conflict=None
+    ), saved.status
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -378,35 +357,29 @@ def admin_user_edit(user_id: int) -> Any:
     _prepare(form)
     if request.method == "GET":
         form.version.data = user.version
-    errors: dict[str, str] = {}
-    conflict: StaleVersion | None = None
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.update_user(
-                db.session,
-                user,
-                services.UserChange(
-                    name=form.name.data,
-                    role=form.role.data,
-                    municipality_code=form.municipality_code.data or None,
-                ),
-                expected_version=form.version.data,
-                actor=web_actor(),
-            )
-        )
-        if saved.ok:
-            flash(_("Ändringarna är sparade."), "success")
-            return redirect(url_for("users.admin_users"))
-        errors, conflict = saved.errors, saved.conflict
-    elif form.is_submitted():
-        errors = form_errors(form)
-    status = 409 if conflict else (422 if errors else 200)
+    saved = submit(
+        form,
+        lambda: services.update_user(
+            db.session,
+            user,
+            services.UserChange(
+                name=form.name.data,
+                role=form.role.data,
+                municipality_code=form.municipality_code.data or None,
+            ),
+            expected_version=form.version.data,
+            actor=web_actor(),
+        ),
+    )
+    if saved.ok:
+        flash(_("Ändringarna är sparade."), "success")
+        return redirect(url_for("users.admin_users"))
     return render_template(
         "users/admin_form.html",
         form=form,
-        errors=errors,
+        errors=saved.errors,
         user=user,
-        conflict=conflict,
+        conflict=saved.conflict,
         confirm=ConfirmForm(),
         role_labels=services.ROLE_LABELS,
         login_state=people.login_state(
@@ -415,7 +388,7 @@ def admin_user_edit(user_id: int) -> Any:
             utcnow(),
             rules_from(current_app.config),
         ),
-    ), status
+    ), saved.status
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -447,19 +420,15 @@ def admin_user_password(user_id: int) -> Any:
     _require_admin()
     user = _get_user(user_id)
     form = PasswordForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        saved = save(
-            lambda: services.reset_password(db.session, user, form.password.data, actor=web_actor())
-        )
-        errors = saved.errors
-        if saved.ok:
-            if user.id == current_user.id:
-                login_user(user)
-            flash(_("Nytt lösenord är satt för %(name)s.", name=user.name), "success")
-            return redirect(url_for("users.admin_user_edit", user_id=user.id))
-    elif form.is_submitted():
-        errors = form_errors(form)
-    return render_template("users/admin_password.html", form=form, errors=errors, user=user), (
-        422 if errors else 200
+    saved = submit(
+        form,
+        lambda: services.reset_password(db.session, user, form.password.data, actor=web_actor()),
     )
+    if saved.ok:
+        if user.id == current_user.id:
+            login_user(user)
+        flash(_("Nytt lösenord är satt för %(name)s.", name=user.name), "success")
+        return redirect(url_for("users.admin_user_edit", user_id=user.id))
+    return render_template(
+        "users/admin_password.html", form=form, errors=saved.errors, user=user
+    ), saved.status
