@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,7 +26,7 @@ from coop_tracker.core.clock import today
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import save, web_actor
+from coop_tracker.core.web import save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.reminders.deadlines import register_deadline_source
@@ -125,32 +126,29 @@ def mark_done(code: str, agreement_id: int, kind: str, year: int) -> Any:
     """Mark one duty done, with the date and a reference."""
     municipality, agreement, duty, done = _duty(code, agreement_id, kind, year)
     form = DoneForm()
-    errors: dict[str, str] = {}
     if request.method == "GET":
         form.done_on.data = (done.done_on if done else today()).isoformat()
         form.reference.data = done.reference if done else ""
         form.note.data = done.note if done else ""
-    else:
-        data = services.DoneInput(
-            kind=kind,
-            year=year,
-            done_on=form.done_on.data,
-            reference=form.reference.data,
-            note=form.note.data,
-        )
-
-        def call() -> Any:
-            row = services.mark_done(
+    data = services.DoneInput(
+        kind=kind,
+        year=year,
+        done_on=form.done_on.data,
+        reference=form.reference.data,
+        note=form.note.data,
+    )
+    saved = submit(
+        form,
+        _replanning(
+            agreement,
+            lambda: services.mark_done(
                 db.session, agreement, code, data, actor=web_actor(), today=today()
-            )
-            plan_reminders(db.session, today(), agreement_ids=[agreement.id])
-            return row
-
-        saved = save(call)
-        if saved.ok:
-            flash(_("Markerat som klart: %(title)s.", title=duty.title), "success")
-            return redirect(url_for("annual.year", code=code, year=duty.due_on.year), 303)
-        errors = saved.errors
+            ),
+        ),
+    )
+    if saved.ok:
+        flash(_("Markerat som klart: %(title)s.", title=duty.title), "success")
+        return redirect(url_for("annual.year", code=code, year=duty.due_on.year), 303)
     return render_template(
         "annual/done.html",
         municipality=municipality,
@@ -158,8 +156,19 @@ def mark_done(code: str, agreement_id: int, kind: str, year: int) -> Any:
         duty=duty,
         done=done,
         form=form,
-        errors=errors,
-    ), (422 if errors else 200)
+        errors=saved.errors,
+    ), saved.status
+
+
+def _replanning(agreement: Any, change: Callable[[], Any]) -> Callable[[], Any]:
+    """``change``, then the agreement's reminders planned again: its duties' dates moved."""
+
+    def call() -> Any:
+        result = change()
+        plan_reminders(db.session, today(), agreement_ids=[agreement.id])
+        return result
+
+    return call
 
 
 @bp.post("/municipalities/<code>/year/<int:agreement_id>/<kind>/<int:year>/reopen")
@@ -170,12 +179,12 @@ def reopen(code: str, agreement_id: int, kind: str, year: int) -> Any:
     if done is None:
         flash(_("Uppgiften var inte markerad som klar."), "warning")
     else:
-
-        def call() -> None:
-            services.reopen(db.session, agreement, code, kind, year, actor=web_actor())
-            plan_reminders(db.session, today(), agreement_ids=[agreement.id])
-
-        save(call)
+        save(
+            _replanning(
+                agreement,
+                lambda: services.reopen(db.session, agreement, code, kind, year, actor=web_actor()),
+            )
+        )
         flash(_("Uppgiften är öppen igen: %(title)s.", title=duty.title), "success")
     return redirect(url_for("annual.year", code=code, year=duty.due_on.year), 303)
 
@@ -206,30 +215,26 @@ def settings(agreement_id: int) -> Any:
         abort(403)
     row = db.session.get(CycleSettings, agreement.id)
     form = SettingsForm()
-    errors: dict[str, str] = {}
-    conflict = None
     if request.method == "GET":
         current = services.settings_snapshot(row) if row else {}
         form.budget_consultation_on.data = current.get("budget_consultation_on", "")
         form.document_review_years.data = str(current.get("document_review_years", 4))
         form.version.data = str(row.version) if row else ""
-    else:
-        data = services.SettingsInput(
-            budget_consultation_on=form.budget_consultation_on.data,
-            document_review_years=form.document_review_years.data,
-            version=form.version.data,
-        )
-
-        def call() -> Any:
-            saved_row = services.save_settings(db.session, agreement, data, actor=web_actor())
-            plan_reminders(db.session, today(), agreement_ids=[agreement.id])
-            return saved_row
-
-        saved = save(call)
-        if saved.ok:
-            flash(_("Årshjulets inställningar är sparade."), "success")
-            return redirect(url_for("annual.settings", agreement_id=agreement.id), 303)
-        errors, conflict = saved.errors, saved.conflict
+    data = services.SettingsInput(
+        budget_consultation_on=form.budget_consultation_on.data,
+        document_review_years=form.document_review_years.data,
+        version=form.version.data,
+    )
+    saved = submit(
+        form,
+        _replanning(
+            agreement,
+            lambda: services.save_settings(db.session, agreement, data, actor=web_actor()),
+        ),
+    )
+    if saved.ok:
+        flash(_("Årshjulets inställningar är sparade."), "success")
+        return redirect(url_for("annual.settings", agreement_id=agreement.id), 303)
     return render_template(
         "annual/settings.html",
         agreement=agreement,
@@ -237,6 +242,6 @@ def settings(agreement_id: int) -> Any:
         names={p.municipality_code: p.name for p in agreement.parties if p.municipality_code},
         may_edit=may_edit,
         form=form,
-        errors=errors,
-        conflict=conflict,
-    ), (422 if errors else 409 if conflict else 200)
+        errors=saved.errors,
+        conflict=saved.conflict,
+    ), saved.status

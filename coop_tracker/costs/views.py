@@ -28,7 +28,7 @@ from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits
-from coop_tracker.core.web import format_money, save, web_actor
+from coop_tracker.core.web import format_money, save, submit, web_actor
 from coop_tracker.costs import services
 from coop_tracker.costs.forms import CostModelForm, IndexValueForm, OutcomeForm, PopulationForm
 from coop_tracker.costs.models import CostModel, CostParty, IndexValue, PopulationFigure
@@ -143,37 +143,42 @@ def agreement(agreement_id: int) -> Any:
     row = db.session.get(CostModel, agreement.id)
     form = CostModelForm()
     outcome_form = OutcomeForm()
-    errors: dict[str, str] = {}
-    conflict = None
     if request.method == "GET":
         _fill(form, row, now.year)
         outcome_form.outcome_year.data = str(now.year - 1)
-    else:
-        data = services.CostModelInput(
-            method=form.method.data,
-            base_year=form.base_year.data,
-            total_amount=form.total_amount.data,
-            weight_population=form.weight_population.data,
-            weight_usage=form.weight_usage.data,
-            weight_fixed=form.weight_fixed.data,
-            usage_label=form.usage_label.data,
-            population_on=form.population_on.data,
-            population_year_offset=form.population_year_offset.data,
-            index_series=form.index_series.data,
-            index_lag=form.index_lag.data,
-            note=form.note.data,
-            parties={
-                code: services.PartyFigures(**values)
-                for code, values in _party_values(agreement).items()
-            },
-            version=form.version.data,
-        )
-        saved = save(lambda: services.save_model(db.session, agreement, data, actor=web_actor()))
-        if saved.ok:
-            flash(_("Kostnadsmodellen är sparad."), "success")
-            return redirect(url_for("costs.agreement", agreement_id=agreement.id), 303)
-        errors, conflict = saved.errors, saved.conflict
-    return _page(agreement, form, outcome_form, errors, {}, conflict, may_edit, now)
+    saved = submit(
+        form,
+        lambda: services.save_model(
+            db.session, agreement, _model_input(form, agreement), actor=web_actor()
+        ),
+    )
+    if saved.ok:
+        flash(_("Kostnadsmodellen är sparad."), "success")
+        return redirect(url_for("costs.agreement", agreement_id=agreement.id), 303)
+    return _page(agreement, form, outcome_form, saved.errors, {}, saved.conflict, may_edit, now)
+
+
+def _model_input(form: CostModelForm, agreement: Any) -> services.CostModelInput:
+    """The model as typed, with each party's figures."""
+    return services.CostModelInput(
+        method=form.method.data,
+        base_year=form.base_year.data,
+        total_amount=form.total_amount.data,
+        weight_population=form.weight_population.data,
+        weight_usage=form.weight_usage.data,
+        weight_fixed=form.weight_fixed.data,
+        usage_label=form.usage_label.data,
+        population_on=form.population_on.data,
+        population_year_offset=form.population_year_offset.data,
+        index_series=form.index_series.data,
+        index_lag=form.index_lag.data,
+        note=form.note.data,
+        parties={
+            code: services.PartyFigures(**values)
+            for code, values in _party_values(agreement).items()
+        },
+        version=form.version.data,
+    )
 
 
 def describe(row: CostModel | None) -> str:
