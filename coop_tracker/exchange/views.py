@@ -142,6 +142,12 @@ def _pending() -> tuple[dict[str, Any], ParsedFile] | None:
     return state, parsed
 
 
+def _upload_again() -> Any:
+    """Back to step 1, when the uploaded file is no longer kept."""
+    flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
+    return redirect(url_for("exchange.upload"))
+
+
 def _max_rows() -> int:
     return int(current_app.config.get("IMPORT_MAX_ROWS", 2000))
 
@@ -248,8 +254,7 @@ def mapping() -> Any:
     _require_import()
     pending = _pending()
     if pending is None:
-        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
-        return redirect(url_for("exchange.upload"))
+        return _upload_again()
     state, parsed = pending
     form = ConfirmForm()
     current = dict(state.get("mapping") or {})
@@ -307,8 +312,7 @@ def preview() -> Any:
     _require_import()
     pending = _pending()
     if pending is None:
-        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
-        return redirect(url_for("exchange.upload"))
+        return _upload_again()
     state, parsed = pending
     result = _run(state, parsed)
     # A dry run, not a save: the rows are written in the request's transaction so that every
@@ -335,8 +339,7 @@ def links() -> Any:
         abort(400)
     pending = _pending()
     if pending is None:
-        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
-        return redirect(url_for("exchange.upload"))
+        return _upload_again()
     state, _parsed = pending
     chosen: dict[str, int] = {}
     for name, value in request.form.items():
@@ -355,8 +358,7 @@ def apply() -> Any:
         abort(400)
     pending = _pending()
     if pending is None:
-        flash(_("Ladda upp filen igen; den sparade importen finns inte längre."), "warning")
-        return redirect(url_for("exchange.upload"))
+        return _upload_again()
     state, parsed = pending
 
     def apply_file() -> ImportResult:
