@@ -9,17 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from coop_tracker.agreements import bodies
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.forms import ConfirmForm
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.core.web import save, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import KommunBody, Municipality
+from coop_tracker.municipalities.pages import managed_kommun
 
 bp = Blueprint("bodies", __name__, url_prefix="/municipalities")
 
@@ -34,12 +33,7 @@ def _labels(_state: Any) -> None:
 
 
 def _kommun(code: str) -> Municipality:
-    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
-    if kommun is None:
-        abort(404)
-    if not can(current_user, "municipality.settings", kommun):
-        abort(403)
-    return kommun
+    return managed_kommun(code, "municipality.settings")
 
 
 def _body(kommun: Municipality, body_id: int) -> KommunBody:

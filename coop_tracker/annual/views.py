@@ -29,6 +29,7 @@ from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import save, submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.pages import kommun_or_404
 from coop_tracker.reminders.deadlines import register_deadline_source
 from coop_tracker.reminders.planner import plan_reminders
 from coop_tracker.reminders.rules import register_kinds
@@ -75,10 +76,7 @@ def parse_year(raw: str | None, default: int) -> tuple[int, str | None]:
 def _municipality(code: str) -> Municipality:
     if not can(current_user, "annual.view"):
         abort(403)
-    municipality = db.session.get(Municipality, code) if is_digits(code, 4) else None
-    if municipality is None:
-        abort(404)
-    return municipality
+    return kommun_or_404(code)
 
 
 @bp.get("/municipalities/<code>/year")

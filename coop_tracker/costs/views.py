@@ -27,14 +27,13 @@ from coop_tracker.core.clock import today
 from coop_tracker.core.forms import amount_text
 from coop_tracker.core.i18n import _, _l
 from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_digits
 from coop_tracker.core.web import format_money, save, submit, web_actor
 from coop_tracker.costs import services
 from coop_tracker.costs.forms import CostModelForm, IndexValueForm, OutcomeForm, PopulationForm
 from coop_tracker.costs.models import CostModel, CostParty, IndexValue, PopulationFigure
 from coop_tracker.costs.queries import agreement_costs, kommun_agreements, kommun_costs
 from coop_tracker.extensions import db
-from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.pages import kommun_or_404
 
 bp = Blueprint("costs", __name__)
 
@@ -348,9 +347,7 @@ def kommun_csv(code: str) -> Any:
     opens in Swedish Excel as it is)."""
     if not can(current_user, "oversight.view"):
         abort(403)
-    kommun = db.session.get(Municipality, code) if is_digits(code, 4) else None
-    if kommun is None:
-        abort(404)
+    kommun_or_404(code)
     now = today()
     rows = kommun_costs(db.session, code, kommun_agreements(db.session, code, current_user), now)
     y = now.year

@@ -12,14 +12,13 @@ from coop_tracker.agreements.queries import Filters, search_agreements
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.clock import today
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
 from coop_tracker.kommuner.forms import KommunSettingForm
 from coop_tracker.kommuner.queries import municipalities_with_counts
 from coop_tracker.kommuner.services import KommunSettingInput, update_kommun_settings
 from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.pages import managed_kommun
 from coop_tracker.municipalities.queries import counties
 from coop_tracker.municipalities.services import kommun_settings_for
 from coop_tracker.reminders.rules import DEFAULT_LEAD_DAYS
@@ -102,11 +101,7 @@ def _form_text(value: Any) -> str:
 @login_required
 def settings(code: str) -> Any:
     """The kommun's own deadline and reminder settings (its kommun administrators)."""
-    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
-    if kommun is None:
-        abort(404)
-    if not can(current_user, "municipality.settings", kommun):
-        abort(403)
+    kommun = managed_kommun(code, "municipality.settings")
     setting = kommun_settings_for(db.session, code)
     form = KommunSettingForm()
     names = KommunSettingInput.__dataclass_fields__

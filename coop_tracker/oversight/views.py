@@ -21,6 +21,7 @@ from coop_tracker.core.permissions import can
 from coop_tracker.core.validation import is_digits, strip_control
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.municipalities.pages import kommun_or_404
 from coop_tracker.oversight.jobs import code_version, report_fingerprint, sees_the_default_report
 from coop_tracker.oversight.queries import SORTS, OversightFilters, oversight
 from coop_tracker.oversight.report import (
@@ -90,9 +91,7 @@ def _checked(code: str) -> tuple[Municipality, OversightFilters, dict[str, str],
     """The kommun (404 if unknown, 403 without the right) and the filters of the request."""
     if not can(current_user, "oversight.view"):
         abort(403)
-    municipality = db.session.get(Municipality, code) if is_digits(code, 4) else None
-    if municipality is None:
-        abort(404)
+    municipality = kommun_or_404(code)
     now = today()
     filters, problems = filters_from_request(request.args, now)
     return municipality, filters, problems, now

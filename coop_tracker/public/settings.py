@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 
 from coop_tracker.audit import labels as audit_labels
 from coop_tracker.core.i18n import _, _l
-from coop_tracker.core.permissions import can
-from coop_tracker.core.validation import is_kommun_code
 from coop_tracker.core.web import submit, web_actor
 from coop_tracker.extensions import db
-from coop_tracker.municipalities.models import Municipality
+from coop_tracker.municipalities.pages import managed_kommun
 from coop_tracker.public.forms import PublicationForm
 from coop_tracker.public.services import (
     PublicationInput,
@@ -50,11 +48,7 @@ def _audit_labels(_state: Any) -> None:
 @login_required
 def edit(code: str) -> Any:
     """What the kommun shows in the public register beyond the default."""
-    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
-    if kommun is None:
-        abort(404)
-    if not can(current_user, "publication.manage", kommun):
-        abort(403)
+    kommun = managed_kommun(code, "publication.manage")
     setting = settings_for(db.session, code)
     form = PublicationForm(obj=setting) if request.method == "GET" else PublicationForm()
     if request.method == "GET":

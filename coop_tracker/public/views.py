@@ -26,10 +26,11 @@ from coop_tracker.core.clock import today
 from coop_tracker.core.collation import swedish
 from coop_tracker.core.i18n import _, _l, current_language
 from coop_tracker.core.permissions import is_public_record
-from coop_tracker.core.validation import is_kommun_code, is_row_id
+from coop_tracker.core.validation import is_row_id
 from coop_tracker.core.web import public_base_url
 from coop_tracker.extensions import db, limiter
 from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.municipalities.pages import kommun_or_404
 from coop_tracker.public import fields, linked
 from coop_tracker.public import opendata as od
 from coop_tracker.public.downloads import (
@@ -140,9 +141,7 @@ def detail(agreement_id: int) -> Any:
 @bp.get("/municipalities/<code>")
 def municipality(code: str) -> Any:
     """A kommun's public page: its published agreements and how many it has in all."""
-    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
-    if kommun is None:
-        abort(404)
+    kommun = kommun_or_404(code)
     filters, _problems = filters_from_request({"municipality": code})
     agreements = public_agreements(db.session, filters)
     now = today()
@@ -434,9 +433,7 @@ def _extras_of(code: str) -> list[str]:
 @limiter.limit(_open_data_limit)
 def api_municipality(code: str) -> Any:
     """A kommun's counts: running agreements in all, how many are published."""
-    kommun = db.session.get(Municipality, code) if is_kommun_code(code) else None
-    if kommun is None:
-        abort(404)
+    kommun = kommun_or_404(code)
     counts = municipality_counts(db.session, code)
     body = {
         "code": kommun.code,
