@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from coop_tracker.agreements import services
+from coop_tracker.agreements.inputs import AGREEMENT_FIELDS, PARTY_FIELDS
 from coop_tracker.agreements.models import Agreement, Party
 from coop_tracker.agreements.panels import agreement_panels
 from coop_tracker.agreements.payload_schemas import (
@@ -56,43 +57,17 @@ FIELD_RENAMES = {
     "area_slugs": "areas",
     "is_asymmetric": "asymmetric",
 }
-PARTY_API_FIELDS = (
-    "decision_body",
-    "deciding_body",
-    "deciding_body_name",
-    "decision_on",
-    "decision_paragraph",
-    "decision_ref",
-    "joined_on",
-    "left_on",
-    "cost_share_percent",
-    "annual_cost",
-    "ownership_percent",
-    "responsible_body",
-    "responsible_user_id",
+# The fields the API shows and takes as they are (the rest are renamed or looked up).
+PARTY_API_FIELDS = tuple(
+    name for name in PARTY_FIELDS if name not in ("organisation_id", "municipality_code", "role")
 )
 AGREEMENT_API_FIELDS = (
-    "title",
-    "form",
-    "purpose",
-    "goals",
-    "motive",
-    "start_on",
-    "end_on",
-    "notice_months",
-    "term",
-    "end_alignment",
+    *(
+        name
+        for name in AGREEMENT_FIELDS
+        if name not in ("internal_note", "is_asymmetric", "body_organisation_id")
+    ),
     "renewal",
-    "renewal_months",
-    "internal_lead_days",
-    "review_interval_months",
-    "first_review_on",
-    "cost_basis",
-    "annual_cost",
-    "cost_note",
-    "document_ref",
-    "document_url",
-    "is_public",
     "external_id",
 )
 _dump = AgreementSchema()

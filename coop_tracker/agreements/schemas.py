@@ -1,7 +1,8 @@
 """An agreement and its parties as sent: ``CheckedAgreementSchema``, the one check of an
 agreement's own fields that the form, the import, the API and the services go through (with the
-field's name in each Swedish message), and the API's request bodies (POST and PATCH), whose
-limits are the same constants. What the API returns lives in ``payload_schemas``.
+field's name in each Swedish message), and the API's request bodies (POST and PATCH), built
+from those (``api.schemas.wire_schema``): the same fields, limits and choices, as JSON types.
+What the API returns lives in ``payload_schemas``.
 
 Decimal amounts (``annual_cost``, ``cost_share_percent``) are exchanged as strings with two
 decimals ("125000.00") so that no client loses öre to floating point; a JSON number is accepted on
@@ -36,10 +37,10 @@ from coop_tracker.api.schemas import (
     Length,
     OneOf,
     Range,
-    Schema,
-    amount,
     choice,
     text,
+    wire_field,
+    wire_schema,
 )
 from coop_tracker.core import schemas as checked
 from coop_tracker.core import validation as v
@@ -323,8 +324,24 @@ class CheckedArchiveSchema(checked.InputSchema):
     )
 
 
-class PartyInputSchema(Schema):
-    """A party as sent in POST and PATCH: ``organisation`` or, for a kommun, ``municipality``."""
+class PartyInputSchema(
+    wire_schema(  # type: ignore[misc]  # (mypy cannot follow a built base)
+        CheckedPartySchema,
+        required=("role",),
+        ownership_percent={"description": "Bolag: ägarandel i procent, 0–100."},
+        cost_share_percent={"example": "33.33", "description": "Andel i procent, 0–100."},
+        # The wire also takes "" for the default body.
+        deciding_body=fields.String(
+            allow_none=True,
+            validate=OneOf(["", *DECIDING_BODY_LABELS]),
+            metadata={
+                "description": "Vem som beslutar om uppsägning: kf, ks, namnd; tom = standard."
+            },
+        ),
+    )
+):
+    """A party as sent in POST and PATCH: ``organisation`` or, for a kommun, ``municipality``;
+    its own fields as ``CheckedPartySchema`` checks them."""
 
     organisation = OrganisationRef(
         metadata={
@@ -340,24 +357,7 @@ class PartyInputSchema(Schema):
             "example": "2021",
         },
     )
-    role = choice(ROLE_LABELS, required=True)
-    responsible_body = text(BODY_NAME_MAX, allow_none=True)
     responsible_user_id = fields.Integer(allow_none=True, validate=Range(min=1))
-    ownership_percent = amount(100, description="Bolag: ägarandel i procent, 0–100.")
-    decision_body = text(BODY_NAME_MAX, allow_none=True)
-    deciding_body = fields.String(
-        allow_none=True,
-        validate=OneOf(["", *DECIDING_BODY_LABELS]),
-        metadata={"description": "Vem som beslutar om uppsägning: kf, ks, namnd; tom = standard."},
-    )
-    deciding_body_name = text(BODY_NAME_MAX, allow_none=True)
-    decision_on = fields.Date(allow_none=True)
-    decision_paragraph = text(DECISION_PARAGRAPH_MAX, allow_none=True)
-    decision_ref = text(DECISION_REF_MAX, allow_none=True)
-    joined_on = fields.Date(allow_none=True)
-    left_on = fields.Date(allow_none=True)
-    cost_share_percent = amount(100, example="33.33", description="Andel i procent, 0–100.")
-    annual_cost = amount()
     version = fields.Integer(
         validate=Range(min=1),
         metadata={"description": "Valfritt vid PATCH: partens version, för att upptäcka krockar."},
@@ -375,70 +375,50 @@ class PartyInputSchema(Schema):
 INPUT_FORM_LABELS = {**FORM_LABELS, **LEGACY_FORM_LABELS}
 
 
-class AgreementFieldsSchema(Schema):
-    """The writable fields of an agreement; none required (PATCH sends only what changes)."""
-
-    title = text(TITLE_MAX, min_length=TITLE_MIN)
-    form = choice(
-        INPUT_FORM_LABELS,
-        metadata={
-            "description": "Samverkansformen. Det äldre värdet asymmetrisk läses som "
-            "avtalssamverkan med asymmetric = true."
+class AgreementFieldsSchema(
+    wire_schema(  # type: ignore[misc]  # (mypy cannot follow a built base)
+        CheckedAgreementSchema,
+        form=choice(
+            INPUT_FORM_LABELS,
+            metadata={
+                "description": "Samverkansformen. Det äldre värdet asymmetrisk läses som "
+                "avtalssamverkan med asymmetric = true."
+            },
+        ),
+        end_on={"metadata": {"description": "null = tills vidare."}},
+        term={
+            "allow_none": False,
+            "metadata": {
+                "description": "fixed, fixed_then_indefinite, indefinite eller renewing. Utan "
+                "term gäller det äldre renewal (och end_on) som förut."
+            },
         },
+        end_alignment={
+            "allow_none": True,
+            "metadata": {"description": "none, month_end eller year_end (tills vidare-delen)."},
+        },
+        renewal={
+            "allow_none": False,
+            "metadata": {"description": "Äldre namn, alias för term: tacit = renewing."},
+        },
+        document_url={"metadata": {"example": "https://kommun.se/avtal"}},
+        is_public=fields.Boolean(),
     )
+):
+    """The writable fields of an agreement; none required (PATCH sends only what changes). Its
+    own fields as ``CheckedAgreementSchema`` checks them; areas, parties and the founded
+    organisation as the service looks them up."""
+
     areas = fields.List(
         fields.String(validate=AREA_SLUG),
         validate=Length(min=1, max=MAX_AREAS),
         metadata={"description": "Områdenas slug, se GET /api/v1/areas."},
     )
-    purpose = text(LONG_TEXT_MAX, allow_none=True)
-    goals = text(LONG_TEXT_MAX, allow_none=True)
-    motive = text(NOTE_MAX, allow_none=True)
-    start_on = fields.Date(allow_none=True)
-    end_on = fields.Date(allow_none=True, metadata={"description": "null = tills vidare."})
-    notice_months = fields.Integer(
-        allow_none=True, validate=Range(min=NOTICE_MONTHS[0], max=NOTICE_MONTHS[1])
-    )
-    term = choice(
-        TERM_LABELS,
-        metadata={
-            "description": "fixed, fixed_then_indefinite, indefinite eller renewing. Utan term "
-            "gäller det äldre renewal (och end_on) som förut."
-        },
-    )
-    end_alignment = choice(
-        ALIGNMENT_LABELS,
-        allow_none=True,
-        metadata={"description": "none, month_end eller year_end (tills vidare-delen)."},
-    )
-    renewal = choice(
-        RENEWAL_LABELS, metadata={"description": "Äldre namn, alias för term: tacit = renewing."}
-    )
-    renewal_months = fields.Integer(
-        allow_none=True, validate=Range(min=RENEWAL_MONTHS[0], max=RENEWAL_MONTHS[1])
-    )
-    internal_lead_days = fields.Integer(
-        allow_none=True, validate=Range(min=LEAD_DAYS[0], max=LEAD_DAYS[1])
-    )
-    review_interval_months = fields.Integer(
-        allow_none=True,
-        validate=Range(min=REVIEW_INTERVAL_MONTHS[0], max=REVIEW_INTERVAL_MONTHS[1]),
-    )
-    first_review_on = fields.Date(allow_none=True)
-    cost_basis = choice(COST_BASIS_LABELS, allow_none=True)
-    annual_cost = amount()
-    cost_note = text(NOTE_MAX, allow_none=True)
-    document_ref = text(DOCUMENT_REF_MAX, allow_none=True)
     external_id = text(
         EXTERNAL_ID_MAX,
         allow_none=True,
         metadata={"description": "Er egen beteckning; tom behåller den nuvarande."},
     )
-    document_url = text(
-        DOCUMENT_URL_MAX, allow_none=True, metadata={"example": "https://kommun.se/avtal"}
-    )
-    internal_note = text(LONG_TEXT_MAX, allow_none=True)
-    is_public = fields.Boolean()
     asymmetric = fields.Boolean(
         allow_none=True,
         metadata={
@@ -466,7 +446,7 @@ class AgreementFieldsSchema(Schema):
 class AgreementCreateSchema(AgreementFieldsSchema):
     """A new agreement (POST)."""
 
-    title = text(TITLE_MAX, min_length=TITLE_MIN, required=True)
+    title = wire_field(CheckedAgreementSchema, "title", required=True)
     form = choice(INPUT_FORM_LABELS, required=True)
     areas = fields.List(
         fields.String(validate=AREA_SLUG), required=True, validate=Length(min=1, max=MAX_AREAS)

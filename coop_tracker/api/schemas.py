@@ -15,11 +15,16 @@ input too.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any, ClassVar
 
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from coop_tracker.core import schemas as checked
+from coop_tracker.core import validation as v
 
 # ---------------------------------------------------------------------------------------------
 # Swedish messages
@@ -382,3 +387,97 @@ def text(max_length: int, *, min_length: int | None = None, **kwargs: Any) -> fi
 
 def choice(labels: dict[str, str], **kwargs: Any) -> fields.String:
     return fields.String(validate=OneOf(list(labels)), **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Request fields from the one check of an input
+# ---------------------------------------------------------------------------------------------
+
+
+def _limit(field: checked.Checked, name: str) -> Any:
+    """A limit of a ``Checked`` field: the one it was given, else its check's default."""
+    if name in field.limits:
+        return field.limits[name]
+    return inspect.signature(field.check).parameters[name].default
+
+
+def _text_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    return text(_limit(field, "max_length"), min_length=field.limits.get("min_length"), **options)
+
+
+def _integer_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    bounds = Range(min=field.limits["minimum"], max=field.limits["maximum"])
+    return fields.Integer(validate=bounds, **options)
+
+
+def _amount_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    if field.limits["minimum"] != 0:
+        raise ValueError("An amount on the wire starts at 0 (see AmountRange).")
+    options.pop("allow_none", None)  # an amount may always be null
+    return amount(int(field.limits["maximum"]), **options)
+
+
+def _date_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    return fields.Date(**options)
+
+
+def _choice_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    return choice(field.args[0], **options)
+
+
+def _boolean_field(field: checked.Checked, options: dict[str, Any]) -> fields.Field:
+    return fields.Boolean(**options)
+
+
+# The check a ``Checked`` field runs → its field on the wire, with the same limits.
+WIRE_FIELDS: dict[Callable[..., Any], Callable[[checked.Checked, dict[str, Any]], fields.Field]] = {
+    v.text: _text_field,
+    v.url: _text_field,
+    v.integer: _integer_field,
+    v.decimal: _amount_field,
+    v.a_date: _date_field,
+    v.choice: _choice_field,
+    checked.ticked: _boolean_field,
+}
+
+
+def wire_field(checked_schema: type[ma.Schema], name: str, **options: Any) -> fields.Field:
+    """The API's field for ``checked_schema``'s field ``name``: of the JSON type, with the same
+    limits (length, range, choices, amount) and the API's Swedish messages; nullable unless the
+    check requires a value. ``options``: marshmallow arguments that add to or change these
+    (``required``, ``allow_none``, ``load_default``, ``metadata``; ``example`` and
+    ``description`` for an amount)."""
+    field = checked_schema._declared_fields[name]
+    if not isinstance(field, checked.Checked):
+        raise TypeError(f"{checked_schema.__name__}.{name} is not a checked field.")
+    kwargs = {"allow_none": not field.limits.get("required", False), **options}
+    return WIRE_FIELDS[field.check](field, kwargs)
+
+
+def wire_schema(
+    checked_schema: type[ma.Schema],
+    *,
+    required: Collection[str] = (),
+    **options: dict[str, Any] | fields.Field,
+) -> type[Schema]:
+    """The API's request schema for the input that ``checked_schema`` checks: ``wire_field``
+    for each of its fields. ``required`` names the fields a request must send; ``options`` per
+    field name are ``wire_field``'s options, or the field itself where the wire takes another
+    type than the check (a flag, a wider choice).
+
+    The request schema checks the wire (types and limits, refused as 422 "invalid"); the checked
+    schema, run by the service, then checks the values with its field-named messages and the
+    rules between fields (refused as 422 "validation_failed").
+    """
+    declared: dict[str, fields.Field] = {}
+    for name in checked_schema._declared_fields:
+        given = options.pop(name, {})
+        if isinstance(given, fields.Field):
+            declared[name] = given
+        else:
+            extra = {"required": True} if name in required else {}
+            declared[name] = wire_field(checked_schema, name, **given, **extra)
+    if options:
+        raise TypeError(f"{checked_schema.__name__} has no field {', '.join(options)}.")
+    name = checked_schema.__name__.removeprefix("Checked").removesuffix("Schema") + "WireSchema"
+    return type(name, (Schema,), {"__doc__": checked_schema.__doc__, **declared})

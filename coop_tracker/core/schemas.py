@@ -62,13 +62,14 @@ def url(label: Any, **limits: Any) -> Checked:
     return Checked(v.url, label, **limits)
 
 
-def _boolean(value: Any, field: str, label: str, errors: v.Errors) -> bool:
+def ticked(value: Any, field: str, label: str, errors: v.Errors) -> bool:
+    """A checkbox's check: any value is ticked or not, so no refusal names it."""
     return bool(value)
 
 
 def boolean() -> Checked:
-    """A checkbox: ticked or not (any value is one of the two, so no refusal names it)."""
-    return Checked(_boolean, "")
+    """A checkbox: ticked or not."""
+    return Checked(ticked, "")
 
 
 def choice(label: Any, allowed: Mapping[Any, Any], *, required: bool) -> Checked:
