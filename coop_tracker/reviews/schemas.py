@@ -11,7 +11,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields
 
-from coop_tracker.api.schemas import MAX_AMOUNT, Length, OneOf, Schema, amount
+from coop_tracker.api.schemas import MAX_AMOUNT, Length, OneOf, Schema, amount, wire_schema
 from coop_tracker.core import schemas as checked
 from coop_tracker.core import validation as v
 from coop_tracker.core.i18n import _, _l
@@ -186,8 +186,27 @@ class ReviewSchema(Schema):
     version = fields.Integer()
 
 
-class ReviewCreateSchema(Schema):
-    """A new review. ``rating_comment`` is required for yellow and red."""
+# The comments on the wire: text, "" when not sent (never null).
+_COMMENT = {"allow_none": False, "load_default": ""}
+
+
+class ReviewCreateSchema(
+    wire_schema(  # type: ignore[misc]  # (mypy cannot follow a built base)
+        ReviewInputSchema,
+        required=("reviewed_on", "rating", "goal_attainment"),
+        rating_comment=_COMMENT,
+        goal_comment=_COMMENT,
+        cost_comment=_COMMENT,
+        reported_to=_COMMENT,
+        reported_on={"load_default": None},
+        next_review_on={
+            "load_default": None,
+            "metadata": {"description": "Tomt: räknas från uppföljningsintervallet."},
+        },
+    )
+):
+    """A new review: its own fields as ``ReviewInputSchema`` checks them, the party and the
+    answers. ``rating_comment`` is required for yellow and red."""
 
     party = fields.Raw(
         allow_none=True,
@@ -199,24 +218,9 @@ class ReviewCreateSchema(Schema):
             "example": "1447",
         },
     )
-    reviewed_on = fields.Date(required=True)
-    rating = fields.String(required=True, validate=OneOf(list(RATING_LABELS)))
-    rating_comment = fields.String(load_default="", validate=Length(max=COMMENT_MAX))
-    goal_attainment = fields.String(required=True, validate=OneOf(list(GOAL_LABELS)))
-    goal_comment = fields.String(load_default="", validate=Length(max=COMMENT_MAX))
-    cost_budget = amount()
-    cost_outcome = amount()
-    cost_comment = fields.String(load_default="", validate=Length(max=COMMENT_MAX))
     answers = fields.Dict(
         keys=fields.String(validate=OneOf(list(QUESTIONS))),
         values=fields.Nested(AnswerSchema),
         load_default=dict,
         metadata={"description": f"Fråga → svar (yes, partly, no). Frågorna: {QUESTION_TEXT}"},
-    )
-    reported_to = fields.String(load_default="", validate=Length(max=REPORTED_TO_MAX))
-    reported_on = fields.Date(allow_none=True, load_default=None)
-    next_review_on = fields.Date(
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "Tomt: räknas från uppföljningsintervallet."},
     )
