@@ -15,6 +15,7 @@ input too.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Collection
 from decimal import Decimal
@@ -123,42 +124,38 @@ class OneOf(validate.OneOf):
     default_message = "Måste vara ett av: {choices}."
 
 
-class ContainsOnly(validate.ContainsOnly):
-    default_message = "Får bara innehålla: {choices}."
-
-
-class NoneOf(validate.NoneOf):
-    default_message = "Värdet är inte tillåtet."
-
-
 class Regexp(validate.Regexp):
     default_message = "Har fel format."
 
 
-class Email(validate.Email):
-    default_message = "Måste vara en e-postadress, t.ex. namn@kommun.se."
-
-
-class URL(validate.URL):
-    default_message = "Måste vara en webbadress som börjar med https://."
-
-
-class Equal(validate.Equal):
-    default_message = "Måste vara {other}."
-
-
-def _custom_error(validator: Any) -> str | None:
-    """The message a schema author wrote, or None when the validator has its English default."""
-    error = getattr(validator, "error", None)
-    return None if error == getattr(type(validator), "default_message", None) else error
+# The other stock validators' own messages, in Swedish.
+_MESSAGES: dict[type[validate.Validator], str] = {
+    validate.ContainsOnly: "Får bara innehålla: {choices}.",
+    validate.NoneOf: "Värdet är inte tillåtet.",
+    validate.Email: "Måste vara en e-postadress, t.ex. namn@kommun.se.",
+    validate.URL: "Måste vara en webbadress som börjar med https://.",
+    validate.Equal: "Måste vara {other}.",
+}
+# A stock validator → its Swedish twin (a subclass with the Swedish messages).
+SWEDISH_VALIDATORS: dict[type[validate.Validator], type[validate.Validator]] = {
+    validate.Range: Range,
+    validate.Length: Length,
+    validate.OneOf: OneOf,
+    validate.Regexp: Regexp,
+    **{
+        stock: type(stock.__name__, (stock,), {"default_message": message})
+        for stock, message in _MESSAGES.items()
+    },
+}
 
 
 def _swedish_validator(validator: Any) -> Any:
-    """The Swedish equivalent of a stock marshmallow validator (others are returned as they are)."""
-    if type(validator).__module__ != validate.__name__:
+    """The Swedish twin of a stock marshmallow validator, with the same settings and any message
+    the schema author wrote; other validators are returned as they are."""
+    twin_class = SWEDISH_VALIDATORS.get(type(validator))
+    if twin_class is None:
         return validator  # already ours, or a function/custom validator with its own message
-    error = _custom_error(validator)
-    if isinstance(validator, validate.Range):
+    if isinstance(validator, validate.Range):  # its messages are filled in when it is made
         return Range(
             validator.min,
             validator.max,
@@ -166,29 +163,12 @@ def _swedish_validator(validator: Any) -> Any:
             max_inclusive=validator.max_inclusive,
             error=validator.error,
         )
-    if isinstance(validator, validate.Length):
-        return Length(validator.min, validator.max, equal=validator.equal, error=validator.error)
-    if isinstance(validator, validate.ContainsOnly):
-        return ContainsOnly(validator.choices, validator.labels, error=error)
-    if isinstance(validator, validate.OneOf):
-        return OneOf(validator.choices, validator.labels, error=error)
-    if isinstance(validator, validate.NoneOf):
-        return NoneOf(validator.iterable, error=error)
-    if isinstance(validator, validate.Regexp):
-        return Regexp(validator.regex, error=error)
-    if isinstance(validator, validate.Email):
-        return Email(error=error)
-    if isinstance(validator, validate.URL):
-        return URL(
-            relative=validator.relative,
-            absolute=validator.absolute,
-            schemes=validator.schemes,
-            require_tld=validator.require_tld,
-            error=error,
-        )
-    if isinstance(validator, validate.Equal):
-        return Equal(validator.comparable, error=error)
-    return validator
+    twin = copy.copy(validator)
+    twin.__class__ = twin_class
+    english = getattr(type(validator), "default_message", None)
+    if english is not None and validator.error == english:
+        twin.error = twin_class.default_message  # type: ignore[attr-defined]
+    return twin
 
 
 def _english_defaults(field: fields.Field) -> dict[str, str]:
