@@ -27,11 +27,13 @@ from coop_tracker.agreements.schemas import AgreementCreateSchema, AgreementPatc
 from coop_tracker.agreements.services import AgreementInput, PartyInput
 from coop_tracker.api.common import (
     api_user,
+    error_responses,
+    listing,
     permission_required,
     utc,
     with_api_field_names,
 )
-from coop_tracker.api.schemas import ErrorSchema, envelope, page_schema
+from coop_tracker.api.schemas import ErrorSchema, envelope
 from coop_tracker.core import clock
 from coop_tracker.core.errors import StaleVersion, ValidationFailed
 from coop_tracker.core.permissions import can
@@ -263,20 +265,12 @@ ERRORS = {
 
 def _documented(*statuses: int) -> Any:
     """Document the error responses a view can give, all with the error schema."""
-
-    def decorator(view: Any) -> Any:
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorSchema, description=ERRORS[status])(view)
-        return view
-
-    return decorator
+    return error_responses(blp, *statuses, descriptions=ERRORS)
 
 
 @blp.route("", endpoint="agreements")
 class Agreements(MethodView):
-    @blp.arguments(AgreementListQuerySchema, location="query")
-    @blp.response(200, page_schema(AgreementSchema))
-    @_documented(401)
+    @listing(blp, AgreementListQuerySchema, AgreementSchema, descriptions=ERRORS)
     def get(self, args: dict[str, Any]) -> Any:
         """Lista samverkan
 

@@ -10,8 +10,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from coop_tracker.agreements.organisation_queries import founding_agreements, members_of
-from coop_tracker.api.common import api_user, permission_required
-from coop_tracker.api.schemas import ErrorSchema, envelope, page_schema
+from coop_tracker.api.common import api_user, error_responses, listing, permission_required
+from coop_tracker.api.schemas import envelope
 from coop_tracker.core.errors import NotFound
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -57,9 +57,7 @@ def organisation_payload(org: Organisation, founding: list[Any] | None = None) -
 
 @blp.route("", endpoint="organisations")
 class Organisations(MethodView):
-    @blp.arguments(OrganisationListQuerySchema, location="query")
-    @blp.response(200, page_schema(OrganisationSchema))
-    @blp.alt_response(401, schema=ErrorSchema)
+    @listing(blp, OrganisationListQuerySchema, OrganisationSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Lista organisationer
 
@@ -81,9 +79,7 @@ class Organisations(MethodView):
     @permission_required("organisation.create")
     @blp.arguments(OrganisationCreateSchema)
     @blp.response(201, OrganisationSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(blp, 401, 403, 422)
     def post(self, data: dict[str, Any]) -> Any:
         """Registrera ett kommunalförbund, samordningsförbund eller bolag
 
@@ -100,8 +96,7 @@ class Organisations(MethodView):
 @blp.route("/<ref>", endpoint="organisation")
 class OrganisationResource(MethodView):
     @blp.response(200, OrganisationSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND)
+    @error_responses(blp, 401, 404, descriptions={404: NOT_FOUND})
     def get(self, ref: str) -> Any:
         """Hämta en organisation med id, kommunkod, länskod eller organisationsnummer
 

@@ -12,8 +12,8 @@ from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.annual.queries import year_view
 from coop_tracker.annual.rules import DUTY_LABELS
 from coop_tracker.annual.services import DoneInput, mark_done
-from coop_tracker.api.common import api_user, permission_required
-from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.api.common import api_user, error_responses, permission_required
+from coop_tracker.api.schemas import Schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.validation import is_digits
@@ -70,9 +70,7 @@ class AnnualYearSchema(Schema):
 class Year(MethodView):
     @blp.arguments(AnnualYearQuerySchema, location="query")
     @blp.response(200, AnnualYearSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], code: str) -> Any:
         """En kommuns årshjul
 
@@ -121,10 +119,7 @@ class YearDone(MethodView):
     @permission_required("annual.mark", load=lambda code: _home(code))
     @blp.arguments(DoneSchema)
     @blp.response(201, AnnualDutySchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(blp, 401, 403, 404, 422)
     def post(self, data: dict[str, Any], code: str) -> Any:
         """Markera en uppgift som klar
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the API resources: the token's user, permission guards, field names."""
+"""Helpers shared by the API resources: the token's user, permission guards, documented error
+responses, field names."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import g
 
+from coop_tracker.api.schemas import ErrorSchema, page_schema
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.permissions import can
 
 if TYPE_CHECKING:
+    import marshmallow as ma
+    from flask_smorest import Blueprint
+
     from coop_tracker.users.models import User
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -45,6 +50,41 @@ def permission_required(
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def error_responses(
+    blp: Blueprint, *statuses: int, descriptions: Mapping[int, str] | None = None
+) -> Callable[[View], View]:
+    """Document the error responses a view can give, all with the error schema; a status's
+    description from ``descriptions`` (else the HTTP reason)."""
+    described = descriptions or {}
+
+    def decorator(view: View) -> View:
+        for status in statuses:
+            view = blp.alt_response(status, schema=ErrorSchema, description=described.get(status))(
+                view
+            )
+        return view
+
+    return decorator
+
+
+def listing(
+    blp: Blueprint,
+    query: type[ma.Schema],
+    item: type[ma.Schema],
+    *errors: int,
+    descriptions: Mapping[int, str] | None = None,
+) -> Callable[[View], View]:
+    """A list's GET: its ``query`` string (page, per_page, filters), a page of ``item`` and the
+    error responses (401, then ``errors``)."""
+
+    def decorator(view: View) -> View:
+        view = error_responses(blp, 401, *errors, descriptions=descriptions)(view)
+        view = blp.response(200, page_schema(item))(view)
+        return blp.arguments(query, location="query")(view)
 
     return decorator
 

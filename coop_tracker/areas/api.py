@@ -9,15 +9,13 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
 
-from coop_tracker.api.common import permission_required
+from coop_tracker.api.common import error_responses, listing, permission_required
 from coop_tracker.api.schemas import (
-    ErrorSchema,
     Length,
     PaginationQuerySchema,
     Regexp,
     Schema,
     envelope,
-    page_schema,
 )
 from coop_tracker.areas import services as area_services
 from coop_tracker.core.errors import NotFound
@@ -70,9 +68,7 @@ NOT_FOUND_AREA = "Samverkansområdet finns inte."
 
 @areas_blp.route("", endpoint="areas")
 class Areas(MethodView):
-    @areas_blp.arguments(PaginationQuerySchema, location="query")
-    @areas_blp.response(200, page_schema(AreaSchema))
-    @areas_blp.alt_response(401, schema=ErrorSchema)
+    @listing(areas_blp, PaginationQuerySchema, AreaSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Lista samverkansområden"""
         rows, total = areas_page(db.session, page=args["page"], per_page=args["per_page"])
@@ -81,9 +77,7 @@ class Areas(MethodView):
     @permission_required("areas.manage")
     @areas_blp.arguments(AreaCreateSchema)
     @areas_blp.response(201, AreaSchema)
-    @areas_blp.alt_response(401, schema=ErrorSchema)
-    @areas_blp.alt_response(403, schema=ErrorSchema)
-    @areas_blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(areas_blp, 401, 403, 422)
     def post(self, data: dict[str, Any]) -> Any:
         """Lägg till ett samverkansområde (administratörer)
 
@@ -99,22 +93,15 @@ class Areas(MethodView):
 @areas_blp.route("/<slug>", endpoint="area")
 class AreaResource(MethodView):
     @areas_blp.response(200, AreaSchema)
-    @areas_blp.alt_response(401, schema=ErrorSchema)
-    @areas_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_AREA)
+    @error_responses(areas_blp, 401, 404, descriptions={404: NOT_FOUND_AREA})
     def get(self, slug: str) -> Any:
         """Hämta ett samverkansområde"""
-        area: Area | None = db.session.scalar(select(Area).where(Area.slug == slug[:60]))
-        if area is None:
-            raise NotFound(NOT_FOUND_AREA)
-        return area
+        return _area(slug)
 
     @permission_required("areas.manage")
     @areas_blp.arguments(AreaPatchSchema)
     @areas_blp.response(200, AreaSchema)
-    @areas_blp.alt_response(401, schema=ErrorSchema)
-    @areas_blp.alt_response(403, schema=ErrorSchema)
-    @areas_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_AREA)
-    @areas_blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(areas_blp, 401, 403, 404, 422, descriptions={404: NOT_FOUND_AREA})
     def patch(self, data: dict[str, Any], slug: str) -> Any:
         """Byt namn på, avveckla eller återta ett samverkansområde (administratörer)
 
@@ -145,10 +132,7 @@ class AreaMerge(MethodView):
     @permission_required("areas.manage")
     @areas_blp.arguments(AreaMergeSchema)
     @areas_blp.response(200, AreaSchema)
-    @areas_blp.alt_response(401, schema=ErrorSchema)
-    @areas_blp.alt_response(403, schema=ErrorSchema)
-    @areas_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_AREA)
-    @areas_blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(areas_blp, 401, 403, 404, 422, descriptions={404: NOT_FOUND_AREA})
     def post(self, data: dict[str, Any], slug: str) -> Any:
         """Slå ihop ett samverkansområde med ett annat (administratörer)
 

@@ -9,8 +9,8 @@ from marshmallow import fields
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user, permission_required, utc
-from coop_tracker.api.schemas import MUNICIPALITY_CODE, ErrorSchema, OneOf, Range, Schema
+from coop_tracker.api.common import api_user, error_responses, permission_required, utc
+from coop_tracker.api.schemas import MUNICIPALITY_CODE, OneOf, Range, Schema
 from coop_tracker.checklists import versions
 from coop_tracker.checklists.items import ItemInput, get_item, update_item
 from coop_tracker.checklists.models import ChecklistItem
@@ -127,8 +127,12 @@ def _item_agreement(item_id: int) -> Agreement:
 @permission_required("checklist.edit", _item_agreement)
 @blp.arguments(ItemPatch)
 @blp.response(200)
-@blp.alt_response(409, schema=ErrorSchema, description="Inaktuell version; se `current`.")
-@blp.alt_response(422, schema=ErrorSchema, description="Fel i uppgifterna; se `fields`.")
+@error_responses(
+    blp,
+    409,
+    422,
+    descriptions={409: "Inaktuell version; se `current`.", 422: "Fel i uppgifterna; se `fields`."},
+)
 def patch_item(data: dict[str, Any], item_id: int) -> Any:
     """Change status, responsible, due date, note or evidence of one item."""
     item = get_item(db.session, item_id)

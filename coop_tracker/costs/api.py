@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user
-from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.api.common import api_user, error_responses
+from coop_tracker.api.schemas import Schema
 from coop_tracker.core.clock import today
 from coop_tracker.costs.calc import YearResult
 from coop_tracker.costs.models import CostModel
@@ -81,8 +81,7 @@ def _change(amount: Decimal, previous: YearResult | None, code: str) -> Decimal 
 @blp.route("/<int:agreement_id>/costs", endpoint="costs")
 class Costs(MethodView):
     @blp.response(200, CostsSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 404)
     def get(self, agreement_id: int) -> Any:
         """Kostnad per part
 

@@ -14,8 +14,8 @@ from marshmallow.validate import Length, Range
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user, permission_required, utc
-from coop_tracker.api.schemas import ErrorSchema, PaginationQuerySchema, Schema, envelope
+from coop_tracker.api.common import api_user, error_responses, permission_required, utc
+from coop_tracker.api.schemas import PaginationQuerySchema, Schema, envelope
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.permissions import can
@@ -293,8 +293,7 @@ class AgreementDocuments(MethodView):
 
     @blp.arguments(PaginationQuerySchema, location="query")
     @blp.response(200, DocumentListSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 404)
     def get(self, args: dict[str, Any], agreement_id: int) -> Any:
         """Lista dokument
 
@@ -318,11 +317,7 @@ class AgreementDocuments(MethodView):
     @permission_required("document.edit", load=_load)
     @blp.doc(requestBody=MULTIPART_BODY)
     @blp.response(201, DocumentSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(413, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(blp, 401, 403, 404, 413, 422)
     def post(self, agreement_id: int) -> Any:
         """Lägg till ett dokument
 
@@ -379,8 +374,7 @@ def _document(document_id: int) -> Document:
 @blp.route("/documents/<int:document_id>", endpoint="document")
 class OneDocument(MethodView):
     @blp.response(200, DocumentSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 404)
     def get(self, document_id: int) -> Any:
         """Läs ett dokument"""
         return document_payload(_document(document_id))
@@ -428,12 +422,7 @@ class DocumentVersions(MethodView):
 
     @blp.doc(requestBody=VERSION_BODY)
     @blp.response(201, DocumentSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema)
-    @blp.alt_response(413, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(blp, 401, 403, 404, 409, 413, 422)
     def post(self, document_id: int) -> Any:
         """Lägg till en ny version
 
@@ -491,8 +480,7 @@ FILE_RESPONSE = {
 @blp.route("/documents/<int:document_id>/file", endpoint="file")
 class DocumentFile(MethodView):
     @blp.doc(responses={"200": FILE_RESPONSE})
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 404)
     def get(self, document_id: int) -> Any:
         """Hämta filen (gällande version)
 
@@ -505,8 +493,7 @@ class DocumentFile(MethodView):
 @blp.route("/documents/<int:document_id>/versions/<int:number>/file", endpoint="version_file")
 class VersionFile(MethodView):
     @blp.doc(responses={"200": FILE_RESPONSE})
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 404)
     def get(self, document_id: int, number: int) -> Any:
         """Hämta filen för en viss version"""
         return file_response(services.get_version(_document(document_id), number))
@@ -516,7 +503,7 @@ class VersionFile(MethodView):
 class Search(MethodView):
     @blp.arguments(SearchQuerySchema, location="query")
     @blp.response(200, SearchPageSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
+    @error_responses(blp, 401)
     def get(self, args: dict[str, Any]) -> Any:
         """Sök i dokumentens text
 

@@ -9,13 +9,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user, permission_required, utc
+from coop_tracker.api.common import api_user, listing, permission_required, utc
 from coop_tracker.api.schemas import (
-    ErrorSchema,
     PaginationQuerySchema,
     Schema,
     envelope,
-    page_schema,
 )
 from coop_tracker.core.permissions import can
 from coop_tracker.extensions import db
@@ -74,10 +72,7 @@ def _load(agreement_id: int) -> Any:
 @blp.route("/<int:agreement_id>/history", endpoint="history")
 class History(MethodView):
     @permission_required("agreement.history", load=_load)
-    @blp.arguments(PaginationQuerySchema, location="query")
-    @blp.response(200, page_schema(HistoryEventSchema))
-    @blp.alt_response(401, schema=ErrorSchema, description=ERRORS[401])
-    @blp.alt_response(404, schema=ErrorSchema, description=ERRORS[404])
+    @listing(blp, PaginationQuerySchema, HistoryEventSchema, 404, descriptions=ERRORS)
     def get(self, args: dict[str, Any], agreement_id: int) -> Any:
         """Ändringshistorik för en samverkan
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_smorest import Blueprint
 
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user, permission_required, utc
-from coop_tracker.api.schemas import ErrorSchema
+from coop_tracker.api.common import View, api_user, error_responses, permission_required, utc
+from coop_tracker.api.schemas import Schema
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import NotFound, ValidationFailed
 from coop_tracker.core.web import web_actor
@@ -55,21 +56,48 @@ def _exit_agreement(exit_id: int) -> Agreement:
     return _agreement(_plan(exit_id).agreement_id)
 
 
+ERRORS = {
+    403: "Du får inte göra detta.",
+    404: "Finns inte eller är inte synlig för dig.",
+    409: "Vägrat: `reasons` listar varje ouppfyllt villkor, eller inaktuell version.",
+    422: "Fel i uppgifterna; `fields` anger vilka.",
+}
+
+
 def _errors(*statuses: int) -> Any:
     """Document the error responses a view can give, all with the error schema."""
-    texts = {
-        403: "Du får inte göra detta.",
-        404: "Finns inte eller är inte synlig för dig.",
-        409: "Vägrat: `reasons` listar varje ouppfyllt villkor, eller inaktuell version.",
-        422: "Fel i uppgifterna; `fields` anger vilka.",
-    }
+    return error_responses(blp, *statuses, descriptions=ERRORS)
 
-    def decorator(view: Any) -> Any:
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorSchema, description=texts[status])(view)
-        return view
+
+def _change(
+    rule: str,
+    method: str,
+    load: Callable[..., Agreement],
+    body: type[Schema] | None = None,
+    *,
+    status: int = 200,
+    answer: type[Schema] | None = None,
+    action: str = "exit.edit",
+    **arguments: Any,
+) -> Callable[[View], View]:
+    """A route that changes a lifecycle: ``action`` on the agreement that ``load`` finds (403
+    before the body is read), the ``body`` schema (``arguments`` such as ``location``), the
+    answer and the errors it documents."""
+
+    def decorator(view: View) -> View:
+        view = _errors(403, 404, 409, 422)(view)
+        view = blp.response(status, answer)(view)
+        if body is not None:
+            view = blp.arguments(body, **arguments)(view)
+        view = permission_required(action, load)(view)
+        return blp.route(rule, methods=[method])(view)
 
     return decorator
+
+
+def _as_sent(data: dict[str, Any]) -> dict[str, Any]:
+    """A change's version (as the client read it), actor and day, for the service."""
+    return {"expected_version": data.get("version"), "actor": web_actor(), "today": today()}
 
 
 def _party_id(agreement: Agreement, code: Any, field_name: str) -> int | None:
@@ -205,11 +233,15 @@ def list_transitions(agreement_id: int) -> Any:
     }
 
 
-@blp.route("/agreements/<int:agreement_id>/transitions", methods=["POST"])
-@permission_required("lifecycle.transition", _agreement)
-@blp.arguments(TransitionIn)
-@blp.response(201, PhaseChangeOut)
-@_errors(403, 404, 409, 422)
+@_change(
+    "/agreements/<int:agreement_id>/transitions",
+    "POST",
+    _agreement,
+    TransitionIn,
+    status=201,
+    answer=PhaseChangeOut,
+    action="lifecycle.transition",
+)
 def post_transition(data: dict[str, Any], agreement_id: int) -> Any:
     """Change the agreement's phase; 409 with ``reasons`` when a gate is not met."""
     agreement = _agreement(agreement_id)
@@ -235,11 +267,10 @@ def list_exits(agreement_id: int) -> Any:
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
 
-@blp.route("/agreements/<int:agreement_id>/exits", methods=["POST"])
-@permission_required("exit.edit", _agreement)
-@blp.arguments(ExitIn, required=False)  # every field has a default: {} drafts a plan
-@blp.response(201)
-@_errors(403, 404, 409, 422)
+# Every field of ExitIn has a default: {} drafts a plan.
+@_change(
+    "/agreements/<int:agreement_id>/exits", "POST", _agreement, ExitIn, status=201, required=False
+)
 def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
     """Draft an exit plan (notice optional); with ``adopted_on`` it is adopted at once."""
     agreement = _agreement(agreement_id)
@@ -275,32 +306,20 @@ def post_exit(data: dict[str, Any], agreement_id: int) -> Any:
     return exit_json(outcome.exit, outcome)
 
 
-@blp.route("/exits/<int:exit_id>/adopt", methods=["POST"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(ExitActionIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/adopt", "POST", _exit_agreement, ExitActionIn)
 def adopt(data: dict[str, Any], exit_id: int) -> Any:
     """Adopt a draft plan (the notice must be recorded)."""
     details = {"adopted_on": data.get("adopted_on"), "decision_ref": data.get("decision_ref") or ""}
     return _plan_action(exit_id, "adopt", data, **details)
 
 
-@blp.route("/exits/<int:exit_id>/complete", methods=["POST"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(ExitActionIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/complete", "POST", _exit_agreement, ExitActionIn)
 def complete(data: dict[str, Any], exit_id: int) -> Any:
     """Mark an adopted plan carried out; 409 with ``reasons`` while tasks are open."""
     return _plan_action(exit_id, "complete", data)
 
 
-@blp.route("/exits/<int:exit_id>/withdraw", methods=["POST"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(ExitActionIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/withdraw", "POST", _exit_agreement, ExitActionIn)
 def withdraw(data: dict[str, Any], exit_id: int) -> Any:
     """Withdraw a plan and its notice."""
     return _plan_action(exit_id, "withdraw", data, reason=data.get("reason"))
@@ -309,15 +328,7 @@ def withdraw(data: dict[str, Any], exit_id: int) -> Any:
 def _plan_action(exit_id: int, action: str, data: dict[str, Any], **details: Any) -> Any:
     """Adopt, complete or withdraw the plan at the version the client sent, in one commit."""
     plan = _plan(exit_id)
-    outcome = exit_action(
-        db.session,
-        plan,
-        action,
-        expected_version=data.get("version"),
-        actor=web_actor(),
-        today=today(),
-        **details,
-    )
+    outcome = exit_action(db.session, plan, action, **_as_sent(data), **details)
     db.session.commit()
     return exit_json(plan, outcome)
 
@@ -343,11 +354,7 @@ def get_exit(exit_id: int) -> Any:
     return exit_json(_plan(exit_id))
 
 
-@blp.route("/exits/<int:exit_id>", methods=["PATCH"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(ExitPatchIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>", "PATCH", _exit_agreement, ExitPatchIn)
 def patch_exit(data: dict[str, Any], exit_id: int) -> Any:
     """Change a draft or adopted plan; only the fields sent change. 409 on a stale version."""
     plan = _plan(exit_id)
@@ -367,23 +374,14 @@ def patch_exit(data: dict[str, Any], exit_id: int) -> Any:
         payload.leaving_party_id = _party_id(agreement, data["leaving_party"], "leaving_party")
     if "notice_party" in data:
         payload.notice_party_id = _party_id(agreement, data["notice_party"], "notice_party")
-    outcome = services.update_exit(
-        db.session,
-        plan,
-        payload,
-        expected_version=data.get("version"),
-        actor=web_actor(),
-        today=today(),
-    )
+    outcome = services.update_exit(db.session, plan, payload, **_as_sent(data))
     db.session.commit()
     return exit_json(plan, outcome)
 
 
-@blp.route("/exits/<int:exit_id>", methods=["DELETE"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(VersionQuery, location="query")
-@blp.response(204)
-@_errors(403, 404, 409, 422)
+@_change(
+    "/exits/<int:exit_id>", "DELETE", _exit_agreement, VersionQuery, status=204, location="query"
+)
 def delete_exit(data: dict[str, Any], exit_id: int) -> Any:
     """Delete a draft plan (``?version=``). An adopted plan is withdrawn instead (422)."""
     plans.delete_exit(
@@ -412,11 +410,7 @@ def _task_payload(agreement: Agreement, data: dict[str, Any], base: Any) -> Any:
     return payload
 
 
-@blp.route("/exits/<int:exit_id>/tasks", methods=["POST"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.arguments(TaskIn)
-@blp.response(201)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/tasks", "POST", _exit_agreement, TaskIn, status=201)
 def post_task(data: dict[str, Any], exit_id: int) -> Any:
     """Add a task of the planner's own (``title`` required; ``is_required`` defaults to true)."""
     plan = _plan(exit_id)
@@ -433,33 +427,25 @@ def post_task(data: dict[str, Any], exit_id: int) -> Any:
     return task_json(task)
 
 
-@blp.route("/exit-tasks/<int:task_id>", methods=["PATCH"])
-@permission_required("exit.edit", _task_agreement)
-@blp.arguments(TaskIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exit-tasks/<int:task_id>", "PATCH", _task_agreement, TaskIn)
 def patch_task(data: dict[str, Any], task_id: int) -> Any:
     """Change a task; ``not_applicable`` needs a reason. 409 on a stale version."""
     task = _task(task_id)
     agreement = _agreement(task.exit.agreement_id)
     payload = _task_payload(agreement, data, services.TaskInput.from_task(task))
-    services.update_task(
-        db.session,
-        task,
-        payload,
-        expected_version=data.get("version"),
-        actor=web_actor(),
-        today=today(),
-    )
+    services.update_task(db.session, task, payload, **_as_sent(data))
     db.session.commit()
     return task_json(task)
 
 
-@blp.route("/exit-tasks/<int:task_id>", methods=["DELETE"])
-@permission_required("exit.edit", _task_agreement)
-@blp.arguments(VersionQuery, location="query")
-@blp.response(204)
-@_errors(403, 404, 409, 422)
+@_change(
+    "/exit-tasks/<int:task_id>",
+    "DELETE",
+    _task_agreement,
+    VersionQuery,
+    status=204,
+    location="query",
+)
 def delete_task(data: dict[str, Any], task_id: int) -> Any:
     """Remove a planner's own task (``?version=``); generated tasks are marked not applicable."""
     plans.remove_task(
@@ -473,11 +459,7 @@ def _decision_agreement(exit_id: int, code: str) -> Agreement:
     return _exit_agreement(exit_id)
 
 
-@blp.route("/exits/<int:exit_id>/decisions/<code>", methods=["PUT"])
-@permission_required("exit.edit", _decision_agreement)
-@blp.arguments(DecisionIn)
-@blp.response(200)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/decisions/<code>", "PUT", _decision_agreement, DecisionIn)
 def put_decision(data: dict[str, Any], exit_id: int, code: str) -> Any:
     """Record one party's decision on the exit (body, date, §, diarienummer)."""
     plan = _plan(exit_id)
@@ -496,18 +478,13 @@ def put_decision(data: dict[str, Any], exit_id: int, code: str) -> Any:
             case_number=data.get("case_number") or "",
             note=data.get("note") or "",
         ),
-        expected_version=data.get("version"),
-        actor=web_actor(),
-        today=today(),
+        **_as_sent(data),
     )
     db.session.commit()
     return exit_json(plan)
 
 
-@blp.route("/exits/<int:exit_id>/transition-agreement", methods=["POST"])
-@permission_required("exit.edit", _exit_agreement)
-@blp.response(201)
-@_errors(403, 404, 409, 422)
+@_change("/exits/<int:exit_id>/transition-agreement", "POST", _exit_agreement, status=201)
 def post_transition_agreement(exit_id: int) -> Any:
     """Create the plan's övergångsavtal: a planned avtalssamverkan prefilled from the plan."""
     plan = _plan(exit_id)

@@ -8,14 +8,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
+from coop_tracker.api.common import error_responses, listing
 from coop_tracker.api.schemas import (
-    ErrorSchema,
     Length,
     PaginationQuerySchema,
     Regexp,
     Schema,
     envelope,
-    page_schema,
 )
 from coop_tracker.core.errors import NotFound
 from coop_tracker.core.validation import is_kommun_code
@@ -76,9 +75,7 @@ NOT_FOUND_MUNICIPALITY = "Kommunen finns inte. Kommunkoden har fyra siffror, t.e
 
 @municipalities_blp.route("", endpoint="municipalities")
 class Municipalities(MethodView):
-    @municipalities_blp.arguments(MunicipalityQuerySchema, location="query")
-    @municipalities_blp.response(200, page_schema(MunicipalitySchema))
-    @municipalities_blp.alt_response(401, schema=ErrorSchema)
+    @listing(municipalities_blp, MunicipalityQuerySchema, MunicipalitySchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Lista kommuner
 
@@ -98,8 +95,7 @@ class Municipalities(MethodView):
 @municipalities_blp.route("/<code>", endpoint="municipality")
 class MunicipalityResource(MethodView):
     @municipalities_blp.response(200, MunicipalitySchema)
-    @municipalities_blp.alt_response(401, schema=ErrorSchema)
-    @municipalities_blp.alt_response(404, schema=ErrorSchema, description=NOT_FOUND_MUNICIPALITY)
+    @error_responses(municipalities_blp, 401, 404, descriptions={404: NOT_FOUND_MUNICIPALITY})
     def get(self, code: str) -> Any:
         """Hämta en kommun med kommunkod"""
         municipality = db.session.get(Municipality, code) if is_kommun_code(code) else None

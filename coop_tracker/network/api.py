@@ -12,10 +12,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from coop_tracker.agreements.rules import FORM_LABELS, PHASE_LABELS
-from coop_tracker.api.common import api_user, permission_required
+from coop_tracker.api.common import api_user, error_responses, permission_required
 from coop_tracker.api.schemas import (
     MUNICIPALITY_CODE,
-    ErrorSchema,
     Length,
     OneOf,
     Range,
@@ -144,9 +143,7 @@ class GraphResource(MethodView):
     @permission_required("network.view")
     @graph_blp.arguments(GraphQuerySchema, location="query")
     @graph_blp.response(200, GraphSchema)
-    @graph_blp.alt_response(401, schema=ErrorSchema)
-    @graph_blp.alt_response(403, schema=ErrorSchema)
-    @graph_blp.alt_response(422, schema=ErrorSchema)
+    @error_responses(graph_blp, 401, 403, 422)
     def get(self, args: dict[str, Any]) -> Any:
         """Nätverket som node-link-JSON
 
@@ -179,9 +176,7 @@ class GraphResource(MethodView):
 class SimilarResource(MethodView):
     @permission_required("network.view")
     @similar_blp.response(200, SimilarSchema)
-    @similar_blp.alt_response(401, schema=ErrorSchema)
-    @similar_blp.alt_response(403, schema=ErrorSchema)
-    @similar_blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(similar_blp, 401, 403, 404)
     def get(self, code: str) -> Any:
         """Liknande kommuner
 

@@ -9,14 +9,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from coop_tracker.api.common import api_user
+from coop_tracker.api.common import api_user, listing
 from coop_tracker.api.schemas import (
-    ErrorSchema,
     PaginationQuerySchema,
     Range,
     Schema,
     envelope,
-    page_schema,
 )
 from coop_tracker.core.clock import today
 from coop_tracker.core.web import public_base_url
@@ -62,9 +60,7 @@ class UpcomingSchema(Schema):
 
 @blp.route("/upcoming", endpoint="upcoming")
 class Upcoming(MethodView):
-    @blp.arguments(UpcomingQuerySchema, location="query")
-    @blp.response(200, page_schema(UpcomingSchema))
-    @blp.alt_response(401, schema=ErrorSchema)
+    @listing(blp, UpcomingQuerySchema, UpcomingSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Kommande och försenade datum
 

@@ -9,8 +9,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from coop_tracker.agreements.services import get_visible_agreement
-from coop_tracker.api.common import api_user, permission_required, utc, with_api_field_names
-from coop_tracker.api.schemas import ErrorSchema, PaginationQuerySchema, envelope, page_schema
+from coop_tracker.api.common import (
+    api_user,
+    error_responses,
+    listing,
+    permission_required,
+    utc,
+    with_api_field_names,
+)
+from coop_tracker.api.schemas import PaginationQuerySchema, envelope
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.signals import deadlines_changed
@@ -62,10 +69,7 @@ def _load(agreement_id: int) -> Any:
 
 @blp.route("/<int:agreement_id>/reviews", endpoint="reviews")
 class Reviews(MethodView):
-    @blp.arguments(PaginationQuerySchema, location="query")
-    @blp.response(200, page_schema(ReviewSchema))
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @listing(blp, PaginationQuerySchema, ReviewSchema, 404)
     def get(self, args: dict[str, Any], agreement_id: int) -> Any:
         """Lista uppföljningar
 
@@ -82,9 +86,7 @@ class Reviews(MethodView):
     @permission_required("review.create", load=_load)
     @blp.arguments(ReviewCreateSchema)
     @blp.response(201, ReviewSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @error_responses(blp, 401, 403, 404)
     def post(self, data: dict[str, Any], agreement_id: int) -> Any:
         """Registrera en uppföljning
 

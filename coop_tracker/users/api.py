@@ -8,8 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from coop_tracker.api.common import api_user
-from coop_tracker.api.schemas import ErrorSchema, Schema
+from coop_tracker.api.common import api_user, error_responses
+from coop_tracker.api.schemas import Schema
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
 from coop_tracker.users.calendar import calendar_url, ensure_calendar_secret
@@ -62,7 +62,7 @@ def calendar_url_for(user: User) -> str:
 @blp.route("", endpoint="me")
 class Me(MethodView):
     @blp.response(200, MeSchema)
-    @blp.alt_response(401, schema=ErrorSchema)
+    @error_responses(blp, 401)
     def get(self) -> Any:
         """Den egna användaren"""
         return me_payload(api_user())
