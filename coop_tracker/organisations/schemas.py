@@ -1,5 +1,7 @@
-"""The organisation schemas of the API: a party's organisation as sent (an id or a code), as
-named inside an agreement, as listed and as registered."""
+"""The organisation schemas: a förbund, Finsam or company as typed (``CheckedOrganisationSchema``,
+the one check of its own fields that the form, the API and the service go through), and in the
+API a party's organisation as sent (an id or a code), as named inside an agreement, as listed
+and as registered."""
 
 from __future__ import annotations
 
@@ -7,12 +9,25 @@ from typing import Any
 
 from marshmallow import fields
 
-from coop_tracker.api.schemas import (
-    OneOf,
-    PaginationQuerySchema,
-    Schema,
-    text,
-)
+from coop_tracker.api.schemas import OneOf, PaginationQuerySchema, Schema, text, wire_schema
+from coop_tracker.core import schemas as checked
+from coop_tracker.core.i18n import _l
+from coop_tracker.organisations.models import REGISTERED_KINDS
+from coop_tracker.organisations.rules import KIND_LABELS
+
+
+class CheckedOrganisationSchema(checked.InputSchema):
+    """A registered organisation's own fields as typed; the organisationsnummer's form and
+    uniqueness and the company-only dates are checked by the service."""
+
+    kind = checked.choice(
+        _l("Typ av organisation"), {k: KIND_LABELS[k] for k in REGISTERED_KINDS}, required=True
+    )
+    name = checked.text(_l("Namn"), max_length=200, required=True, min_length=3)
+    org_number = checked.text(_l("Organisationsnummer"), max_length=20)
+    description = checked.text(_l("Beskrivning"), max_length=2000, multiline=True)
+    articles_adopted_on = checked.a_date(_l("Bolagsordning antagen"))
+    owner_directive_on = checked.a_date(_l("Ägardirektiv antaget"))
 
 
 class OrganisationRef(fields.Field):
@@ -82,12 +97,11 @@ class OrganisationListQuerySchema(PaginationQuerySchema):
     q = text(100, metadata={"description": "Del av namn, kod eller organisationsnummer."})
 
 
-class OrganisationCreateSchema(Schema):
+class OrganisationCreateSchema(
+    wire_schema(  # type: ignore[misc]  # (mypy cannot follow a built base)
+        CheckedOrganisationSchema,
+        required=("kind", "name"),
+        org_number={"metadata": {"example": "222000-1234"}},
+    )
+):
     """A kommunalförbund, samordningsförbund or company to register."""
-
-    kind = fields.String(required=True, validate=OneOf(["forbund", "finsam", "company"]))
-    name = text(200, min_length=3, required=True)
-    org_number = text(20, allow_none=True, metadata={"example": "222000-1234"})
-    description = text(2000, allow_none=True)
-    articles_adopted_on = fields.Date(allow_none=True)
-    owner_directive_on = fields.Date(allow_none=True)

@@ -25,7 +25,8 @@ from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.municipalities.services import record_reference_seed
 from coop_tracker.organisations.models import REGISTERED_KINDS, Organisation, OrgKind
-from coop_tracker.organisations.rules import KIND_LABELS, normalised_org_number
+from coop_tracker.organisations.rules import normalised_org_number
+from coop_tracker.organisations.schemas import CheckedOrganisationSchema
 
 DATA = Path(__file__).parent / "data"
 ORGANISATION_FIELDS = (
@@ -146,30 +147,9 @@ def _validate(
     session: Session, data: OrganisationInput, current: Organisation | None
 ) -> dict[str, Any]:
     errors = v.Errors()
-    kinds = {k: KIND_LABELS[k] for k in REGISTERED_KINDS}
-    values: dict[str, Any] = {
-        "kind": v.choice(data.kind, "kind", _("Typ av organisation"), errors, kinds, required=True),
-        "name": v.text(
-            data.name, "name", _("Namn"), errors, max_length=200, required=True, min_length=3
-        ),
-        "description": v.text(
-            data.description,
-            "description",
-            _("Beskrivning"),
-            errors,
-            max_length=2000,
-            multiline=True,
-        ),
-        "articles_adopted_on": v.a_date(
-            data.articles_adopted_on, "articles_adopted_on", _("Bolagsordning antagen"), errors
-        ),
-        "owner_directive_on": v.a_date(
-            data.owner_directive_on, "owner_directive_on", _("Ägardirektiv antaget"), errors
-        ),
-    }
-    raw_number = v.text(
-        data.org_number, "org_number", _("Organisationsnummer"), errors, max_length=20
-    )
+    values, refusals = CheckedOrganisationSchema().check(vars(data))
+    errors.update(refusals)
+    raw_number = values.get("org_number")
     number: str | None = None
     if raw_number:
         number = normalised_org_number(raw_number)
@@ -189,9 +169,9 @@ def _validate(
                     _("Organisationsnummer: en organisation med %(n)s finns redan.", n=number),
                 )
     values["org_number"] = number
-    if values["kind"] != OrgKind.COMPANY:
+    if values.get("kind") != OrgKind.COMPANY:
         for name in ("articles_adopted_on", "owner_directive_on"):
-            if values[name] is not None:
+            if values.get(name) is not None:
                 errors.add(name, _("Bolagsordning och ägardirektiv gäller bara bolag."))
     if errors:
         raise ValidationFailed(dict(errors))
