@@ -16,6 +16,8 @@ from coop_tracker.api.schemas import (
     Regexp,
     Schema,
     envelope,
+    wire_field,
+    wire_schema,
 )
 from coop_tracker.areas import services as area_services
 from coop_tracker.core.errors import NotFound
@@ -23,6 +25,7 @@ from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
 from coop_tracker.municipalities.models import Area
 from coop_tracker.municipalities.queries import areas_page
+from coop_tracker.municipalities.schemas import AREA_SLUG_MAX, CheckedAreaSchema
 
 areas_blp = Blueprint(
     "api_areas",
@@ -41,24 +44,28 @@ class AreaSchema(Schema):
     is_active = fields.Boolean(metadata={"description": "Kan väljas för nya samverkan."})
 
 
-class AreaCreateSchema(Schema):
-    label_sv = fields.String(required=True, validate=Length(max=120))
-    label_en = fields.String(required=True, validate=Length(max=120))
+class AreaCreateSchema(
+    wire_schema(  # type: ignore[misc]  # (mypy cannot follow a built base)
+        CheckedAreaSchema, required=("label_sv", "label_en")
+    )
+):
+    """A new area: its names, and a short name (made from the Swedish name when not sent)."""
+
     slug = fields.String(
         validate=Regexp(r"^[a-z0-9-]{1,60}$", error="Kortnamn: bara a–z, siffror och bindestreck.")
     )
 
 
 class AreaPatchSchema(Schema):
-    label_sv = fields.String(validate=Length(max=120))
-    label_en = fields.String(validate=Length(max=120))
+    label_sv = wire_field(CheckedAreaSchema, "label_sv")
+    label_en = wire_field(CheckedAreaSchema, "label_en")
     is_active = fields.Boolean(metadata={"description": "false avvecklar området."})
 
 
 class AreaMergeSchema(Schema):
     into = fields.String(
         required=True,
-        validate=Length(max=60),
+        validate=Length(max=AREA_SLUG_MAX),
         metadata={"description": "Kortnamnet på området som tar över."},
     )
 

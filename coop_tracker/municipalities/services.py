@@ -19,6 +19,7 @@ from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.i18n import _
 from coop_tracker.core.permissions import can
 from coop_tracker.municipalities.models import Area, County, KommunSetting, Municipality
+from coop_tracker.municipalities.schemas import CheckedAreaSchema
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -109,10 +110,10 @@ def _changed_in_browser(session: Session, area: Area) -> bool:
 
 def area_labels(label_sv: Any, label_en: Any, errors: v.Errors) -> tuple[str, str]:
     """An area's Swedish and English names as typed, checked (both required)."""
-    return (
-        v.text(label_sv, "label_sv", _("Namn på svenska"), errors, max_length=120, required=True),
-        v.text(label_en, "label_en", _("Namn på engelska"), errors, max_length=120, required=True),
-    )
+    values, refusals = CheckedAreaSchema().check({"label_sv": label_sv, "label_en": label_en})
+    for name, message in refusals.items():
+        errors.add(name, message)
+    return values.get("label_sv", ""), values.get("label_en", "")
 
 
 def create_area(session: Session, data: dict[str, Any], *, actor: Actor) -> Area:
