@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.api.schemas import MUNICIPALITY_CODE, OneOf, Range, Schema
+from coop_tracker.lifecycle.exit_rules import (
+    EXIT_KIND_LABELS,
+    EXIT_SCOPE_LABELS,
+)
 
 
 class TransitionIn(Schema):
     to_phase = fields.String(
         required=True,
-        validate=OneOf(["planned", "active", "exiting", "ended", "abandoned"]),
+        validate=OneOf(list(PHASE_LABELS)),
         metadata={"description": "Fasen att byta till; se allowed i GET för vad som går nu."},
     )
     reason = fields.String(allow_none=True)
@@ -38,19 +43,9 @@ class TransitionsOut(Schema):
     items = fields.List(fields.Nested(PhaseChangeOut))
 
 
-class ExitIn(Schema):
-    kind = fields.String(
-        allow_none=True,
-        validate=OneOf(["withdrawal", "ending", "liquidation"]),
-        metadata={
-            "description": "withdrawal (utträde) | ending (avveckling) | liquidation "
-            "(likvidation, bara kommunalförbund). Utan kind avgör scope."
-        },
-    )
-    scope = fields.String(
-        validate=OneOf(["agreement", "party"]),
-        metadata={"description": "agreement (avveckling) eller party (utträde, med leaving_party)"},
-    )
+class ExitFieldsSchema(Schema):
+    """The fields of an exit plan that are sent to draft it and to change it."""
+
     leaving_party = fields.String(
         allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
     )
@@ -60,6 +55,27 @@ class ExitIn(Schema):
         allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
     )
     notice_given_on = fields.Date(allow_none=True)
+    effective_on = fields.Date(allow_none=True)
+    transition_starts_on = fields.Date(allow_none=True)
+    transition_ends_on = fields.Date(allow_none=True)
+
+
+EXIT_KIND = OneOf(list(EXIT_KIND_LABELS))
+
+
+class ExitIn(ExitFieldsSchema):
+    kind = fields.String(
+        allow_none=True,
+        validate=EXIT_KIND,
+        metadata={
+            "description": "withdrawal (utträde) | ending (avveckling) | liquidation "
+            "(likvidation, bara kommunalförbund). Utan kind avgör scope."
+        },
+    )
+    scope = fields.String(
+        validate=OneOf(list(EXIT_SCOPE_LABELS)),
+        metadata={"description": "agreement (avveckling) eller party (utträde, med leaving_party)"},
+    )
     notice_received_on = fields.Date(
         allow_none=True,
         metadata={
@@ -67,9 +83,6 @@ class ExitIn(Schema):
             "räknas från den. Tom: dagen den lämnades."
         },
     )
-    effective_on = fields.Date(allow_none=True)
-    transition_starts_on = fields.Date(allow_none=True)
-    transition_ends_on = fields.Date(allow_none=True)
     has_joint_organisation = fields.Boolean(load_default=False)
     adopted_on = fields.Date(
         allow_none=True, metadata={"description": "Anges det antas planen direkt"}
@@ -80,23 +93,11 @@ class ExitIn(Schema):
 VERSION_FIELD_HELP = "Radens version som du läste; annars 409."
 
 
-class ExitPatchIn(Schema):
+class ExitPatchIn(ExitFieldsSchema):
     version = fields.Integer(
         required=True, validate=Range(min=1), metadata={"description": VERSION_FIELD_HELP}
     )
-    kind = fields.String(allow_none=True, validate=OneOf(["withdrawal", "ending", "liquidation"]))
-    leaving_party = fields.String(
-        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
-    )
-    title = fields.String(allow_none=True)
-    background = fields.String(allow_none=True)
-    notice_party = fields.String(
-        allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
-    )
-    notice_given_on = fields.Date(allow_none=True)
-    effective_on = fields.Date(allow_none=True)
-    transition_starts_on = fields.Date(allow_none=True)
-    transition_ends_on = fields.Date(allow_none=True)
+    kind = fields.String(allow_none=True, validate=EXIT_KIND)
     has_joint_organisation = fields.Boolean(allow_none=True)
 
 
