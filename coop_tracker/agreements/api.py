@@ -145,14 +145,8 @@ def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> 
         decide_by=(
             {
                 "decide_by_on": decide.decide_by_on,
-                "body": decide.body,
-                "body_name": decide.body_name,
-                "meeting_on": decide.meeting_on,
-                "case_deadline_on": decide.case_deadline_on,
-                "prepared_on": decide.prepared_on,
-                "prepared_case_deadline_on": decide.prepared_case_deadline_on,
                 "from_calendar": decide.from_calendar,
-                "warnings": decide.warnings,
+                **_decision_case(decide),
             }
             if decide is not None
             else None
@@ -174,6 +168,22 @@ def _party_payload(party: Party, show_contacts: bool, derived: DerivedDates) -> 
             for c in party.contacts
         ]
     return payload
+
+
+# What the API shows of a party's case before the notice: the body, its meeting, the dates.
+DECISION_CASE_FIELDS = (
+    "body",
+    "body_name",
+    "meeting_on",
+    "case_deadline_on",
+    "prepared_on",
+    "prepared_case_deadline_on",
+    "warnings",
+)
+
+
+def _decision_case(decide: Any) -> dict[str, Any]:
+    return {name: getattr(decide, name) for name in DECISION_CASE_FIELDS}
 
 
 def organisation_brief(org: Organisation | None) -> dict[str, Any] | None:
@@ -419,13 +429,7 @@ class AgreementDates(MethodView):
                     "municipality": party.municipality_code,
                     "municipality_name": party.name,
                     "on": decide.decide_by_on,
-                    "body": decide.body,
-                    "body_name": decide.body_name,
-                    "meeting_on": decide.meeting_on,
-                    "case_deadline_on": decide.case_deadline_on,
-                    "prepared_on": decide.prepared_on,
-                    "prepared_case_deadline_on": decide.prepared_case_deadline_on,
-                    "warnings": decide.warnings,
+                    **_decision_case(decide),
                 }
                 for party, decide in answer.decide_by
             ],
