@@ -552,20 +552,13 @@ def adopt(code: str, agreement_id: int) -> Any:
         ]
     )
     form.own_role.choices = choices(roles)
-    saved = submit(
-        form,
-        lambda: adopt_example(
-            db.session,
-            example,
-            AdoptInput(
-                municipality_code=code,
-                partner_code=form.partner_code.data,
-                own_role=form.own_role.data,
-                title=form.title.data,
-            ),
-            actor=web_actor(),
-        ),
+    data = AdoptInput(
+        municipality_code=code,
+        partner_code=form.partner_code.data,
+        own_role=form.own_role.data,
+        title=form.title.data,
     )
+    saved = submit(form, lambda: adopt_example(db.session, example, data, actor=web_actor()))
     if saved.ok:
         outcome = saved.result
         flash(
