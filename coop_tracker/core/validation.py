@@ -107,33 +107,49 @@ def integer(
     required: bool = False,
 ) -> int | None:
     """An integer within bounds, or None when empty and not required."""
-    if value is None or value == "":
-        if required:
-            errors.add(field, missing("ange", label))
+    if _empty(value, field, label, errors, required):
         return None
-    if isinstance(value, bool):
+    number = _whole_number(value)
+    if number is None:
         errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, _between(label, minimum, maximum))
+        return None
+    return number
+
+
+def _empty(
+    value: Any, field: str, label: str, errors: Errors, required: bool, verb: str = "ange"
+) -> bool:
+    """Whether nothing was typed (a required field is then refused: "Ange …", "Välj …")."""
+    if value is not None and value != "":
+        return False
+    if required:
+        errors.add(field, missing(verb, label))
+    return True
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an integer, or None unless it is a whole number (a bool is not one)."""
+    if isinstance(value, bool):
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
         return None
     if isinstance(value, float) and value != number:
-        errors.add(field, _("%(label)s måste vara ett heltal.", label=label))
-        return None
-    if not minimum <= number <= maximum:
-        errors.add(
-            field,
-            _(
-                "%(label)s måste vara mellan %(minimum)s och %(maximum)s.",
-                label=label,
-                minimum=minimum,
-                maximum=maximum,
-            ),
-        )
         return None
     return number
+
+
+def _between(label: str, minimum: Any, maximum: Any) -> str:
+    return _(
+        "%(label)s måste vara mellan %(minimum)s och %(maximum)s.",
+        label=label,
+        minimum=minimum,
+        maximum=maximum,
+    )
 
 
 def decimal(
@@ -164,15 +180,7 @@ def decimal(
         errors.add(field, _("%(label)s måste vara ett tal.", label=label))
         return None
     if not minimum <= number <= maximum:
-        errors.add(
-            field,
-            _(
-                "%(label)s måste vara mellan %(minimum)s och %(maximum)s.",
-                label=label,
-                minimum=_fmt(minimum),
-                maximum=_fmt(maximum),
-            ),
-        )
+        errors.add(field, _between(label, _fmt(minimum), _fmt(maximum)))
         return None
     return number.quantize(Decimal(1).scaleb(-places))
 
@@ -200,16 +208,13 @@ def a_date(
     value: Any, field: str, label: str, errors: Errors, *, required: bool = False
 ) -> date | None:
     """A date (or ISO string) between 1850 and 2100."""
-    if value is None or value == "":
-        if required:
-            errors.add(field, missing("ange", label))
+    if _empty(value, field, label, errors, required):
         return None
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            errors.add(field, _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label))
-            return None
+            value = None
     if not isinstance(value, date):
         errors.add(field, _("%(label)s måste vara ett datum i formen ÅÅÅÅ-MM-DD.", label=label))
         return None
@@ -251,9 +256,7 @@ def choice(
     required: bool,
 ) -> str | None:
     """One of ``allowed`` (value → Swedish label)."""
-    if value is None or value == "":
-        if required:
-            errors.add(field, missing("välj", label))
+    if _empty(value, field, label, errors, required, verb="välj"):
         return None
     if not isinstance(value, str) or value not in allowed:
         names = ", ".join(allowed)
