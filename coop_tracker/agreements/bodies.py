@@ -77,13 +77,21 @@ def _check(actor: Actor, municipality: Municipality) -> None:
 def _valid_name(
     session: Session, municipality: Municipality, value: Any, keep: KommunBody | None = None
 ) -> str:
+    others = [b for b in kommun_bodies(session, municipality.code) if b is not keep]
+    return _checked_name(municipality, value, [b.name for b in others], adding=keep is None)
+
+
+def _checked_name(
+    municipality: Municipality, value: Any, listed: list[str], *, adding: bool
+) -> str:
+    """``value`` as a nämnd's name, tidied, when the kommun's ``listed`` nämnder (KF and KS
+    aside) leave room for it; otherwise the field's error."""
     errors = v.Errors()
     name = " ".join(
         v.text(value, "name", _("Nämndens namn"), errors, max_length=120, required=True).split()
     )
     if not errors:
-        others = [b for b in kommun_bodies(session, municipality.code) if b is not keep]
-        clash = listed_name([*FIXED_BODIES, *(b.name for b in others)], name)
+        clash = listed_name([*FIXED_BODIES, *listed], name)
         if clash is not None:
             errors.add(
                 "name",
@@ -93,7 +101,7 @@ def _valid_name(
                     kommun=municipality.name,
                 ),
             )
-        elif keep is None and len(others) >= MAX_BODIES:
+        elif adding and len(listed) >= MAX_BODIES:
             errors.add(
                 "name", _("Listan kan ha högst %(n)s nämnder utöver KF och KS.", n=MAX_BODIES)
             )
@@ -123,13 +131,30 @@ def add_body(
 ) -> KommunBody:
     """Add a nämnd to the kommun's list. Parties that already named it (before the list, as
     free text) now match it; their spelling becomes the list's."""
+    return add_bodies(session, municipality, [name], actor=actor)[0]
+
+
+def add_bodies(
+    session: Session, municipality: Municipality, names: list[Any], *, actor: Actor
+) -> list[KommunBody]:
+    """``add_body`` for several names at once, in their order (a new kommun's whole list):
+    the list and the kommun's parties read once, each nämnd audited on its own."""
     _check(actor, municipality)
-    clean = _valid_name(session, municipality, name)
-    body = KommunBody(municipality_code=municipality.code, name=clean)
-    session.add(body)
-    wanted = _key(clean)
-    _save_name(session, actor, municipality, body, None, lambda value: _key(value) == wanted)
-    return body
+    listed = [b.name for b in kommun_bodies(session, municipality.code)]
+    bodies = []
+    for name in names:
+        clean = _checked_name(municipality, name, listed, adding=True)
+        listed.append(clean)
+        bodies.append(KommunBody(municipality_code=municipality.code, name=clean))
+    session.add_all(bodies)
+    session.flush()
+    parties = _naming_parties(session, municipality.code)
+    for body in bodies:
+        wanted = _key(body.name)
+        moved = _rename(parties, lambda value, wanted=wanted: _key(value) == wanted, body.name)
+        _record_name(session, actor, municipality, body, None, moved)
+    session.flush()
+    return bodies
 
 
 def rename_body(
@@ -161,10 +186,23 @@ def _save_name(
     old: str | None,
     matches: Callable[[str], bool],
 ) -> None:
-    """Flush a new or renamed nämnd, write its name into the kommun's parties that ``matches``,
-    and audit both (a creation when there was no ``old`` name)."""
+    """Flush a renamed nämnd, write its name into the kommun's parties that ``matches``, and
+    audit both."""
     session.flush()
     moved = _rename_in_parties(session, municipality.code, matches, body.name)
+    _record_name(session, actor, municipality, body, old, moved)
+
+
+def _record_name(
+    session: Session,
+    actor: Actor,
+    municipality: Municipality,
+    body: KommunBody,
+    old: str | None,
+    moved: int,
+) -> None:
+    """Audit a nämnd's new name (a creation when there was no ``old`` name) and how many of
+    the kommun's parties took it."""
     changes: dict[str, Any] = {"name": [old, body.name]}
     if moved:
         changes["parties"] = [None, moved]
@@ -214,15 +252,26 @@ def remove_body(
 def _rename_in_parties(session: Session, code: str, matches: Any, name: str) -> int:
     """Write ``name`` into the kommun's parties whose responsible nämnd ``matches``; each party
     through the ORM, so its version moves on and an open edit of it sees the change."""
-    parties = session.scalars(
-        select(Party).where(Party.municipality_code == code, Party.responsible_body != "")
-    ).all()
+    changed = _rename(_naming_parties(session, code), matches, name)
+    session.flush()
+    return changed
+
+
+def _naming_parties(session: Session, code: str) -> list[Party]:
+    """The kommun's parties that name a responsible nämnd."""
+    return list(
+        session.scalars(
+            select(Party).where(Party.municipality_code == code, Party.responsible_body != "")
+        ).all()
+    )
+
+
+def _rename(parties: list[Party], matches: Any, name: str) -> int:
     changed = 0
     for party in parties:
         if party.responsible_body != name and matches(party.responsible_body):
             party.responsible_body = name
             changed += 1
-    session.flush()
     return changed
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.audited import record_agreement_event
-from coop_tracker.agreements.bodies import FIXED_BODIES, add_body, body_names
+from coop_tracker.agreements.bodies import FIXED_BODIES, add_bodies, body_names
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Agreement, CostBasis, Form, Phase, Term
 from coop_tracker.agreements.services import (
@@ -301,9 +301,7 @@ def _demo_nämnder(session: Session, actor: Actor) -> None:
         if kommun is None:
             continue
         have = set(body_names(session, code))
-        for name in names:
-            if name not in have:
-                add_body(session, kommun, name, actor=actor)
+        add_bodies(session, kommun, [name for name in names if name not in have], actor=actor)
 
 
 def _responsible_body(spec: AgreementSpec) -> str:
