@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from coop_tracker.agreements.organisation_queries import founding_agreements, members_of
 from coop_tracker.api.common import api_user, error_responses, listing, permission_required
-from coop_tracker.api.schemas import envelope
+from coop_tracker.api.schemas import paged
 from coop_tracker.core.errors import NotFound
 from coop_tracker.core.web import web_actor
 from coop_tracker.extensions import db
@@ -74,7 +74,7 @@ class Organisations(MethodView):
         )
         founding = founding_agreements(db.session, [o.id for o in rows])
         items = [organisation_payload(o, founding.get(o.id, [])) for o in rows]
-        return envelope(items, total, args["page"], args["per_page"])
+        return paged(items, total, args)
 
     @permission_required("organisation.create")
     @blp.arguments(OrganisationCreateSchema)

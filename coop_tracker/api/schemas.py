@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -308,6 +308,19 @@ def page_schema(item_schema: type[ma.Schema]) -> type[Schema]:
 def envelope(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
     """A page of results as the list schemas expect it."""
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def paged(items: list[Any], total: int, args: Mapping[str, Any]) -> dict[str, Any]:
+    """``items`` as the page the query asked for (its ``page`` and ``per_page``) of ``total``."""
+    return envelope(items, total, args["page"], args["per_page"])
+
+
+def page_of(
+    rows: Sequence[Any], args: Mapping[str, Any], show: Callable[[Any], Any] = lambda row: row
+) -> dict[str, Any]:
+    """The page the query asked for of ``rows`` (all of them loaded), each shown by ``show``."""
+    start = (args["page"] - 1) * args["per_page"]
+    return paged([show(row) for row in rows[start : start + args["per_page"]]], len(rows), args)
 
 
 # ---------------------------------------------------------------------------------------------

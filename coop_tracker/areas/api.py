@@ -15,7 +15,7 @@ from coop_tracker.api.schemas import (
     PaginationQuerySchema,
     Regexp,
     Schema,
-    envelope,
+    paged,
     wire_field,
     wire_schema,
 )
@@ -79,7 +79,7 @@ class Areas(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Lista samverkansområden"""
         rows, total = areas_page(db.session, page=args["page"], per_page=args["per_page"])
-        return envelope(rows, total, args["page"], args["per_page"])
+        return paged(rows, total, args)
 
     @permission_required("areas.manage")
     @areas_blp.arguments(AreaCreateSchema)

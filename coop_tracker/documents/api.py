@@ -15,7 +15,7 @@ from marshmallow.validate import Length, Range
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import get_visible_agreement
 from coop_tracker.api.common import api_user, error_responses, permission_required, utc
-from coop_tracker.api.schemas import PaginationQuerySchema, Schema, envelope
+from coop_tracker.api.schemas import PaginationQuerySchema, Schema, envelope, page_of
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import PermissionDenied, ValidationFailed
 from coop_tracker.core.permissions import can
@@ -303,11 +303,7 @@ class AgreementDocuments(MethodView):
         agreement = _load(agreement_id)
         documents = services.documents_of(db.session, agreement.id)
         found = overview(agreement, documents, today())
-        start = (args["page"] - 1) * args["per_page"]
-        chunk = documents[start : start + args["per_page"]]
-        body = envelope(
-            [document_payload(d) for d in chunk], len(documents), args["page"], args["per_page"]
-        )
+        body = page_of(documents, args, document_payload)
         body["check"] = [
             {"kind": f.kind, "type": f.doc_type, "text": f.text, "document_id": f.document_id}
             for f in found.findings

@@ -14,7 +14,7 @@ from coop_tracker.api.schemas import (
     PaginationQuerySchema,
     Regexp,
     Schema,
-    envelope,
+    paged,
 )
 from coop_tracker.core.errors import NotFound
 from coop_tracker.core.validation import is_kommun_code
@@ -89,7 +89,7 @@ class Municipalities(MethodView):
             per_page=args["per_page"],
         )
         items = [municipality_payload(m) for m in rows]
-        return envelope(items, total, args["page"], args["per_page"])
+        return paged(items, total, args)
 
 
 @municipalities_blp.route("/<code>", endpoint="municipality")

@@ -14,7 +14,7 @@ from coop_tracker.api.schemas import (
     PaginationQuerySchema,
     Range,
     Schema,
-    envelope,
+    page_of,
 )
 from coop_tracker.core.clock import today
 from coop_tracker.core.web import public_base_url
@@ -91,7 +91,4 @@ class Upcoming(MethodView):
             if item.due_on <= horizon and (args["include_snoozed"] or not item.is_snoozed(now))
         ]
         items.sort(key=lambda i: (not i["overdue"], i["due_on"]))
-        start = (args["page"] - 1) * args["per_page"]
-        return envelope(
-            items[start : start + args["per_page"]], len(items), args["page"], args["per_page"]
-        )
+        return page_of(items, args)

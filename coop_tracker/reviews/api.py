@@ -17,7 +17,7 @@ from coop_tracker.api.common import (
     utc,
     with_api_field_names,
 )
-from coop_tracker.api.schemas import PaginationQuerySchema, envelope
+from coop_tracker.api.schemas import PaginationQuerySchema, page_of
 from coop_tracker.core.clock import today
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.signals import deadlines_changed
@@ -77,11 +77,7 @@ class Reviews(MethodView):
         """
         agreement = _load(agreement_id)
         reviews = reviews_for(db.session, agreement.id)
-        start = (args["page"] - 1) * args["per_page"]
-        chunk = reviews[start : start + args["per_page"]]
-        return envelope(
-            [review_payload(r) for r in chunk], len(reviews), args["page"], args["per_page"]
-        )
+        return page_of(reviews, args, review_payload)
 
     @permission_required("review.create", load=_load)
     @blp.arguments(ReviewCreateSchema)
