@@ -121,6 +121,18 @@ def test_admin_log_filters_and_paginates(app, client, factory):
     assert client.get("/admin/audit?page=999999").status_code == 200
 
 
+def test_a_bad_kommun_filter_is_named_by_the_drop_down(client, factory):
+    """A screen reader user on the drop-down hears why the list was refused, not only the
+    sighted user reading the message above it."""
+    factory.user("admin", None, email="admin@example.se")
+    _login(client, "admin@example.se")
+    response = client.get("/admin/audit?municipality=abc")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '<p class="error-message" id="municipality-error">' in html
+    assert 'id="municipality" name="municipality" aria-describedby="municipality-error"' in html
+
+
 def test_csv_export_is_excel_friendly(client, factory):
     factory.user("admin", None, email="admin@example.se")
     agreement = factory.agreement(title='=HYPERLINK("x") Samverkan; med semikolon')
