@@ -21,7 +21,7 @@ from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.core import clock
 from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
-from coop_tracker.core.errors import DomainError, NotFound, ValidationFailed
+from coop_tracker.core.errors import DomainError, NotFound
 from coop_tracker.core.i18n import _
 from coop_tracker.core.locking import check_version
 from coop_tracker.lifecycle.common import (
@@ -41,6 +41,7 @@ from coop_tracker.lifecycle.models import (
     ExitTask,
     TaskStatus,
 )
+from coop_tracker.lifecycle.schemas import CheckedDecisionSchema
 from coop_tracker.lifecycle.tasks import TaskInput, task_snapshot, validate_task
 
 # --------------------------------------------------------------------------- deleting a draft
@@ -175,28 +176,7 @@ def record_decision(
         check_version(
             expected_version, existing.version, lambda: decision_snapshot(existing), strict=False
         )
-    errors = v.Errors()
-    values = {
-        "body": v.text(
-            data.body, "body", _("Beslutande organ"), errors, max_length=120, required=True
-        ),
-        "decided_on": v.a_date(
-            data.decided_on, "decided_on", _("Beslutsdatum"), errors, required=True
-        ),
-        "paragraph": v.text(data.paragraph, "paragraph", _("Paragraf"), errors, max_length=40),
-        "case_number": v.text(
-            data.case_number, "case_number", _("Diarienummer"), errors, max_length=60
-        ),
-        "note": v.text(data.note, "note", _("Anteckning"), errors, max_length=2000, multiline=True),
-    }
-    decided_on = values["decided_on"]
-    if isinstance(decided_on, date) and decided_on > today:
-        errors.add(
-            "decided_on",
-            _("Beslutsdatum kan inte vara i framtiden. Registrera beslutet när det är fattat."),
-        )
-    if errors:
-        raise ValidationFailed(dict(errors))
+    values = CheckedDecisionSchema(today).clean(vars(data))
     before = decision_snapshot(existing) if existing is not None else {}
     decision = existing or ExitDecision(exit_id=plan.id, party_id=party.id)
     for name, value in values.items():

@@ -29,13 +29,14 @@ from coop_tracker.lifecycle.common import (
     replan_reminders,
     task_about,
 )
-from coop_tracker.lifecycle.exit_rules import TASK_STATUS_LABELS, task_rows, whole_exit_kind
+from coop_tracker.lifecycle.exit_rules import task_rows, whole_exit_kind
 from coop_tracker.lifecycle.models import (
     Exit,
     ExitKind,
     ExitTask,
     TaskStatus,
 )
+from coop_tracker.lifecycle.schemas import CheckedOwnTaskSchema, CheckedTaskSchema
 
 # Days before the notice: the MBL negotiation ends before the decision, and the decision is
 # taken, checked (justerat) and announced before the notice is sent.
@@ -189,31 +190,11 @@ def task_snapshot(task: ExitTask) -> dict[str, Any]:
 def validate_task(
     agreement: Agreement, data: TaskInput, *, custom: bool, today: date
 ) -> dict[str, Any]:
-    """Check a task as typed; every message names its field."""
-    errors = v.Errors()
-    values: dict[str, Any] = {
-        "owner_name": v.text(
-            data.owner_name, "owner_name", _("Ansvarig person"), errors, max_length=120
-        ),
-        "due_on": v.a_date(data.due_on, "due_on", _("Klart senast"), errors),
-        "status": v.choice(
-            data.status, "status", _("Status"), errors, TASK_STATUS_LABELS, required=True
-        ),
-        "not_applicable_reason": v.text(
-            data.not_applicable_reason,
-            "not_applicable_reason",
-            _("Skäl till att uppgiften inte är tillämplig"),
-            errors,
-            max_length=2000,
-            multiline=True,
-        ),
-        "note": v.text(data.note, "note", _("Anteckning"), errors, max_length=5000, multiline=True),
-    }
-    if custom:
-        values["title"] = v.text(
-            data.title, "title", _("Uppgift"), errors, max_length=300, required=True
-        )
-        values["is_required"] = bool(data.is_required)
+    """Check a task as typed (its own fields as ``CheckedTaskSchema`` checks them, a planner's
+    own task also its title and weight), then its party; every message names its field."""
+    schema = CheckedOwnTaskSchema() if custom else CheckedTaskSchema()
+    values, refusals = schema.check(vars(data))
+    errors = v.Errors(refusals)
     if data.party_id in (None, ""):
         values["party_id"] = None
     else:
@@ -223,14 +204,6 @@ def validate_task(
             values["party_id"] = -1
         if values["party_id"] not in {p.id for p in agreement.parties}:
             errors.add("party_id", _("Ansvarig part måste vara en av samverkans parter."))
-    if values["status"] == TaskStatus.NOT_APPLICABLE and not values["not_applicable_reason"]:
-        if "not_applicable_reason" not in errors:
-            errors.add(
-                "not_applicable_reason",
-                _("Skriv varför uppgiften inte är tillämplig."),
-            )
-    elif values["status"] != TaskStatus.NOT_APPLICABLE:
-        values["not_applicable_reason"] = ""
     if errors:
         raise ValidationFailed(dict(errors))
     return values
