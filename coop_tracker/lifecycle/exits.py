@@ -43,6 +43,7 @@ from coop_tracker.lifecycle.models import (
     ExitScope,
     ExitStatus,
 )
+from coop_tracker.lifecycle.schemas import CheckedAdoptionSchema, CheckedWithdrawalSchema
 from coop_tracker.lifecycle.tasks import open_plan_items, planned_due_dates, sync_plan
 from coop_tracker.lifecycle.transitions import notice_still_standing, transition
 
@@ -227,23 +228,10 @@ def adopt_exit(
     check_exit_version(plan, expected_version)
     if plan.status != ExitStatus.DRAFT:
         raise WrongPhase(_("Bara ett utkast kan antas."))
-    errors = v.Errors()
-    adopted = v.a_date(adopted_on, "adopted_on", _("Beslutsdatum"), errors, required=True)
-    if adopted is not None and adopted > today:
-        errors.add(
-            "adopted_on",
-            _(
-                "Beslutsdatum %(date)s ligger i framtiden. Anta planen när beslutet är fattat.",
-                date=adopted.isoformat(),
-            ),
-        )
-    ref = v.text(
-        decision_ref,
-        "decision_ref",
-        _("Beslut (paragraf eller diarienummer)"),
-        errors,
-        max_length=100,
+    adoption, refusals = CheckedAdoptionSchema(today).check(
+        {"adopted_on": adopted_on, "decision_ref": decision_ref}
     )
+    errors = v.Errors(refusals)
     if not plan.notice_party_id:
         errors.add("notice_party_id", _("Ange vilken part som säger upp innan planen antas."))
     if not plan.notice_given_on:
@@ -254,10 +242,10 @@ def adopt_exit(
         raise ValidationFailed(dict(errors))
     before = exit_snapshot(plan)
     plan.status = ExitStatus.ADOPTED
-    plan.adopted_on = adopted
+    plan.adopted_on = adoption["adopted_on"]
     plan.adopted_by_name = actor.name
     plan.adopted_at = utcnow()
-    plan.decision_ref = ref
+    plan.decision_ref = adoption["decision_ref"]
     outcome = ExitOutcome(plan)
     if plan.scope == ExitScope.PARTY:
         leaving = plan.leaving_party
@@ -390,18 +378,7 @@ def withdraw_exit(
         )
     if not plan.is_open:
         raise WrongPhase(_("Planen är redan genomförd eller återkallad."))
-    errors = v.Errors()
-    text = v.text(
-        reason,
-        "withdrawn_reason",
-        _("Skäl"),
-        errors,
-        max_length=2000,
-        multiline=True,
-        required=True,
-    )
-    if errors:
-        raise ValidationFailed(dict(errors))
+    text = CheckedWithdrawalSchema().clean({"withdrawn_reason": reason})["withdrawn_reason"]
     before = exit_snapshot(plan)
     was_adopted = plan.status == ExitStatus.ADOPTED
     plan.status = ExitStatus.WITHDRAWN

@@ -8,7 +8,7 @@ decision and the plan's actions as sent (their limits taken from the checked sch
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from marshmallow import fields
@@ -36,6 +36,9 @@ from coop_tracker.lifecycle.models import ExitKind, ExitScope, TaskStatus
 # The limits of the lifecycle's fields, stated once for the checks and the API's schemas.
 PLAN_TITLE_MAX = 200
 BACKGROUND_MAX = 5000
+ADOPTION_REF_MAX = 100
+TRANSITION_REASON_MAX = 2000
+WITHDRAWN_REASON_MAX = 2000
 TASK_TITLE_MAX = 300
 OWNER_NAME_MAX = 120
 NOT_APPLICABLE_REASON_MAX = 2000
@@ -44,6 +47,12 @@ BODY_MAX = 120
 PARAGRAPH_MAX = 40
 CASE_NUMBER_MAX = 60
 DECISION_NOTE_MAX = 2000
+
+
+class CheckedTransitionSchema(checked.InputSchema):
+    """A phase change's reason as typed (whether one is needed, the service decides)."""
+
+    reason = checked.text(_l("Motivering"), max_length=TRANSITION_REASON_MAX, multiline=True)
 
 
 class CheckedExitSchema(checked.InputSchema):
@@ -128,6 +137,52 @@ class CheckedExitSchema(checked.InputSchema):
             raise ma.ValidationError(errors)  # type: ignore[arg-type]
 
 
+class _DecisionSchema(checked.InputSchema):
+    """A decision as typed: its date (the field ``DATE_FIELD``) not later than ``today``, as a
+    decision is registered once it has been taken."""
+
+    DATE_FIELD: ClassVar[str]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def in_the_future(self, day: date) -> str:
+        """The refusal of a date after today."""
+        raise NotImplementedError
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _taken(self, data: dict[str, Any], **kwargs: Any) -> None:
+        day = data.get(self.DATE_FIELD)
+        if day and day > self.today:
+            raise ma.ValidationError(self.in_the_future(day), self.DATE_FIELD)
+
+
+class CheckedAdoptionSchema(_DecisionSchema):
+    """Adopting a plan: the decision's date, not later than ``today``, and its paragraph or
+    diarienummer."""
+
+    DATE_FIELD = "adopted_on"
+    adopted_on = checked.a_date(_l("Beslutsdatum"), required=True)
+    decision_ref = checked.text(
+        _l("Beslut (paragraf eller diarienummer)"), max_length=ADOPTION_REF_MAX
+    )
+
+    def in_the_future(self, day: date) -> str:
+        return _(
+            "Beslutsdatum %(date)s ligger i framtiden. Anta planen när beslutet är fattat.",
+            date=day.isoformat(),
+        )
+
+
+class CheckedWithdrawalSchema(checked.InputSchema):
+    """Withdrawing a plan and its notice: why (kept in the audit log)."""
+
+    withdrawn_reason = checked.text(
+        _l("Skäl"), max_length=WITHDRAWN_REASON_MAX, required=True, multiline=True
+    )
+
+
 class CheckedTaskSchema(checked.InputSchema):
     """An exit task's fields as typed (a generated task keeps the rule's title and weight):
     marking it not applicable needs a reason, and only then is a reason kept. Its party is
@@ -165,28 +220,18 @@ class CheckedOwnTaskSchema(CheckedTaskSchema):
     is_required = checked.boolean()
 
 
-class CheckedDecisionSchema(checked.InputSchema):
-    """One party's decision on the exit as typed; ``today`` is the latest allowed date (a
-    decision is registered once it has been taken)."""
+class CheckedDecisionSchema(_DecisionSchema):
+    """One party's decision on the exit as typed; ``today`` is the latest allowed date."""
 
+    DATE_FIELD = "decided_on"
     body = checked.text(_l("Beslutande organ"), max_length=BODY_MAX, required=True)
     decided_on = checked.a_date(_l("Beslutsdatum"), required=True)
     paragraph = checked.text(_l("Paragraf"), max_length=PARAGRAPH_MAX)
     case_number = checked.text(_l("Diarienummer"), max_length=CASE_NUMBER_MAX)
     note = checked.text(_l("Anteckning"), max_length=DECISION_NOTE_MAX, multiline=True)
 
-    def __init__(self, today: date) -> None:
-        super().__init__()
-        self.today = today
-
-    @ma.validates_schema(skip_on_field_errors=False)
-    def _taken(self, data: dict[str, Any], **kwargs: Any) -> None:
-        decided_on = data.get("decided_on")
-        if decided_on and decided_on > self.today:
-            raise ma.ValidationError(
-                _("Beslutsdatum kan inte vara i framtiden. Registrera beslutet när det är fattat."),
-                "decided_on",
-            )
+    def in_the_future(self, day: date) -> str:
+        return _("Beslutsdatum kan inte vara i framtiden. Registrera beslutet när det är fattat.")
 
 
 class TransitionIn(Schema):
@@ -195,7 +240,7 @@ class TransitionIn(Schema):
         validate=OneOf(list(PHASE_LABELS)),
         metadata={"description": "Fasen att byta till; se allowed i GET för vad som går nu."},
     )
-    reason = fields.String(allow_none=True)
+    reason = wire_field(CheckedTransitionSchema, "reason")
     override = fields.Boolean(load_default=False, metadata={"description": "Bara admin"})
 
 
@@ -263,10 +308,13 @@ class ExitIn(ExitFieldsSchema):
     has_joint_organisation = wire_field(
         CheckedExitSchema, "has_joint_organisation", allow_none=False, load_default=False
     )
-    adopted_on = fields.Date(
-        allow_none=True, metadata={"description": "Anges det antas planen direkt"}
+    adopted_on = wire_field(
+        CheckedAdoptionSchema,
+        "adopted_on",
+        allow_none=True,
+        metadata={"description": "Anges det antas planen direkt"},
     )
-    decision_ref = fields.String(allow_none=True)
+    decision_ref = wire_field(CheckedAdoptionSchema, "decision_ref")
 
 
 VERSION_FIELD_HELP = "Radens version som du läste; annars 409."
@@ -329,6 +377,6 @@ class ExitActionIn(Schema):
         validate=Range(min=1),
         metadata={"description": "Planens version som du läste; annars 409."},
     )
-    adopted_on = fields.Date(allow_none=True)
-    decision_ref = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
+    adopted_on = wire_field(CheckedAdoptionSchema, "adopted_on", allow_none=True)
+    decision_ref = wire_field(CheckedAdoptionSchema, "decision_ref")
+    reason = wire_field(CheckedWithdrawalSchema, "withdrawn_reason", allow_none=True)

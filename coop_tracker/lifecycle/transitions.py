@@ -15,12 +15,10 @@ from coop_tracker.agreements.models import Agreement, Phase
 from coop_tracker.agreements.rules import PHASE_LABELS
 from coop_tracker.checklists import items as checklists
 from coop_tracker.checklists.models import ChecklistItem, ChecklistPhase, ItemStatus
-from coop_tracker.core import validation as v
 from coop_tracker.core.actor import Actor
 from coop_tracker.core.errors import (
     PermissionDenied,
     TransitionRefused,
-    ValidationFailed,
 )
 from coop_tracker.core.i18n import _, _l, current_language
 from coop_tracker.core.permissions import can
@@ -37,6 +35,7 @@ from coop_tracker.lifecycle.models import (
     PhaseChange,
 )
 from coop_tracker.lifecycle.rules import TRANSITIONS, TransitionRule, rules_from
+from coop_tracker.lifecycle.schemas import CheckedTransitionSchema
 from coop_tracker.lifecycle.tasks import sync_plan
 from coop_tracker.lifecycle.titles import shown_plan_title
 
@@ -255,10 +254,7 @@ def transition(
                 )
             ]
         )
-    errors = v.Errors()
-    reason = v.text(reason, "reason", _("Motivering"), errors, max_length=2000, multiline=True)
-    if errors:
-        raise ValidationFailed(dict(errors))
+    reason = CheckedTransitionSchema().clean({"reason": reason})["reason"]
     unmet = unmet_conditions(session, agreement, rule, today)
     if rule.needs_reason and not reason:
         unmet.append(_("Skriv en motivering för ”%(step)s”.", step=str(rule.label)))

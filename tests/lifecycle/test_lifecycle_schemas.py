@@ -12,14 +12,19 @@ from coop_tracker.core.schemas import Checked
 from coop_tracker.lifecycle.exit_input import ExitInput
 from coop_tracker.lifecycle.plans import DecisionInput
 from coop_tracker.lifecycle.schemas import (
+    CheckedAdoptionSchema,
     CheckedDecisionSchema,
     CheckedExitSchema,
     CheckedOwnTaskSchema,
     CheckedTaskSchema,
+    CheckedTransitionSchema,
+    CheckedWithdrawalSchema,
     DecisionIn,
+    ExitActionIn,
     ExitIn,
     ExitPatchIn,
     TaskIn,
+    TransitionIn,
 )
 from coop_tracker.lifecycle.tasks import TaskInput
 from tests.lifecycle_support import TODAY
@@ -89,6 +94,19 @@ def test_a_decision_is_not_in_the_future() -> None:
     }
 
 
+def test_a_plan_is_adopted_once_decided_and_withdrawn_with_a_reason() -> None:
+    _values, errors = CheckedAdoptionSchema(TODAY).check(
+        {"adopted_on": "2026-03-03", "decision_ref": "x" * 101}
+    )
+    assert errors == {
+        "adopted_on": "Beslutsdatum 2026-03-03 ligger i framtiden. Anta planen när beslutet är "
+        "fattat.",
+        "decision_ref": "Beslut (paragraf eller diarienummer) får vara högst 100 tecken (nu 101).",
+    }
+    _values, errors = CheckedWithdrawalSchema().check({"withdrawn_reason": " "})
+    assert errors == {"withdrawn_reason": "Ange skäl."}
+
+
 def _max_length(field: Any) -> int | None:
     return next((v.max for v in field.validators if isinstance(v, validate.Length)), None)
 
@@ -100,6 +118,9 @@ def _max_length(field: Any) -> int | None:
         (ExitPatchIn, CheckedExitSchema),
         (TaskIn, CheckedOwnTaskSchema),
         (DecisionIn, CheckedDecisionSchema),
+        (ExitIn, CheckedAdoptionSchema),
+        (ExitActionIn, CheckedAdoptionSchema),
+        (TransitionIn, CheckedTransitionSchema),
     ],
 )
 def test_the_api_schema_has_the_same_limits(wire: Any, checked: Any) -> None:
@@ -111,3 +132,8 @@ def test_the_api_schema_has_the_same_limits(wire: Any, checked: Any) -> None:
         if field.args:  # a choice
             choices = next(v.choices for v in wire().fields[name].validators)
             assert list(choices) == list(field.args[0]), name
+
+
+def test_the_withdrawal_reason_on_the_wire_has_the_checked_limit() -> None:
+    reason = CheckedWithdrawalSchema._declared_fields["withdrawn_reason"]
+    assert _max_length(ExitActionIn().fields["reason"]) == reason.limits["max_length"]
