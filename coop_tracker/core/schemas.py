@@ -9,6 +9,7 @@ empty) and gives the clean values, or ``ValidationFailed`` with one message per 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import marshmallow as ma
@@ -35,7 +36,10 @@ class Checked(ma.fields.Field):
         errors = v.Errors()
         given = None if value is ma.missing else value
         name = attr or self.name or ""
-        label = getattr(self.parent, "label_prefix", "") + str(self.label)
+        # The schema being loaded, not ``self.parent``: an ``InputSchema``'s fields are bound
+        # once per class and shared by its instances (see ``InputSchema.__init__``).
+        schema = _loading.get(None) or self.parent
+        label = getattr(schema, "label_prefix", "") + str(self.label)
         result = self.check(given, name, label, errors, *self.args, **self.limits)
         if errors:
             raise ma.ValidationError(next(iter(errors.values())))
@@ -76,6 +80,14 @@ def choice(label: Any, allowed: Mapping[Any, Any], *, required: bool) -> Checked
     return Checked(v.choice, label, allowed, required=required)
 
 
+# The ``InputSchema`` whose ``load`` is running (its fields read their label prefix from it).
+_loading: ContextVar[InputSchema | None] = ContextVar("coop_tracker.input_schema", default=None)
+
+# Per ``InputSchema`` class, what marshmallow's ``Schema.__init__`` set up for its first
+# instance (its bound fields, options and messages), given as is to every later instance.
+_BOUND: dict[type[InputSchema], dict[str, Any]] = {}
+
+
 class InputSchema(ma.Schema):
     """A schema of ``Checked`` fields. Cross-field rules go in ``@ma.validates_schema(
     skip_on_field_errors=False)`` methods that call ``refuse``; a field keeps its first
@@ -86,9 +98,28 @@ class InputSchema(ma.Schema):
 
     def __init__(self, *, label_prefix: str = "", field_prefix: str = "") -> None:
         """``label_prefix`` goes before each label ("Part 2: " + "roll"), ``field_prefix``
-        before each field's name in the refusals ("parties-1-" + "role")."""
-        super().__init__()
+        before each field's name in the refusals ("parties-1-" + "role").
+
+        A schema is made for every input checked (a party per row of an import), and
+        marshmallow's own ``__init__`` deep-copies and binds every declared field each time:
+        that is done once per class, and its result shared (nothing changes it after ``__init__``;
+        the prefixes, the only per-instance state, are read from the schema being loaded)."""
+        bound = _BOUND.get(type(self))
+        if bound is None:
+            before = set(vars(self))  # what a subclass set before calling this
+            super().__init__()
+            bound = {k: v for k, v in vars(self).items() if k not in before}
+            _BOUND[type(self)] = bound
+        else:
+            vars(self).update(bound)
         self.label_prefix, self.field_prefix = label_prefix, field_prefix
+
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        token = _loading.set(self)
+        try:
+            return super().load(data, **kwargs)
+        finally:
+            _loading.reset(token)
 
     def check(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """The clean values of ``data`` and field → message for each wrong field. With errors,
