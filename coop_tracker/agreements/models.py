@@ -25,7 +25,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.util import identity_key
 
 from coop_tracker.core.models import Base, TimestampMixin
 from coop_tracker.municipalities.models import Area, Municipality
@@ -334,14 +335,14 @@ def _fill_kommun_on_insert(mapper: Any, connection: Connection, party: Party) ->
     if party.organisation_id is None and party.municipality_code:
         party.organisation_id = _organisation_of(connection, party.municipality_code)
     elif party.organisation_id is not None:
-        party.municipality_code = _kommun_of(connection, party.organisation_id)
+        party.municipality_code = _kommun_of(connection, party)
 
 
 @event.listens_for(Party, "before_update")
 def _fill_kommun_on_update(mapper: Any, connection: Connection, party: Party) -> None:
     state = inspect(party)
     if state.attrs.organisation_id.history.has_changes():
-        party.municipality_code = _kommun_of(connection, party.organisation_id)
+        party.municipality_code = _kommun_of(connection, party)
     elif state.attrs.municipality_code.history.has_changes() and party.municipality_code:
         party.organisation_id = _organisation_of(connection, party.municipality_code)
 
@@ -352,7 +353,14 @@ def _organisation_of(connection: Connection, municipality_code: str) -> Any:
     )
 
 
-def _kommun_of(connection: Connection, organisation_id: int) -> Any:
+def _kommun_of(connection: Connection, party: Party) -> Any:
+    """The kommunkod of the party's organisation: from the session when it has the
+    organisation loaded (registering an agreement has just looked its parties up), else read."""
+    session = object_session(party)
+    if session is not None:
+        org = session.identity_map.get(identity_key(Organisation, party.organisation_id))
+        if org is not None and "municipality_code" in inspect(org).dict:
+            return org.municipality_code
     return connection.scalar(
-        select(Organisation.municipality_code).where(Organisation.id == organisation_id)
+        select(Organisation.municipality_code).where(Organisation.id == party.organisation_id)
     )

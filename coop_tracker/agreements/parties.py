@@ -81,6 +81,7 @@ def clean_parties(
         for name, message in refusals.items():
             errors.add(name, message)
         row = {
+            "organisation": org,
             "organisation_id": org.id if org is not None else None,
             "municipality_code": org.municipality_code if org is not None else None,
             **{name: fields.get(name) for name in PARTY_FIELDS if name not in LOOKED_UP},

@@ -119,7 +119,10 @@ def create_agreement(
     )
     agreement.areas = clean.areas
     for row in clean.parties:
-        agreement.parties.append(Party(**{k: row[k] for k in PARTY_FIELDS}))
+        # Its organisation as looked up, and no contacts yet: neither is read back later.
+        party = Party(**{k: row[k] for k in PARTY_FIELDS}, organisation=row["organisation"])
+        party.contacts = []
+        agreement.parties.append(party)
     session.add(agreement)
     session.flush()
     changes = diff({}, agreement_snapshot(agreement))

@@ -92,8 +92,11 @@ def current_party_roles(agreement: Agreement) -> list[tuple[int, str]]:
     return [(p.id, p.role) for p in agreement.parties if p.left_on is None]
 
 
-def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Actor) -> int:
-    """Add the current template items of ``phase`` to the agreement (skips those it has).
+def instantiate(
+    session: Session, agreement: Agreement, phase: str, *, actor: Actor, new: bool = False
+) -> int:
+    """Add the current template items of ``phase`` to the agreement (skips those it has; a
+    ``new`` agreement, just registered, has none to read).
 
     Returns how many items were added. The rows go in as one multi-row insert: an agreement
     gets some 30 items, and one ORM flush per item made a 5,000-row import take minutes.
@@ -101,14 +104,16 @@ def instantiate(session: Session, agreement: Agreement, phase: str, *, actor: Ac
     if agreement.id is None or any(p.id is None for p in agreement.parties):
         session.flush()  # the agreement and its parties need their ids first
     templates = plan_templates(session, phase, checklist_forms(agreement))
-    existing = {
-        (key, party_id)
-        for key, party_id in session.execute(
-            select(ChecklistItem.key, ChecklistItem.party_id).where(
-                ChecklistItem.agreement_id == agreement.id, ChecklistItem.phase == phase
+    existing: set[tuple[str, int | None]] = set()
+    if not new:
+        existing = {
+            (key, party_id)
+            for key, party_id in session.execute(
+                select(ChecklistItem.key, ChecklistItem.party_id).where(
+                    ChecklistItem.agreement_id == agreement.id, ChecklistItem.phase == phase
+                )
             )
-        )
-    }
+        }
     rows = [
         {**row, "agreement_id": agreement.id, **NEW_ITEM}
         for row in plan_items(templates, current_party_roles(agreement))
@@ -139,7 +144,7 @@ def on_agreement_created(
     session: Session, *, agreement: Agreement, actor: Actor, **_extra: Any
 ) -> None:
     """A new agreement gets its "before" list (``core.signals.agreement_created``)."""
-    instantiate(session, agreement, ChecklistPhase.BEFORE, actor=actor)
+    instantiate(session, agreement, ChecklistPhase.BEFORE, actor=actor, new=True)
 
 
 @dataclass

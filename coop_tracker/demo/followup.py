@@ -109,6 +109,8 @@ def demo_followup(session: Session, context: Any) -> None:
         if agreement.phase not in REVIEWED_PHASES:
             continue
         planned = _reviews_for(rng, agreement.start_on, today)
+        # Read once for all its reviews (the session keeps only what is referenced).
+        reviewed = None if national or not planned else session.get_one(Agreement, agreement.id)
         for index, (day, rating, comment) in enumerate(planned):
             latest = index == len(planned) - 1
             answers = _answers(rng) if latest or rng.random() < 0.1 else {}
@@ -133,9 +135,10 @@ def demo_followup(session: Session, context: Any) -> None:
                 answers_for.append(answers)
             else:
                 outcome = Decimal(rng.randrange(150, 900) * 1000)
+                assert reviewed is not None
                 create_review(
                     session,
-                    session.get_one(Agreement, agreement.id),
+                    reviewed,
                     ReviewInput(
                         reviewed_on=day,
                         rating=rating,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.audited import record_agreement_event
-from coop_tracker.agreements.bodies import FIXED_BODIES, add_bodies, body_names
+from coop_tracker.agreements.bodies import FIXED_BODIES, add_bodies, body_names_by_kommun
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Agreement, CostBasis, Form, Phase, Term
 from coop_tracker.agreements.services import (
@@ -296,11 +296,17 @@ def _demo_nämnder(session: Session, actor: Actor) -> None:
     """Each demo kommun's list of nämnder: those the demo names as responsible (kommunfullmäktige
     and kommunstyrelsen are in every list)."""
     names = sorted({n for n in RESPONSIBLE_BODIES.values() if n not in FIXED_BODIES})
-    for code in sorted(set(KOMMUNER.values())):
-        kommun = session.get(Municipality, code)
+    codes = sorted(set(KOMMUNER.values()))
+    kommuner = {
+        kommun.code: kommun
+        for kommun in session.scalars(select(Municipality).where(Municipality.code.in_(codes)))
+    }
+    listed = body_names_by_kommun(session, set(kommuner))
+    for code in codes:
+        kommun = kommuner.get(code)
         if kommun is None:
             continue
-        have = set(body_names(session, code))
+        have = set(listed[code])
         add_bodies(session, kommun, [name for name in names if name not in have], actor=actor)
 
 
