@@ -29,6 +29,7 @@ from coop_tracker.extensions import db
 from coop_tracker.lifecycle.services import ExitInput, create_exit
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.organisations.models import Organisation
+from coop_tracker.users.models import User
 from tests.factories import PASSWORD, Factory
 
 SCENARIOS = [
@@ -489,7 +490,7 @@ def _follow_up(agreement: Any, code: str, user: Any) -> dict[str, Any]:
 
 
 # Scenarios that change data (archive, deactivate, revoke) run last, so earlier ones see the
-# world as it was built; every scenario logs in afresh.
+# world as it was built; every scenario starts with a new client, signed in afresh.
 ORDER = [
     "anon",
     "reader-own",
@@ -510,6 +511,31 @@ def _url(rule: str, values: dict[str, Any]) -> str:
             url = url.replace(f"<{converter}{name}>", str(value))
     assert "<" not in url, f"no value for a parameter of {rule}"
     return url
+
+
+# Session cookies from real sign-ins (POST /login with the password), by (email, session
+# token, active): a user's cookie is reused while the database still holds that session token
+# and the account is active; a logout (a new token) or a deactivation makes the next scenario
+# sign in through /login again. The World is put back in the same state for every test, so
+# its users sign in once per session instead of ~1,200 times (a password check each).
+_SESSIONS: dict[tuple[str, str, bool], str] = {}
+
+
+def _sign_in(client: Any, role: str) -> None:
+    email = f"{role}@vansbro.se"
+    token, active = db.session.execute(
+        select(User.session_token, User.is_active_account).where(User.email == email)
+    ).one()
+    db.session.rollback()  # the next request starts on a session without this read in it
+    key = (email, token, active)
+    if key in _SESSIONS:
+        client.set_cookie("session", _SESSIONS[key])
+        return
+    login = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert login.status_code == 302, f"{role} could not log in"
+    cookie = client.get_cookie("session")
+    assert cookie is not None, f"{role} got no session cookie"
+    _SESSIONS[key] = cookie.value
 
 
 @pytest.fixture(autouse=True)
@@ -559,10 +585,7 @@ def test_route_status(app, world, endpoint, rule, method):
         if role != "anon" and rule.startswith("/api/"):
             headers["Authorization"] = f"Bearer {world.tokens[role]}"
         elif role != "anon":
-            login = client.post(
-                "/login", data={"email": f"{role}@vansbro.se", "password": PASSWORD}
-            )
-            assert login.status_code == 302, f"{role} could not log in"
+            _sign_in(client, role)
         url = _url(rule, world.values(None if role == "anon" else role, scope or "other"))
         response = client.open(url, method=method, headers=headers)
         response.close()
