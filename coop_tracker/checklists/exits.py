@@ -134,7 +134,7 @@ def sync_exit_items(
         if identity not in seen
     ]
     if rows:
-        session.execute(insert(ChecklistItem), rows)
+        session.execute(insert(ChecklistItem).execution_options(render_nulls=True), rows)
         result.added = len(rows)
     session.flush()
     if result.changed:

@@ -99,7 +99,9 @@ def instantiate(
     ``new`` agreement, just registered, has none to read).
 
     Returns how many items were added. The rows go in as one multi-row insert: an agreement
-    gets some 30 items, and one ORM flush per item made a 5,000-row import take minutes.
+    gets some 30 items, and one ORM flush per item made a 5,000-row import take minutes. Its
+    empty party columns are written as NULL (``render_nulls``): otherwise the rows of shared
+    and per-party questions, which alternate, went in as one insert per run of either.
     """
     if agreement.id is None or any(p.id is None for p in agreement.parties):
         session.flush()  # the agreement and its parties need their ids first
@@ -120,7 +122,7 @@ def instantiate(
         if (row["key"], row["party_id"]) not in existing
     ]
     if rows:
-        session.execute(insert(ChecklistItem), rows)
+        session.execute(insert(ChecklistItem).execution_options(render_nulls=True), rows)
         record(
             session,
             actor,
