@@ -27,6 +27,7 @@ from coop_tracker.demo.checklists import (
     stamp_at,
     table,
 )
+from coop_tracker.demo.common import insert_with_ids
 from coop_tracker.demo.data import read
 from coop_tracker.lifecycle.exit_rules import task_rows, whole_exit_kind
 from coop_tracker.lifecycle.models import (
@@ -122,14 +123,7 @@ def add_exits(
             plan_parties.append(current)
     if not plans:
         return 0, 0, 0
-    exits = table(Exit)
-    exit_ids: list[int] = []
-    for chunk in chunks(plans, CHUNK):
-        exit_ids.extend(
-            session.scalars(
-                insert(exits).returning(exits.c.id, sort_by_parameter_order=True), list(chunk)
-            )
-        )
+    exit_ids = insert_with_ids(session, table(Exit), plans)
     tasks: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     by_id = {a.id: a for a in agreements}

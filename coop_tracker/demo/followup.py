@@ -19,6 +19,7 @@ from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Agreement
 from coop_tracker.audit.services import record
 from coop_tracker.core.clock import utcnow
+from coop_tracker.demo.common import INSERT_CHUNK, chunks, insert_with_ids, table
 from coop_tracker.demo.data import read
 from coop_tracker.meetings.models import Body, Meeting
 from coop_tracker.meetings.rules import same_weekday_next_year
@@ -155,18 +156,14 @@ def demo_followup(session: Session, context: Any) -> None:
                 )
             review_count += 1
     if review_rows:
-        for start in range(0, len(review_rows), 2000):
-            chunk = review_rows[start : start + 2000]
-            ids = session.scalars(
-                insert(Review).returning(Review.id, sort_by_parameter_order=True), chunk
-            ).all()
-            answer_rows = [
-                {"review_id": review_id, "question": key, "answer": answer, "comment": comment}
-                for review_id, answers in zip(ids, answers_for[start : start + 2000], strict=True)
-                for key, (answer, comment) in answers.items()
-            ]
-            if answer_rows:
-                session.execute(insert(ReviewAnswer), answer_rows)
+        ids = insert_with_ids(session, table(Review), review_rows)
+        answer_rows = [
+            {"review_id": review_id, "question": key, "answer": answer, "comment": comment}
+            for review_id, answers in zip(ids, answers_for, strict=True)
+            for key, (answer, comment) in answers.items()
+        ]
+        for chunk in chunks(answer_rows, INSERT_CHUNK):
+            session.execute(insert(table(ReviewAnswer)), chunk)
     meeting_count = _demo_meetings(session, context, rng, today, national)
     if national:
         record(
@@ -227,6 +224,6 @@ def _demo_meetings(
     )  # loading the demo twice adds no meeting twice
     unique = {(r["municipality_code"], r["body"], r["meeting_on"]): r for r in rows}
     new = [r for key, r in unique.items() if key not in existing]
-    for start in range(0, len(new), 2000):
-        session.execute(insert(Meeting), new[start : start + 2000])
+    for chunk in chunks(new, INSERT_CHUNK):
+        session.execute(insert(table(Meeting)), chunk)
     return len(new)
