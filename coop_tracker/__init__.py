@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable å ä ö in JSON
 
     from coop_tracker import commands, extensions, routes
+    from coop_tracker.core import assets
     from coop_tracker.core.logs import configure_logging
     from coop_tracker.core.web import trust_proxies
 
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     extensions.register_extensions(app)
     routes.register_blueprints(app)
+    assets.init_app(app)
     routes.register_panels(app)
     routes.register_signal_receivers(app)
     routes.register_errorhandlers(app)
