@@ -22,16 +22,25 @@ CASES: Counter[str] = Counter()
 
 
 @pytest.fixture
-def fuzz_token(factory: Any) -> str:
-    """An administrator's token (so every operation is allowed) and some data to find."""
-    admin = factory.user("admin", "2021", email="fuzz@example.se")
-    for n, (phase, public) in enumerate((("active", True), ("planned", False), ("ended", True))):
-        agreement = factory.agreement(title=f"Fuzzad samverkan {n}", phase=phase, is_public=public)
-        add_contact(
-            db.session, agreement.parties[0], ContactInput(name="Kim"), actor=Actor.system()
-        )
-    db.session.commit()
-    return factory.token(admin)
+def fuzz_token(app: Any, factory: Any, saved_world: Any) -> str:
+    """An administrator's token (so every operation is allowed) and some data to find: built by
+    the first operation's test and put back (as saved) for every later one."""
+
+    def build() -> str:
+        admin = factory.user("admin", "2021", email="fuzz@example.se")
+        for n, (phase, public) in enumerate(
+            (("active", True), ("planned", False), ("ended", True))
+        ):
+            agreement = factory.agreement(
+                title=f"Fuzzad samverkan {n}", phase=phase, is_public=public
+            )
+            add_contact(
+                db.session, agreement.parties[0], ContactInput(name="Kim"), actor=Actor.system()
+            )
+        db.session.commit()
+        return factory.token(admin)
+
+    return saved_world.get(app, "api-fuzz", build)
 
 
 def _openapi_document() -> dict[str, Any]:
