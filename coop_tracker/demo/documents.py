@@ -7,6 +7,7 @@ agreement, and agreements with no documents yet. A step of ``load_demo``.
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import date, timedelta
 
@@ -53,8 +54,15 @@ FILE_TEXTS: dict[str, list[str]] = read("documents")["files"]
 
 def _file(name: str) -> Upload:
     """The demo file ``name`` with its paragraphs from ``data/documents.toml``."""
+    return Upload(name, _file_data(name))
+
+
+@functools.cache
+def _file_data(name: str) -> bytes:
+    """The bytes of the demo file ``name``, written once per process (a DOCX takes python-docx
+    some 20 ms to build; a process that loads the demo again gives the same files)."""
     paragraphs = FILE_TEXTS[name]
-    return Upload(name, _odt(paragraphs) if name.endswith(".odt") else _docx(paragraphs))
+    return _odt(paragraphs) if name.endswith(".odt") else _docx(paragraphs)
 
 
 def _find(context: DemoContext, title: str) -> DemoAgreement | None:
