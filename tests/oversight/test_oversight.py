@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from coop_tracker.agreements.models import Agreement
 from coop_tracker.agreements.services import AgreementInput, update_agreement
 from coop_tracker.audit.models import AuditEvent
+from coop_tracker.core import clock as clock_module
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
 from coop_tracker.oversight import sources
@@ -32,8 +34,17 @@ def fixed_today(frozen_clock):
 
 
 @pytest.fixture
-def register(factory, session):
-    """Vansbro (2021) in four agreements, one it has left, one it is not in."""
+def register(app, factory, session, saved_world, frozen_clock):
+    """Vansbro (2021) in four agreements, one it has left, one it is not in: built by the first
+    test and put back (as saved) for later ones, whose ticking clock then goes on from where
+    the build left it (what a test changes is later than the register, as when built here)."""
+    saved = saved_world.get(app, "oversight-register", lambda: _build_register(factory, session))
+    if clock_module.utcnow() < saved["made_at"]:
+        frozen_clock.set(saved["made_at"])
+    return {name: session.get(Agreement, saved[name]) for name in ("miljo", "lon")}
+
+
+def _build_register(factory, session):
     miljo = factory.agreement(
         [("2021", "host"), ("2023", "purchaser")],
         title="Miljötillsyn Vansbro och Malung-Sälen",
@@ -77,7 +88,7 @@ def register(factory, session):
     factory.agreement([("2062", "host"), ("2034", "purchaser")], title="Mora och Orsa utan Vansbro")
     session.commit()
     factory.user("reader", "2021", email="politiker@vansbro.se", name="Karin Ordförande")
-    return {"miljo": miljo, "lon": lon}
+    return {"miljo": miljo.id, "lon": lon.id, "made_at": clock_module.utcnow()}
 
 
 def _page(client, auth, query=""):
