@@ -245,6 +245,14 @@ def _responsible_user(
     return user.id
 
 
+def new_party(row: dict[str, Any]) -> Party:
+    """A new party from a row of ``clean_parties``: with the organisation it looked up, and no
+    contacts yet (so neither is read back: its kommunkod and its first contact)."""
+    party = Party(**{k: row[k] for k in PARTY_FIELDS}, organisation=row["organisation"])
+    party.contacts = []
+    return party
+
+
 def apply_parties(
     session: Session, agreement: Agreement, rows: list[dict[str, Any]], actor: Actor
 ) -> None:
@@ -256,7 +264,7 @@ def apply_parties(
         if party is None:
             party = existing.get(row["organisation_id"])
         if party is None:
-            party = Party(**{k: row[k] for k in PARTY_FIELDS})
+            party = new_party(row)
             agreement.parties.append(party)
             session.flush()
             created = diff({}, party_snapshot(party))

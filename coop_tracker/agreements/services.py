@@ -27,8 +27,8 @@ from coop_tracker.agreements.inputs import (
     contact_snapshot,
     party_snapshot,
 )
-from coop_tracker.agreements.models import ASYMMETRIC_FORMS, Agreement, Form, Party, Phase, Role
-from coop_tracker.agreements.parties import apply_parties
+from coop_tracker.agreements.models import ASYMMETRIC_FORMS, Agreement, Form, Phase, Role
+from coop_tracker.agreements.parties import apply_parties, new_party
 from coop_tracker.agreements.rules import (
     FORM_LABELS,
     PartyKind,
@@ -119,10 +119,7 @@ def create_agreement(
     )
     agreement.areas = clean.areas
     for row in clean.parties:
-        # Its organisation as looked up, and no contacts yet: neither is read back later.
-        party = Party(**{k: row[k] for k in PARTY_FIELDS}, organisation=row["organisation"])
-        party.contacts = []
-        agreement.parties.append(party)
+        agreement.parties.append(new_party(row))
     session.add(agreement)
     session.flush()
     changes = diff({}, agreement_snapshot(agreement))
