@@ -21,7 +21,7 @@ from coop_tracker.agreements.schemas import CheckedAgreementSchema
 from coop_tracker.core import validation as v
 from coop_tracker.core.errors import ValidationFailed
 from coop_tracker.core.i18n import _
-from coop_tracker.municipalities.models import Area, Municipality
+from coop_tracker.municipalities.models import Area
 from coop_tracker.organisations.rules import KIND_LABELS
 from coop_tracker.organisations.services import find_organisation
 
@@ -55,12 +55,11 @@ def clean_agreement(session: Session, data: AgreementInput, today: date) -> Clea
     values["body_organisation_id"] = _validate_body(session, data, values["form"], parties, errors)
     if errors:
         raise ValidationFailed(dict(errors))
-    codes = [p["municipality_code"] for p in parties if p["municipality_code"]]
+    # A kommun's organisation was looked up with its kommun (``Organisation.municipality``).
     population = {
-        code: pop
-        for code, pop in session.execute(
-            select(Municipality.code, Municipality.population).where(Municipality.code.in_(codes))
-        )
+        p["municipality_code"]: p["organisation"].municipality.population
+        for p in parties
+        if p["municipality_code"] and p["organisation"].municipality is not None
     }
     current = [(p["municipality_code"] or "", p["role"]) for p in parties if not p["left_on"]]
     values["is_asymmetric"] = _asymmetric(data.is_asymmetric, values["form"], current, population)
