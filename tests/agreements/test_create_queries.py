@@ -1,6 +1,6 @@
 """Registering an agreement reads what it needs once, however many parties it has: it sends as
-many SELECTs for six parties as for two (a difference is a query per party), and adding a
-contact person to a new party reads nothing back."""
+many SELECTs for six parties as for two (a difference is a query per party), its checklist goes
+in as one insert, and adding a contact person to a new party reads nothing back."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from tests.sql_support import counted_statements
 KOMMUNER = ["2021", "2023", "2026", "2029", "2031", "2034"]
 
 
-def _register(session: Any, parties: int) -> tuple[list[str], list[str]]:
-    """The SELECTs registering an agreement with this many parties sends, and those adding a
-    contact person to its last party sends."""
+def _register(session: Any, parties: int) -> tuple[list[str], list[str], list[str]]:
+    """The SELECTs registering an agreement with this many parties sends, its inserts of
+    checklist items, and the SELECTs adding a contact person to its last party sends."""
     actor = Actor.system("cli")
     data = AgreementInput(
         title=f"Miljötillsyn för {parties} kommuner",
@@ -40,7 +40,8 @@ def _register(session: Any, parties: int) -> tuple[list[str], list[str]]:
     with counted_statements() as adding:
         add_contact(session, agreement.parties[-1], ContactInput(name="Anna Berg"), actor=actor)
     session.commit()
-    return _selects(registering), _selects(adding)
+    items = [s for s in registering if s.startswith("INSERT INTO checklist_item")]
+    return _selects(registering), items, _selects(adding)
 
 
 def _selects(statements: list[str]) -> list[str]:
@@ -49,7 +50,8 @@ def _selects(statements: list[str]) -> list[str]:
 
 def test_registering_reads_the_same_for_two_parties_as_for_six(session):
     _register(session, 2)  # the first reads the checklist templates' questions (then kept)
-    two, _ = _register(session, 2)
-    six, contact = _register(session, 6)
+    two, _, _ = _register(session, 2)
+    six, items, contact = _register(session, 6)
     assert len(six) == len(two), "\n".join(six)
+    assert len(items) == 1
     assert contact == []
