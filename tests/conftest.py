@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from jinja2.bccache import Bucket, BytecodeCache
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -215,19 +216,29 @@ def database_uri(app: Flask) -> str:
 
 
 class _SharedBytecodeCache(BytecodeCache):
-    """Compiled templates shared by every app the suite creates (keyed by source checksum);
-    without it each new app compiles every template it renders again."""
+    """Compiled templates shared by every app the suite creates (keyed by template path and
+    source checksum); without it each new app compiles every template it renders again. Kept
+    in memory and in a folder that both xdist workers and later runs read (compiling the
+    templates costs each process some 3 s)."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        folder = Path(tempfile.gettempdir()) / f"coop_tracker-jinja-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        self.files = FileSystemBytecodeCache(str(folder))
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.store.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+            return
+        self.files.load_bytecode(bucket)
+        if bucket.code is not None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        self.files.dump_bytecode(bucket)
 
 
 TEMPLATE_CACHE = _SharedBytecodeCache()
@@ -386,6 +397,18 @@ def demo_database(_demo_templates: DemoTemplates) -> Any:
     """``demo_database(seed=1, today=None)``: the small demo in the current app's database,
     copied from a template after the first load; returns what ``load_demo`` returned."""
     return _demo_templates.load
+
+
+@pytest.fixture
+def demo_file(app: Flask, _demo_templates: DemoTemplates) -> Path | None:
+    """On SQLite, a database file holding the migrated and seeded small demo (seed 1, as of
+    DEFAULT_TODAY) that a test may copy (the saved template, not to be changed); on
+    PostgreSQL None."""
+    if USE_POSTGRES:
+        return None
+    _demo_templates.load(seed=1, today=DEFAULT_TODAY)
+    state, _, _ = _demo_templates.stored[(1, DEFAULT_TODAY)]
+    return Path(state)
 
 
 class SavedWorlds:
