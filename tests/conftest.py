@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from coop_tracker import create_app
 from coop_tracker.core import clock
@@ -24,8 +25,13 @@ from coop_tracker.extensions import db
 from coop_tracker.users import services as users_services
 from tests import postgres_state
 
-# Password hashing at production cost (scrypt) would dominate the suite's time.
+# Password hashing at production cost (scrypt) would dominate the suite's time. An unknown
+# address is checked against a dummy hash so that it costs what a wrong password does: here the
+# suite's cost too.
 users_services.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+users_services._DUMMY_HASH = generate_password_hash(
+    "not-a-real-password-but-the-same-cost", method=users_services.PASSWORD_HASH_METHOD
+)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DATABASE_URL = os.environ.get("COOP_TRACKER_SQLALCHEMY_DATABASE_URI", "")
@@ -400,13 +406,18 @@ def demo_database(_demo_templates: DemoTemplates) -> Any:
 
 
 @pytest.fixture
-def demo_file(app: Flask, _demo_templates: DemoTemplates) -> Path | None:
+def demo_file(shared_app: SharedApp, _demo_templates: DemoTemplates, tmp_path: Path) -> Path | None:
     """On SQLite, a database file holding the migrated and seeded small demo (seed 1, as of
     DEFAULT_TODAY) that a test may copy (the saved template, not to be changed); on
-    PostgreSQL None."""
+    PostgreSQL None. No app context stays open: a command the test runs on an app of its own
+    (``flask db upgrade``) would otherwise run on the shared app's database instead."""
     if USE_POSTGRES:
         return None
-    _demo_templates.load(seed=1, today=DEFAULT_TODAY)
+    app = shared_app.reset(tmp_path)
+    with app.app_context():
+        _demo_templates.load(seed=1, today=DEFAULT_TODAY)
+        db.session.remove()
+        db.engine.dispose()
     state, _, _ = _demo_templates.stored[(1, DEFAULT_TODAY)]
     return Path(state)
 

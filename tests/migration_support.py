@@ -25,21 +25,26 @@ def sqlite_app(path: Path) -> Flask:
     )
 
 
-def demo_copy_at(tmp_path: Path, revision: str) -> tuple[Flask, FlaskCliRunner]:
+def demo_copy_at(
+    tmp_path: Path, revision: str, demo_file: Path | None = None
+) -> tuple[Flask, FlaskCliRunner]:
     """An app (and its command runner) on a copy of a database migrated to the newest schema,
     seeded and holding the small demo (seed 1, as of 2026-12-07), taken back down to
-    ``revision``: the register as it was, to upgrade again."""
-    demo = sqlite_app(tmp_path / "demo.sqlite3")
-    assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
-    with demo.app_context():
-        seed_reference_data(db.session, actor=Actor.system("cli"))
-        seed_organisations(db.session, actor=Actor.system("cli"))
-        seed_checklist_templates(db.session, actor=Actor.system("cli"))
-        load_demo(db.session, scale="small", seed=1, today=date(2026, 12, 7))
-        db.session.commit()
-        db.engine.dispose()
+    ``revision``: the register as it was, to upgrade again. ``demo_file`` is such a database
+    already made (the ``demo_file`` fixture's, on SQLite); without one it is made here."""
     copy = tmp_path / "copy.sqlite3"
-    shutil.copy(tmp_path / "demo.sqlite3", copy)
+    if demo_file is None:
+        demo = sqlite_app(tmp_path / "demo.sqlite3")
+        assert demo.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+        with demo.app_context():
+            seed_reference_data(db.session, actor=Actor.system("cli"))
+            seed_organisations(db.session, actor=Actor.system("cli"))
+            seed_checklist_templates(db.session, actor=Actor.system("cli"))
+            load_demo(db.session, scale="small", seed=1, today=date(2026, 12, 7))
+            db.session.commit()
+            db.engine.dispose()
+        demo_file = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_file, copy)
     old = sqlite_app(copy)
     runner = old.test_cli_runner()
     down = runner.invoke(args=["db", "downgrade", revision])

@@ -11,10 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
-from werkzeug.security import generate_password_hash
 
 from coop_tracker.extensions import db
-from coop_tracker.users import services as users_services
 from coop_tracker.users.models import LoginFailure
 from tests.factories import PASSWORD
 
@@ -25,19 +23,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )
-_SUITE_DUMMY_HASH = generate_password_hash(
-    "not-a-real-password-but-the-same-cost", method=users_services.PASSWORD_HASH_METHOD
-)
-
-
-@pytest.fixture(autouse=True)
-def _dummy_hash_at_the_suites_cost(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unknown address is checked against a dummy hash so that it costs what a wrong password
-    does; that hash is made at production cost (scrypt, ~0.1 s a check) while the suite hashes
-    passwords cheaply (tests/conftest.py). Here it has the suite's cost, as a wrong password."""
-    monkeypatch.setattr(users_services, "_DUMMY_HASH", _SUITE_DUMMY_HASH)
-
-
 nasty_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=10),  # control characters

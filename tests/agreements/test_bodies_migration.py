@@ -23,8 +23,8 @@ def _run(app: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
-def test_020_on_a_copy_of_the_demo_data(tmp_path: Path):
-    old, runner = demo_copy_at(tmp_path, "019")
+def test_020_on_a_copy_of_the_demo_data(tmp_path: Path, demo_file: Path | None):
+    old, runner = demo_copy_at(tmp_path, "019", demo_file)
     ids = [
         r[0]
         for r in _run(

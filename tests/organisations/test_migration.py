@@ -26,8 +26,8 @@ def _rows(app: Any, sql: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-def test_017_on_a_copy_of_the_demo_data(tmp_path: Path):
-    old, runner = demo_copy_at(tmp_path, "016")
+def test_017_on_a_copy_of_the_demo_data(tmp_path: Path, demo_file: Path | None):
+    old, runner = demo_copy_at(tmp_path, "016", demo_file)
     asymmetric = _rows(
         old, "SELECT id, title FROM agreement WHERE form = 'asymmetrisk' ORDER BY id"
     )

@@ -9,11 +9,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from coop_tracker.core import clock as clock_module
 from coop_tracker.extensions import db
-from coop_tracker.users import services as users_services
 from coop_tracker.users.throttle import (
     DEFAULT_RULES,
     DatabaseStore,
@@ -25,17 +23,6 @@ from tests.conftest import FrozenClock, skip_or_fail
 
 PASSWORD = "ett-langt-losenord-123"
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-_SUITE_DUMMY_HASH = generate_password_hash(
-    "not-a-real-password-but-the-same-cost", method=users_services.PASSWORD_HASH_METHOD
-)
-
-
-@pytest.fixture(autouse=True)
-def _dummy_hash_at_the_suites_cost(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unknown address is checked against a dummy hash so that it costs what a wrong password
-    does; that hash is made at production cost (scrypt, ~0.1 s a check) while the suite hashes
-    passwords cheaply (tests/conftest.py). Here it has the suite's cost, as a wrong password."""
-    monkeypatch.setattr(users_services, "_DUMMY_HASH", _SUITE_DUMMY_HASH)
 
 
 class _StandingClock:
