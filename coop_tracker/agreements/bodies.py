@@ -10,7 +10,7 @@ the kommun's parties too, in the same audited change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,7 +40,14 @@ def _key(name: str) -> str:
 
 def kommun_bodies(session: Session, code: str) -> list[KommunBody]:
     """The kommun's own nämnder (rows), in Swedish order."""
-    rows = session.scalars(select(KommunBody).where(KommunBody.municipality_code == code)).all()
+    return _bodies_of(session, {code})
+
+
+def _bodies_of(session: Session, codes: Collection[str]) -> list[KommunBody]:
+    """The nämnder of these kommuner (rows), in Swedish order."""
+    rows = session.scalars(
+        select(KommunBody).where(KommunBody.municipality_code.in_(sorted(codes)))
+    ).all()
     return sorted(rows, key=lambda b: sort_key(b.name))
 
 
@@ -139,22 +146,45 @@ def add_bodies(
 ) -> list[KommunBody]:
     """``add_body`` for several names at once, in their order (a new kommun's whole list):
     the list and the kommun's parties read once, each nämnd audited on its own."""
-    _check(actor, municipality)
-    listed = [b.name for b in kommun_bodies(session, municipality.code)]
-    bodies = []
-    for name in names:
-        clean = _checked_name(municipality, name, listed, adding=True)
-        listed.append(clean)
-        bodies.append(KommunBody(municipality_code=municipality.code, name=clean))
-    session.add_all(bodies)
+    return add_lists(session, {municipality: names}, actor=actor)[municipality.code]
+
+
+def add_lists(
+    session: Session, lists: Mapping[Municipality, Sequence[Any]], *, actor: Actor
+) -> dict[str, list[KommunBody]]:
+    """``add_bodies`` for several kommuner at once (every list of a new installation), in their
+    order: their lists and their parties read in one query each, the nämnder written in one
+    flush and their audit events in another. Nothing is added when any name is refused."""
+    for municipality in lists:
+        _check(actor, municipality)
+    codes = {municipality.code for municipality in lists}
+    listed: dict[str, list[str]] = {code: [] for code in codes}
+    for body in _bodies_of(session, codes):
+        listed[body.municipality_code].append(body.name)
+    added: dict[str, list[KommunBody]] = {}
+    for municipality, names in lists.items():
+        have = listed[municipality.code]
+        bodies = added.setdefault(municipality.code, [])
+        for name in names:
+            clean = _checked_name(municipality, name, have, adding=True)
+            have.append(clean)
+            bodies.append(KommunBody(municipality_code=municipality.code, name=clean))
+    session.add_all([body for bodies in added.values() for body in bodies])
     session.flush()
-    parties = _naming_parties(session, municipality.code)
-    for body in bodies:
-        wanted = _key(body.name)
-        moved = _rename(parties, lambda value, wanted=wanted: _key(value) == wanted, body.name)
-        _record_name(session, actor, municipality, body, None, moved)
+    naming: dict[str, list[Party]] = {code: [] for code in codes}
+    for party in _naming_parties_of(session, codes):
+        naming[party.municipality_code or ""].append(party)
+    for municipality in lists:
+        for body in added[municipality.code]:
+            wanted = _key(body.name)
+            moved = _rename(
+                naming[municipality.code],
+                lambda value, wanted=wanted: _key(value) == wanted,
+                body.name,
+            )
+            _record_name(session, actor, municipality, body, None, moved)
     session.flush()
-    return bodies
+    return added
 
 
 def rename_body(
@@ -259,9 +289,16 @@ def _rename_in_parties(session: Session, code: str, matches: Any, name: str) -> 
 
 def _naming_parties(session: Session, code: str) -> list[Party]:
     """The kommun's parties that name a responsible nämnd."""
+    return _naming_parties_of(session, {code})
+
+
+def _naming_parties_of(session: Session, codes: Collection[str]) -> list[Party]:
+    """The parties of these kommuner that name a responsible nämnd."""
     return list(
         session.scalars(
-            select(Party).where(Party.municipality_code == code, Party.responsible_body != "")
+            select(Party).where(
+                Party.municipality_code.in_(sorted(codes)), Party.responsible_body != ""
+            )
         ).all()
     )
 

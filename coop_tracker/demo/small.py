@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop_tracker.agreements.audited import record_agreement_event
-from coop_tracker.agreements.bodies import FIXED_BODIES, add_bodies, body_names_by_kommun
+from coop_tracker.agreements.bodies import FIXED_BODIES, add_lists, body_names_by_kommun
 from coop_tracker.agreements.dates import add_months
 from coop_tracker.agreements.models import Agreement, CostBasis, Form, Phase, Term
 from coop_tracker.agreements.services import (
@@ -302,12 +302,12 @@ def _demo_nämnder(session: Session, actor: Actor) -> None:
         for kommun in session.scalars(select(Municipality).where(Municipality.code.in_(codes)))
     }
     listed = body_names_by_kommun(session, set(kommuner))
-    for code in codes:
-        kommun = kommuner.get(code)
-        if kommun is None:
-            continue
-        have = set(listed[code])
-        add_bodies(session, kommun, [name for name in names if name not in have], actor=actor)
+    lists = {
+        kommuner[code]: [name for name in names if name not in listed[code]]
+        for code in codes
+        if code in kommuner
+    }
+    add_lists(session, lists, actor=actor)
 
 
 def _responsible_body(spec: AgreementSpec) -> str:
