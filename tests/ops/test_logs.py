@@ -25,7 +25,7 @@ def _json_lines(text: str) -> list[dict]:
 
 @pytest.fixture
 def json_app(database_uri, tmp_path):
-    app = create_app(_config(database_uri, tmp_path) | {"LOG_FORMAT": "json"})
+    app = create_app(_config(database_uri, tmp_path) | {"LOG_FORMAT": "json", "LOG_LEVEL": "INFO"})
 
     @app.get("/_test/boom")
     def boom():
