@@ -58,7 +58,11 @@ class LiveServer:
         self.app = app
         self.server = make_server("127.0.0.1", 0, _with_axe(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 50 ms for the end of the test (the default half second made each
+        # journey's teardown wait 0.25 s on average for the server to notice).
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
