@@ -7,6 +7,7 @@ decision and the plan's actions as sent (their limits taken from the checked sch
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import date
 from typing import Any, ClassVar
 
@@ -147,9 +148,9 @@ class _DecisionSchema(checked.InputSchema):
         super().__init__()
         self.today = today
 
+    @abstractmethod
     def in_the_future(self, day: date) -> str:
-        """The refusal of a date after today."""
-        raise NotImplementedError
+        """The refusal of a date after today (each kind of decision says it its own way)."""
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _taken(self, data: dict[str, Any], **kwargs: Any) -> None:
