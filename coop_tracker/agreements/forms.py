@@ -149,13 +149,13 @@ class AgreementForm(FlaskForm):
         self.body_organisation.choices = choices(
             [("", _l("Inget (eller inte registrerat ännu)")), *(bodies or [])]
         )
+        # One list each, shared by every party row (WTForms only reads them): some 300
+        # organisations per row were built anew for each party.
+        party_choices = choices([("", _l("Välj kommun eller organisation")), *municipalities])
+        user_choices = choices([("", _l("Ingen vald")), *(users or [])])
         for entry in self.parties:
-            entry.form.municipality_code.choices = choices(
-                [("", _l("Välj kommun eller organisation")), *municipalities]
-            )
-            entry.form.responsible_user_id.choices = choices(
-                [("", _l("Ingen vald")), *(users or [])]
-            )
+            entry.form.municipality_code.choices = party_choices
+            entry.form.responsible_user_id.choices = user_choices
             names = (body_lists or {}).get(_kommun(entry.form.municipality_code.data) or "")
             entry.form.body_listed = names is not None
             if names is not None:

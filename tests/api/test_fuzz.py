@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from coop_tracker import create_app
 from coop_tracker.agreements.services import ContactInput, add_contact
 from coop_tracker.core.actor import Actor
 from coop_tracker.extensions import db
+from tests.app_support import introspection_app
 
 MAX_EXAMPLES = 20
 CASES: Counter[str] = Counter()
@@ -49,8 +49,7 @@ def _openapi_document() -> dict[str, Any]:
     Loaded eagerly: schemathesis' fixture-based loader does not work with pytest 9.2 (it sets a
     private node attribute that pytest removed); each case is sent to the test's own app.
     """
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
-    return app.test_client().get("/api/v1/openapi.json").get_json()
+    return introspection_app().test_client().get("/api/v1/openapi.json").get_json()
 
 
 schema = schemathesis.openapi.from_dict(_openapi_document())

@@ -8,16 +8,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from coop_tracker import create_app
 from coop_tracker.audit.models import AuditEvent
 from coop_tracker.checklists.models import ChecklistItem
 from coop_tracker.extensions import db
 from coop_tracker.organisations.models import Organisation
+from tests.app_support import introspection_app
 from tests.factories import PASSWORD
 
 
 def _post_routes() -> list[tuple[str, str]]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app = introspection_app()
     return sorted(
         (rule.endpoint, rule.rule)
         for rule in app.url_map.iter_rules()

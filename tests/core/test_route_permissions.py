@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from coop_tracker import create_app
 from coop_tracker.agreements.bodies import add_body
 from coop_tracker.agreements.services import ContactInput, add_contact
 from coop_tracker.checklists.models import ChecklistItem
@@ -30,6 +29,7 @@ from coop_tracker.lifecycle.services import ExitInput, create_exit
 from coop_tracker.municipalities.models import Municipality
 from coop_tracker.organisations.models import Organisation
 from coop_tracker.users.models import User
+from tests.app_support import introspection_app
 from tests.factories import PASSWORD, Factory
 
 SCENARIOS = [
@@ -321,7 +321,7 @@ for _expected in EXPECTED.values():
 
 
 def _routes() -> list[tuple[str, str, str]]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app = introspection_app()
     found = []
     for rule in app.url_map.iter_rules():
         methods = rule.methods - {"HEAD", "OPTIONS"}
