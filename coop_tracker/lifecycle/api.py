@@ -365,7 +365,7 @@ def patch_exit(data: dict[str, Any], exit_id: int) -> Any:
     for name in ("title", "background", "notice_given_on", "effective_on"):
         if name in data:
             setattr(payload, name, data[name] or ("" if name in ("title", "background") else None))
-    for name in ("transition_starts_on", "transition_ends_on"):
+    for name in ("notice_received_on", "transition_starts_on", "transition_ends_on"):
         if name in data:
             setattr(payload, name, data[name])
     if data.get("has_joint_organisation") is not None:

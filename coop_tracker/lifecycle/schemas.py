@@ -278,6 +278,14 @@ class ExitFieldsSchema(Schema):
         allow_none=True, validate=MUNICIPALITY_CODE, metadata={"description": "kommunkod"}
     )
     notice_given_on = wire_field(CheckedExitSchema, "notice_given_on")
+    notice_received_on = wire_field(
+        CheckedExitSchema,
+        "notice_received_on",
+        metadata={
+            "description": "Dagen uppsägningen nådde de andra parterna; uppsägningstiden "
+            "räknas från den. Tom: dagen den lämnades."
+        },
+    )
     effective_on = wire_field(CheckedExitSchema, "effective_on")
     transition_starts_on = wire_field(CheckedExitSchema, "transition_starts_on")
     transition_ends_on = wire_field(CheckedExitSchema, "transition_ends_on")
@@ -297,14 +305,6 @@ class ExitIn(ExitFieldsSchema):
         "scope",
         allow_none=False,
         metadata={"description": "agreement (avveckling) eller party (utträde, med leaving_party)"},
-    )
-    notice_received_on = wire_field(
-        CheckedExitSchema,
-        "notice_received_on",
-        metadata={
-            "description": "Dagen uppsägningen nådde de andra parterna; uppsägningstiden "
-            "räknas från den. Tom: dagen den lämnades."
-        },
     )
     has_joint_organisation = wire_field(
         CheckedExitSchema, "has_joint_organisation", allow_none=False, load_default=False

@@ -251,3 +251,65 @@ def test_api_client_owns_the_exit_plan(client, factory, session):
     version = client.get(url, headers=headers).get_json()["version"]
     assert client.delete(f"{url}?version={version}", headers=headers).status_code == 204
     assert client.get(url, headers=headers).status_code == 404
+
+
+def test_patch_moves_the_day_the_notice_reached_the_others(client, factory, session):
+    """Ljusdal's notice, dated 26 June, reached the other members on 2 July: with six months'
+    notice before a term ending 31 December it came too late, and the agreement runs on a
+    further two-year term. The planner corrects the day through the API and sees it."""
+    headers = _auth(factory, municipality="2161")
+    agreement = activate(
+        session,
+        factory.agreement(
+            [("2161", "host"), ("2181", "purchaser"), ("2183", "purchaser")],
+            start_on="2023-01-01",
+            end_on="2026-12-31",
+            renewal="tacit",
+            renewal_months=24,
+            notice_months=6,
+        ),
+    )
+    created = client.post(
+        f"/api/v1/agreements/{agreement.id}/exits",
+        json={
+            "scope": "party",
+            "leaving_party": "2181",
+            "notice_party": "2181",
+            "notice_given_on": "2026-06-26",
+            "effective_on": "2026-12-31",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.get_json()
+    plan = created.get_json()
+    assert plan["notice_received_on"] is None
+    assert plan["is_notice_late"] is False and plan["earliest_end_on"] == "2026-12-31"
+
+    late = client.patch(
+        f"/api/v1/exits/{plan['id']}",
+        json={"version": plan["version"], "notice_received_on": "2026-07-02"},
+        headers=headers,
+    )
+    assert late.status_code == 200, late.get_json()
+    body = late.get_json()
+    assert body["notice_received_on"] == "2026-07-02"
+    assert body["notice_given_on"] == "2026-06-26"
+    assert body["is_notice_late"] is True and body["earliest_end_on"] == "2028-12-31"
+    assert any("2028-12-31" in w for w in body["warnings"])
+
+    before_notice = client.patch(
+        f"/api/v1/exits/{plan['id']}",
+        json={"version": body["version"], "notice_received_on": "2026-06-20"},
+        headers=headers,
+    )
+    assert before_notice.status_code == 422
+    assert "notice_received_on" in before_notice.get_json()["fields"]
+
+    cleared = client.patch(
+        f"/api/v1/exits/{plan['id']}",
+        json={"version": body["version"], "notice_received_on": None},
+        headers=headers,
+    )
+    assert cleared.status_code == 200
+    assert cleared.get_json()["notice_received_on"] is None
+    assert cleared.get_json()["is_notice_late"] is False
