@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from coop_tracker import create_app
 from coop_tracker.extensions import db
+from tests.conftest import (
+    DATABASE_URL,
+    USE_POSTGRES,
+    WORKER,
+    _config,
+    _ensure_postgres_database,
+    worker_database_url,
+)
 from tests.migration_support import sqlite_app
 
 
@@ -135,20 +145,44 @@ def test_010_maps_old_terms_to_the_term_model(tmp_path: Path):
 def test_a_database_stamped_with_an_old_revision_id_upgrades(tmp_path: Path):
     """The revisions were renumbered in chain order: an installation stamped with an old id —
     at the head (0019, now 020) or mid-chain (0018b, now 016) — upgrades as before."""
+    _upgrade_from_old_ids(sqlite_app(tmp_path / "stamped.sqlite3"))
+
+
+def test_a_postgresql_database_stamped_with_an_old_revision_id_upgrades(tmp_path: Path):
+    """The same on PostgreSQL, in a database of its own (the restamp commits before Alembic
+    begins its transaction: left open, PostgreSQL would roll the whole upgrade back)."""
+    if not USE_POSTGRES:
+        pytest.skip("the PostgreSQL restamp runs in the PostgreSQL suite")
+    from sqlalchemy import create_engine, text
+
+    url = worker_database_url(DATABASE_URL, WORKER or "main") + "_restamp"
+    _ensure_postgres_database(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _upgrade_from_old_ids(create_app(_config(url, tmp_path)))
+
+
+def _upgrade_from_old_ids(app) -> None:
     from sqlalchemy import text
 
-    app = sqlite_app(tmp_path / "stamped.sqlite3")
     runner = app.test_cli_runner()
 
+    # Each connection is closed before its pool is (a pool disposed under a checked-out
+    # connection leaves it open on PostgreSQL).
     def stamped() -> str:
-        with app.app_context(), db.engine.connect() as connection:
-            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        with app.app_context():
+            with db.engine.connect() as connection:
+                version = connection.scalar(text("SELECT version_num FROM alembic_version"))
             db.engine.dispose()
             return str(version)
 
     def stamp(old: str) -> None:
-        with app.app_context(), db.engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": old})
+        with app.app_context():
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": old})
             db.engine.dispose()
 
     assert runner.invoke(args=["db", "upgrade", "016"]).exit_code == 0
@@ -162,12 +196,15 @@ def test_a_database_stamped_with_an_old_revision_id_upgrades(tmp_path: Path):
     assert again.exit_code == 0, again.output
     assert stamped() == "020"
     assert runner.invoke(args=["db", "check"]).exit_code == 0
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _tables(app) -> set[str]:
     from sqlalchemy import inspect
 
-    with app.app_context(), db.engine.connect() as connection:
-        names = set(inspect(connection).get_table_names())
+    with app.app_context():
+        with db.engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
         db.engine.dispose()
         return names
