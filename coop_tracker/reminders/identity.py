@@ -1,5 +1,10 @@
 """Instance identity: may this database's reminders be sent from here? The switch the sweep
-reads before it sends, and the command an administrator runs to confirm a database."""
+reads before it sends, and the command an administrator runs to confirm a database.
+
+It lives with the reminders, not in ``core``: its rule is about reminder mail and reads the
+reminders already sent (a database that has sent one is not taken for a new installation), and
+``core`` imports no domain. ``operations`` (backup, restore, the ``instance`` commands) sits
+above both and calls it from there."""
 
 from __future__ import annotations
 
