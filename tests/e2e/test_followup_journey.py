@@ -22,6 +22,13 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     from tests.factories import Factory
 
     now = frozen_clock.set(day)
+
+    # axe checks the pages on the first day only: on the other days they are the same pages
+    # with other dates in them, and what those runs test is the dates.
+    def check(name: str) -> None:
+        if day == JOURNEY_DAYS[0]:
+            assert_accessible(page, name)
+
     # A term that ends at a month end 7–8 months ahead with 3 months' notice: the notice must
     # reach Malung-Sälen by the deadline, 120–150 days ahead. Vansbro's fullmäktige decides
     # 16 days before it (14 are needed for justering, anslag and delivery); KS prepares the
@@ -60,7 +67,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     page.get_by_role("link", name="Uppföljning", exact=True).click()
     page.wait_for_url(f"**/agreements/{agreement_id}/reviews")
     assert "Ingen uppföljning är registrerad ännu." in page.content()
-    assert_accessible(page, "followup-01-reviews-empty")
+    check("followup-01-reviews-empty")
 
     page.get_by_role("link", name="Registrera uppföljning").click()
     page.get_by_label("Röd – allvarliga problem").check()
@@ -73,7 +80,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "Skriv en kommentar till bedömningen" in summary.inner_text()
-    assert_accessible(page, "followup-02-review-errors")
+    check("followup-02-review-errors")
 
     summary.get_by_role("link").first.click()
     page.get_by_label("Kommentar till bedömningen").fill("Ärendebalansen växer sedan i våras.")
@@ -83,19 +90,19 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     light = page.locator(".traffic-light--red").first
     assert light.inner_text() == "Röd"
     assert "Överförmyndarhandläggaren har slutat." in page.content()
-    assert_accessible(page, "followup-03-reviews")
+    check("followup-03-reviews")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Samverkan").click()
     assert page.locator("tbody .traffic-light--red").first.inner_text() == "Röd"
 
     page.goto("/municipalities/2021")
     page.get_by_role("link", name="Sammanträdesplan för KS och KF").click()
-    assert_accessible(page, "followup-04-meetings-empty")
+    check("followup-04-meetings-empty")
     page.get_by_label("Sammanträdesdag").fill(kf_on.isoformat())
     page.get_by_label("Sista dag för ärenden").fill((kf_on + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Lägg till sammanträdet").click()
     assert "kan inte vara efter sammanträdet" in page.locator(".error-summary").inner_text()
-    assert_accessible(page, "followup-05-meeting-error")
+    check("followup-05-meeting-error")
 
     def add(body: str, meeting_on: date, case_deadline: date) -> None:
         page.get_by_label("Organ").select_option(body)
@@ -110,7 +117,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     # Too close to the deadline (no time for justering, anslag and delivery), and after it.
     add("kf", notice_deadline - timedelta(days=4), notice_deadline - timedelta(days=25))
     add("kf", notice_deadline + timedelta(days=7), notice_deadline)
-    assert_accessible(page, "followup-06-meetings")
+    check("followup-06-meetings")
 
     page.goto(f"/agreements/{agreement_id}")
     dates = page.locator("#dates-title ~ dl").first.inner_text()
@@ -122,7 +129,7 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     # Malung-Sälen has no calendar: the fallback, said aloud.
     assert f"Malung-Sälen: {fallback.isoformat()}" in dates
     assert f"Sammanträdesplan för {notice_deadline.year} saknas för Malung-Sälen KF" in dates
-    assert_accessible(page, "followup-07-agreement-decide-by")
+    check("followup-07-agreement-decide-by")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Att göra").click()
     # content() does not wait: without this it could read the page still being left behind
@@ -132,8 +139,8 @@ def test_review_meetings_decide_by_and_todo(page, live_app, frozen_clock, day):
     assert "Ärendet om uppsägning" in content
     assert decide_by.isoformat() in content
     assert page.locator(".site-nav .badge").is_visible()
-    assert_accessible(page, "followup-08-todo")
+    check("followup-08-todo")
 
     page.get_by_role("link", name="Ändra påminnelsedagar eller prenumerera i din kalender").click()
     assert "/calendar/" in page.get_by_label("Din privata kalenderadress").input_value()
-    assert_accessible(page, "followup-09-settings")
+    check("followup-09-settings")
