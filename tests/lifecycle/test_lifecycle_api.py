@@ -254,9 +254,10 @@ def test_api_client_owns_the_exit_plan(client, factory, session):
 
 
 def test_patch_moves_the_day_the_notice_reached_the_others(client, factory, session):
-    """Ljusdal's notice, dated 26 June, reached the other members on 2 July: with six months'
-    notice before a term ending 31 December it came too late, and the agreement runs on a
-    further two-year term. The planner corrects the day through the API and sees it."""
+    """Sandviken leaves an avtalssamverkan hosted by Ljusdal with Bollnäs. Its notice, dated
+    26 June, reached the other parties on 2 July: with six months' notice before a term ending
+    31 December it came too late, and the agreement runs on for a further two-year term. The
+    planner records the day through the API and sees it."""
     headers = _auth(factory, municipality="2161")
     agreement = activate(
         session,
