@@ -175,6 +175,19 @@ def _ensure_postgres_database(url: str) -> None:
         engine.dispose()
 
 
+def empty_postgres_database(url: str) -> None:
+    """The PostgreSQL database of ``url``, made if missing, with nothing in it (its public
+    schema dropped and made again)."""
+    _ensure_postgres_database(url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
 # The xdist worker ("gw0", "gw1", …), empty when the suite runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
@@ -188,12 +201,7 @@ def template_database(
     tmp = tmp_path_factory.mktemp("db")
     if USE_POSTGRES:
         url = worker_database_url(DATABASE_URL, WORKER)
-        _ensure_postgres_database(url)
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        empty_postgres_database(url)
         _migrate_and_seed(create_app(_config(url, tmp)))
         SEEDED[url] = postgres_state.state_of(url).save()
         yield url

@@ -15,7 +15,7 @@ from tests.conftest import (
     USE_POSTGRES,
     WORKER,
     _config,
-    _ensure_postgres_database,
+    empty_postgres_database,
     worker_database_url,
 )
 from tests.migration_support import sqlite_app
@@ -153,15 +153,8 @@ def test_a_postgresql_database_stamped_with_an_old_revision_id_upgrades(tmp_path
     begins its transaction: left open, PostgreSQL would roll the whole upgrade back)."""
     if not USE_POSTGRES:
         pytest.skip("the PostgreSQL restamp runs in the PostgreSQL suite")
-    from sqlalchemy import create_engine, text
-
     url = worker_database_url(DATABASE_URL, WORKER or "main") + "_restamp"
-    _ensure_postgres_database(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    empty_postgres_database(url)
     _upgrade_from_old_ids(create_app(_config(url, tmp_path)))
 
 
