@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import Connection
 
 from coop_tracker import create_app
 from coop_tracker.extensions import db
@@ -163,20 +166,13 @@ def _upgrade_from_old_ids(app) -> None:
 
     runner = app.test_cli_runner()
 
-    # Each connection is closed before its pool is (a pool disposed under a checked-out
-    # connection leaves it open on PostgreSQL).
     def stamped() -> str:
-        with app.app_context():
-            with db.engine.connect() as connection:
-                version = connection.scalar(text("SELECT version_num FROM alembic_version"))
-            db.engine.dispose()
-            return str(version)
+        with _connection(app) as connection:
+            return str(connection.scalar(text("SELECT version_num FROM alembic_version")))
 
     def stamp(old: str) -> None:
-        with app.app_context():
-            with db.engine.begin() as connection:
-                connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": old})
-            db.engine.dispose()
+        with _connection(app) as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": old})
 
     assert runner.invoke(args=["db", "upgrade", "016"]).exit_code == 0
     stamp("0018b")  # what the installation's database says: the kommun settings, old name
@@ -193,11 +189,19 @@ def _upgrade_from_old_ids(app) -> None:
         db.engine.dispose()
 
 
+@contextmanager
+def _connection(app) -> Iterator[Connection]:
+    """A connection to the app's database, committed at the end; then the app's pool is closed
+    so that the next command starts afresh. The connection is closed first: a pool disposed
+    under a checked-out connection leaves it open (on PostgreSQL, a ResourceWarning)."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            yield connection
+        db.engine.dispose()
+
+
 def _tables(app) -> set[str]:
     from sqlalchemy import inspect
 
-    with app.app_context():
-        with db.engine.connect() as connection:
-            names = set(inspect(connection).get_table_names())
-        db.engine.dispose()
-        return names
+    with _connection(app) as connection:
+        return set(inspect(connection).get_table_names())
