@@ -191,6 +191,20 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, day)
 
 
+def months_from(d: date, months: int) -> date:
+    """``d`` plus ``months`` months counted date to date, as a notice period runs from the day
+    the notice arrived: the same day of the month, or the month's last day where it has no
+    such day (2027-02-28 + 1 -> 2027-03-28; 2027-01-31 + 1 -> 2027-02-28).
+
+    Unlike :func:`add_months` a month's last day does not carry to the last day of the later
+    month: the day a notice arrives is not the end of a term.
+    """
+    year, month0 = divmod(_month_index(d) + months, 12)
+    if not date.min.year <= year <= date.max.year:
+        raise ValueError(f"{d} + {months} months is out of range")
+    return date(year, month0 + 1, min(d.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
 def align_end(d: date, alignment: str) -> date:
     """``d`` moved forward to the next month end or year end (a month/year end stays put)."""
     if alignment == ALIGN_MONTH_END:
@@ -302,8 +316,8 @@ def term_end_for_deadline(terms: Terms, today: date) -> date | None:
 def earliest_end_on(terms: Terms, notice_received_on: date) -> date:
     """The day the agreement ends if notice reaches the other parties on that day.
 
-    * ``indefinite``: ``notice_months`` after the notice, moved to the next month or year
-      end when the clause says so (``end_alignment``).
+    * ``indefinite``: ``notice_months`` after the notice (date to date, :func:`months_from`),
+      moved to the next month or year end when the clause says so (``end_alignment``).
     * ``fixed``: ``end_on`` -- it ends then whether or not notice is given.
     * ``fixed_then_indefinite``: ``end_on`` when the notice is in time (on or before
       ``end_on - notice_months``); otherwise as tills vidare, but never before ``end_on``.
@@ -315,7 +329,7 @@ def earliest_end_on(terms: Terms, notice_received_on: date) -> date:
     if terms.term == TERM_FIXED:
         assert terms.end_on is not None
         return terms.end_on
-    running_out = align_end(add_months(notice_received_on, lead), terms.end_alignment)
+    running_out = align_end(months_from(notice_received_on, lead), terms.end_alignment)
     if terms.term == TERM_INDEFINITE:
         return running_out
     assert terms.end_on is not None

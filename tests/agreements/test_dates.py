@@ -19,6 +19,7 @@ from coop_tracker.agreements.dates import (
     days_until,
     earliest_end_on,
     is_notice_late,
+    months_from,
     next_review_on,
     notice_deadline_on,
 )
@@ -206,6 +207,21 @@ def test_current_term_end_on(terms: Terms, today: date, expected: date | None) -
     assert current_term_end_on(terms, today) == expected
 
 
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (D(2027, 2, 28), 1, D(2027, 3, 28)),  # the last of February is not kept as a month end
+        (D(2027, 1, 31), 1, D(2027, 2, 28)),  # no 31 February: the month's last day
+        (D(2028, 1, 31), 1, D(2028, 2, 29)),  # leap year
+        (D(2028, 2, 29), 12, D(2029, 2, 28)),
+        (D(2027, 3, 14), 36, D(2030, 3, 14)),
+        (D(2026, 11, 30), 3, D(2027, 2, 28)),
+    ],
+)
+def test_a_notice_period_runs_date_to_date(start: date, months: int, expected: date) -> None:
+    assert months_from(start, months) == expected
+
+
 def test_current_term_end_on_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
     real_add_months = dates.add_months
@@ -295,7 +311,10 @@ def test_notice_deadline_on(terms: Terms, today: date, expected: date | None) ->
         # tills vidare: notice period from the day notice is given
         (OPEN_ENDED, D(2026, 3, 15), D(2026, 6, 15)),
         (OPEN_ENDED, D(2026, 11, 30), D(2027, 2, 28)),
-        (OPEN_ENDED, D(2026, 2, 28), D(2026, 5, 31)),  # month end -> month end
+        # date to date from the notice: a month end does not carry to a later month end
+        (OPEN_ENDED, D(2026, 2, 28), D(2026, 5, 28)),
+        (OPEN_ENDED, D(2028, 2, 29), D(2028, 5, 29)),
+        (OPEN_ENDED, D(2027, 4, 30), D(2027, 7, 30)),
         (Terms(D(2021, 1, 1)), D(2026, 3, 15), D(2026, 3, 15)),  # no notice period
         # no renewal: ends on end_on whenever notice is given
         (FIXED, D(2024, 1, 1), D(2025, 12, 31)),
@@ -504,7 +523,7 @@ if HAVE_HYPOTHESIS:
         end = earliest_end_on(terms, today)
         if terms.end_on is None:
             assert deadline is None and term_end is None
-            assert end == add_months(today, terms.notice_months or 0)
+            assert end == months_from(today, terms.notice_months or 0)
         elif terms.renewal == RENEWAL_NONE:
             assert deadline is None
             assert term_end == end == terms.end_on
