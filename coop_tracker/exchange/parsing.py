@@ -30,6 +30,10 @@ MAX_UNZIPPED_MEMBER = 40 * 1024 * 1024
 MAX_UNZIPPED_TOTAL = 60 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
 MAX_RATIO = 200
+# Title rows above the header are looked for among the first rows only; sheets of notes in front
+# of the register, among the first sheets only.
+HEADER_SEARCH_ROWS = 10
+MAX_SHEETS_SEARCHED = 5
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -130,8 +134,12 @@ def sniff_delimiter(header_line: str) -> str:
 def read_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedFile:
     """Parse CSV bytes into one sheet."""
     text = decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first_line)
+    # A title line above the header ("Vansbro kommun – avtalsregister") may hold no separator:
+    # the separator is sniffed from the first line that has one.
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    delimiter = sniff_delimiter(
+        next((line for line in lines if any(d in line for d in ";,\t")), lines[0])
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
     try:
@@ -228,8 +236,7 @@ def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedFile:
         raise FileRejected("Excel-filen kunde inte läsas; den kan vara skadad.") from None
     try:
         names = workbook.sheetnames
-        main_name = MAIN_SHEET if MAIN_SHEET in names else names[0]
-        main = _sheet(main_name, _xlsx_rows(workbook[main_name], max_rows), max_rows)
+        main_name, main = _main_sheet(workbook, names, max_rows)
         parties = None
         if PARTY_SHEET in names and main_name != PARTY_SHEET:
             parties = _sheet(PARTY_SHEET, _xlsx_rows(workbook[PARTY_SHEET], max_rows * 20), None)
@@ -240,6 +247,22 @@ def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedFile:
     finally:
         workbook.close()
     return ParsedFile("xlsx", main, parties)
+
+
+def _main_sheet(workbook: Any, names: list[str], max_rows: int) -> tuple[str, Sheet]:
+    """The Samverkan sheet; else the first sheet that is a table (a header of at least two
+    columns), so that a "Läs mig" sheet of notes in front of the register is passed over;
+    else the first sheet."""
+    if MAIN_SHEET in names:
+        return MAIN_SHEET, _sheet(MAIN_SHEET, _xlsx_rows(workbook[MAIN_SHEET], max_rows), max_rows)
+    for name in [n for n in names if n != PARTY_SHEET][:MAX_SHEETS_SEARCHED]:
+        try:
+            sheet = _sheet(name, _xlsx_rows(workbook[name], max_rows), max_rows)
+        except FileRejected:
+            continue
+        if sum(1 for h in sheet.headers if h) >= 2:
+            return name, sheet
+    return names[0], _sheet(names[0], _xlsx_rows(workbook[names[0]], max_rows), max_rows)
 
 
 def _xlsx_rows(worksheet: Any, max_rows: int) -> list[list[Any]]:
@@ -257,10 +280,16 @@ def _xlsx_rows(worksheet: Any, max_rows: int) -> list[list[Any]]:
 
 
 def _sheet(name: str, rows: list[list[Any]], max_rows: int | None) -> Sheet:
-    """The first non-empty row is the header; empty rows are skipped; limits are checked."""
+    """The header is the first non-empty row with two or more filled cells (title rows of one
+    cell above it, such as a merged "Vansbro kommun – avtalsregister", are passed over), or
+    the first non-empty row when none has two; empty rows are skipped; limits are checked."""
     numbered = [(i + 1, row) for i, row in enumerate(rows) if not _blank(row)]
     if not numbered:
         raise FileRejected(f"Bladet {name} är tomt: det saknar rubrikrad.")
+    start = next(
+        (i for i, (_, row) in enumerate(numbered[:HEADER_SEARCH_ROWS]) if _filled(row) >= 2), 0
+    )
+    numbered = numbered[start:]
     header_number, header_row = numbered[0]
     headers = [str(h).strip() if h is not None else "" for h in header_row]
     while headers and not headers[-1]:
@@ -283,6 +312,10 @@ def _sheet(name: str, rows: list[list[Any]], max_rows: int | None) -> Sheet:
                     "kontrollera att rätt fil är vald."
                 )
     return Sheet(name, headers, [(n, list(r[: len(headers)])) for n, r in data])
+
+
+def _filled(row: Iterable[Any]) -> int:
+    return sum(1 for v in row if not (v is None or (isinstance(v, str) and not v.strip())))
 
 
 def _blank(row: Iterable[Any]) -> bool:

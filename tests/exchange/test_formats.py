@@ -256,6 +256,49 @@ def test_duplicate_header_is_named():
     assert "två gånger" in rejected.value.message
 
 
+def test_title_rows_above_the_header_are_passed_over_in_a_csv():
+    # As a kommun's own register often starts: a title and a date line, then the headings.
+    body = (
+        "Vansbro kommun – register över samverkansavtal\r\n"
+        "Senast uppdaterad 2024-11-15\r\n"
+        "\r\n"
+        "Avtal;Motpart;Startdatum\r\n"
+        "Räddningstjänst;Malung-Sälen;2019-01-01\r\n"
+    ).encode("cp1252")
+    parsed = read_upload(body, "register.csv")
+    assert parsed.main.headers == ["Avtal", "Motpart", "Startdatum"]
+    assert parsed.main.rows == [(5, ["Räddningstjänst", "Malung-Sälen", "2019-01-01"])]
+
+
+def test_a_workbook_with_merged_title_rows_and_a_notes_sheet_first():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    notes.title = "Läs mig"
+    notes["A1"] = "Registret förs av kommunledningskontoret."
+    notes["A2"] = "Frågor till kanslichefen."
+    register = book.create_sheet("Avtal 2024")
+    register["A1"] = "VANSBRO KOMMUN – Register över samverkansavtal"
+    register.merge_cells("A1:D1")
+    register["A2"] = "Kommunledningskontoret"
+    register.append([])
+    register.append(["Löpnr", "Avtal", "Motpart", "Kostnad/år"])
+    register.append([1, "Överförmyndare", "Mora", 120000])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = read_upload(out.getvalue(), "register.xlsx")
+    assert parsed.main.name == "Avtal 2024"
+    assert parsed.main.headers == ["Löpnr", "Avtal", "Motpart", "Kostnad/år"]
+    assert parsed.main.rows == [(5, [1, "Överförmyndare", "Mora", 120000])]
+
+
+def test_a_one_column_file_keeps_its_first_row_as_header():
+    parsed = read_upload("Avtal\r\nRäddningstjänst\r\n".encode(), "fil.csv")
+    assert parsed.main.headers == ["Avtal"]
+    assert parsed.main.rows == [(2, ["Räddningstjänst"])]
+
+
 def _calendar_agreement(factory, **fields):
     """A tacitly renewed agreement whose notice deadline is 2026-06-30 (as of 2026-04-15)."""
     return factory.agreement(
