@@ -176,7 +176,9 @@ def find_similar(
     for agreement_id, code, title in session.execute(query):
         if agreement_id in created:
             continue
-        candidates.setdefault(agreement_id, (title, set()))[1].add(code)
+        kommuner = candidates.setdefault(agreement_id, (title, set()))[1]
+        if code:  # a party that is not a kommun (a region, a förbund) has no kommunkod
+            kommuner.add(code)
     for number, outcome in new.items():
         row = by_number[number]
         wanted = {p.municipality_code for p in row.data.parties if p.municipality_code}

@@ -292,6 +292,41 @@ def test_a_likely_duplicate_is_shown_and_can_be_linked(session, factory):
     assert session.scalar(select(func.count()).select_from(Agreement)) == 1
 
 
+def test_a_likely_duplicate_with_a_region_among_its_parties_is_shown(session, factory):
+    """An existing agreement with a party that is not a kommun (Region Dalarna) is still offered
+    as the likely same agreement when the kommuner and the title match."""
+    from coop_tracker.agreements.inputs import AgreementInput, PartyInput
+    from coop_tracker.agreements.services import create_agreement
+
+    existing = create_agreement(
+        session,
+        AgreementInput(
+            title="Hjälpmedelssamverkan Falun-Borlänge",
+            form="avtalssamverkan",
+            area_slugs=["lon"],
+            start_on="2024-01-01",
+            parties=[
+                PartyInput(municipality_code="2080", role="host"),
+                PartyInput(municipality_code="2081", role="purchaser"),
+                PartyInput(organisation="20", role="purchaser"),
+            ],
+        ),
+        actor=Actor.system(),
+    ).agreement
+    session.commit()
+    editor = Actor(factory.user("editor", "2080", email="e@falun.se"), "import")
+    body = (
+        "Nr;Avtal;Avtalsform;Verksamhet;Motpart;Vår roll;Status\r\n"
+        "3;Hjälpmedelssamverkan Falun–Borlänge;Samverkansavtal;Lön;Borlänge kommun;Utförare;"
+        "Gällande\r\n"
+    ).encode("cp1252")
+    result = _import(session, body, editor)
+    assert [(o.action, o.similar) for o in result.outcomes] == [
+        ("create", [(existing.id, "Hjälpmedelssamverkan Falun-Borlänge")])
+    ]
+    session.rollback()
+
+
 def test_a_row_with_an_unreadable_cell_is_still_checked_by_every_other_rule(session, factory):
     editor = Actor(factory.user("editor", "2080", email="d@falun.se"), "import")
     body = (
