@@ -189,3 +189,41 @@ def test_a_draft_exit_plan_says_what_happens_if_notice_is_never_given(
     session.commit()
     page = text_of(client.get(url).get_data(as_text=True))
     assert "automatisk förlängning" not in page
+
+
+def test_a_decide_by_day_that_has_gone_by_says_so_on_every_page(
+    client, auth, factory, frozen_clock
+):
+    """Notice must reach the others by 2026-12-31, but the day to put the case in has already
+    gone by on 2026-12-07: the agreement page, Uppsikt and the meeting report say "passerat"
+    beside that day, and not beside one still ahead."""
+    frozen_clock.set(TODAY)
+    factory.user("reader", "2021", email="las@vansbro.se")
+    late = factory.agreement(
+        phase="active",
+        title="Tolkförmedling",
+        term="renewing",
+        end_on="2027-06-30",
+        renewal_months=12,
+        notice_months=6,
+        internal_lead_days=30,
+    )
+    ahead = factory.agreement(
+        phase="active",
+        title="Lönecenter",
+        term="renewing",
+        end_on="2028-06-30",
+        renewal_months=12,
+        notice_months=6,
+        internal_lead_days=30,
+    )
+    auth.login("las@vansbro.se")
+    page = text_of(client.get(f"/agreements/{late.id}").get_data(as_text=True))
+    assert re.search(r"Vansbro: 2026-1\d-\d\d passerat", page), page
+    page = text_of(client.get(f"/agreements/{ahead.id}").get_data(as_text=True))
+    assert re.search(r"Vansbro: 2027-\d\d-\d\d \(", page) and "passerat" not in page
+    oversight = text_of(client.get("/municipalities/2021/oversight").get_data(as_text=True))
+    assert re.search(r"2026-12-31 2026-1\d-\d\d passerat", oversight), oversight
+    assert len(re.findall(r"\d passerat", oversight)) == 1  # Lönecenter's day is ahead
+    report = text_of(client.get("/municipalities/2021/oversight/report").get_data(as_text=True))
+    assert re.search(r"beslut senast 2026-1\d-\d\d \(passerat\)", report), report
