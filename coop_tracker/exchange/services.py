@@ -49,7 +49,7 @@ from coop_tracker.exchange.matching import (
 )
 from coop_tracker.exchange.names import Kommuner
 from coop_tracker.exchange.parsing import ParsedFile
-from coop_tracker.exchange.report import ImportResult, RowError, RowOutcome
+from coop_tracker.exchange.report import ImportResult, RowError, RowNote, RowOutcome
 from coop_tracker.exchange.rows import Converter, Row
 from coop_tracker.exchange.values import fold
 from coop_tracker.municipalities.models import Area, Municipality
@@ -116,6 +116,8 @@ def run_import(
         if match is None and links and row.number in links:
             match = linked_agreement(session, links[row.number], user)
             linked = match is not None
+        if match is None and today is not None and not converter.mapping.get("phase"):
+            _phase_from_dates(row, today, result)
         try:
             outcome = _apply_row(session, row, match, actor, converter, today)
         except ValidationFailed as failure:
@@ -146,6 +148,32 @@ def run_import(
     result.errors.sort(key=lambda e: (e.row, e.column))
     result.notes.sort(key=lambda n: (n.row, n.column))
     return result
+
+
+def _phase_from_dates(row: Row, today: date, result: ImportResult) -> None:
+    """A new row in a file without a status column: a register lists what is already in
+    force, so the phase follows its dates -- ended when a fixed term ended before today,
+    running when it started on or before today, planned otherwise (or without a start).
+    The preview says so on the row."""
+    data = row.data
+    start, end = data.start_on, data.end_on
+    if not isinstance(start, date) or start > today:
+        return
+    fixed = data.term == "fixed" or (data.term is None and data.renewal in (None, "", "none"))
+    if fixed and isinstance(end, date) and end < today:
+        row.phase = Phase.ENDED
+        reading = _("avslutad: avtalstiden gick ut %(end)s", end=end.isoformat())
+    else:
+        row.phase = Phase.ACTIVE
+        reading = _("pågående: avtalet gäller sedan %(start)s", start=start.isoformat())
+    result.notes.append(
+        RowNote(
+            row.number,
+            _("Status (ingen kolumn i filen)"),
+            start.isoformat(),
+            _("%(reading)s; lägg till en kolumn Status för att ange fasen själv", reading=reading),
+        )
+    )
 
 
 def _check_fields(session: Session, row: Row, converter: Converter) -> None:

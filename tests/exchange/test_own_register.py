@@ -292,6 +292,40 @@ def test_a_likely_duplicate_is_shown_and_can_be_linked(session, factory):
     assert session.scalar(select(func.count()).select_from(Agreement)) == 1
 
 
+def test_without_a_status_column_the_phase_follows_the_dates(session, factory):
+    """A register lists what is in force: with no status column, an agreement that started
+    before today is running, one whose fixed term ran out has ended, one not yet started is
+    planned; the preview says how each was read, and the same file imports again unchanged."""
+    editor = Actor(factory.user("editor", "2080", email="f@falun.se"), "import")
+    body = (
+        "Nr;Avtal;Avtalsform;Verksamhet;Motpart;Vår roll;Gäller från;Gäller till\r\n"
+        "1;Lön åt Säter;Samverkansavtal;Lön;Säter;Utförare;2019-01-01;\r\n"
+        "2;Tolkförmedling;Samverkansavtal;Lön;Borlänge;Beställare;2020-01-01;2025-06-30\r\n"
+        "3;Bygglov åt Gagnef;Samverkansavtal;Lön;Gagnef;Utförare;2027-04-01;\r\n"
+    ).encode("cp1252")
+    result = _import(session, body, editor)
+    assert result.ok, result.errors
+    session.commit()
+    phases = {a.external_id: a.phase for a in session.scalars(select(Agreement))}
+    assert phases == {"1": "active", "2": "ended", "3": "planned"}
+    read = {(n.row, n.message) for n in result.notes if n.column.startswith("Status")}
+    assert read == {
+        (
+            2,
+            "pågående: avtalet gäller sedan 2019-01-01; lägg till en kolumn Status för att ange "
+            "fasen själv",
+        ),
+        (
+            3,
+            "avslutad: avtalstiden gick ut 2025-06-30; lägg till en kolumn Status för att ange "
+            "fasen själv",
+        ),
+    }
+    again = _import(session, body, editor)
+    assert again.ok and again.count("unchanged") == 3, again.errors
+    session.rollback()
+
+
 def test_a_likely_duplicate_with_a_region_among_its_parties_is_shown(session, factory):
     """An existing agreement with a party that is not a kommun (Region Dalarna) is still offered
     as the likely same agreement when the kommuner and the title match."""
