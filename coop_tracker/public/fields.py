@@ -61,8 +61,8 @@ AGREEMENT_FIELDS: tuple[Field, ...] = (
         CODE,
         _l("Samverkansform"),
         _l(
-            "avtalssamverkan, gemensam_namnd, kommunalforbund, asymmetrisk eller ovrig "
-            "(se kodlistan nedan)."
+            "avtalssamverkan, gemensam_namnd, kommunalforbund, samordningsforbund, bolag "
+            "eller ovrig (se kodlistan nedan)."
         ),
     ),
     Field("form_label", TEXT, _l("Samverkansform (text)"), _l("Formens namn på svenska.")),
@@ -85,8 +85,9 @@ AGREEMENT_FIELDS: tuple[Field, ...] = (
         LIST,
         _l("Parter"),
         _l(
-            "Nuvarande parter som kommunkod:roll, åtskilda med semikolon (t.ex. "
-            "2062:host;2084:member). Alla uppgifter om parterna finns i parter-filen."
+            "Nuvarande parter som part:roll, åtskilda med semikolon (t.ex. "
+            "2062:host;2084:member;20:member): kommunkod, länskod för en region, annars "
+            "organisationsnummer. Alla uppgifter om parterna finns i parter-filen."
         ),
     ),
     Field("purpose", TEXT, _l("Syfte"), _l("Varför kommunerna samverkar.")),
@@ -258,8 +259,16 @@ PARTY_FIELDS: tuple[Field, ...] = (
         "agreement_id", INT, _l("Samverkans id"), _l("Samverkans nummer (id i samverkan-filen).")
     ),
     Field("agreement_title", TEXT, _l("Samverkans namn"), _l("Samverkans namn.")),
-    Field("municipality", CODE, _l("Kommunkod"), _l("Kommunens fyrsiffriga kommunkod (SCB).")),
-    Field("municipality_name", TEXT, _l("Kommun"), _l("Kommunens namn.")),
+    Field(
+        "municipality",
+        CODE,
+        _l("Kommunkod"),
+        _l(
+            "Kommunens fyrsiffriga kommunkod (SCB); tom när parten inte är en kommun (se "
+            "organisation och organisation_kind)."
+        ),
+    ),
+    Field("municipality_name", TEXT, _l("Kommun"), _l("Partens namn (oftast en kommun).")),
     Field(
         "role",
         CODE,
@@ -326,6 +335,24 @@ PARTY_FIELDS: tuple[Field, ...] = (
         TEXT,
         _l("Beslut om utträde: diarienummer"),
         _l("Kommunens diarienummer för beslutet, att ange när man begär ut handlingen."),
+    ),
+    Field(
+        "organisation",
+        CODE,
+        _l("Part"),
+        _l(
+            "Partens identitet: kommunkoden för en kommun, länskoden för en region, annars "
+            "organisationsnumret. Samma värde som i samverkan-filens kolumn parties."
+        ),
+    ),
+    Field(
+        "organisation_kind",
+        CODE,
+        _l("Slag av part"),
+        _l(
+            "kommun, region, forbund (kommunalförbund), finsam (samordningsförbund), company "
+            "(gemensamt ägt bolag) eller agency (statlig myndighet)."
+        ),
     ),
     # Beyond the default: what the kommun has chosen to publish about its own side.
     Field(

@@ -83,9 +83,10 @@ def _looks_numeric(text: str) -> bool:
 
 
 def parties_cell(record: Mapping[str, Any]) -> list[str]:
-    """The current parties as ``kommunkod:roll`` (the agreement CSV's ``parties`` column)."""
+    """The current parties as ``part:roll`` (the agreement CSV's ``parties`` column): the
+    kommunkod, a region's länskod or an organisationsnummer."""
     return [
-        f"{p['municipality']}:{p['role']}" for p in record["party_list"] if p["left_on"] is None
+        f"{p['organisation']}:{p['role']}" for p in record["party_list"] if p["left_on"] is None
     ]
 
 

@@ -610,3 +610,40 @@ def test_each_partys_exit_decision_is_public_data(client, factory, session):
     assert "KS 2026/55" in html and "§ 40" in html
     docs = client.get("/public/open-data").get_data(as_text=True)
     assert "exit_decision_ref" in docs and "Parternas beslut om utträde och avveckling" in docs
+
+
+def test_a_party_that_is_not_a_kommun_is_named_in_every_file(client, session):
+    """Hjälpmedel with Region Dalarna as host: the agreements file names it by its länskod,
+    never as "None", and the parties file says what kind of party it is."""
+    from coop_tracker.agreements.inputs import AgreementInput, PartyInput
+    from coop_tracker.agreements.services import create_agreement
+
+    agreement = create_agreement(
+        session,
+        AgreementInput(
+            title="Hjälpmedelsnämnden i Dalarna",
+            form="gemensam_namnd",
+            area_slugs=["miljo-halsoskydd"],
+            start_on="2015-01-01",
+            is_public=True,
+            parties=[
+                PartyInput(organisation="20", role="host"),
+                PartyInput(municipality_code="2080", role="member"),
+                PartyInput(municipality_code="2021", role="member"),
+            ],
+        ),
+        actor=Actor.system(),
+    ).agreement
+    agreement.phase = "active"
+    session.commit()
+    row = _csv_rows(client.get("/public/data/agreements.csv").data)[0]
+    assert row["parties"] == "20:host;2080:member;2021:member"
+    parties = _csv_rows(client.get("/public/data/parties.csv").data)
+    assert {(p["organisation"], p["organisation_kind"], p["municipality"]) for p in parties} == {
+        ("20", "region", ""),
+        ("2080", "kommun", "2080"),
+        ("2021", "kommun", "2021"),
+    }
+    listed = json.loads(client.get("/public/data/agreements.json").data)
+    (item,) = listed["items"] if "items" in listed else listed["agreements"]
+    assert {p["organisation"] for p in item["parties"]} == {"20", "2080", "2021"}
