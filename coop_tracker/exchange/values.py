@@ -83,6 +83,9 @@ _WORD_DATE = re.compile(r"^(?:(\d{1,2})\s+)?([a-z]+)\.?\s+(\d{4})$")
 _DATE_PREFIX = re.compile(r"^(fr\.?o\.?m\.?|from|t\.?o\.?m\.?|tom|till|sedan|fran|start|ar)\s+")
 
 
+_WITH_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ t](\d{1,2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?$")
+
+
 def read_date(raw: Any, *, earliest: date = EARLIEST_START) -> Reading:
     """ISO dates, "1/1 2020", "1.1.2020", "20200101", "mars 2020", "2020-03" or a year alone
     ("1926" → 1 January 1926, said in the note); real date cells pass as they are."""
@@ -96,9 +99,12 @@ def read_date(raw: Any, *, earliest: date = EARLIEST_START) -> Reading:
     if text in EMPTY_WORDS:
         return Reading(None)
     text = _DATE_PREFIX.sub("", text).rstrip(".")
-    if len(text) == 19 and text.endswith(" 00:00:00"):
-        text = text[:10]
     note = None
+    if m := _WITH_TIME.match(text):
+        # A date cell saved as text keeps its time ("2024-01-01 00:00", "2024-01-01T08:30:00").
+        text = m[1]
+        if int(m[2]) or int(m[3]):
+            note = f"klockslaget {m[2]}:{m[3]} är borttaget; bara dagen används"
     found: date | None = None
     try:
         if (m := _ISO.match(text)) or (m := _ISO_COMPACT.match(text)):

@@ -28,6 +28,11 @@ from coop_tracker.exchange.values import (
         ("1926", date(1926, 1, 1), "bara år angivet; tolkat som 1926-01-01"),
         ("mars 2019", date(2019, 3, 1), "tolkat som den 1:a i månaden (2019-03-01)"),
         ("2019-03", date(2019, 3, 1), "tolkat som den 1:a i månaden (2019-03-01)"),
+        # An Excel date saved as text in a CSV keeps its time of day.
+        ("2024-01-01 00:00", date(2024, 1, 1), None),
+        ("2024-01-01 00:00:00", date(2024, 1, 1), None),
+        ("2024-01-01T00:00:00.000", date(2024, 1, 1), None),
+        ("2024-3-5 13:45", date(2024, 3, 5), "klockslaget 13:45 är borttaget; bara dagen används"),
         ("", None, None),
         ("–", None, None),
     ],
