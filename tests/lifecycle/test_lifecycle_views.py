@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from coop_tracker.lifecycle.models import Exit
@@ -192,6 +194,9 @@ def test_planner_owns_the_plan_through_the_pages(client, factory, auth, session)
     auth.login("e@vansbro.se")
     new = client.get(f"/agreements/{agreement.id}/avveckling/ny").get_data(as_text=True)
     assert "Utträde" in new and "Likvidation" in new and 'value="ending"' not in new
+    # Three members: the form starts on one of them leaving, not on winding the förbund up.
+    assert re.search(r'value="withdrawal"[^>]*checked', new), new
+    assert not re.search(r'value="liquidation"[^>]*checked', new)
     response = client.post(
         f"/agreements/{agreement.id}/avveckling/ny",
         data={"kind": "withdrawal", "leaving_party_id": str(agreement.party_for("2021").id)},
