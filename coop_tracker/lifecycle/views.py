@@ -27,6 +27,7 @@ from coop_tracker.lifecycle.exit_rules import (
 )
 from coop_tracker.lifecycle.forms import TransitionForm
 from coop_tracker.lifecycle.labels import register_audit_labels
+from coop_tracker.lifecycle.models import ExitScope, ExitStatus
 from coop_tracker.lifecycle.pages import visible_agreement
 from coop_tracker.lifecycle.queries import timeline
 from coop_tracker.lifecycle.titles import shown_plan_title, shown_task_text
@@ -79,7 +80,21 @@ def _overview(
         refusal=refusal,
         errors=errors or {},
         attempted=attempted,
+        ends_later=_ends_later(exits),
     ), status
+
+
+def _ends_later(exits: list[Any]) -> list[Any]:
+    """Adopted or completed plans for the whole cooperation whose end day is still ahead: it
+    is in force until then, and ending it now would say otherwise."""
+    return [
+        plan
+        for plan in exits
+        if plan.scope == ExitScope.AGREEMENT
+        and plan.status in (ExitStatus.ADOPTED, ExitStatus.COMPLETED)
+        and plan.effective_on is not None
+        and plan.effective_on > today()
+    ]
 
 
 @bp.get("/livscykel")

@@ -254,3 +254,26 @@ def test_planner_owns_the_plan_through_the_pages(client, factory, auth, session)
     )
     assert "är borttaget" in deleted.get_data(as_text=True)
     assert session.scalars(select(Exit)).all() == []
+
+
+def test_ending_says_when_the_plan_ends_the_cooperation(
+    client, auth, factory, session, frozen_clock
+):
+    """Notice given, the plan adopted: the cooperation runs until 2027-12-31. Before that day
+    the 'Avsluta samverkan' card says so; from that day it no longer does."""
+    from datetime import date
+
+    from tests.lifecycle_support import adopt, plan_exit
+
+    frozen_clock.set(date(2026, 3, 2))
+    factory.user("editor", "2021", email="avsluta@vansbro.se")
+    agreement = activate(session, factory.agreement())
+    adopt(session, plan_exit(session, agreement), "2026-03-02")
+    session.commit()
+    auth.login("avsluta@vansbro.se")
+    page = client.get(f"/agreements/{agreement.id}/livscykel").get_data(as_text=True)
+    assert "Avsluta samverkan" in page
+    assert re.search(r"Samverkan upphör först 2027-12-31</strong> enligt avvecklingsplanen", page)
+    frozen_clock.set(date(2027, 12, 31))
+    page = client.get(f"/agreements/{agreement.id}/livscykel").get_data(as_text=True)
+    assert "Avsluta samverkan" in page and "upphör först" not in page
