@@ -123,6 +123,13 @@ class Row:
     other_reviews: list[tuple[Party, sources.ReviewInfo]] = field(default_factory=list)
 
     @property
+    def next_review_from_own(self) -> bool:
+        """The next review is counted from the kommun's own review, newer than the joint one
+        (so it differs from the date on the agreement's page, which follows the joint one)."""
+        own, joint = self.own_review, self.review
+        return own is not None and (joint is None or own.reviewed_on > joint.reviewed_on)
+
+    @property
     def level(self) -> str:
         worst = max((LEVELS[level] for level, _ in self.reasons), default=0)
         return {v: k for k, v in LEVELS.items()}[worst]

@@ -787,3 +787,26 @@ def test_changes_name_other_domains_objects_in_swedish(app):
     )
     text = describe(event, "Lönecenter Mora", curated=True).text
     assert text == "lade till dokument (Avtal: Samverkansavtal om lön)"
+
+
+def test_a_next_review_counted_from_the_kommuns_own_review_says_so(
+    client, auth, register, session, factory
+):
+    """Vansbro's own review is newer than any joint one: Uppsikt counts the next review from
+    it, and says so, since the agreement's page follows the joint schedule."""
+    from coop_tracker.reviews.services import ReviewInput, create_review
+
+    miljo = register["miljo"]
+    create_review(
+        session,
+        miljo,
+        ReviewInput(reviewed_on="2026-02-01", rating="green", goal_attainment="met", party="2021"),
+        actor=factory.actor,
+        today=TODAY,
+    )
+    session.commit()
+    auth.login("politiker@vansbro.se")
+    page = client.get("/municipalities/2021/oversight").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "räknat från kommunens egen uppföljning 2026-02-01" in text
+    assert text.count("räknat från kommunens egen uppföljning") == 1
