@@ -98,6 +98,9 @@ class DefaultConfig:
     # memory://; with several workers a shared store, e.g. redis://localhost:6379/0.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis store that cannot be reached does not take the open data down: each process
+    # counts in memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host/-Prefix
     # (Werkzeug's ProxyFix). 0 trusts none: the client is the TCP peer. Set it to the number of
     # proxies that really are there (nginx on the same server: 1); a higher number lets any
