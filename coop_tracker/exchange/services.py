@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,7 +94,17 @@ def run_import(
         municipality=municipality,
         owner_from_file=bool(mapping.get("external_id_owner")),
     )
-    rows = [converter.convert(number, record) for number, record in parsed.main.records()]
+    records = []
+    for number, record in parsed.main.records():
+        total = _total_row(record)
+        if total is None:
+            records.append((number, record))
+        else:
+            header, value = total
+            result.notes.append(
+                RowNote(number, header, value, _("en summeringsrad; den hoppas över"))
+            )
+    rows = [converter.convert(number, record) for number, record in records]
     result.rows = len(rows)
     for row in rows:
         result.notes.extend(row.notes)
@@ -148,6 +159,25 @@ def run_import(
     result.errors.sort(key=lambda e: (e.row, e.column))
     result.notes.sort(key=lambda n: (n.row, n.column))
     return result
+
+
+_TOTAL_WORDS = re.compile(r"^(summa|totalt|total|summering|sum)\b")
+_AMOUNT = re.compile(r"[\d\s.,:\-−]*\s*(kr|tkr|mkr|kronor|st|%)?\.?")
+
+
+def _total_row(record: dict[str, Any]) -> tuple[str, str] | None:
+    """(heading, text) when the row is a spreadsheet's total line: its first filled cell says
+    "Summa" or "Totalt" and no other cell holds text, only numbers (or nothing)."""
+    filled = [(h, v) for h, v in record.items() if v is not None and str(v).strip()]
+    if not filled or not isinstance(filled[0][1], str):
+        return None
+    header, first = filled[0]
+    if not _TOTAL_WORDS.match(fold(first)):
+        return None
+    rest = [v for _h, v in filled[1:]]
+    if any(isinstance(v, str) and not _AMOUNT.fullmatch(fold(v).strip()) for v in rest):
+        return None
+    return header, first.strip()
 
 
 def _phase_from_dates(row: Row, today: date, result: ImportResult) -> None:

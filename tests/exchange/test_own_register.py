@@ -374,3 +374,22 @@ def test_a_row_with_an_unreadable_cell_is_still_checked_by_every_other_rule(sess
         ("Avtalstid", "2020-01-01 – 2019-12-31"),
     }
     session.rollback()
+
+
+def test_a_total_row_at_the_foot_of_the_register_is_passed_over(session, factory):
+    """'Summa' with the year's total under the cost column is no agreement: the preview says
+    the row was passed over, and the rows above import."""
+    editor = Actor(factory.user("editor", "2080", email="g@falun.se"), "import")
+    body = (
+        "Nr;Avtal;Avtalsform;Verksamhet;Motpart;Vår roll;Kostnad/år\r\n"
+        "1;Lön åt Säter;Samverkansavtal;Lön;Säter;Utförare;420 000\r\n"
+        "2;E-arkiv;Samverkansavtal;Lön;Borlänge;Beställare;180 000 kr\r\n"
+        ";Summa;;;;;600 000 kr\r\n"
+    ).encode("cp1252")
+    result = _import(session, body, editor)
+    assert result.ok, result.errors
+    assert result.count("create") == 2
+    assert [(n.row, n.column, n.value, n.message) for n in result.notes if n.row == 4] == [
+        (4, "Avtal", "Summa", "en summeringsrad; den hoppas över")
+    ]
+    session.rollback()
