@@ -100,9 +100,18 @@ def instance_show_command() -> None:
             f"av {row.confirmed_by})"
         )
     permission = mail_permission(db.session, current_app.config, actor=Actor.system("cli"))
-    db.session.commit()
+    # Showing never writes: a new database takes its identity at `flask upgrade` or when the
+    # first reminder goes out, not because someone looked (a backup taken after a look would
+    # otherwise carry an identity the production server never confirmed).
+    db.session.rollback()
+    reason = permission.reason
+    if row is None and permission.allowed:
+        reason = (
+            f"Ny installation: databasen får instansidentiteten {permission.configured_id} vid "
+            "flask upgrade eller när den första påminnelsen skickas."
+        )
     state = "E-brev skickas." if permission.allowed else "INGA e-brev skickas."
-    click.echo(f"{state} {permission.reason}")
+    click.echo(f"{state} {reason}")
     if not permission.allowed:
         sys.exit(1)
 

@@ -107,3 +107,18 @@ def test_the_translations_check_finds_a_catalogue_that_was_not_compiled(tmp_path
     (broken / "messages.po").write_bytes((source / "en/LC_MESSAGES/messages.po").read_bytes())
     (check,) = check_translations(tmp_path / "translations", ("sv", "en"))
     assert not check.ok and "messages.mo saknas" in check.detail
+
+
+def test_showing_the_instance_identity_writes_nothing(app, runner):
+    """`flask instance show` on a new database says it will take the configured identity, and
+    leaves it without one: only `flask upgrade` or the first reminder sent records it."""
+    app.config["INSTANCE_ID"] = "region-test"
+    with app.app_context():
+        assert db.session.get(InstanceIdentity, 1) is None
+    shown = runner.invoke(args=["instance", "show"])
+    assert shown.exit_code == 0, shown.output
+    assert "Databasen: ingen identitet ännu" in shown.output
+    assert "får instansidentiteten region-test vid flask upgrade" in shown.output
+    with app.app_context():
+        db.session.remove()
+        assert db.session.get(InstanceIdentity, 1) is None
