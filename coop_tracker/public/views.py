@@ -348,16 +348,32 @@ def catalog_rdf() -> Any:
 
 
 def _public_network_file(fmt: str) -> Any:
-    from coop_tracker.network import graph as g
     from coop_tracker.network.exports import annotate, export
-    from coop_tracker.network.queries import get_network
+    from coop_tracker.network.forms import parse_filters
+    from coop_tracker.network.queries import get_network, load_reference
 
-    network = get_network(db.session, None, g.GraphFilters(), restrict=False, public=True)
-    graph = annotate(network.complete().graph, network.measures)
+    # The network page's filters (municipality, county, form, area, phase), checked the same
+    # way; a bad one answers 422 as the register's files do.
+    reference = load_reference(db.session)
+    filters, problems = parse_filters(
+        request.args.get, request.args.getlist, areas=reference.area_labels, codes=reference.codes
+    )
+    if problems:
+        return _bad_filters(problems)
+    network = get_network(
+        db.session, None, filters, restrict=False, public=True, reference=reference
+    ).complete()
+    graph = annotate(network.graph, network.measures)
+    args = {k: v if isinstance(v, str) else ",".join(v) for k, v in filters.as_args().items()}
+    meta = file_meta(args)
+    # The licence and the register's last change inside the file too, not only in the headers.
+    graph.graph["license"] = meta.licence_url
+    if meta.modified_at is not None:
+        graph.graph["modified_at"] = meta.modified_at.isoformat()
     mimetype = "application/graphml+xml" if fmt == "graphml" else "application/json"
     mimetype += "; charset=utf-8"
     filename = "samverkansnatverk.graphml" if fmt == "graphml" else None
-    return download(export(graph, fmt), mimetype, filename, file_meta({}))
+    return download(export(graph, fmt), mimetype, filename, meta)
 
 
 @bp.get("/network.graphml")

@@ -647,3 +647,27 @@ def test_a_party_that_is_not_a_kommun_is_named_in_every_file(client, session):
     listed = json.loads(client.get("/public/data/agreements.json").data)
     (item,) = listed["items"] if "items" in listed else listed["agreements"]
     assert {p["organisation"] for p in item["parties"]} == {"20", "2080", "2021"}
+
+
+def test_the_network_files_take_the_filters_and_state_their_licence(client, factory):
+    """The public network of two running agreements: Vansbro's filter keeps its one edge, a
+    bad filter is a 422 naming the field, and the file itself carries licence and last change."""
+    _it_namnden(factory)
+    factory.agreement(
+        [("2021", "host"), ("2023", "purchaser")],
+        title="Lönecenter Vansbro–Malung-Sälen",
+        phase="active",
+        is_public=True,
+    )
+    whole = client.get("/public/network.json").get_json()
+    assert len(whole["edges"]) == 4
+    assert whole["graph"]["license"] == "http://creativecommons.org/publicdomain/zero/1.0/"
+    assert whole["graph"]["modified_at"]
+    vansbro = client.get("/public/network.json?municipality=2021").get_json()
+    assert {frozenset((e["source"], e["target"])) for e in vansbro["edges"]} == {
+        frozenset(("2021", "2023"))
+    }
+    graphml = client.get("/public/network.graphml?form=gemensam_namnd").data.decode()
+    assert graphml.count("<edge ") == 3 and "publicdomain/zero" in graphml
+    bad = client.get("/public/network.json?form=bogus")
+    assert bad.status_code == 422 and "form" in bad.get_json()["fields"]
