@@ -131,8 +131,8 @@ def attention_items(
                 level = "red"
             elif party.decide_by_on <= horizon:
                 text = _(
-                    "%(kommun)s: lämna in ärendet om uppsägning senast %(date)s "
-                    "(uppsägning senast %(deadline)s).",
+                    "%(kommun)s: lämna in ärendet om uppsägning senast %(date)s; uppsägningen ska "
+                    "ha nått de andra parterna senast %(deadline)s.",
                     kommun=who,
                     date=party.decide_by_on.isoformat(),
                     deadline=deadline.isoformat(),
