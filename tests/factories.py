@@ -51,7 +51,7 @@ class Factory:
 
     def agreement(
         self,
-        parties: list[tuple[str, str]] | None = None,
+        parties: list[tuple[str, str] | PartyInput] | None = None,
         *,
         form: str = "avtalssamverkan",
         phase: str | None = None,
@@ -64,8 +64,10 @@ class Factory:
             form=form,
             area_slugs=areas or ["miljo-halsoskydd"],
             parties=[
-                PartyInput(municipality_code=code, role=role)
-                for code, role in (parties or [("2021", "host"), ("2023", "purchaser")])
+                party
+                if isinstance(party, PartyInput)
+                else PartyInput(municipality_code=party[0], role=party[1])
+                for party in (parties or [("2021", "host"), ("2023", "purchaser")])
             ],
             **{"start_on": "2024-01-01", **fields},
         )

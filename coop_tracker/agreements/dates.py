@@ -182,13 +182,10 @@ def add_months(d: date, months: int) -> date:
 
     Raises :class:`ValueError` if the result falls outside ``date``'s range.
     """
-    year, month0 = divmod(_month_index(d) + months, 12)
-    month = month0 + 1
-    if not date.min.year <= year <= date.max.year:
-        raise ValueError(f"{d} + {months} months is out of range")
-    last_day = calendar.monthrange(year, month)[1]
-    day = last_day if _is_month_end(d) else min(d.day, last_day)
-    return date(year, month, day)
+    moved = months_from(d, months)
+    if _is_month_end(d):
+        return moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
+    return moved
 
 
 def months_from(d: date, months: int) -> date:

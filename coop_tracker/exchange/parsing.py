@@ -255,13 +255,22 @@ def _main_sheet(workbook: Any, names: list[str], max_rows: int) -> tuple[str, Sh
     else the first sheet."""
     if MAIN_SHEET in names:
         return MAIN_SHEET, _sheet(MAIN_SHEET, _xlsx_rows(workbook[MAIN_SHEET], max_rows), max_rows)
+    first: Sheet | FileRejected | None = None  # the first sheet as read, or why it could not be
     for name in [n for n in names if n != PARTY_SHEET][:MAX_SHEETS_SEARCHED]:
         try:
-            sheet = _sheet(name, _xlsx_rows(workbook[name], max_rows), max_rows)
-        except FileRejected:
-            continue
-        if sum(1 for h in sheet.headers if h) >= 2:
+            sheet: Sheet | FileRejected = _sheet(
+                name, _xlsx_rows(workbook[name], max_rows), max_rows
+            )
+        except FileRejected as refused:
+            sheet = refused
+        if name == names[0]:
+            first = sheet
+        if isinstance(sheet, Sheet) and sum(1 for h in sheet.headers if h) >= 2:
             return name, sheet
+    if isinstance(first, FileRejected):
+        raise first
+    if first is not None:
+        return names[0], first
     return names[0], _sheet(names[0], _xlsx_rows(workbook[names[0]], max_rows), max_rows)
 
 

@@ -64,8 +64,8 @@ def exit_new(agreement_id: int) -> Any:
     if request.method == "GET":
         # With three or more parties one of them leaving is far likelier than the whole
         # cooperation ending: a dissolution is never what the form offers unasked.
-        staying = sum(1 for party in agreement.parties if party.left_on is None)
-        form.kind.data = ExitKind.WITHDRAWAL if staying >= 3 else whole_exit_kind(agreement.form)
+        many = len(agreement.current_parties) >= 3
+        form.kind.data = ExitKind.WITHDRAWAL if many else whole_exit_kind(agreement.form)
         if is_digits(request.args.get("party", ""), 9):
             form.kind.data = ExitKind.WITHDRAWAL
             form.leaving_party_id.data = request.args["party"]

@@ -341,8 +341,9 @@ PARTY_FIELDS: tuple[Field, ...] = (
         CODE,
         _l("Part"),
         _l(
-            "Partens identitet: kommunkoden för en kommun, länskoden för en region, annars "
-            "organisationsnumret. Samma värde som i samverkan-filens kolumn parties."
+            "Partens identitet, som i API:t: kommunkoden för en kommun, länskoden för en "
+            "region, annars organisationsnumret (saknas det: organisationens nummer här). Samma "
+            "värde som i samverkan-filens kolumn parties."
         ),
     ),
     Field(

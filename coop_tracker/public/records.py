@@ -193,15 +193,6 @@ def party_extras(party: Party, extras: PublicExtras | None) -> dict[str, Any]:
     return fields
 
 
-def public_party_key(party: Party) -> str:
-    """A party in the public files: its kommunkod, a region's länskod, else the
-    organisationsnummer (``org-<id>`` for the rare organisation without one)."""
-    if party.municipality_code:
-        return party.municipality_code
-    org = party.organisation
-    return org.code or org.org_number or f"org-{org.id}"
-
-
 def party_record(
     party: Party,
     agreement: Agreement,
@@ -231,8 +222,8 @@ def party_record(
         "exit_decision_on": exit_record.get("decision_on"),
         "exit_decision_paragraph": exit_record.get("decision_paragraph"),
         "exit_decision_ref": exit_record.get("decision_ref"),
-        "organisation": public_party_key(party),
-        "organisation_kind": party.organisation.kind if party.organisation else "kommun",
+        "organisation": party.key,
+        "organisation_kind": party.kind,
         **party_extras(party, extras),
     }
 

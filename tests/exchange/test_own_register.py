@@ -329,25 +329,13 @@ def test_without_a_status_column_the_phase_follows_the_dates(session, factory):
 def test_a_likely_duplicate_with_a_region_among_its_parties_is_shown(session, factory):
     """An existing agreement with a party that is not a kommun (Region Dalarna) is still offered
     as the likely same agreement when the kommuner and the title match."""
-    from coop_tracker.agreements.inputs import AgreementInput, PartyInput
-    from coop_tracker.agreements.services import create_agreement
+    from coop_tracker.agreements.inputs import PartyInput
 
-    existing = create_agreement(
-        session,
-        AgreementInput(
-            title="Hjälpmedelssamverkan Falun-Borlänge",
-            form="avtalssamverkan",
-            area_slugs=["lon"],
-            start_on="2024-01-01",
-            parties=[
-                PartyInput(municipality_code="2080", role="host"),
-                PartyInput(municipality_code="2081", role="purchaser"),
-                PartyInput(organisation="20", role="purchaser"),
-            ],
-        ),
-        actor=Actor.system(),
-    ).agreement
-    session.commit()
+    existing = factory.agreement(
+        [("2080", "host"), ("2081", "purchaser"), PartyInput(organisation="20", role="purchaser")],
+        title="Hjälpmedelssamverkan Falun-Borlänge",
+        areas=["lon"],
+    )
     editor = Actor(factory.user("editor", "2080", email="e@falun.se"), "import")
     body = (
         "Nr;Avtal;Avtalsform;Verksamhet;Motpart;Vår roll;Status\r\n"

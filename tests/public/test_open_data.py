@@ -612,30 +612,19 @@ def test_each_partys_exit_decision_is_public_data(client, factory, session):
     assert "exit_decision_ref" in docs and "Parternas beslut om utträde och avveckling" in docs
 
 
-def test_a_party_that_is_not_a_kommun_is_named_in_every_file(client, session):
+def test_a_party_that_is_not_a_kommun_is_named_in_every_file(client, factory):
     """Hjälpmedel with Region Dalarna as host: the agreements file names it by its länskod,
     never as "None", and the parties file says what kind of party it is."""
-    from coop_tracker.agreements.inputs import AgreementInput, PartyInput
-    from coop_tracker.agreements.services import create_agreement
+    from coop_tracker.agreements.inputs import PartyInput
 
-    agreement = create_agreement(
-        session,
-        AgreementInput(
-            title="Hjälpmedelsnämnden i Dalarna",
-            form="gemensam_namnd",
-            area_slugs=["miljo-halsoskydd"],
-            start_on="2015-01-01",
-            is_public=True,
-            parties=[
-                PartyInput(organisation="20", role="host"),
-                PartyInput(municipality_code="2080", role="member"),
-                PartyInput(municipality_code="2021", role="member"),
-            ],
-        ),
-        actor=Actor.system(),
-    ).agreement
-    agreement.phase = "active"
-    session.commit()
+    factory.agreement(
+        [PartyInput(organisation="20", role="host"), ("2080", "member"), ("2021", "member")],
+        title="Hjälpmedelsnämnden i Dalarna",
+        form="gemensam_namnd",
+        phase="active",
+        start_on="2015-01-01",
+        is_public=True,
+    )
     row = _csv_rows(client.get("/public/data/agreements.csv").data)[0]
     assert row["parties"] == "20:host;2080:member;2021:member"
     parties = _csv_rows(client.get("/public/data/parties.csv").data)
